@@ -1,0 +1,122 @@
+# clinecfg - see README.md.  Targets: all check check-asan check-valgrind fuzz
+# bench demo install uninstall clean deps deb rpm.
+# CC, CFLAGS, CPPFLAGS, LDFLAGS, PKG_CONFIG, PREFIX, DESTDIR and INSTALL come
+# from the environment; warnings and hardening are always added on top.
+
+VERSION    := $(shell cat VERSION)
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+DOCDIR     ?= $(DATADIR)/doc/clinecfg
+ZSHCOMPDIR ?= $(DATADIR)/zsh/vendor-completions
+INSTALL    ?= install
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+CFLAGS     ?= -O2 -g
+BUILD      ?= build
+FUZZ_SECONDS ?= 60
+
+PKGS := libcurl openssl libcjson libsecret-1
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+HARDEN   := -fstack-protector-strong -fstack-clash-protection -fPIE -D_FORTIFY_SOURCE=2
+HARDEN_LD:= -pie -Wl,-z,relro -Wl,-z,now
+ALL_CPPFLAGS = -Iinclude -I$(BUILD)/gen -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
+ALL_CFLAGS   = $(WARN) $(HARDEN) $(CFLAGS) $(DEP_CFLAGS)
+ALL_LDFLAGS  = $(HARDEN_LD) $(LDFLAGS)
+
+# Every .c under src/ is part of the tool; the macOS keychain back end only
+# builds on macOS.
+SRC      := $(filter-out src/store/keyring_macos.c,$(wildcard src/*.c src/*/*.c))
+LIB_SRC  := $(filter-out src/main.c,$(SRC))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+VERSION_H := $(BUILD)/gen/clinecfg/version.h
+
+.PHONY: all check check-asan check-valgrind fuzz bench demo install uninstall clean deps deps-if-missing deb rpm unit
+
+all: clinecfg
+
+clinecfg: $(BUILD)/clinecfg
+	cp $< $@
+
+$(BUILD)/clinecfg: $(MAIN_OBJ) $(BUILD)/libclinecfg.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+$(BUILD)/libclinecfg.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(VERSION_H): VERSION
+	@mkdir -p $(dir $@)
+	printf '#ifndef CLINECFG_VERSION_H\n#define CLINECFG_VERSION_H\n#define CLINECFG_VERSION "%s"\n#endif\n' "$(VERSION)" > $@
+
+$(BUILD)/%.o: %.c $(VERSION_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclinecfg.a $(VERSION_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libclinecfg.a $(CMOCKA_LIBS) $(DEP_LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+unit: $(UNIT_BIN)
+
+# Installs missing build and test packages only when something is missing.
+deps-if-missing:
+	@sh tests/deps.sh --if-missing
+
+deps:
+	@sh tests/deps.sh
+
+check: deps-if-missing
+	$(MAKE) all unit
+	CLINECFG_BIN=$(CURDIR)/$(BUILD)/clinecfg CLINECFG_BUILD=$(CURDIR)/$(BUILD) sh tests/run.sh
+
+check-asan: deps-if-missing
+	$(MAKE) BUILD=build-asan CC=clang CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/clinecfg unit
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  CLINECFG_BIN=$(CURDIR)/build-asan/clinecfg CLINECFG_BUILD=$(CURDIR)/build-asan sh tests/run.sh
+
+check-valgrind: deps-if-missing
+	$(MAKE) all unit
+	CLINECFG_VALGRIND=1 CLINECFG_BIN=$(CURDIR)/$(BUILD)/clinecfg CLINECFG_BUILD=$(CURDIR)/$(BUILD) sh tests/run.sh
+
+fuzz: deps-if-missing
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_SRC)
+
+bench: deps-if-missing all
+	CLINECFG_BIN=$(CURDIR)/$(BUILD)/clinecfg sh tests/bench/run.sh
+
+demo: deps-if-missing all
+	CLINECFG_BIN=$(CURDIR)/$(BUILD)/clinecfg sh tests/demo.sh
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR) \
+	  $(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(ZSHCOMPDIR) \
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	$(INSTALL) -m 0755 $(BUILD)/clinecfg $(DESTDIR)$(BINDIR)/clinecfg
+	if [ -f packaging/clinecfg.1 ]; then $(INSTALL) -m 0644 packaging/clinecfg.1 $(DESTDIR)$(MANDIR)/man1/clinecfg.1; fi
+	if [ -f packaging/completions/clinecfg.bash ]; then $(INSTALL) -m 0644 packaging/completions/clinecfg.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/clinecfg; fi
+	if [ -f packaging/completions/_clinecfg ]; then $(INSTALL) -m 0644 packaging/completions/_clinecfg $(DESTDIR)$(ZSHCOMPDIR)/_clinecfg; fi
+	if [ -f packaging/completions/clinecfg.fish ]; then $(INSTALL) -m 0644 packaging/completions/clinecfg.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/clinecfg.fish; fi
+	if [ -f packaging/config.example.json ]; then $(INSTALL) -m 0644 packaging/config.example.json $(DESTDIR)$(DOCDIR)/config.example.json; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/clinecfg $(DESTDIR)$(MANDIR)/man1/clinecfg.1 \
+	  $(DESTDIR)$(DATADIR)/bash-completion/completions/clinecfg $(DESTDIR)$(ZSHCOMPDIR)/_clinecfg \
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/clinecfg.fish $(DESTDIR)$(DOCDIR)/config.example.json
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+clean:
+	rm -rf build build-asan build-fuzz clinecfg *.deb *.rpm

@@ -52,7 +52,7 @@ int identity_from_arn(const char *arn, identity *out, cc_err *err)
         cc_err_set(err, CC_EINPUT, "identity.arn", "caller ARN '%s' names nobody", arn);
         return CC_EINPUT;
     }
-    snprintf(out->raw_name, sizeof out->raw_name, "%s", name);
+    snprintf(out->raw_name, sizeof out->raw_name, "%.*s", (int)sizeof out->raw_name - 1, name);
     return 0;
 }
 

@@ -1,0 +1,623 @@
+/*
+ * sigv4.c - AWS Signature Version 4 header signing.
+ *
+ * Owns the canonical request (section 7 of aws-wire.md), the string to sign,
+ * the HMAC-SHA256 key chain and the Authorization value.  Pure computation:
+ * no I/O, no globals.  Every intermediate that depends on the secret key is
+ * wiped before returning.
+ */
+#include "clinecfg/sigv4.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+/* ---- a small growable string ---- */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} sbuf;
+
+static void sb_grow(sbuf *b, size_t extra)
+{
+    if (b->oom)
+        return;
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t ncap = b->cap ? b->cap : 256;
+    while (ncap < b->len + extra + 1)
+        ncap *= 2;
+    char *np = malloc(ncap);
+    if (!np) {
+        b->oom = true;
+        return;
+    }
+    if (b->p) {
+        memcpy(np, b->p, b->len);
+        OPENSSL_cleanse(b->p, b->cap);
+        free(b->p);
+    }
+    b->p = np;
+    b->cap = ncap;
+}
+
+static void sb_addn(sbuf *b, const char *s, size_t n)
+{
+    sb_grow(b, n);
+    if (b->oom)
+        return;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void sb_add(sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
+static void sb_addc(sbuf *b, char c) { sb_addn(b, &c, 1); }
+
+static void sb_wipe(sbuf *b)
+{
+    if (b->p) {
+        OPENSSL_cleanse(b->p, b->cap);
+        free(b->p);
+    }
+    memset(b, 0, sizeof *b);
+}
+
+/* Returns the string (caller owns it) or NULL when out of memory. */
+static char *sb_take(sbuf *b)
+{
+    if (b->oom) {
+        sb_wipe(b);
+        return NULL;
+    }
+    if (!b->p) {
+        b->p = calloc(1, 1);
+        if (!b->p)
+            return NULL;
+    }
+    char *r = b->p;
+    memset(b, 0, sizeof *b);
+    return r;
+}
+
+/* ---- encoding helpers ---- */
+
+static const char HEX_UPPER[] = "0123456789ABCDEF";
+static const char HEX_LOWER[] = "0123456789abcdef";
+
+static bool is_unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.' || c == '~';
+}
+
+static void sb_uri_encode(sbuf *b, const char *in, size_t len, bool keep_slash)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (is_unreserved(c) || (keep_slash && c == '/')) {
+            sb_addc(b, (char)c);
+        } else {
+            char e[3] = {'%', HEX_UPPER[c >> 4], HEX_UPPER[c & 15]};
+            sb_addn(b, e, 3);
+        }
+    }
+}
+
+char *aws_uri_encode(const char *in, size_t len, bool keep_slash)
+{
+    sbuf b = {0};
+    sb_uri_encode(&b, in ? in : "", in ? len : 0, keep_slash);
+    return sb_take(&b);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Percent-decodes in[0..len) into a fresh buffer; a '%' not followed by two
+ * hex digits is kept as is. */
+static char *uri_decode(const char *in, size_t len, size_t *out_len)
+{
+    char *o = malloc(len + 1);
+    if (!o)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        int hi, lo;
+        if (in[i] == '%' && len - i >= 3 && (hi = hexval(in[i + 1])) >= 0 &&
+            (lo = hexval(in[i + 2])) >= 0) {
+            o[n++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            o[n++] = in[i];
+        }
+    }
+    o[n] = '\0';
+    *out_len = n;
+    return o;
+}
+
+static void to_hex(const unsigned char *d, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = HEX_LOWER[d[i] >> 4];
+        out[2 * i + 1] = HEX_LOWER[d[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+void sigv4_sha256_hex(const void *data, size_t len, char out[65])
+{
+    unsigned char md[32];
+    unsigned int mdlen = 0;
+    if (!EVP_Digest(data ? data : "", data ? len : 0, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
+        memset(md, 0, sizeof md); /* cannot happen with a working libcrypto */
+    to_hex(md, 32, out);
+}
+
+/* x-amz-date form of a UTC time. */
+void sigv4_amz_date(time_t when, char out[17])
+{
+    struct tm tmv;
+    if (!gmtime_r(&when, &tmv))
+        memset(&tmv, 0, sizeof tmv);
+    strftime(out, 17, "%Y%m%dT%H%M%SZ", &tmv);
+}
+
+static bool hmac256(const void *key, size_t keylen, const char *msg, unsigned char out[32])
+{
+    unsigned int n = 0;
+    return HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)msg, strlen(msg), out, &n) &&
+           n == 32;
+}
+
+/* ---- canonical URI ---- */
+
+/* Drops empty and "." segments and resolves ".." (like the official JS
+ * signer); keeps the leading '/' and a trailing '/' when segments remain. */
+static char *normalize_path(const char *path)
+{
+    size_t len = strlen(path);
+    const char **seg = malloc((len + 1) * sizeof *seg);
+    size_t *seglen = malloc((len + 1) * sizeof *seglen);
+    if (!seg || !seglen) {
+        free(seg);
+        free(seglen);
+        return NULL;
+    }
+    size_t nseg = 0;
+    const char *s = path;
+    while (*s) {
+        const char *e = strchr(s, '/');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 0 || (n == 1 && s[0] == '.')) {
+            /* skip */
+        } else if (n == 2 && s[0] == '.' && s[1] == '.') {
+            if (nseg)
+                nseg--;
+        } else {
+            seg[nseg] = s;
+            seglen[nseg++] = n;
+        }
+        s += n;
+        if (*s == '/')
+            s++;
+    }
+    sbuf b = {0};
+    if (path[0] == '/')
+        sb_addc(&b, '/');
+    for (size_t i = 0; i < nseg; i++) {
+        if (i)
+            sb_addc(&b, '/');
+        sb_addn(&b, seg[i], seglen[i]);
+    }
+    if (nseg && len && path[len - 1] == '/')
+        sb_addc(&b, '/');
+    free(seg);
+    free(seglen);
+    return sb_take(&b);
+}
+
+static bool add_canonical_uri(sbuf *b, const char *path, bool normalize)
+{
+    if (!path || !*path) {
+        sb_addc(b, '/');
+        return true;
+    }
+    char *np = normalize ? normalize_path(path) : NULL;
+    if (normalize && !np)
+        return false;
+    const char *use = np ? np : path;
+    if (!*use)
+        sb_addc(b, '/');
+    else
+        sb_uri_encode(b, use, strlen(use), true); /* encodes the wire path once more */
+    free(np);
+    return true;
+}
+
+/* ---- canonical query ---- */
+
+typedef struct qparam {
+    char *key, *value; /* RFC 3986-encoded */
+} qparam;
+
+static int cmp_qparam(const void *a, const void *b)
+{
+    const qparam *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : strcmp(x->value, y->value);
+}
+
+static char *reencode(const char *s, size_t n)
+{
+    size_t dl;
+    char *d = uri_decode(s, n, &dl);
+    if (!d)
+        return NULL;
+    char *e = aws_uri_encode(d, dl, false);
+    OPENSSL_cleanse(d, dl);
+    free(d);
+    return e;
+}
+
+/* Each key and value is decoded and re-encoded so that raw and already
+ * encoded query strings give the same canonical form. */
+static bool add_canonical_query(sbuf *b, const char *query)
+{
+    if (!query || !*query)
+        return true;
+    size_t cap = 1;
+    for (const char *q = query; *q; q++)
+        cap += *q == '&';
+    qparam *ps = calloc(cap, sizeof *ps);
+    if (!ps)
+        return false;
+    size_t n = 0;
+    bool ok = true;
+    const char *s = query;
+    while (ok) {
+        const char *amp = strchr(s, '&');
+        size_t plen = amp ? (size_t)(amp - s) : strlen(s);
+        if (plen) {
+            const char *eq = memchr(s, '=', plen);
+            size_t klen = eq ? (size_t)(eq - s) : plen;
+            ps[n].key = reencode(s, klen);
+            ps[n].value = eq ? reencode(eq + 1, plen - klen - 1) : aws_uri_encode("", 0, false);
+            if (!ps[n].key || !ps[n].value)
+                ok = false;
+            n++;
+        }
+        if (!amp)
+            break;
+        s = amp + 1;
+    }
+    if (ok) {
+        qsort(ps, n, sizeof *ps, cmp_qparam);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                sb_addc(b, '&');
+            sb_add(b, ps[i].key);
+            sb_addc(b, '=');
+            sb_add(b, ps[i].value);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(ps[i].key);
+        free(ps[i].value);
+    }
+    free(ps);
+    return ok;
+}
+
+/* ---- canonical headers ---- */
+
+typedef struct chdr {
+    char *name;   /* lower-case */
+    sbuf value;   /* trimmed, inner whitespace collapsed, duplicates joined with ',' */
+    size_t order; /* first appearance, for a stable sort */
+} chdr;
+
+static int cmp_chdr(const void *a, const void *b)
+{
+    const chdr *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c)
+        return c;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Headers never signed (hop-by-hop or changed by proxies), as the SDKs do. */
+static bool is_unsignable(const char *lname)
+{
+    static const char *const names[] = {
+        "authorization", "cache-control", "connection", "expect", "from", "keep-alive",
+        "max-forwards", "pragma", "referer", "te", "trailer", "transfer-encoding", "upgrade",
+        "user-agent", "x-amzn-trace-id", "proxy-authorization",
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(lname, names[i]))
+            return true;
+    return false;
+}
+
+static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+static void add_folded_value(sbuf *b, const char *v)
+{
+    while (*v && is_space(*v))
+        v++;
+    bool pending_space = false;
+    for (; *v; v++) {
+        if (is_space(*v)) {
+            pending_space = true;
+            continue;
+        }
+        if (pending_space)
+            sb_addc(b, ' ');
+        pending_space = false;
+        sb_addc(b, *v);
+    }
+}
+
+static char *lower_dup(const char *s)
+{
+    size_t n = strlen(s);
+    while (n && is_space(s[n - 1]))
+        n--;
+    char *d = malloc(n + 1);
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        d[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+    d[n] = '\0';
+    return d;
+}
+
+typedef struct hdrset {
+    chdr *h;
+    size_t n, cap;
+    bool oom;
+} hdrset;
+
+static void hs_add(hdrset *hs, const char *name, const char *value)
+{
+    if (hs->oom)
+        return;
+    char *ln = lower_dup(name);
+    if (!ln) {
+        hs->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < hs->n; i++) {
+        if (!strcmp(hs->h[i].name, ln)) {
+            free(ln);
+            sb_addc(&hs->h[i].value, ',');
+            add_folded_value(&hs->h[i].value, value ? value : "");
+            hs->oom |= hs->h[i].value.oom;
+            return;
+        }
+    }
+    if (hs->n == hs->cap) {
+        size_t nc = hs->cap ? hs->cap * 2 : 16;
+        chdr *nh = realloc(hs->h, nc * sizeof *nh);
+        if (!nh) {
+            free(ln);
+            hs->oom = true;
+            return;
+        }
+        hs->h = nh;
+        hs->cap = nc;
+    }
+    chdr *c = &hs->h[hs->n];
+    memset(c, 0, sizeof *c);
+    c->name = ln;
+    c->order = hs->n++;
+    sb_add(&c->value, ""); /* an empty value is still a value */
+    add_folded_value(&c->value, value ? value : "");
+    hs->oom |= c->value.oom;
+}
+
+static void hs_free(hdrset *hs)
+{
+    for (size_t i = 0; i < hs->n; i++) {
+        free(hs->h[i].name);
+        sb_wipe(&hs->h[i].value);
+    }
+    free(hs->h);
+    memset(hs, 0, sizeof *hs);
+}
+
+/* ---- signing ---- */
+
+void sigv4_result_free(sigv4_result *r)
+{
+    if (!r)
+        return;
+    if (r->canonical_request) {
+        OPENSSL_cleanse(r->canonical_request, strlen(r->canonical_request));
+        free(r->canonical_request);
+    }
+    free(r->string_to_sign);
+    free(r->authorization);
+    free(r->content_sha256);
+    free(r->signed_headers);
+    memset(r, 0, sizeof *r);
+}
+
+static bool has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    return false;
+}
+
+int sigv4_sign(const sigv4_request *req, const sigv4_params *p, sigv4_result *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!req || !p || !req->method || !p->access_key_id || !*p->access_key_id ||
+        !p->secret_access_key || !*p->secret_access_key || !p->region || !*p->region ||
+        !p->service || !*p->service)
+        return cc_err_set(err, CC_EINPUT, "sigv4.input",
+                          "cannot sign the request: method, access key id, secret key, region and "
+                          "service are all required");
+    if (has_ctl(p->region) || has_ctl(p->service) || has_ctl(p->access_key_id) ||
+        strchr(p->region, '/') || strchr(p->service, '/') || strchr(p->access_key_id, '/'))
+        return cc_err_set(err, CC_EINPUT, "sigv4.input",
+                          "cannot sign the request: region, service and access key id must not "
+                          "contain '/' or control characters");
+
+    int rc = CC_EINTERNAL;
+    hdrset hs = {0};
+    sbuf cr = {0}, sts = {0}, scope = {0}, signed_names = {0}, auth = {0};
+    char body_hash[65];
+    unsigned char k1[32], k2[32], k3[32], k4[32], sig[32];
+    sbuf keyseed = {0};
+
+    sigv4_amz_date(p->when, out->amz_date);
+    sigv4_sha256_hex(req->body, req->body_len, body_hash);
+
+    bool have_host = false;
+    for (size_t i = 0; i < req->nheaders; i++) {
+        const char *nm = req->headers[i].name;
+        if (!nm || !*nm)
+            continue;
+        char *ln = lower_dup(nm);
+        if (!ln)
+            goto done;
+        bool drop = is_unsignable(ln) || !strcmp(ln, "x-amz-date") ||
+                    (p->session_token && !strcmp(ln, "x-amz-security-token")) ||
+                    (p->sign_body && !strcmp(ln, "x-amz-content-sha256"));
+        have_host |= !strcmp(ln, "host");
+        free(ln);
+        if (!drop)
+            hs_add(&hs, nm, req->headers[i].value);
+    }
+    if (!have_host) {
+        rc = cc_err_set(err, CC_EINPUT, "sigv4.input",
+                        "cannot sign the request: it has no Host header");
+        goto done;
+    }
+    hs_add(&hs, "x-amz-date", out->amz_date);
+    if (p->session_token && *p->session_token && p->sign_session_token)
+        hs_add(&hs, "x-amz-security-token", p->session_token);
+    if (p->sign_body) {
+        out->content_sha256 = strdup(body_hash);
+        if (!out->content_sha256)
+            goto done;
+        hs_add(&hs, "x-amz-content-sha256", body_hash);
+    }
+    if (hs.oom)
+        goto done;
+    qsort(hs.h, hs.n, sizeof *hs.h, cmp_chdr);
+
+    /* canonical request */
+    sb_add(&cr, req->method);
+    sb_addc(&cr, '\n');
+    if (!add_canonical_uri(&cr, req->path, p->normalize_path))
+        goto done;
+    sb_addc(&cr, '\n');
+    if (!add_canonical_query(&cr, req->query))
+        goto done;
+    sb_addc(&cr, '\n');
+    for (size_t i = 0; i < hs.n; i++) {
+        sb_add(&cr, hs.h[i].name);
+        sb_addc(&cr, ':');
+        sb_addn(&cr, hs.h[i].value.p ? hs.h[i].value.p : "", hs.h[i].value.len);
+        sb_addc(&cr, '\n');
+        if (i)
+            sb_addc(&signed_names, ';');
+        sb_add(&signed_names, hs.h[i].name);
+    }
+    sb_addc(&cr, '\n');
+    sb_add(&cr, signed_names.p ? signed_names.p : "");
+    sb_addc(&cr, '\n');
+    sb_add(&cr, body_hash);
+
+    /* string to sign */
+    sb_addn(&scope, out->amz_date, 8);
+    sb_addc(&scope, '/');
+    sb_add(&scope, p->region);
+    sb_addc(&scope, '/');
+    sb_add(&scope, p->service);
+    sb_add(&scope, "/aws4_request");
+    if (cr.oom || scope.oom || signed_names.oom)
+        goto done;
+    char cr_hash[65];
+    sigv4_sha256_hex(cr.p, cr.len, cr_hash);
+    sb_add(&sts, "AWS4-HMAC-SHA256\n");
+    sb_add(&sts, out->amz_date);
+    sb_addc(&sts, '\n');
+    sb_add(&sts, scope.p);
+    sb_addc(&sts, '\n');
+    sb_add(&sts, cr_hash);
+    if (sts.oom)
+        goto done;
+
+    /* signing key and signature */
+    char day[9];
+    memcpy(day, out->amz_date, 8);
+    day[8] = '\0';
+    sb_add(&keyseed, "AWS4");
+    sb_add(&keyseed, p->secret_access_key);
+    if (keyseed.oom)
+        goto done;
+    if (!hmac256(keyseed.p, keyseed.len, day, k1) || !hmac256(k1, 32, p->region, k2) ||
+        !hmac256(k2, 32, p->service, k3) || !hmac256(k3, 32, "aws4_request", k4) ||
+        !hmac256(k4, 32, sts.p, sig))
+        goto done;
+    to_hex(sig, 32, out->signature);
+
+    sb_add(&auth, "AWS4-HMAC-SHA256 Credential=");
+    sb_add(&auth, p->access_key_id);
+    sb_addc(&auth, '/');
+    sb_add(&auth, scope.p);
+    sb_add(&auth, ", SignedHeaders=");
+    sb_add(&auth, signed_names.p);
+    sb_add(&auth, ", Signature=");
+    sb_add(&auth, out->signature);
+    if (auth.oom)
+        goto done;
+
+    out->canonical_request = sb_take(&cr);
+    out->string_to_sign = sb_take(&sts);
+    out->authorization = sb_take(&auth);
+    out->signed_headers = sb_take(&signed_names);
+    if (!out->canonical_request || !out->string_to_sign || !out->authorization ||
+        !out->signed_headers)
+        goto done;
+    rc = 0;
+
+done:
+    if (rc == CC_EINTERNAL)
+        cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory while signing a request");
+    OPENSSL_cleanse(k1, sizeof k1);
+    OPENSSL_cleanse(k2, sizeof k2);
+    OPENSSL_cleanse(k3, sizeof k3);
+    OPENSSL_cleanse(k4, sizeof k4);
+    OPENSSL_cleanse(sig, sizeof sig);
+    sb_wipe(&keyseed);
+    sb_wipe(&cr);
+    sb_wipe(&sts);
+    sb_wipe(&scope);
+    sb_wipe(&signed_names);
+    sb_wipe(&auth);
+    hs_free(&hs);
+    return rc;
+}

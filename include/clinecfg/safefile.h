@@ -1,0 +1,124 @@
+/*
+ * safefile.h - the one way clinecfg changes a file on disk (src/store/safefile.c).
+ *
+ * Owns the edit cycle every target goes through (Cline's globalState.json and
+ * providers.json, ~/.aws/config, editor settings.json, clinecfg's own config):
+ *   1. resolve the path: a symlink is followed to its real target (the link is
+ *      kept); a dangling link, a read-only file or folder, or a folder owned by
+ *      another user is refused (CC_EINPUT, message names the real path, hint);
+ *   2. take an advisory lock (flock) on the sidecar ".<name>.clinecfg.lock" in
+ *      the real target's folder.  The lock file lives beside the target, not
+ *      under $HOME, so that two clinecfg processes with different HOME or
+ *      XDG_STATE_HOME (sudo, tests) still exclude each other.  It is never
+ *      deleted (deleting lock files races with waiters);
+ *   3. read the bytes and hand them to the caller's edit callback, which
+ *      parses and refuses (CC_EINPUT, nothing written) when they do not parse;
+ *   4. write the new bytes to ".<name>.clinecfg-tmp.XXXXXX" in the same folder
+ *      (O_CREAT|O_EXCL|O_NOFOLLOW, the original's mode and owner; new files
+ *      get `new_file_mode`, missing folders are created 0700), fsync;
+ *   5. re-check that the file still has the size, mtime and SHA-256 that were
+ *      read; if not, start again from 3 (at most SAFEFILE_MAX_ATTEMPTS times,
+ *      then CC_ECONFLICT and nothing written);
+ *   6. back up the old bytes once per run (backup.h), rename the temp file
+ *      over the target, fsync the folder.
+ * A crash at any point leaves the old or the new file; at worst a temp file
+ * whose name safefile_find_stale_temps() recognises (the next update of that
+ * file removes it while it holds the lock, and says so).
+ *
+ * With ctx->dry_run nothing is created or written (no folder, lock, temp or
+ * backup): the result still carries the unified diff of the planned change.
+ */
+#ifndef CLINECFG_SAFEFILE_H
+#define CLINECFG_SAFEFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#include "clinecfg/cli.h"
+#include "clinecfg/error.h"
+
+#define SAFEFILE_MAX_SIZE ((size_t)64 * 1024 * 1024) /* default read limit (64 MiB), = JSONC_MAX_SIZE */
+#define SAFEFILE_MAX_ATTEMPTS 4                      /* read-edit-check cycles before giving up */
+#define SAFEFILE_LOCK_TIMEOUT_MS 30000               /* default wait for another clinecfg's lock */
+#define SAFEFILE_TEMP_MARK ".clinecfg-tmp."          /* temp files: "." NAME SAFEFILE_TEMP_MARK XXXXXX */
+#define SAFEFILE_LOCK_SUFFIX ".clinecfg.lock"        /* lock files: "." NAME SAFEFILE_LOCK_SUFFIX */
+
+/* The edit callback gets the current bytes (exists=false for a missing file;
+ * `old` is then "" and old_len 0) and returns the new bytes (malloc'd; the
+ * engine frees them) or an error.  It may be called again if the file
+ * changed meanwhile, so it must not keep state from one call to the next.
+ * Returning SAFEFILE_REMOVE (with *new_text NULL) asks for the file to be
+ * deleted (restore of a file a run created). */
+typedef int (*safefile_edit_fn)(void *ud, const char *path, const char *old, size_t old_len, bool exists,
+                                char **new_text, size_t *new_len, cc_err *err);
+#define SAFEFILE_REMOVE 1
+
+/* One per clinecfg invocation: groups the backups of all files it changes
+ * under one run id, and carries dry-run and output settings. */
+typedef struct safefile_run safefile_run;
+
+/* `ctx` (dry_run, out) must outlive the run; `label` names the run in
+ * `clinecfg restore --list` ("setup", "config", "restore", ...). */
+int safefile_run_new(const cc_ctx *ctx, const char *label, safefile_run **out, cc_err *err);
+void safefile_run_free(safefile_run *run);
+
+/* Tuning (tests): the read size limit and the lock wait. */
+void safefile_run_set_max_size(safefile_run *run, size_t max_size);
+void safefile_run_set_lock_timeout(safefile_run *run, int timeout_ms);
+
+/* The run id and the folder holding this run's backups, or NULL while no
+ * backup has been written in this run. */
+const char *safefile_run_id(const safefile_run *run);
+const char *safefile_run_backup_dir(const safefile_run *run);
+
+typedef struct safefile_result {
+    bool changed;       /* the new bytes differ from the old (in dry-run: would differ) */
+    bool created;       /* the file did not exist before */
+    bool removed;       /* the callback returned SAFEFILE_REMOVE and the file existed */
+    char *real_path;    /* after following symlinks (absolute) */
+    char *backup_path;  /* copy of the old bytes; NULL if none (unchanged, created, dry-run) */
+    char *diff;         /* unified diff (always filled when changed; "" otherwise) */
+} safefile_result;
+
+/* Runs the edit cycle above on `path`.  `res` may be NULL.  On error nothing
+ * was written and `res` holds nothing to free. */
+int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, safefile_edit_fn fn, void *ud,
+                    safefile_result *res, cc_err *err);
+void safefile_result_free(safefile_result *res);
+
+/* {path, real_path, changed, created, backup (or null), diff (dry-run only)}
+ * for a command's JSON "files" array; NULL on out of memory. */
+cJSON *safefile_result_json(const safefile_run *run, const char *path, const safefile_result *res);
+
+/* Reads a whole regular file (following symlinks).  A missing file is not an
+ * error: *exists=false, *out="" (malloc'd), *len=0.  A file larger than
+ * max_size fails with CC_EINPUT naming the file, its size and the limit.
+ * *out is NUL-terminated (the NUL is not counted in *len). */
+int safefile_read(const char *path, size_t max_size, char **out, size_t *len, bool *exists, cc_err *err);
+
+/* Atomic replace without lock, backup or edit cycle, for clinecfg's own state
+ * files (backup manifests, request files): temp file + fsync + rename + fsync
+ * of the folder; missing folders are created 0700.  Does not follow a symlink
+ * at `path` (it is replaced). */
+int safefile_write_atomic(const char *path, const char *data, size_t len, mode_t mode, cc_err *err);
+
+/* Temp files left behind by an interrupted write in folder `dir`
+ * (".<name>.clinecfg-tmp.XXXXXX"); with target_name non-NULL only those of
+ * that file.  A temp file may also belong to a write in progress right now.
+ * *paths: malloc'd array of malloc'd "dir/name" strings (free with
+ * safefile_free_paths); a missing folder gives none. */
+int safefile_find_stale_temps(const char *dir, const char *target_name, char ***paths, size_t *n, cc_err *err);
+void safefile_free_paths(char **paths, size_t n);
+
+/* True when `name` (a file name, no folder) is one of our temp names;
+ * *target (optional) gets the length of the target name it belongs to,
+ * which starts at name + 1. */
+bool safefile_is_temp_name(const char *name, size_t *target_len);
+
+/* Hex SHA-256 of bytes into out[65]. */
+void safefile_sha256_hex(const void *data, size_t len, char out[65]);
+
+#endif

@@ -1,0 +1,414 @@
+/* config.c - merging the config layers (see include/clinecfg/config.h). */
+#include "clinecfg/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clinecfg/jsonc.h"
+#include "clinecfg/safefile.h"
+
+#define CFG_MAX_FILE (1024 * 1024)
+
+typedef enum { T_STR, T_INT, T_STRLIST, T_STRMAP } cfg_type;
+
+static const struct {
+    const char *name;
+    const char *env;
+    cfg_type type;
+    const char *def;
+} keys[CFG_NKEYS] = {
+    [CFG_REGION] = {"region", "CLINECFG_REGION", T_STR, NULL},
+    [CFG_RUNTIME_ENDPOINT] = {"runtime_endpoint", "CLINECFG_RUNTIME_ENDPOINT", T_STR, NULL},
+    [CFG_MODEL] = {"model", "CLINECFG_MODEL", T_STR, NULL},
+    [CFG_TEAM] = {"team", "CLINECFG_TEAM", T_STR, NULL},
+    [CFG_TAG_KEY_TEAM] = {"tag_keys.team", "CLINECFG_TAG_KEY_TEAM", T_STR, "Team"},
+    [CFG_TAG_KEY_MEMBER] = {"tag_keys.member", "CLINECFG_TAG_KEY_MEMBER", T_STR, "MemberName"},
+    [CFG_EXTRA_TAGS] = {"extra_tags", "CLINECFG_EXTRA_TAGS", T_STRMAP, NULL},
+    [CFG_NAME_TEMPLATE] = {"name_template", "CLINECFG_NAME_TEMPLATE", T_STR, "{team}-bedrock-{member}"},
+    [CFG_AWS_PROFILE_NAME] = {"aws_profile_name", "CLINECFG_AWS_PROFILE_NAME", T_STR, "clinecfg"},
+    [CFG_ALLOWED_REGIONS] = {"allowed_regions", "CLINECFG_ALLOWED_REGIONS", T_STRLIST, NULL},
+    [CFG_REQUEST_DIR] = {"request.dir", "CLINECFG_REQUEST_DIR", T_STR, NULL},
+    [CFG_REQUEST_WEBHOOK_URL] = {"request.webhook_url", "CLINECFG_REQUEST_WEBHOOK_URL", T_STR, NULL},
+    [CFG_SESSION_DURATION] = {"session_duration", "CLINECFG_SESSION_DURATION", T_INT, "43200"},
+};
+
+static const char *const type_names[] = {
+    [T_STR] = "a string",
+    [T_INT] = "a whole number",
+    [T_STRLIST] = "an array of strings",
+    [T_STRMAP] = "an object of string values",
+};
+
+const char *cfg_key_name(cfg_key k) { return keys[k].name; }
+const char *cfg_key_env(cfg_key k) { return keys[k].env; }
+
+int cfg_key_lookup(const char *dotted)
+{
+    for (int k = 0; k < CFG_NKEYS; k++)
+        if (strcmp(keys[k].name, dotted) == 0)
+            return k;
+    return -1;
+}
+
+/* Is `dotted` a known key, or a known prefix such as "tag_keys"? */
+static bool is_group(const char *dotted)
+{
+    size_t n = strlen(dotted);
+    for (int k = 0; k < CFG_NKEYS; k++)
+        if (strncmp(keys[k].name, dotted, n) == 0 && keys[k].name[n] == '.')
+            return true;
+    return false;
+}
+
+static void setting_replace(cfg_setting *s, cJSON *value, const char *source, const char *origin)
+{
+    cJSON_Delete(s->value);
+    free(s->origin);
+    s->value = value;
+    snprintf(s->source, sizeof s->source, "%s", source);
+    s->origin = origin ? strdup(origin) : NULL;
+}
+
+/* Maps merge per member, so an org can set CostCenter and a user add Project. */
+static void setting_merge(cfg_setting *s, cJSON *value, const char *source, const char *origin)
+{
+    if (cJSON_IsObject(s->value) && cJSON_IsObject(value)) {
+        cJSON *m;
+        cJSON_ArrayForEach(m, value) {
+            cJSON_DeleteItemFromObjectCaseSensitive(s->value, m->string);
+            cJSON_AddItemToObject(s->value, m->string, cJSON_Duplicate(m, 1));
+        }
+        cJSON_Delete(value);
+        snprintf(s->source, sizeof s->source, "%s", source);
+        free(s->origin);
+        s->origin = origin ? strdup(origin) : NULL;
+        return;
+    }
+    setting_replace(s, value, source, origin);
+}
+
+static bool is_region_name(const char *r)
+{
+    /* Partition-agnostic shape: ap-northeast-1, us-gov-west-1, cn-north-1. */
+    size_t n = strlen(r);
+    if (n < 4 || n > 32 || !islower((unsigned char)r[0]))
+        return false;
+    int dashes = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = r[i];
+        if (c == '-') {
+            if (i == 0 || r[i - 1] == '-')
+                return false;
+            dashes++;
+        } else if (!islower((unsigned char)c) && !isdigit((unsigned char)c)) {
+            return false;
+        }
+    }
+    return dashes >= 2 && isdigit((unsigned char)r[n - 1]);
+}
+
+/* Checks meaning beyond JSON type; `where` prefixes the message. */
+static int check_semantics(cfg_key k, const cJSON *v, const char *where, cc_err *err)
+{
+    if ((k == CFG_REGION) && !is_region_name(v->valuestring)) {
+        cc_err_set(err, CC_EINPUT, "config.value", "%s: %s '%s' is not an AWS region name", where, keys[k].name,
+                   v->valuestring);
+        cc_err_hint(err, "use a region code such as ap-northeast-1 or us-east-1");
+        return CC_EINPUT;
+    }
+    if (k == CFG_ALLOWED_REGIONS) {
+        const cJSON *r;
+        cJSON_ArrayForEach(r, v) {
+            if (!is_region_name(r->valuestring)) {
+                cc_err_set(err, CC_EINPUT, "config.value", "%s: allowed_regions entry '%s' is not an AWS region name",
+                           where, r->valuestring);
+                cc_err_hint(err, "list region codes such as [\"ap-northeast-1\", \"ap-northeast-3\"]");
+                return CC_EINPUT;
+            }
+        }
+    }
+    if ((k == CFG_RUNTIME_ENDPOINT || k == CFG_REQUEST_WEBHOOK_URL) && v->valuestring[0] &&
+        strncmp(v->valuestring, "https://", 8) != 0 && strncmp(v->valuestring, "http://", 7) != 0) {
+        cc_err_set(err, CC_EINPUT, "config.value", "%s: %s '%s' is not an http(s) URL", where, keys[k].name,
+                   v->valuestring);
+        cc_err_hint(err, "give a full URL such as https://example.com/path");
+        return CC_EINPUT;
+    }
+    if (k == CFG_SESSION_DURATION && (v->valuedouble < 900 || v->valuedouble > 129600)) {
+        cc_err_set(err, CC_EINPUT, "config.value", "%s: session_duration %.0f is outside 900..129600 seconds", where,
+                   v->valuedouble);
+        cc_err_hint(err, "STS GetSessionToken accepts 900 (15 min) to 129600 (36 h)");
+        return CC_EINPUT;
+    }
+    return 0;
+}
+
+static bool json_has_type(cfg_type t, const cJSON *v)
+{
+    switch (t) {
+    case T_STR:
+        return cJSON_IsString(v);
+    case T_INT:
+        return cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble;
+    case T_STRLIST: {
+        if (!cJSON_IsArray(v))
+            return false;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return false;
+        return true;
+    }
+    case T_STRMAP: {
+        if (!cJSON_IsObject(v))
+            return false;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return false;
+        return true;
+    }
+    }
+    return false;
+}
+
+static int apply_member(cc_config *cfg, const cc_ctx *ctx, const char *path, const char *text, size_t len,
+                        const char *source, const char *dotted, const jsonc_node *node, cc_err *err)
+{
+    int line, col;
+    jsonc_line_col(text, len, node->key_end > node->key_start ? node->key_start : node->start, &line, &col);
+    char where[1024];
+    snprintf(where, sizeof where, "%s:%d:%d", path, line, col);
+    int k = cfg_key_lookup(dotted);
+    if (k < 0) {
+        if (node->type == JSONC_OBJECT && is_group(dotted)) {
+            for (const jsonc_node *m = node->child; m; m = m->next) {
+                char sub[256];
+                snprintf(sub, sizeof sub, "%s.%s", dotted, m->key);
+                int rc = apply_member(cfg, ctx, path, text, len, source, sub, m, err);
+                if (rc)
+                    return rc;
+            }
+            return 0;
+        }
+        if (strcmp(dotted, "$schema") != 0)
+            out_warn(&ctx->out, "%s: unknown config key '%s' is ignored", where, dotted);
+        return 0;
+    }
+    cJSON *v = jsonc_to_cjson(node);
+    if (!v)
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    if (!json_has_type(keys[k].type, v)) {
+        cJSON_Delete(v);
+        cc_err_set(err, CC_EINPUT, "config.type", "%s: %s must be %s", where, dotted, type_names[keys[k].type]);
+        cc_err_hint(err, "fix the value in %s (see packaging/config.example.json for every key)", path);
+        return CC_EINPUT;
+    }
+    int rc = check_semantics(k, v, where, err);
+    if (rc) {
+        cJSON_Delete(v);
+        return rc;
+    }
+    setting_merge(&cfg->s[k], v, source, where);
+    return 0;
+}
+
+static int load_file(cc_config *cfg, const cc_ctx *ctx, const char *path, const char *source, bool must_exist,
+                     cc_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    bool exists = false;
+    int rc = safefile_read(path, CFG_MAX_FILE, &text, &len, &exists, err);
+    if (rc)
+        return rc;
+    if (!exists) {
+        if (must_exist) {
+            cc_err_set(err, CC_EINPUT, "config.missing", "%s: config file does not exist", path);
+            cc_err_hint(err, "check the path given to --config");
+            return CC_EINPUT;
+        }
+        return 0;
+    }
+    jsonc_doc *doc = NULL;
+    rc = jsonc_parse(text, len, path, &doc, err);
+    if (rc) {
+        free(text);
+        cc_err_hint(err, "fix the syntax in %s; comments and trailing commas are allowed", path);
+        return rc;
+    }
+    const jsonc_node *root = jsonc_root(doc);
+    if (root && root->type != JSONC_OBJECT) {
+        int line, col;
+        jsonc_line_col(text, len, root->start, &line, &col);
+        cc_err_set(err, CC_EINPUT, "config.type", "%s:%d:%d: the config must be a JSON object", path, line, col);
+        cc_err_hint(err, "write settings as {\"region\": \"ap-northeast-1\", ...}");
+        rc = CC_EINPUT;
+    }
+    for (const jsonc_node *m = root && !rc ? root->child : NULL; m && !rc; m = m->next)
+        rc = apply_member(cfg, ctx, path, text, len, source, m->key, m, err);
+    jsonc_free(doc);
+    free(text);
+    return rc;
+}
+
+/* Parses an environment or flag string into the key's JSON type. */
+static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON **out, cc_err *err)
+{
+    cJSON *v = NULL;
+    switch (keys[k].type) {
+    case T_STR:
+        v = cJSON_CreateString(s);
+        break;
+    case T_INT: {
+        char *end;
+        errno = 0;
+        long n = strtol(s, &end, 10);
+        if (errno || end == s || *end) {
+            cc_err_set(err, CC_EINPUT, "config.type", "%s: '%s' is not a whole number", what, s);
+            cc_err_hint(err, "give %s as digits, e.g. 43200", keys[k].name);
+            return CC_EINPUT;
+        }
+        v = cJSON_CreateNumber((double)n);
+        break;
+    }
+    case T_STRLIST: {
+        v = cJSON_CreateArray();
+        char *copy = strdup(s), *save = NULL;
+        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            while (*tok == ' ')
+                tok++;
+            if (*tok)
+                cJSON_AddItemToArray(v, cJSON_CreateString(tok));
+        }
+        free(copy);
+        break;
+    }
+    case T_STRMAP: {
+        v = cJSON_CreateObject();
+        char *copy = strdup(s), *save = NULL;
+        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            char *eq = strchr(tok, '=');
+            if (!eq || eq == tok) {
+                free(copy);
+                cJSON_Delete(v);
+                cc_err_set(err, CC_EINPUT, "config.type", "%s: '%s' is not KEY=VALUE", what, tok);
+                cc_err_hint(err, "write tags as Key=Value pairs separated by commas, e.g. CostCenter=1234,Project=x");
+                return CC_EINPUT;
+            }
+            *eq = '\0';
+            cJSON_DeleteItemFromObjectCaseSensitive(v, tok);
+            cJSON_AddStringToObject(v, tok, eq + 1);
+        }
+        free(copy);
+        break;
+    }
+    }
+    if (!v)
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    int rc = check_semantics(k, v, what, err);
+    if (rc) {
+        cJSON_Delete(v);
+        return rc;
+    }
+    *out = v;
+    return 0;
+}
+
+char *cfg_user_path(void)
+{
+    const char *xdg = getenv("XDG_CONFIG_HOME");
+    const char *home = getenv("HOME");
+    char buf[4096];
+    if (xdg && *xdg)
+        snprintf(buf, sizeof buf, "%s/clinecfg/config.json", xdg);
+    else
+        snprintf(buf, sizeof buf, "%s/.config/clinecfg/config.json", home && *home ? home : ".");
+    return strdup(buf);
+}
+
+int cfg_load(cc_config *cfg, const cc_ctx *ctx, cc_err *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (int k = 0; k < CFG_NKEYS; k++) {
+        if (!keys[k].def)
+            continue;
+        cJSON *v = keys[k].type == T_INT ? cJSON_CreateNumber(atof(keys[k].def)) : cJSON_CreateString(keys[k].def);
+        setting_replace(&cfg->s[k], v, "default", NULL);
+    }
+    cfg->org_path = strdup(ctx->org_config && *ctx->org_config ? ctx->org_config : "/etc/clinecfg/config.json");
+    cfg->user_path = cfg_user_path();
+    cfg->extra_path = ctx->config_file ? strdup(ctx->config_file) : NULL;
+    int rc = load_file(cfg, ctx, cfg->org_path, "org", false, err);
+    if (!rc)
+        rc = load_file(cfg, ctx, cfg->user_path, "user", false, err);
+    if (!rc && cfg->extra_path)
+        rc = load_file(cfg, ctx, cfg->extra_path, "config", true, err);
+    for (int k = 0; !rc && k < CFG_NKEYS; k++) {
+        const char *ev = getenv(keys[k].env);
+        if (!ev)
+            continue;
+        cJSON *v = NULL;
+        char what[96];
+        snprintf(what, sizeof what, "environment variable %s", keys[k].env);
+        rc = parse_string_value((cfg_key)k, ev, what, &v, err);
+        if (!rc)
+            setting_merge(&cfg->s[k], v, "env", keys[k].env);
+    }
+    return rc;
+}
+
+int cfg_set_flag(cc_config *cfg, cfg_key k, const char *flag, const char *value, cc_err *err)
+{
+    cJSON *v = NULL;
+    char what[96];
+    snprintf(what, sizeof what, "option %s", flag);
+    int rc = parse_string_value(k, value, what, &v, err);
+    if (!rc)
+        setting_merge(&cfg->s[k], v, "flag", flag);
+    return rc;
+}
+
+void cfg_free(cc_config *cfg)
+{
+    for (int k = 0; k < CFG_NKEYS; k++) {
+        cJSON_Delete(cfg->s[k].value);
+        free(cfg->s[k].origin);
+    }
+    free(cfg->org_path);
+    free(cfg->user_path);
+    free(cfg->extra_path);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+const char *cfg_str(const cc_config *cfg, cfg_key k)
+{
+    const cJSON *v = cfg->s[k].value;
+    return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+long cfg_int(const cc_config *cfg, cfg_key k)
+{
+    const cJSON *v = cfg->s[k].value;
+    return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+}
+
+const cJSON *cfg_json(const cc_config *cfg, cfg_key k) { return cfg->s[k].value; }
+
+cJSON *cfg_to_json(const cc_config *cfg)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int k = 0; k < CFG_NKEYS; k++) {
+        cJSON *e = cJSON_AddObjectToObject(o, keys[k].name);
+        const cfg_setting *s = &cfg->s[k];
+        cJSON_AddItemToObject(e, "value", s->value ? cJSON_Duplicate(s->value, 1) : cJSON_CreateNull());
+        cJSON_AddStringToObject(e, "source", s->value ? s->source : "unset");
+        if (s->origin)
+            cJSON_AddStringToObject(e, "origin", s->origin);
+    }
+    cJSON *files = cJSON_AddObjectToObject(o, "$files");
+    cJSON_AddStringToObject(files, "org", cfg->org_path ? cfg->org_path : "");
+    cJSON_AddStringToObject(files, "user", cfg->user_path ? cfg->user_path : "");
+    if (cfg->extra_path)
+        cJSON_AddStringToObject(files, "config", cfg->extra_path);
+    return o;
+}

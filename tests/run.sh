@@ -39,9 +39,10 @@ done 2>/dev/null | tee "$LOGDIR/unit.summary"
 pass=$(grep -c '^PASS' "$LOGDIR/unit.summary"); fail=$(grep -c '^FAIL' "$LOGDIR/unit.summary"); skip=$(grep -c '^SKIP' "$LOGDIR/unit.summary")
 failed=$(grep '^FAIL' "$LOGDIR/unit.summary" | awk '{printf " %s", $2}')
 
-for t in "$TOP"/tests/integration/*.sh; do
+for t in "$TOP"/tests/integration/*.sh "$TOP"/tests/e2e/*.sh; do
   [ -f "$t" ] || continue
-  run_one "integration/$(basename "$t" .sh)" sh "$t"
+  kind=$(basename "$(dirname "$t")")
+  run_one "$kind/$(basename "$t" .sh)" sh "$t"
 done
 
 echo "clinecfg tests: $pass passed, $fail failed, $skip skipped"

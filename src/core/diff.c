@@ -1,0 +1,347 @@
+/*
+ * diff.c - unified diffs for --dry-run (see include/clinecfg/diff.h).
+ *
+ * The edits clinecfg plans touch a few lines of a file, so the common prefix
+ * and suffix are cut first and Myers' greedy algorithm runs on the small
+ * middle.  When the middle needs more than DIFF_MAX_D edits (a rewrite of a
+ * big file) the middle is shown as one deletion plus one insertion: still a
+ * correct diff, just not the shortest, and the cost stays bounded.
+ */
+#include "clinecfg/diff.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIFF_MAX_D 2000
+
+typedef struct line {
+    const char *p;
+    size_t len; /* including the '\n' when there is one */
+    uint64_t hash;
+} line;
+
+typedef struct buf {
+    char *p;
+    size_t len, cap;
+    bool oom;
+} buf;
+
+static void buf_put(buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *np = realloc(b->p, cap);
+        if (!np) {
+            b->oom = true;
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void buf_str(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static line *split_lines(const char *s, size_t len, size_t *n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] == '\n')
+            count++;
+    if (len && s[len - 1] != '\n')
+        count++;
+    line *v = calloc(count ? count : 1, sizeof *v);
+    if (!v)
+        return NULL;
+    size_t k = 0, start = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n') {
+            v[k].p = s + start;
+            v[k].len = i + 1 - start;
+            k++;
+            start = i + 1;
+        }
+    }
+    if (start < len) {
+        v[k].p = s + start;
+        v[k].len = len - start;
+        k++;
+    }
+    for (size_t i = 0; i < k; i++)
+        v[i].hash = hash_bytes(v[i].p, v[i].len);
+    *n = k;
+    return v;
+}
+
+static bool line_eq(const line *a, const line *b)
+{
+    return a->hash == b->hash && a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
+}
+
+/* Myers' greedy shortest edit script of a[0..n) -> b[0..m), written to ops
+ * ('=', '-', '+') in order.  Returns the number of ops, or (size_t)-1 when
+ * more than DIFF_MAX_D edits are needed, (size_t)-2 on out of memory. */
+static size_t myers(const line *a, size_t n, const line *b, size_t m, char *ops)
+{
+    long N = (long)n, M = (long)m;
+    long maxd = N + M;
+    if (maxd > DIFF_MAX_D)
+        maxd = DIFF_MAX_D;
+    long off = maxd + 1;
+    long *v = calloc((size_t)(2 * off + 1), sizeof *v);
+    long **trace = calloc((size_t)maxd + 1, sizeof *trace);
+    if (!v || !trace) {
+        free(v);
+        free(trace);
+        return (size_t)-2;
+    }
+    long found = -1;
+    for (long d = 0; d <= maxd && found < 0; d++) {
+        for (long k = -d; k <= d; k += 2) {
+            long x;
+            if (k == -d || (k != d && v[off + k - 1] < v[off + k + 1]))
+                x = v[off + k + 1];
+            else
+                x = v[off + k - 1] + 1;
+            long y = x - k;
+            while (x < N && y < M && line_eq(&a[x], &b[y])) {
+                x++;
+                y++;
+            }
+            v[off + k] = x;
+            if (x >= N && y >= M) {
+                found = d;
+                break;
+            }
+        }
+        /* Keep this round's V for the walk back. */
+        trace[d] = malloc((size_t)(2 * d + 1) * sizeof(long));
+        if (!trace[d]) {
+            found = -2;
+            break;
+        }
+        memcpy(trace[d], &v[off - d], (size_t)(2 * d + 1) * sizeof(long));
+    }
+    size_t result;
+    if (found < 0) {
+        result = found == -2 ? (size_t)-2 : (size_t)-1;
+    } else {
+        /* Walk back from (N, M), writing ops from the end. */
+        size_t pos = (size_t)(N + M);
+        size_t total = 0;
+        long x = N, y = M;
+        char *tmp = malloc((size_t)(N + M) + 1);
+        if (!tmp) {
+            result = (size_t)-2;
+        } else {
+            for (long d = found; d > 0; d--) {
+                long *pv = trace[d - 1]; /* V after round d-1, indexed k + (d-1) */
+                long k = x - y;
+                long prev_k;
+                if (k == -d || (k != d && pv[k - 1 + (d - 1)] < pv[k + 1 + (d - 1)]))
+                    prev_k = k + 1;
+                else
+                    prev_k = k - 1;
+                long prev_x = pv[prev_k + (d - 1)];
+                long prev_y = prev_x - prev_k;
+                while (x > prev_x && y > prev_y) {
+                    tmp[--pos] = '=';
+                    x--;
+                    y--;
+                }
+                if (x == prev_x)
+                    tmp[--pos] = '+';
+                else
+                    tmp[--pos] = '-';
+                x = prev_x;
+                y = prev_y;
+            }
+            while (x > 0 && y > 0) {
+                tmp[--pos] = '=';
+                x--;
+                y--;
+            }
+            total = (size_t)(N + M) - pos;
+            memcpy(ops, tmp + pos, total);
+            free(tmp);
+            result = total;
+        }
+    }
+    for (long d = 0; d <= maxd; d++)
+        free(trace[d]);
+    free(trace);
+    free(v);
+    return result;
+}
+
+static void put_line(buf *o, char mark, const line *l)
+{
+    buf_put(o, &mark, 1);
+    buf_put(o, l->p, l->len);
+    if (l->len == 0 || l->p[l->len - 1] != '\n')
+        buf_str(o, "\n\\ No newline at end of file\n");
+}
+
+static void put_range(buf *o, size_t start0, size_t count)
+{
+    char tmp[64];
+    if (count == 1)
+        snprintf(tmp, sizeof tmp, "%zu", start0 + 1);
+    else
+        snprintf(tmp, sizeof tmp, "%zu,%zu", count ? start0 + 1 : start0, count);
+    buf_str(o, tmp);
+}
+
+int cc_diff_unified(const char *old_label, const char *old, size_t old_len, const char *new_label, const char *new_text,
+                    size_t new_len, int context, char **out, cc_err *err)
+{
+    *out = NULL;
+    if (context < 0)
+        context = 3;
+    if (!old)
+        old_len = 0;
+    if (!new_text)
+        new_len = 0;
+    if (old_len == new_len && (old_len == 0 || memcmp(old, new_text, old_len) == 0)) {
+        *out = calloc(1, 1);
+        return *out ? CC_OK : cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    }
+    size_t n = 0, m = 0;
+    line *a = split_lines(old ? old : "", old_len, &n);
+    line *b = split_lines(new_text ? new_text : "", new_len, &m);
+    char *ops = malloc(n + m + 1);
+    buf o = {0};
+    if (!a || !b || !ops)
+        goto oom;
+
+    /* Common prefix and suffix. */
+    size_t pre = 0;
+    while (pre < n && pre < m && line_eq(&a[pre], &b[pre]))
+        pre++;
+    size_t suf = 0;
+    while (suf < n - pre && suf < m - pre && line_eq(&a[n - 1 - suf], &b[m - 1 - suf]))
+        suf++;
+    size_t nops = 0;
+    memset(ops, '=', pre);
+    nops = pre;
+    size_t mid = myers(a + pre, n - pre - suf, b + pre, m - pre - suf, ops + nops);
+    if (mid == (size_t)-2)
+        goto oom;
+    if (mid == (size_t)-1) {
+        memset(ops + nops, '-', n - pre - suf);
+        nops += n - pre - suf;
+        memset(ops + nops, '+', m - pre - suf);
+        nops += m - pre - suf;
+    } else {
+        nops += mid;
+    }
+    memset(ops + nops, '=', suf);
+    nops += suf;
+
+    buf_str(&o, "--- ");
+    buf_str(&o, old_label ? old_label : "/dev/null");
+    buf_str(&o, "\n+++ ");
+    buf_str(&o, new_label ? new_label : "/dev/null");
+    buf_str(&o, "\n");
+
+    /* Hunks: runs of changes joined when fewer than 2*context equal lines
+     * separate them, with `context` lines around. */
+    size_t ctx = (size_t)context;
+    size_t i = 0;
+    size_t ai = 0, bi = 0; /* line index in a / b at op i */
+    while (i < nops) {
+        if (ops[i] == '=') {
+            i++;
+            ai++;
+            bi++;
+            continue;
+        }
+        /* Start of a hunk: back up `ctx` equal lines. */
+        size_t back = 0;
+        while (back < ctx && back < i && ops[i - back - 1] == '=')
+            back++;
+        size_t hs = i - back, ha = ai - back, hb = bi - back;
+        /* Find the end: after the last change whose following equal run is
+         * shorter than or equal to 2*ctx (or the end). */
+        size_t j = i, last_change = i;
+        while (j < nops) {
+            if (ops[j] != '=') {
+                last_change = j;
+                j++;
+                continue;
+            }
+            size_t run = 0;
+            while (j + run < nops && ops[j + run] == '=')
+                run++;
+            if (j + run >= nops || run > 2 * ctx)
+                break;
+            j += run;
+        }
+        size_t he = last_change + 1;
+        size_t fwd = 0;
+        while (fwd < ctx && he + fwd < nops && ops[he + fwd] == '=')
+            fwd++;
+        he += fwd;
+        size_t ac = 0, bc = 0;
+        for (size_t k = hs; k < he; k++) {
+            if (ops[k] != '+')
+                ac++;
+            if (ops[k] != '-')
+                bc++;
+        }
+        buf_str(&o, "@@ -");
+        put_range(&o, ha, ac);
+        buf_str(&o, " +");
+        put_range(&o, hb, bc);
+        buf_str(&o, " @@\n");
+        size_t x = ha, y = hb;
+        for (size_t k = hs; k < he; k++) {
+            if (ops[k] == '=') {
+                put_line(&o, ' ', &a[x]);
+                x++;
+                y++;
+            } else if (ops[k] == '-') {
+                put_line(&o, '-', &a[x]);
+                x++;
+            } else {
+                put_line(&o, '+', &b[y]);
+                y++;
+            }
+        }
+        i = he;
+        ai = x;
+        bi = y;
+    }
+    if (o.oom)
+        goto oom;
+    free(a);
+    free(b);
+    free(ops);
+    *out = o.p;
+    return CC_OK;
+oom:
+    free(a);
+    free(b);
+    free(ops);
+    free(o.p);
+    return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory while building a diff");
+}

@@ -1,0 +1,498 @@
+/*
+ * backup.c - per-run backups of replaced files and their manifests (see
+ * include/clinecfg/backup.h for the layout).
+ *
+ * The manifest is rewritten atomically after every change, so the folder is
+ * always consistent with what was replaced so far in the run.
+ */
+#define _GNU_SOURCE
+#include "clinecfg/backup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "clinecfg/safefile.h"
+
+#define MANIFEST "manifest.json"
+#define MANIFEST_MAX ((size_t)16 * 1024 * 1024)
+
+struct backup_writer {
+    char *label;
+    char *id;
+    char *dir;       /* NULL until the first record */
+    char *created_at;
+    cJSON *manifest; /* NULL until the first record */
+};
+
+static int oom(cc_err *err) { return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory"); }
+
+static char *str_dup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static char *str_printf(const char *a, const char *b, const char *c)
+{
+    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s%s%s", a, b, c);
+    return p;
+}
+
+int backup_root(char **out, cc_err *err)
+{
+    *out = NULL;
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && xdg[0] == '/')
+        *out = str_printf(xdg, "", "/clinecfg/backups");
+    else if (home && home[0] == '/')
+        *out = str_printf(home, "", "/.local/state/clinecfg/backups");
+    else {
+        cc_err_set(err, CC_EINPUT, "env.home", "neither XDG_STATE_HOME nor HOME is set to an absolute path");
+        cc_err_hint(err, "set HOME; clinecfg keeps its backups under ${XDG_STATE_HOME:-~/.local/state}/clinecfg");
+        return CC_EINPUT;
+    }
+    return *out ? CC_OK : oom(err);
+}
+
+/* Labels end up in folder names: keep [A-Za-z0-9_] only. */
+static void clean_label(const char *in, char *out, size_t cap)
+{
+    size_t k = 0;
+    for (const char *p = in; *p && k + 1 < cap; p++)
+        out[k++] = ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')
+                       ? *p
+                       : '_';
+    out[k] = '\0';
+    if (k == 0)
+        snprintf(out, cap, "run");
+}
+
+int backup_writer_new(const char *label, backup_writer **out, cc_err *err)
+{
+    *out = NULL;
+    backup_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return oom(err);
+    char lab[32], stamp[32], iso[32], id[96];
+    clean_label(label ? label : "run", lab, sizeof lab);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
+    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(id, sizeof id, "%s-%s-%ld", stamp, lab, (long)getpid());
+    w->label = str_dup(lab);
+    w->id = str_dup(id);
+    w->created_at = str_dup(iso);
+    if (!w->label || !w->id || !w->created_at) {
+        backup_writer_free(w);
+        return oom(err);
+    }
+    *out = w;
+    return CC_OK;
+}
+
+void backup_writer_free(backup_writer *w)
+{
+    if (!w)
+        return;
+    free(w->label);
+    free(w->id);
+    free(w->dir);
+    free(w->created_at);
+    cJSON_Delete(w->manifest);
+    free(w);
+}
+
+const char *backup_writer_id(const backup_writer *w) { return w ? w->id : NULL; }
+const char *backup_writer_dir(const backup_writer *w) { return w ? w->dir : NULL; }
+
+static int mkdir_p(const char *dir, cc_err *err)
+{
+    char *p = str_dup(dir);
+    if (!p)
+        return oom(err);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+            int e = errno;
+            cc_err_set(err, CC_EINPUT, "backup.mkdir", "cannot create the backup folder %s: %s", p, strerror(e));
+            cc_err_hint(err, "check the permissions of %s (or set XDG_STATE_HOME)", p);
+            free(p);
+            return CC_EINPUT;
+        }
+        *s = '/';
+    }
+    free(p);
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        int e = errno;
+        cc_err_set(err, CC_EINPUT, "backup.mkdir", "cannot create the backup folder %s: %s", dir, strerror(e));
+        return CC_EINPUT;
+    }
+    return CC_OK;
+}
+
+/* Creates this run's folder (0700) and an empty manifest. */
+static int start_run(backup_writer *w, cc_err *err)
+{
+    char *root = NULL;
+    int r = backup_root(&root, err);
+    if (r != CC_OK)
+        return r;
+    r = mkdir_p(root, err);
+    if (r != CC_OK) {
+        free(root);
+        return r;
+    }
+    char *dir = NULL;
+    for (int i = 1; i < 1000 && !dir; i++) {
+        char name[160];
+        if (i == 1)
+            snprintf(name, sizeof name, "/%s", w->id);
+        else
+            snprintf(name, sizeof name, "/%s.%d", w->id, i);
+        char *cand = str_printf(root, name, "");
+        if (!cand) {
+            free(root);
+            return oom(err);
+        }
+        if (mkdir(cand, 0700) == 0) {
+            dir = cand;
+            if (i > 1) {
+                free(w->id);
+                w->id = str_dup(name + 1);
+            }
+        } else {
+            int e = errno;
+            free(cand);
+            if (e != EEXIST) {
+                cc_err_set(err, CC_EINPUT, "backup.mkdir", "cannot create a backup folder in %s: %s", root,
+                           strerror(e));
+                free(root);
+                return CC_EINPUT;
+            }
+        }
+    }
+    free(root);
+    if (!dir || !w->id)
+        return cc_err_set(err, CC_EINTERNAL, "backup.mkdir", "cannot find a free backup folder name");
+    cJSON *m = cJSON_CreateObject();
+    if (!m || !cJSON_AddNumberToObject(m, "version", 1) || !cJSON_AddStringToObject(m, "id", w->id) ||
+        !cJSON_AddStringToObject(m, "label", w->label) || !cJSON_AddStringToObject(m, "created_at", w->created_at) ||
+        !cJSON_AddArrayToObject(m, "files")) {
+        cJSON_Delete(m);
+        rmdir(dir);
+        free(dir);
+        return oom(err);
+    }
+    w->dir = dir;
+    w->manifest = m;
+    return CC_OK;
+}
+
+static int write_manifest(backup_writer *w, cc_err *err)
+{
+    char *text = cJSON_Print(w->manifest);
+    char *path = str_printf(w->dir, "/", MANIFEST);
+    int r;
+    if (!text || !path) {
+        r = oom(err);
+    } else {
+        size_t n = strlen(text);
+        text[n] = '\n'; /* replace the NUL: the file ends with a newline */
+        r = safefile_write_atomic(path, text, n + 1, 0600, err);
+        text[n] = '\0';
+    }
+    free(text);
+    free(path);
+    return r;
+}
+
+int backup_record(backup_writer *w, const char *path, const char *real_path, const char *old, size_t old_len,
+                  bool existed, mode_t old_mode, const char *new_sha256, char **backup_path, cc_err *err)
+{
+    if (backup_path)
+        *backup_path = NULL;
+    if (!w->dir) {
+        int r = start_run(w, err);
+        if (r != CC_OK)
+            return r;
+    }
+    cJSON *files = cJSON_GetObjectItemCaseSensitive(w->manifest, "files");
+    cJSON *entry = NULL, *it;
+    cJSON_ArrayForEach(it, files) {
+        const cJSON *rp = cJSON_GetObjectItemCaseSensitive(it, "real_path");
+        if (cJSON_IsString(rp) && strcmp(rp->valuestring, real_path) == 0) {
+            entry = it;
+            break;
+        }
+    }
+    if (entry) {
+        /* Already backed up in this run: the first copy holds the bytes
+         * from before the run; only the hash of what was written moves. */
+        cJSON *ns = cJSON_CreateString(new_sha256 ? new_sha256 : "");
+        if (!ns)
+            return oom(err);
+        cJSON_ReplaceItemInObjectCaseSensitive(entry, "new_sha256", ns);
+        const cJSON *b = cJSON_GetObjectItemCaseSensitive(entry, "backup");
+        if (backup_path && cJSON_IsString(b)) {
+            *backup_path = str_printf(w->dir, "/", b->valuestring);
+            if (!*backup_path)
+                return oom(err);
+        }
+        return write_manifest(w, err);
+    }
+    size_t index = (size_t)cJSON_GetArraySize(files) + 1;
+    const char *base = strrchr(real_path, '/');
+    base = base ? base + 1 : real_path;
+    char name[300];
+    snprintf(name, sizeof name, "%zu-%.250s", index, base);
+    char *copy = NULL;
+    if (existed) {
+        copy = str_printf(w->dir, "/", name);
+        if (!copy)
+            return oom(err);
+        int r = safefile_write_atomic(copy, old, old_len, 0600, err);
+        if (r != CC_OK) {
+            cc_err_prefix(err, "cannot back up %s", real_path);
+            free(copy);
+            return r;
+        }
+    }
+    char sha[65] = "";
+    if (existed)
+        safefile_sha256_hex(old, old_len, sha);
+    entry = cJSON_CreateObject();
+    if (!entry || !cJSON_AddStringToObject(entry, "path", path) ||
+        !cJSON_AddStringToObject(entry, "real_path", real_path) ||
+        !(existed ? cJSON_AddStringToObject(entry, "backup", name) : cJSON_AddNullToObject(entry, "backup")) ||
+        !cJSON_AddBoolToObject(entry, "created", !existed) || !cJSON_AddStringToObject(entry, "sha256", sha) ||
+        !cJSON_AddStringToObject(entry, "new_sha256", new_sha256 ? new_sha256 : "") ||
+        !cJSON_AddNumberToObject(entry, "size", (double)old_len) ||
+        !cJSON_AddNumberToObject(entry, "mode", existed ? (double)(old_mode & 07777) : 0)) {
+        cJSON_Delete(entry);
+        free(copy);
+        return oom(err);
+    }
+    cJSON_AddItemToArray(files, entry);
+    int r = write_manifest(w, err);
+    if (r == CC_OK && backup_path)
+        *backup_path = copy;
+    else
+        free(copy);
+    return r;
+}
+
+/* ---- reading runs ----------------------------------------------------------- */
+
+void backup_run_clear(backup_run *run)
+{
+    if (!run)
+        return;
+    for (size_t i = 0; i < run->nfiles; i++) {
+        free(run->files[i].path);
+        free(run->files[i].real_path);
+        free(run->files[i].backup);
+    }
+    free(run->files);
+    free(run->id);
+    free(run->label);
+    free(run->created_at);
+    free(run->dir);
+    memset(run, 0, sizeof *run);
+}
+
+void backup_runs_free(backup_run *runs, size_t n)
+{
+    if (!runs)
+        return;
+    for (size_t i = 0; i < n; i++)
+        backup_run_clear(&runs[i]);
+    free(runs);
+}
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Loads dir/manifest.json into *out. */
+static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char *mpath = str_printf(dir, "/", MANIFEST);
+    if (!mpath)
+        return oom(err);
+    char *text = NULL;
+    size_t len = 0;
+    bool exists = false;
+    int r = safefile_read(mpath, MANIFEST_MAX, &text, &len, &exists, err);
+    if (r == CC_OK && !exists)
+        r = cc_err_set(err, CC_EINPUT, "backup.manifest", "%s: missing", mpath);
+    cJSON *m = NULL;
+    if (r == CC_OK) {
+        m = cJSON_ParseWithLength(text, len);
+        const cJSON *files = cJSON_GetObjectItemCaseSensitive(m, "files");
+        if (!m || !cJSON_IsArray(files))
+            r = cc_err_set(err, CC_EINPUT, "backup.manifest", "%s: not a clinecfg backup manifest", mpath);
+    }
+    free(text);
+    if (r == CC_OK) {
+        const cJSON *files = cJSON_GetObjectItemCaseSensitive(m, "files");
+        size_t n = (size_t)cJSON_GetArraySize(files);
+        out->id = str_dup(id);
+        out->label = str_dup(jstr(m, "label") ? jstr(m, "label") : "");
+        out->created_at = str_dup(jstr(m, "created_at") ? jstr(m, "created_at") : "");
+        out->dir = str_dup(dir);
+        out->files = calloc(n ? n : 1, sizeof *out->files);
+        if (!out->id || !out->label || !out->created_at || !out->dir || !out->files)
+            r = oom(err);
+        const cJSON *f;
+        cJSON_ArrayForEach(f, files) {
+            if (r != CC_OK)
+                break;
+            const char *p = jstr(f, "path"), *rp = jstr(f, "real_path"), *b = jstr(f, "backup");
+            if (!p || !rp || (b && (strchr(b, '/') || strcmp(b, "..") == 0))) {
+                r = cc_err_set(err, CC_EINPUT, "backup.manifest", "%s: an entry lacks path or real_path", mpath);
+                break;
+            }
+            backup_file *bf = &out->files[out->nfiles++];
+            bf->path = str_dup(p);
+            bf->real_path = str_dup(rp);
+            bf->backup = b ? str_printf(dir, "/", b) : NULL;
+            bf->created = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "created"));
+            snprintf(bf->sha256, sizeof bf->sha256, "%s", jstr(f, "sha256") ? jstr(f, "sha256") : "");
+            snprintf(bf->new_sha256, sizeof bf->new_sha256, "%s", jstr(f, "new_sha256") ? jstr(f, "new_sha256") : "");
+            const cJSON *sz = cJSON_GetObjectItemCaseSensitive(f, "size");
+            const cJSON *md = cJSON_GetObjectItemCaseSensitive(f, "mode");
+            bf->size = cJSON_IsNumber(sz) ? (long long)sz->valuedouble : 0;
+            bf->mode = cJSON_IsNumber(md) ? (unsigned)md->valuedouble : 0;
+            if (!bf->path || !bf->real_path || (b && !bf->backup))
+                r = oom(err);
+        }
+    }
+    cJSON_Delete(m);
+    free(mpath);
+    if (r != CC_OK)
+        backup_run_clear(out);
+    return r;
+}
+
+static int cmp_runs(const void *a, const void *b)
+{
+    const backup_run *x = a, *y = b;
+    int c = strcmp(x->created_at, y->created_at);
+    return c ? c : strcmp(x->id, y->id);
+}
+
+int backup_list(backup_run **runs, size_t *n, cc_err *err)
+{
+    *runs = NULL;
+    *n = 0;
+    char *root = NULL;
+    int r = backup_root(&root, err);
+    if (r != CC_OK)
+        return r;
+    DIR *d = opendir(root);
+    if (!d) {
+        int e = errno;
+        free(root);
+        if (e == ENOENT)
+            return CC_OK;
+        return cc_err_set(err, CC_EINPUT, "backup.list", "cannot list the backups: %s", strerror(e));
+    }
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *dir = str_printf(root, "/", e->d_name);
+        if (!dir) {
+            r = oom(err);
+            break;
+        }
+        backup_run run;
+        cc_err ignored;
+        cc_err_clear(&ignored);
+        int lr = load_dir(dir, e->d_name, &run, &ignored);
+        free(dir);
+        if (lr == CC_EINTERNAL) {
+            r = oom(err);
+            break;
+        }
+        if (lr != CC_OK)
+            continue; /* not a run folder, or one interrupted before its manifest */
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            backup_run *nr = realloc(*runs, cap * sizeof *nr);
+            if (!nr) {
+                backup_run_clear(&run);
+                r = oom(err);
+                break;
+            }
+            *runs = nr;
+        }
+        (*runs)[(*n)++] = run;
+    }
+    closedir(d);
+    free(root);
+    if (r != CC_OK) {
+        backup_runs_free(*runs, *n);
+        *runs = NULL;
+        *n = 0;
+        return r;
+    }
+    if (*n > 1)
+        qsort(*runs, *n, sizeof **runs, cmp_runs);
+    return CC_OK;
+}
+
+int backup_load(const char *id, backup_run *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!id || !*id || strchr(id, '/') || id[0] == '.') {
+        cc_err_set(err, CC_EINPUT, "backup.id", "'%s' is not a backup run id", id ? id : "");
+        cc_err_hint(err, "run 'clinecfg restore --list' to see the backup runs");
+        return CC_EINPUT;
+    }
+    char *root = NULL;
+    int r = backup_root(&root, err);
+    if (r != CC_OK)
+        return r;
+    char *dir = str_printf(root, "/", id);
+    if (!dir) {
+        free(root);
+        return oom(err);
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cc_err_set(err, CC_EINPUT, "backup.not_found", "no backup run %s in %s", id, root);
+        cc_err_hint(err, "run 'clinecfg restore --list' to see the backup runs");
+        r = CC_EINPUT;
+    } else {
+        r = load_dir(dir, id, out, err);
+    }
+    free(dir);
+    free(root);
+    return r;
+}

@@ -84,7 +84,8 @@ cJSON *jsonc_to_cjson(const jsonc_node *node);
 typedef struct jsonc_seg {
     const char *key;  /* member name (NUL-terminated); NULL for a pure index segment */
     long index;       /* array index when key == NULL; -1 = append (set only) */
-    bool numeric;     /* key is all digits: it may also be used as an index */
+    bool numeric;     /* may select array element `index`: a pure index segment, a key that
+                       * is all digits, or "-" as the last pointer token (index -1) */
 } jsonc_seg;
 
 typedef struct jsonc_path {

@@ -1,0 +1,974 @@
+/*
+ * jsonc_parse.c - the JSONC parser (see include/clinecfg/jsonc.h).
+ *
+ * Owns: turning text into a jsonc_doc (nodes with byte offsets, decoded
+ * keys and strings, comment spans, detected indent/EOL/BOM), node lookup,
+ * paths, and conversion to cJSON.  The parser is a single forward pass with
+ * an explicit stack (no recursion), so a depth bomb is an error at
+ * JSONC_MAX_DEPTH, never a stack overflow.  All nodes and strings live in
+ * one arena freed by jsonc_free.
+ */
+#include "jsonc_internal.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- arena -------------------------------------------------------------- */
+
+static void *arena_alloc(jsonc_doc *d, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    jsonc_chunk *c = d->chunks;
+    if (!c || c->cap - c->used < n) {
+        /* Chunks grow from 4 KiB to 1 MiB so tiny documents stay tiny and
+         * big ones do not pay a malloc per node. */
+        size_t cap = (size_t)4096 << (d->nchunks < 8 ? d->nchunks : 8);
+        if (cap < n)
+            cap = n;
+        c = malloc(sizeof *c + cap);
+        if (!c)
+            return NULL;
+        c->cap = cap;
+        c->used = 0;
+        c->next = d->chunks;
+        d->chunks = c;
+        d->nchunks++;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+void jsonc_free(jsonc_doc *doc)
+{
+    if (!doc)
+        return;
+    jsonc_chunk *c = doc->chunks;
+    while (c) {
+        jsonc_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(doc->comments);
+    free(doc);
+}
+
+/* ---- UTF-8 -------------------------------------------------------------- */
+
+/* Length of the valid UTF-8 sequence at s (s[0] >= 0x80), or 0 if invalid
+ * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
+static size_t utf8_seq(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    if (c >= 0xC2 && c <= 0xDF)
+        return (avail >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (avail < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xE0 && s[1] < 0xA0)
+            return 0;
+        if (c == 0xED && s[1] >= 0xA0)
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (avail < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90)
+            return 0;
+        if (c == 0xF4 && s[1] >= 0x90)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+bool jsonc_utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = utf8_seq(s + i, len - i);
+        if (!n)
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+/* ---- positions ---------------------------------------------------------- */
+
+void jsonc_line_col(const char *text, size_t len, size_t offset, int *line, int *col)
+{
+    if (offset > len)
+        offset = len;
+    long l = 1;
+    size_t ls = 0;
+    const char *p = text, *end = text + offset;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl)
+            break;
+        l++;
+        ls = (size_t)(nl - text) + 1;
+        p = nl + 1;
+    }
+    if (line)
+        *line = l > INT32_MAX ? INT32_MAX : (int)l;
+    if (col) {
+        size_t c = offset - ls + 1;
+        *col = c > INT32_MAX ? INT32_MAX : (int)c;
+    }
+}
+
+/* ---- the parser --------------------------------------------------------- */
+
+typedef struct {
+    const unsigned char *s;
+    size_t len, pos;
+    const char *name;
+    const char *text;
+    unsigned flags;
+    jsonc_doc *doc;
+    cc_err *err;
+} parser;
+
+#define LIMIT_CODE_DEPTH "jsonc.depth"
+#define LIMIT_CODE_SIZE "jsonc.size"
+
+static int fail_at(parser *p, size_t at, const char *code, const char *reason)
+{
+    int line, col;
+    jsonc_line_col(p->text, p->len, at, &line, &col);
+    cc_err_set(p->err, CC_EINPUT, code, "%s:%d:%d: %s", p->name, line, col, reason);
+    cc_err_hint(p->err, "%s is not valid JSON with comments; fix it by hand (nothing was changed)", p->name);
+    return CC_EINPUT;
+}
+
+static int oom(parser *p)
+{
+    return cc_err_set(p->err, CC_EINTERNAL, "oom", "%s: out of memory while parsing", p->name);
+}
+
+bool jsonc_err_is_limit(const cc_err *err)
+{
+    return err && (strcmp(err->code, LIMIT_CODE_DEPTH) == 0 || strcmp(err->code, LIMIT_CODE_SIZE) == 0);
+}
+
+static int add_comment(parser *p, size_t start, size_t end)
+{
+    jsonc_doc *d = p->doc;
+    if (d->ncomments == d->comments_cap) {
+        size_t cap = d->comments_cap ? d->comments_cap * 2 : 16;
+        size_t *n = realloc(d->comments, cap * 2 * sizeof *n);
+        if (!n)
+            return oom(p);
+        d->comments = n;
+        d->comments_cap = cap;
+    }
+    d->comments[2 * d->ncomments] = start;
+    d->comments[2 * d->ncomments + 1] = end;
+    d->ncomments++;
+    return 0;
+}
+
+/* Called at the first byte after a '\n': learns the EOL and indent style. */
+static void learn_style(parser *p, size_t nl)
+{
+    jsonc_doc *d = p->doc;
+    if (!d->eol_found) {
+        d->eol_found = true;
+        d->eol = (nl > 0 && p->s[nl - 1] == '\r') ? "\r\n" : "\n";
+    }
+    if (d->indent_found)
+        return;
+    size_t i = nl + 1, n = 0;
+    if (i < p->len && p->s[i] == '\t') {
+        while (i + n < p->len && p->s[i + n] == '\t')
+            n++;
+        if (i + n < p->len && p->s[i + n] != '\r' && p->s[i + n] != '\n' && p->s[i + n] != '/') {
+            strcpy(d->indent, "\t");
+            d->indent_found = true;
+        }
+        return;
+    }
+    while (i + n < p->len && p->s[i + n] == ' ')
+        n++;
+    /* The first indented line that starts a token (not a comment or a
+     * blank line) gives the unit: that is a depth-1 member or element. */
+    if (n > 0 && i + n < p->len && p->s[i + n] != '\r' && p->s[i + n] != '\n' && p->s[i + n] != '/' &&
+        p->s[i + n] != '\t' && p->s[i + n] != '}' && p->s[i + n] != ']') {
+        if (n > 16)
+            n = 16;
+        memset(d->indent, ' ', n);
+        d->indent[n] = '\0';
+        d->indent_found = true;
+    }
+}
+
+/* Skips whitespace and comments.  Returns 0 or an error status. */
+static int skip_trivia(parser *p)
+{
+    const unsigned char *s = p->s;
+    size_t i = p->pos, len = p->len;
+    for (;;) {
+        while (i < len) {
+            unsigned char c = s[i];
+            if (c == ' ' || c == '\t' || c == '\r') {
+                i++;
+            } else if (c == '\n') {
+                if (!p->doc->indent_found || !p->doc->eol_found)
+                    learn_style(p, i);
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (i + 1 < len && s[i] == '/' && (s[i + 1] == '/' || s[i + 1] == '*')) {
+            if (p->flags & JSONC_STRICT)
+                return fail_at(p, i, "jsonc.syntax", "comments are not allowed here");
+            size_t start = i;
+            if (s[i + 1] == '/') {
+                i += 2;
+                while (i < len && s[i] != '\n' && s[i] != '\r') {
+                    if (s[i] >= 0x80) {
+                        size_t n = utf8_seq(s + i, len - i);
+                        if (!n)
+                            return fail_at(p, i, "jsonc.utf8", "invalid UTF-8 in a comment");
+                        i += n;
+                    } else {
+                        i++;
+                    }
+                }
+            } else {
+                i += 2;
+                for (;;) {
+                    if (i + 1 >= len)
+                        return fail_at(p, start, "jsonc.syntax", "unterminated block comment");
+                    if (s[i] == '*' && s[i + 1] == '/') {
+                        i += 2;
+                        break;
+                    }
+                    if (s[i] >= 0x80) {
+                        size_t n = utf8_seq(s + i, len - i);
+                        if (!n)
+                            return fail_at(p, i, "jsonc.utf8", "invalid UTF-8 in a comment");
+                        i += n;
+                    } else {
+                        if (s[i] == '\n' && !p->doc->eol_found) {
+                            p->doc->eol = (i > 0 && s[i - 1] == '\r') ? "\r\n" : "\n";
+                            p->doc->eol_found = true;
+                        }
+                        i++;
+                    }
+                }
+            }
+            int rc = add_comment(p, start, i);
+            if (rc)
+                return rc;
+            continue;
+        }
+        if (i < len && s[i] == '/')
+            return fail_at(p, i, "jsonc.syntax", "unexpected '/' (a comment starts with // or /*)");
+        p->pos = i;
+        return 0;
+    }
+}
+
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static unsigned read_u4(const unsigned char *s)
+{
+    return (unsigned)(hexval(s[0]) << 12 | hexval(s[1]) << 8 | hexval(s[2]) << 4 | hexval(s[3]));
+}
+
+static size_t put_utf8(char *o, unsigned cp)
+{
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6));
+        o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12));
+        o[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18));
+    o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Parses the string token at p->pos (a '"').  On success p->pos is past the
+ * closing quote and *out / *out_len hold the decoded, NUL-terminated text in
+ * the arena.  A lone surrogate escape decodes to U+FFFD. */
+static int parse_string(parser *p, const char **out, size_t *out_len)
+{
+    const unsigned char *s = p->s;
+    size_t start = p->pos, i = start + 1, len = p->len;
+    bool escapes = false;
+    for (;;) {
+        /* Fast path over plain ASCII. */
+        while (i < len && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] < 0x80)
+            i++;
+        if (i >= len)
+            return fail_at(p, start, "jsonc.syntax", "unterminated string");
+        unsigned char c = s[i];
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            escapes = true;
+            if (i + 1 >= len)
+                return fail_at(p, start, "jsonc.syntax", "unterminated string");
+            unsigned char e = s[i + 1];
+            if (e == 'u') {
+                if (i + 6 > len || hexval(s[i + 2]) < 0 || hexval(s[i + 3]) < 0 || hexval(s[i + 4]) < 0 ||
+                    hexval(s[i + 5]) < 0)
+                    return fail_at(p, i, "jsonc.syntax", "invalid \\u escape (needs 4 hex digits)");
+                i += 6;
+            } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+                       e == 't') {
+                i += 2;
+            } else {
+                return fail_at(p, i, "jsonc.syntax", "invalid escape in string");
+            }
+            continue;
+        }
+        if (c < 0x20)
+            return fail_at(p, i, "jsonc.syntax",
+                           c == '\n' || c == '\r' ? "unterminated string (line break inside a string)"
+                                                  : "control character in a string (write it as \\u00XX)");
+        size_t n = utf8_seq(s + i, len - i);
+        if (!n)
+            return fail_at(p, i, "jsonc.utf8", "invalid UTF-8 in a string");
+        i += n;
+    }
+    size_t raw = i - start - 1;
+    char *o = arena_alloc(p->doc, raw + 1);
+    if (!o)
+        return oom(p);
+    size_t olen = 0;
+    if (!escapes) {
+        memcpy(o, s + start + 1, raw);
+        olen = raw;
+    } else {
+        size_t j = start + 1;
+        while (j < i) {
+            if (s[j] != '\\') {
+                o[olen++] = (char)s[j++];
+                continue;
+            }
+            unsigned char e = s[j + 1];
+            j += 2;
+            switch (e) {
+            case 'b': o[olen++] = '\b'; break;
+            case 'f': o[olen++] = '\f'; break;
+            case 'n': o[olen++] = '\n'; break;
+            case 'r': o[olen++] = '\r'; break;
+            case 't': o[olen++] = '\t'; break;
+            case 'u': {
+                unsigned cp = read_u4(s + j);
+                j += 4;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    if (j + 6 <= i && s[j] == '\\' && s[j + 1] == 'u') {
+                        unsigned lo = read_u4(s + j + 2);
+                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                            j += 6;
+                        } else {
+                            cp = 0xFFFD;
+                        }
+                    } else {
+                        cp = 0xFFFD;
+                    }
+                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                    cp = 0xFFFD;
+                }
+                olen += put_utf8(o + olen, cp);
+                break;
+            }
+            default: o[olen++] = (char)e; break; /* " \ / */
+            }
+        }
+    }
+    o[olen] = '\0';
+    *out = o;
+    *out_len = olen;
+    p->pos = i + 1;
+    return 0;
+}
+
+static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+static int parse_number(parser *p, double *out)
+{
+    const unsigned char *s = p->s;
+    size_t start = p->pos, i = start, len = p->len;
+    if (i < len && s[i] == '-')
+        i++;
+    if (i >= len || !is_digit(s[i]))
+        return fail_at(p, start, "jsonc.syntax", "invalid number");
+    if (s[i] == '0') {
+        i++;
+        if (i < len && is_digit(s[i]))
+            return fail_at(p, start, "jsonc.syntax", "invalid number (leading zero)");
+    } else {
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        if (i >= len || !is_digit(s[i]))
+            return fail_at(p, start, "jsonc.syntax", "invalid number (digit expected after '.')");
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= len || !is_digit(s[i]))
+            return fail_at(p, start, "jsonc.syntax", "invalid number (digit expected in exponent)");
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    size_t n = i - start;
+    char small[64];
+    char *buf = n < sizeof small ? small : malloc(n + 1);
+    if (!buf)
+        return oom(p);
+    memcpy(buf, s + start, n);
+    buf[n] = '\0';
+    *out = strtod(buf, NULL);
+    if (buf != small)
+        free(buf);
+    p->pos = i;
+    return 0;
+}
+
+typedef struct {
+    jsonc_node *node;
+    jsonc_node *last;  /* last child so far */
+} frame;
+
+static jsonc_node *new_node(parser *p, jsonc_type t, size_t start)
+{
+    jsonc_node *n = arena_alloc(p->doc, sizeof *n);
+    if (!n)
+        return NULL;
+    memset(n, 0, sizeof *n);
+    n->type = t;
+    n->start = start;
+    return n;
+}
+
+static const char *expect_name(jsonc_type t) { return t == JSONC_OBJECT ? "'}'" : "']'"; }
+
+int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned flags, jsonc_doc **out,
+                      cc_err *err)
+{
+    *out = NULL;
+    if (!name)
+        name = "<input>";
+    if (len > JSONC_MAX_SIZE)
+        return cc_err_set(err, CC_EINPUT, LIMIT_CODE_SIZE,
+                          "%s: file is %zu bytes, over the %zu MiB size limit (JSONC_MAX_SIZE)", name, len,
+                          JSONC_MAX_SIZE >> 20);
+    jsonc_doc *d = calloc(1, sizeof *d);
+    if (!d)
+        return cc_err_set(err, CC_EINTERNAL, "oom", "%s: out of memory while parsing", name);
+    strcpy(d->indent, "    ");
+    d->eol = "\n";
+    parser P = {(const unsigned char *)text, len, 0, name, text, flags, d, err};
+    parser *p = &P;
+    frame *stack = malloc(JSONC_MAX_DEPTH * sizeof *stack);
+    if (!stack) {
+        jsonc_free(d);
+        return cc_err_set(err, CC_EINTERNAL, "oom", "%s: out of memory while parsing", name);
+    }
+    size_t depth = 0;
+    int rc = 0;
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        d->bom = true;
+        p->pos = 3;
+    }
+    if ((rc = skip_trivia(p)))
+        goto done;
+    if (p->pos == len) {
+        if (flags & JSONC_STRICT)
+            rc = fail_at(p, p->pos, "jsonc.syntax", "empty input (a JSON value is expected)");
+        goto done; /* empty content: no root */
+    }
+
+    /* Pending member key for the next value. */
+    size_t ks = 0, ke = 0;
+    const char *key = NULL;
+    enum { ST_VALUE, ST_KEY, ST_AFTER } st = ST_VALUE;
+    for (;;) {
+        if (st == ST_VALUE) {
+            if ((rc = skip_trivia(p)))
+                goto done;
+            if (p->pos >= len) {
+                rc = fail_at(p, p->pos, "jsonc.syntax", "unexpected end of input (a value is expected)");
+                goto done;
+            }
+            unsigned char c = p->s[p->pos];
+            jsonc_node *n;
+            switch (c) {
+            case '{': n = new_node(p, JSONC_OBJECT, p->pos); break;
+            case '[': n = new_node(p, JSONC_ARRAY, p->pos); break;
+            case '"': n = new_node(p, JSONC_STRING, p->pos); break;
+            case 't':
+            case 'f': n = new_node(p, JSONC_BOOL, p->pos); break;
+            case 'n': n = new_node(p, JSONC_NULL, p->pos); break;
+            default:
+                if (c == '-' || is_digit(c)) {
+                    n = new_node(p, JSONC_NUMBER, p->pos);
+                    break;
+                }
+                if (c == '}' || c == ']' || c == ',')
+                    rc = fail_at(p, p->pos, "jsonc.syntax", c == ',' ? "unexpected ',' (a value is expected)"
+                                                                     : "unexpected closing bracket (a value is expected)");
+                else if (c >= 0x80 && !utf8_seq(p->s + p->pos, len - p->pos))
+                    rc = fail_at(p, p->pos, "jsonc.utf8", "invalid UTF-8");
+                else if (c == '\'')
+                    rc = fail_at(p, p->pos, "jsonc.syntax", "single quotes are not allowed (use \")");
+                else
+                    rc = fail_at(p, p->pos, "jsonc.syntax", "unexpected character (a value is expected)");
+                goto done;
+            }
+            if (!n) {
+                rc = oom(p);
+                goto done;
+            }
+            n->key = key;
+            n->key_start = ks;
+            n->key_end = ke;
+            key = NULL;
+            ks = ke = 0;
+            if (depth) {
+                frame *f = &stack[depth - 1];
+                n->parent = f->node;
+                if (f->last)
+                    f->last->next = n;
+                else
+                    f->node->child = n;
+                f->last = n;
+                f->node->nchildren++;
+            } else {
+                d->root = n;
+            }
+            if (c == '{' || c == '[') {
+                if (depth == JSONC_MAX_DEPTH) {
+                    rc = fail_at(p, p->pos, LIMIT_CODE_DEPTH, "nesting deeper than the limit of 256 levels (JSONC_MAX_DEPTH)");
+                    goto done;
+                }
+                stack[depth].node = n;
+                stack[depth].last = NULL;
+                depth++;
+                p->pos++;
+                if ((rc = skip_trivia(p)))
+                    goto done;
+                if (p->pos < len && p->s[p->pos] == (c == '{' ? '}' : ']')) {
+                    st = ST_AFTER; /* the closing bracket is handled there */
+                    continue;
+                }
+                st = c == '{' ? ST_KEY : ST_VALUE;
+                continue;
+            }
+            if (c == '"') {
+                if ((rc = parse_string(p, &n->str, &n->str_len)))
+                    goto done;
+            } else if (c == 't' || c == 'f' || c == 'n') {
+                const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+                size_t wl = strlen(word);
+                if (len - p->pos < wl || memcmp(p->s + p->pos, word, wl) != 0) {
+                    rc = fail_at(p, p->pos, "jsonc.syntax", "unexpected word (expected true, false or null)");
+                    goto done;
+                }
+                n->boolean = c == 't';
+                p->pos += wl;
+            } else {
+                if ((rc = parse_number(p, &n->number)))
+                    goto done;
+            }
+            n->end = p->pos;
+            st = ST_AFTER;
+        } else if (st == ST_KEY) {
+            if ((rc = skip_trivia(p)))
+                goto done;
+            if (p->pos >= len) {
+                rc = fail_at(p, p->pos, "jsonc.syntax", "unexpected end of input (a property name is expected)");
+                goto done;
+            }
+            if (p->s[p->pos] != '"') {
+                rc = fail_at(p, p->pos, "jsonc.syntax", "a property name in double quotes is expected");
+                goto done;
+            }
+            ks = p->pos;
+            size_t kl;
+            if ((rc = parse_string(p, &key, &kl)))
+                goto done;
+            ke = p->pos;
+            if ((rc = skip_trivia(p)))
+                goto done;
+            if (p->pos >= len || p->s[p->pos] != ':') {
+                rc = fail_at(p, p->pos, "jsonc.syntax", "':' is expected after the property name");
+                goto done;
+            }
+            p->pos++;
+            st = ST_VALUE;
+        } else { /* ST_AFTER: a value just ended */
+            if ((rc = skip_trivia(p)))
+                goto done;
+            if (depth == 0) {
+                if (p->pos < len)
+                    rc = fail_at(p, p->pos, "jsonc.syntax", "unexpected content after the end of the value");
+                goto done;
+            }
+            frame *f = &stack[depth - 1];
+            unsigned char close = f->node->type == JSONC_OBJECT ? '}' : ']';
+            if (p->pos >= len) {
+                int line, col;
+                jsonc_line_col(text, len, f->node->start, &line, &col);
+                char why[128];
+                snprintf(why, sizeof why, "unexpected end of input (%s is missing for the %s opened at %d:%d)",
+                         expect_name(f->node->type), f->node->type == JSONC_OBJECT ? "object" : "array", line, col);
+                rc = fail_at(p, p->pos, "jsonc.syntax", why);
+                goto done;
+            }
+            unsigned char c = p->s[p->pos];
+            if (c == ',') {
+                p->pos++;
+                if ((rc = skip_trivia(p)))
+                    goto done;
+                if (p->pos < len && p->s[p->pos] == close) {
+                    if (flags & JSONC_STRICT) {
+                        rc = fail_at(p, p->pos, "jsonc.syntax", "trailing comma is not allowed here");
+                        goto done;
+                    }
+                    continue; /* trailing comma: close on the next round */
+                }
+                st = f->node->type == JSONC_OBJECT ? ST_KEY : ST_VALUE;
+                continue;
+            }
+            if (c == close) {
+                p->pos++;
+                f->node->end = p->pos;
+                depth--;
+                continue;
+            }
+            char why[96];
+            snprintf(why, sizeof why, "',' or %s is expected", expect_name(f->node->type));
+            rc = fail_at(p, p->pos, "jsonc.syntax", why);
+            goto done;
+        }
+    }
+done:
+    free(stack);
+    if (rc) {
+        jsonc_free(d);
+        return rc;
+    }
+    *out = d;
+    return 0;
+}
+
+int jsonc_parse(const char *text, size_t len, const char *name, jsonc_doc **out, cc_err *err)
+{
+    return jsonc_parse_flags(text, len, name, 0, out, err);
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+const jsonc_node *jsonc_root(const jsonc_doc *doc) { return doc ? doc->root : NULL; }
+
+const jsonc_node *jsonc_member(const jsonc_node *obj, const char *key)
+{
+    if (!obj || obj->type != JSONC_OBJECT || !key)
+        return NULL;
+    for (const jsonc_node *c = obj->child; c; c = c->next)
+        if (strcmp(c->key, key) == 0)
+            return c;
+    return NULL;
+}
+
+const jsonc_node *jsonc_index(const jsonc_node *arr, size_t i)
+{
+    if (!arr || arr->type != JSONC_ARRAY || i >= arr->nchildren)
+        return NULL;
+    const jsonc_node *c = arr->child;
+    while (i-- && c)
+        c = c->next;
+    return c;
+}
+
+size_t jsonc_comment_count(const jsonc_doc *doc) { return doc ? doc->ncomments : 0; }
+
+void jsonc_comment_span(const jsonc_doc *doc, size_t i, size_t *start, size_t *end)
+{
+    if (!doc || i >= doc->ncomments) {
+        *start = *end = 0;
+        return;
+    }
+    *start = doc->comments[2 * i];
+    *end = doc->comments[2 * i + 1];
+}
+
+const char *jsonc_doc_indent(const jsonc_doc *doc) { return doc->indent; }
+const char *jsonc_doc_eol(const jsonc_doc *doc) { return doc->eol; }
+bool jsonc_doc_has_bom(const jsonc_doc *doc) { return doc->bom; }
+
+/* ---- cJSON -------------------------------------------------------------- */
+
+static cJSON *scalar_to_cjson(const jsonc_node *n)
+{
+    switch (n->type) {
+    case JSONC_NULL: return cJSON_CreateNull();
+    case JSONC_BOOL: return cJSON_CreateBool(n->boolean);
+    case JSONC_NUMBER: return cJSON_CreateNumber(n->number);
+    case JSONC_STRING: return cJSON_CreateString(n->str);
+    case JSONC_ARRAY: return cJSON_CreateArray();
+    case JSONC_OBJECT: return cJSON_CreateObject();
+    }
+    return NULL;
+}
+
+/* Recursive: the depth is bounded by JSONC_MAX_DEPTH, so the stack is too. */
+cJSON *jsonc_to_cjson(const jsonc_node *node)
+{
+    if (!node)
+        return NULL;
+    cJSON *v = scalar_to_cjson(node);
+    if (!v || (node->type != JSONC_OBJECT && node->type != JSONC_ARRAY))
+        return v;
+    for (const jsonc_node *c = node->child; c; c = c->next) {
+        cJSON *cv = jsonc_to_cjson(c);
+        if (!cv) {
+            cJSON_Delete(v);
+            return NULL;
+        }
+        if (node->type == JSONC_OBJECT) {
+            /* Add (not replace) so duplicate keys are all kept. */
+            cJSON_AddItemToObject(v, c->key, cv);
+        } else {
+            cJSON_AddItemToArray(v, cv);
+        }
+    }
+    return v;
+}
+
+/* ---- paths -------------------------------------------------------------- */
+
+jsonc_path *jsonc_path_new(void) { return calloc(1, sizeof(jsonc_path)); }
+
+void jsonc_path_free(jsonc_path *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++)
+        free((char *)p->segs[i].key);
+    free(p->segs);
+    free(p);
+}
+
+static int path_push(jsonc_path *p, char *key, long index, bool numeric)
+{
+    jsonc_seg *n = realloc(p->segs, (p->n + 1) * sizeof *n);
+    if (!n) {
+        free(key);
+        return CC_EINTERNAL;
+    }
+    p->segs = n;
+    p->segs[p->n].key = key;
+    p->segs[p->n].index = index;
+    p->segs[p->n].numeric = numeric;
+    p->n++;
+    return CC_OK;
+}
+
+/* "123" -> 123 (numeric); anything else, or an index too large, is not. */
+static bool digits_index(const char *s, size_t n, long *out)
+{
+    if (n == 0 || n > 9)
+        return false;
+    if (n > 1 && s[0] == '0')
+        return false;
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!is_digit((unsigned char)s[i]))
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+int jsonc_path_push_key(jsonc_path *p, const char *key)
+{
+    size_t n = strlen(key);
+    char *k = malloc(n + 1);
+    if (!k)
+        return CC_EINTERNAL;
+    memcpy(k, key, n + 1);
+    return path_push(p, k, -1, false);
+}
+
+int jsonc_path_push_index(jsonc_path *p, long index)
+{
+    return path_push(p, NULL, index < 0 ? -1 : index, true);
+}
+
+int jsonc_path_parse(const char *spec, jsonc_path **out, cc_err *err)
+{
+    *out = NULL;
+    jsonc_path *p = jsonc_path_new();
+    if (!p)
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    size_t sl = strlen(spec);
+    if (!jsonc_utf8_valid((const unsigned char *)spec, sl)) {
+        jsonc_path_free(p);
+        return cc_err_set(err, CC_EINPUT, "jsonc.path", "path is not valid UTF-8");
+    }
+    bool pointer = spec[0] == '/';
+    const char *s = pointer ? spec + 1 : spec;
+    if (sl == 0) {
+        *out = p; /* "" = the whole document */
+        return CC_OK;
+    }
+    for (;;) {
+        const char *e = strchr(s, pointer ? '/' : '.');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        char *k = malloc(n + 1);
+        if (!k) {
+            jsonc_path_free(p);
+            return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        }
+        size_t kl = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (pointer && s[i] == '~') {
+                if (i + 1 < n && (s[i + 1] == '0' || s[i + 1] == '1')) {
+                    k[kl++] = s[i + 1] == '0' ? '~' : '/';
+                    i++;
+                    continue;
+                }
+                free(k);
+                jsonc_path_free(p);
+                return cc_err_set(err, CC_EINPUT, "jsonc.path",
+                                  "path \"%s\": '~' must be followed by 0 or 1 in a JSON pointer", spec);
+            }
+            k[kl++] = s[i];
+        }
+        k[kl] = '\0';
+        if (!pointer && kl == 0) {
+            free(k);
+            jsonc_path_free(p);
+            cc_err_set(err, CC_EINPUT, "jsonc.path", "path \"%s\" has an empty key", spec);
+            cc_err_hint(err, "use a JSON pointer such as \"/a/b\" for keys that are empty or contain dots");
+            return CC_EINPUT;
+        }
+        long idx = -1;
+        bool numeric = digits_index(k, kl, &idx);
+        if (pointer && !e && kl == 1 && k[0] == '-') {
+            numeric = true;
+            idx = -1;
+        }
+        if (path_push(p, k, numeric ? idx : -1, numeric)) {
+            jsonc_path_free(p);
+            return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        }
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    *out = p;
+    return CC_OK;
+}
+
+/* One step of a path from `cur`.  Returns the child, or NULL if absent; sets
+ * *dup to a second member with the same key, if any (objects only). */
+static const jsonc_node *step(const jsonc_node *cur, const jsonc_seg *seg, const jsonc_node **dup, bool *mismatch)
+{
+    *dup = NULL;
+    *mismatch = false;
+    if (cur->type == JSONC_OBJECT && seg->key) {
+        const jsonc_node *first = NULL;
+        for (const jsonc_node *c = cur->child; c; c = c->next) {
+            if (strcmp(c->key, seg->key) == 0) {
+                if (!first) {
+                    first = c;
+                } else {
+                    *dup = c;
+                    break;
+                }
+            }
+        }
+        return first;
+    }
+    if (cur->type == JSONC_ARRAY && seg->numeric) {
+        if (seg->index < 0)
+            return NULL;
+        return jsonc_index(cur, (size_t)seg->index);
+    }
+    *mismatch = true;
+    return NULL;
+}
+
+const jsonc_node *jsonc_find(const jsonc_doc *doc, const jsonc_path *path)
+{
+    const jsonc_node *cur = jsonc_root(doc);
+    for (size_t i = 0; cur && path && i < path->n; i++) {
+        const jsonc_node *dup;
+        bool mismatch;
+        cur = step(cur, &path->segs[i], &dup, &mismatch);
+    }
+    return cur;
+}
+
+int jsonc_lookup(const jsonc_doc *doc, const char *text, size_t len, const char *name, const jsonc_path *path,
+                 const jsonc_node **out, cc_err *err)
+{
+    *out = NULL;
+    if (!name)
+        name = "<input>";
+    const jsonc_node *cur = jsonc_root(doc);
+    for (size_t i = 0; cur && path && i < path->n; i++) {
+        const jsonc_node *dup;
+        bool mismatch;
+        const jsonc_node *next = step(cur, &path->segs[i], &dup, &mismatch);
+        if (dup) {
+            int l1, c1, l2, c2;
+            jsonc_line_col(text, len, next->key_start, &l1, &c1);
+            jsonc_line_col(text, len, dup->key_start, &l2, &c2);
+            cc_err_set(err, CC_EINPUT, "jsonc.ambiguous", "%s:%d:%d: key \"%s\" appears twice on the path (also at %d:%d)",
+                       name, l1, c1, path->segs[i].key, l2, c2);
+            cc_err_hint(err, "remove one of the two \"%s\" entries by hand, then retry", path->segs[i].key);
+            return CC_EINPUT;
+        }
+        cur = next;
+    }
+    *out = cur;
+    return CC_OK;
+}

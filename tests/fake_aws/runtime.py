@@ -1,0 +1,181 @@
+"""runtime.py - Bedrock runtime Converse / ConverseStream answers for the
+loopback emulator.  Owns the stand-in model's behaviour: when the request's
+toolConfig offers `submit_and_exit` (the tool a headless `cline --yolo` run
+waits for, see shared/reference/cline.md section 6) and it has not been
+called yet in the conversation, the first answer is a toolUse of it whose
+input fills the tool's inputSchema; otherwise a short text reply.
+maxTokens is honoured (one word = one token here).
+"""
+
+import json
+import random
+import string
+import uuid
+
+from eventstream import encode_event
+from state import ApiError
+
+REPLY = "Hello from the clinecfg loopback Bedrock emulator."
+FILL_TEXT = "Hello"
+SUBMIT_TOOL = "submit_and_exit"
+
+
+def _invalid(message):
+    return ApiError("ValidationException", message, 400)
+
+
+def fill_schema(schema, depth=0):
+    """A value satisfying a JSON schema's required parts (strings get
+    FILL_TEXT or the first enum value)."""
+    if not isinstance(schema, dict) or depth > 8:
+        return FILL_TEXT
+    if "const" in schema:
+        return schema["const"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    if "default" in schema:
+        return schema["default"]
+    for key in ("anyOf", "oneOf", "allOf"):
+        if isinstance(schema.get(key), list) and schema[key]:
+            return fill_schema(schema[key][0], depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    if kind == "object" or (kind is None and "properties" in schema):
+        props = schema.get("properties") or {}
+        required = schema.get("required") or []
+        return {name: fill_schema(props.get(name, {}), depth + 1) for name in required}
+    if kind == "array":
+        count = int(schema.get("minItems", 0) or 0)
+        return [fill_schema(schema.get("items", {}), depth + 1) for _ in range(count)]
+    if kind == "boolean":
+        return True
+    if kind in ("integer", "number"):
+        value = schema.get("minimum", 0)
+        return int(value) if kind == "integer" else value
+    if kind == "null":
+        return None
+    text = FILL_TEXT
+    min_len = int(schema.get("minLength", 0) or 0)
+    if len(text) < min_len:
+        text = text + "!" * (min_len - len(text))
+    return text
+
+
+def _submit_tool(request):
+    tools = ((request.get("toolConfig") or {}).get("tools")) or []
+    for tool in tools:
+        spec = tool.get("toolSpec") if isinstance(tool, dict) else None
+        if isinstance(spec, dict) and spec.get("name") == SUBMIT_TOOL:
+            return spec
+    return None
+
+
+def _already_submitted(request):
+    for message in request.get("messages") or []:
+        if not isinstance(message, dict) or message.get("role") != "assistant":
+            continue
+        for block in message.get("content") or []:
+            if isinstance(block, dict) and isinstance(block.get("toolUse"), dict) and \
+                    block["toolUse"].get("name") == SUBMIT_TOOL:
+                return True
+    return False
+
+
+def _input_tokens(request):
+    words = 0
+    for message in request.get("messages") or []:
+        for block in (message.get("content") or []) if isinstance(message, dict) else []:
+            if isinstance(block, dict) and isinstance(block.get("text"), str):
+                words += len(block["text"].split())
+    for block in request.get("system") or []:
+        if isinstance(block, dict) and isinstance(block.get("text"), str):
+            words += len(block["text"].split())
+    return max(words, 1)
+
+
+def plan_answer(request):
+    """Validates a Converse request and decides the answer.  Returns a dict:
+    kind ('tool' or 'text'), text, tool_name, tool_input, stop_reason,
+    input_tokens, output_tokens, max_tokens."""
+    if not isinstance(request, dict):
+        raise _invalid("The request body must be a JSON object.")
+    messages = request.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise _invalid("A conversation must start with a user message. Try again with a conversation that "
+                       "starts with a user message.")
+    config = request.get("inferenceConfig") or {}
+    max_tokens = config.get("maxTokens")
+    if max_tokens is not None and (not isinstance(max_tokens, int) or isinstance(max_tokens, bool) or max_tokens < 1):
+        raise _invalid("1 validation error detected: Value '%s' at 'inferenceConfig.maxTokens' failed to satisfy "
+                       "constraint: Member must have value greater than or equal to 1" % (max_tokens,))
+    spec = _submit_tool(request)
+    plan = {"input_tokens": _input_tokens(request), "max_tokens": max_tokens}
+    if spec is not None and not _already_submitted(request):
+        schema = ((spec.get("inputSchema") or {}).get("json")) or {"type": "object"}
+        tool_input = fill_schema(schema)
+        if not isinstance(tool_input, dict):
+            tool_input = {}
+        plan.update(kind="tool", tool_name=SUBMIT_TOOL, tool_input=tool_input, stop_reason="tool_use",
+                    tool_use_id="tooluse_" + uuid.uuid4().hex[:22], text="", output_tokens=10)
+        return plan
+    words = REPLY.split(" ")
+    stop = "end_turn"
+    if max_tokens is not None and max_tokens < len(words):
+        words = words[:max_tokens]
+        stop = "max_tokens"
+    plan.update(kind="text", text=" ".join(words), stop_reason=stop, output_tokens=len(words))
+    return plan
+
+
+def converse_json(plan, latency_ms):
+    if plan["kind"] == "tool":
+        content = [{"toolUse": {"toolUseId": plan["tool_use_id"], "name": plan["tool_name"],
+                                "input": plan["tool_input"]}}]
+    else:
+        content = [{"text": plan["text"]}]
+    return {
+        "output": {"message": {"role": "assistant", "content": content}},
+        "stopReason": plan["stop_reason"],
+        "usage": {"inputTokens": plan["input_tokens"], "outputTokens": plan["output_tokens"],
+                  "totalTokens": plan["input_tokens"] + plan["output_tokens"]},
+        "metrics": {"latencyMs": latency_ms},
+    }
+
+
+def _padded(obj, rng):
+    # Bedrock pads every event payload with a "p" member of random length so
+    # that frame sizes do not leak content; clients must ignore it.
+    obj = dict(obj)
+    obj["p"] = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(rng.randrange(1, 30)))
+    return json.dumps(obj, separators=(",", ":")).encode("utf-8")
+
+
+def converse_stream_frames(plan, latency_ms, rng=None):
+    """The ConverseStream answer as a list of event-stream frames."""
+    rng = rng or random.Random()
+    frames = [encode_event("messageStart", _padded({"role": "assistant"}, rng))]
+    if plan["kind"] == "tool":
+        frames.append(encode_event("contentBlockStart", _padded(
+            {"contentBlockIndex": 0, "start": {"toolUse": {"toolUseId": plan["tool_use_id"],
+                                                           "name": plan["tool_name"]}}}, rng)))
+        text = json.dumps(plan["tool_input"], separators=(",", ":"))
+        # Split the JSON input in two deltas, as the service streams it in pieces.
+        cut = len(text) // 2
+        for piece in (text[:cut], text[cut:]):
+            if piece:
+                frames.append(encode_event("contentBlockDelta", _padded(
+                    {"contentBlockIndex": 0, "delta": {"toolUse": {"input": piece}}}, rng)))
+    else:
+        words = plan["text"].split(" ")
+        for i, word in enumerate(words):
+            piece = word if i == 0 else " " + word
+            frames.append(encode_event("contentBlockDelta", _padded(
+                {"contentBlockIndex": 0, "delta": {"text": piece}}, rng)))
+    frames.append(encode_event("contentBlockStop", _padded({"contentBlockIndex": 0}, rng)))
+    frames.append(encode_event("messageStop", _padded({"stopReason": plan["stop_reason"]}, rng)))
+    frames.append(encode_event("metadata", _padded({
+        "usage": {"inputTokens": plan["input_tokens"], "outputTokens": plan["output_tokens"],
+                  "totalTokens": plan["input_tokens"] + plan["output_tokens"]},
+        "metrics": {"latencyMs": latency_ms}}, rng)))
+    return frames

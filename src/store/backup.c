@@ -90,13 +90,16 @@ int backup_writer_new(const char *label, backup_writer **out, cc_err *err)
     backup_writer *w = calloc(1, sizeof *w);
     if (!w)
         return oom(err);
-    char lab[32], stamp[32], iso[32], id[96];
+    char lab[32], stamp[32], secs[32], iso[48], id[96];
     clean_label(label ? label : "run", lab, sizeof lab);
-    time_t now = time(NULL);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
     struct tm tm;
-    gmtime_r(&now, &tm);
+    gmtime_r(&now.tv_sec, &tm);
     strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-    strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    strftime(secs, sizeof secs, "%Y-%m-%dT%H:%M:%S", &tm);
+    /* Microseconds: runs started in the same second still sort in order. */
+    snprintf(iso, sizeof iso, "%s.%06ldZ", secs, (long)(now.tv_nsec / 1000));
     snprintf(id, sizeof id, "%s-%s-%ld", stamp, lab, (long)getpid());
     w->label = str_dup(lab);
     w->id = str_dup(id);

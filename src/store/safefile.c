@@ -883,7 +883,7 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
         char new_hash[65];
         if (!remove)
             safefile_sha256_hex(new_text, new_len, new_hash);
-        r = backup_record(run->backups, path, t.real, old, old_len, exists, st.st_mode, remove ? NULL : new_hash,
+        r = backup_record(run->backups, t.abs, t.real, old, old_len, exists, st.st_mode, remove ? NULL : new_hash,
                           &res->backup_path, err);
         if (r != CC_OK) {
             if (tmp)

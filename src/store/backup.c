@@ -90,7 +90,7 @@ int backup_writer_new(const char *label, backup_writer **out, cc_err *err)
     backup_writer *w = calloc(1, sizeof *w);
     if (!w)
         return oom(err);
-    char lab[32], stamp[32], secs[32], iso[48], id[96];
+    char lab[32], stamp[32], secs[32], iso[80], id[96];
     clean_label(label ? label : "run", lab, sizeof lab);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);

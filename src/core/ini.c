@@ -1028,12 +1028,16 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
     }
     if (!rc && sb_add(res, t + pos, len - pos) < 0)
         rc = oom(err);
-    /* Keep a missing final newline missing. */
+    /* Keep a missing final newline missing, unless dropping it would merge
+     * away a blank line the user kept (then the file just ends with it). */
     if (!rc && len > 0 && t[len - 1] != '\n' && res->len > 0 && res->buf[res->len - 1] == '\n') {
-        res->len--;
-        if (res->len > 0 && res->buf[res->len - 1] == '\r')
-            res->len--;
-        res->buf[res->len] = '\0';
+        size_t nl = res->len - 1;
+        if (nl > 0 && res->buf[nl - 1] == '\r')
+            nl--;
+        if (nl > 0 && res->buf[nl - 1] != '\n') {
+            res->len = nl;
+            res->buf[res->len] = '\0';
+        }
     }
 out:
     sb_wipe(&ins);

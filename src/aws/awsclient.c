@@ -1,0 +1,350 @@
+/*
+ * awsclient.c - one AWS client per run: shared files, profile, region, HTTP
+ * client, credentials with refresh, endpoints per service, and the mapping
+ * of AWS error answers to clinecfg statuses.  See awsclient.h.
+ */
+#include "clinecfg/awsclient.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clinecfg/awserror.h"
+#include "clinecfg/awsfiles.h"
+
+#define MAX_ENDPOINTS 8
+
+struct awsclient {
+    aws_env_lookup env;
+    void *env_ctx;
+    const cc_out *out;
+    char *config_path, *creds_path;
+    char files_desc[1024];
+    aws_profile_set *profiles;
+    char *profile_name; /* the profile whose settings apply */
+    const aws_profile *profile;
+    char region[64];
+    char region_source[96];
+    http_client *http;
+    creds_provider *creds;
+    struct {
+        char service[24];
+        char *url;
+    } eps[MAX_ENDPOINTS];
+    size_t neps;
+};
+
+typedef struct env_adapter {
+    aws_env_lookup fn;
+    void *ctx;
+} env_adapter;
+
+static const char *adapt_env(void *ud, const char *name)
+{
+    const env_adapter *a = ud;
+    return a->fn ? a->fn(name, a->ctx) : getenv(name);
+}
+
+static const char *env_get(const awsclient *c, const char *name)
+{
+    const char *v = c->env ? c->env(name, c->env_ctx) : getenv(name);
+    return v && *v ? v : NULL;
+}
+
+static void trace(const awsclient *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace(const awsclient *c, const char *fmt, ...)
+{
+    if (!c->out || c->out->verbose <= 0)
+        return;
+    char line[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    out_trace(c->out, "%s", line);
+}
+
+void awsclient_free(awsclient *c)
+{
+    if (!c)
+        return;
+    creds_free(c->creds);
+    http_client_free(c->http);
+    for (size_t i = 0; i < c->neps; i++)
+        free(c->eps[i].url);
+    ini_profiles_free(c->profiles);
+    free(c->config_path);
+    free(c->creds_path);
+    free(c->profile_name);
+    free(c);
+}
+
+static int pick_region(awsclient *c, const awsclient_opts *o, cc_err *err)
+{
+    struct {
+        const char *value, *source;
+    } cand[] = {
+        {o->region, "--region"},
+        {env_get(c, "AWS_REGION"), "AWS_REGION"},
+        {env_get(c, "AWS_DEFAULT_REGION"), "AWS_DEFAULT_REGION"},
+        {c->profile ? ini_get(c->profile, "region") : NULL, NULL},
+        {o->fallback_region, "config"},
+    };
+    for (size_t i = 0; i < sizeof cand / sizeof cand[0]; i++) {
+        const char *v = cand[i].value;
+        if (!v || !*v)
+            continue;
+        char src[96];
+        if (cand[i].source)
+            snprintf(src, sizeof src, "%s", cand[i].source);
+        else
+            snprintf(src, sizeof src, "profile %.80s", c->profile_name);
+        int rc = aws_region_validate(v, err);
+        if (rc) {
+            cc_err_prefix(err, "region from %s", src);
+            return rc;
+        }
+        snprintf(c->region, sizeof c->region, "%s", v);
+        snprintf(c->region_source, sizeof c->region_source, "%s", src);
+        return 0;
+    }
+    cc_err_set(err, CC_EINPUT, "config.no_region", "no AWS region is set");
+    cc_err_hint(err, "pass --region R, set AWS_REGION, or add `region = R` to profile %s in %s", c->profile_name,
+                c->config_path ? c->config_path : "~/.aws/config");
+    return CC_EINPUT;
+}
+
+int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
+{
+    *out = NULL;
+    awsclient *c = calloc(1, sizeof *c);
+    if (!c)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    c->env = o->env;
+    c->env_ctx = o->env_ctx;
+    c->out = o->out;
+    env_adapter ad = {o->env, o->env_ctx};
+    int rc = awsfiles_locate(adapt_env, &ad, &c->config_path, &c->creds_path, err);
+    if (!rc)
+        rc = awsfiles_load(c->config_path, c->creds_path, &c->profiles, err);
+    if (rc)
+        goto fail;
+    snprintf(c->files_desc, sizeof c->files_desc, "%s and %s", c->config_path, c->creds_path);
+    trace(c, "aws: shared files %s", c->files_desc);
+
+    const char *explicit_profile = o->profile && *o->profile ? o->profile : env_get(c, "AWS_PROFILE");
+    c->profile_name = strdup(explicit_profile ? explicit_profile : "default");
+    if (!c->profile_name) {
+        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        goto fail;
+    }
+    c->profile = ini_profile(c->profiles, c->profile_name);
+    if (explicit_profile && !c->profile) {
+        rc = cc_err_set(err, CC_EINPUT, "credentials.profile_missing", "AWS profile '%s' not found in %s",
+                        explicit_profile, c->files_desc);
+        cc_err_hint(err,
+                    "check the name (%s%s), or create it with `aws configure --profile %s`",
+                    o->profile && *o->profile ? "--aws-profile" : "AWS_PROFILE",
+                    o->profile && *o->profile ? "" : " is set in the environment", explicit_profile);
+        goto fail;
+    }
+    if ((rc = pick_region(c, o, err)))
+        goto fail;
+    trace(c, "aws: profile %s, region %s (from %s)", c->profile_name, c->region, c->region_source);
+
+    http_opts ho;
+    if (o->http)
+        ho = *o->http;
+    else
+        memset(&ho, 0, sizeof ho);
+    if (!ho.out)
+        ho.out = o->out;
+    if (!ho.ca_bundle)
+        ho.ca_bundle = env_get(c, "AWS_CA_BUNDLE");
+    if (!ho.ca_bundle && c->profile)
+        ho.ca_bundle = ini_get(c->profile, "ca_bundle");
+    if (ho.ca_bundle)
+        trace(c, "aws: CA bundle %s", ho.ca_bundle);
+    if ((rc = http_client_new(&ho, &c->http, err)))
+        goto fail;
+
+    creds_chain_opts co = {
+        .profile = o->profile,
+        .profiles = c->profiles,
+        .files_desc = c->files_desc,
+        .env = o->env,
+        .env_ctx = o->env_ctx,
+        .keyring = o->keyring,
+        .keyring_ud = o->keyring_ud,
+        .http = c->http,
+        .region = c->region,
+        .out = o->out,
+    };
+    if ((rc = creds_resolve(&co, &c->creds, err)))
+        goto fail;
+    trace(c, "aws: credentials from %s", creds_source(c->creds));
+    *out = c;
+    return 0;
+fail:
+    awsclient_free(c);
+    return rc;
+}
+
+const char *awsclient_region(const awsclient *c)
+{
+    return c->region;
+}
+
+const char *awsclient_region_source(const awsclient *c)
+{
+    return c->region_source;
+}
+
+const char *awsclient_profile(const awsclient *c)
+{
+    return c->profile_name;
+}
+
+const char *awsclient_credential_source(const awsclient *c)
+{
+    return creds_source(c->creds);
+}
+
+const aws_profile_set *awsclient_profiles(const awsclient *c)
+{
+    return c->profiles;
+}
+
+http_client *awsclient_http(awsclient *c)
+{
+    return c->http;
+}
+
+int awsclient_endpoint(awsclient *c, const char *service, const char **url, cc_err *err)
+{
+    for (size_t i = 0; i < c->neps; i++)
+        if (strcmp(c->eps[i].service, service) == 0) {
+            *url = c->eps[i].url;
+            return 0;
+        }
+    if (c->neps == MAX_ENDPOINTS || strlen(service) >= sizeof c->eps[0].service)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "too many endpoints");
+    char *u = NULL;
+    int rc = aws_endpoint(service, c->region, c->profile ? ini_get(c->profile, "endpoint_url") : NULL, c->env,
+                          c->env_ctx, &u, err);
+    if (rc)
+        return rc;
+    snprintf(c->eps[c->neps].service, sizeof c->eps[0].service, "%s", service);
+    c->eps[c->neps++].url = u;
+    trace(c, "aws: %s endpoint %s", service, u);
+    *url = u;
+    return 0;
+}
+
+int awsclient_credentials(awsclient *c, const aws_credentials **out, cc_err *err)
+{
+    return creds_current(c->creds, time(NULL) + http_client_clock_offset(c->http), out, err);
+}
+
+int awsclient_prepare(awsclient *c, const char *service, aws_request *req, cc_err *err)
+{
+    const char *url;
+    const aws_credentials *cr;
+    int rc = awsclient_endpoint(c, service, &url, err);
+    if (!rc)
+        rc = awsclient_credentials(c, &cr, err);
+    if (rc)
+        return rc;
+    const char *signing = aws_signing_name(service);
+    if (!signing)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "no signing name for service %s", service);
+    req->url_base = url;
+    req->service = signing;
+    req->region = c->region;
+    req->creds = cr;
+    return 0;
+}
+
+int awsclient_check(const aws_response *resp, const char *operation, cc_err *err)
+{
+    if (resp->status >= 200 && resp->status <= 299)
+        return 0;
+    char code[128], msg[512];
+    snprintf(code, sizeof code, "%s", resp->error_code);
+    snprintf(msg, sizeof msg, "%s", resp->error_message);
+    if (!code[0] && resp->body && resp->body_len) {
+        if (resp->body[0] == '<')
+            aws_parse_query_error(resp->body, resp->body_len, code, sizeof code, msg, sizeof msg);
+        else
+            aws_parse_rest_json_error(NULL, resp->body, resp->body_len, code, sizeof code, msg, sizeof msg);
+    }
+    int st = aws_error_status(code, resp->status);
+    if (st == 0) {
+        if (strcmp(code, "ConflictException") == 0)
+            st = CC_ECONFLICT;
+        else if (strcmp(code, "ValidationException") == 0 || strcmp(code, "ResourceNotFoundException") == 0 ||
+                 strcmp(code, "TooManyTagsException") == 0)
+            st = CC_EINPUT;
+        else
+            st = CC_EAWS;
+    }
+    char ccode[48];
+    if (code[0])
+        snprintf(ccode, sizeof ccode, "aws:%.43s", code);
+    else
+        snprintf(ccode, sizeof ccode, "aws:http%ld", resp->status);
+    const char *op = operation ? operation : "AWS call";
+    if (code[0])
+        cc_err_set(err, st, ccode, "%s failed: %s (HTTP %ld)%s%.400s", op, code, resp->status, msg[0] ? ": " : "",
+                   msg);
+    else
+        cc_err_set(err, st, ccode, "%s failed: HTTP %ld", op, resp->status);
+    if (st == CC_EDENIED)
+        cc_err_hint(err, "the credentials were rejected or lack permission for %s; check them with "
+                         "`clinecfg whoami` and the IAM policy",
+                    op);
+    else if (st == CC_EAWS)
+        cc_err_hint(err, "retry later; run with -v to see the requests");
+    return st;
+}
+
+int awsclient_call(awsclient *c, const char *service, aws_request *req, aws_response *resp, cc_err *err)
+{
+    memset(resp, 0, sizeof *resp);
+    int rc = awsclient_prepare(c, service, req, err);
+    if (rc)
+        return rc;
+    rc = http_aws_call(c->http, req, resp, err);
+    if (rc == 0 || (resp->status >= 300 && (rc == CC_EDENIED || rc == CC_EAWS))) {
+        /* A uniform message and code for every AWS error answer; keep the
+         * HTTP layer's verdict (e.g. retries exhausted) when it had one. */
+        int st = awsclient_check(resp, req->operation, err);
+        rc = rc ? rc : st;
+        if (err && rc)
+            err->status = rc;
+    }
+    return rc;
+}
+
+int awsclient_call_many(awsclient *c, aws_request *reqs, size_t n, size_t max_in_flight, aws_response *results,
+                        int *statuses, cc_err *errs)
+{
+    if (n == 0)
+        return 0;
+    http_aws_call_many(c->http, reqs, n, max_in_flight, results, statuses, errs);
+    int first = 0;
+    for (size_t i = 0; i < n; i++) {
+        int rc = statuses[i];
+        if (rc == 0 || (results[i].status >= 300 && (rc == CC_EDENIED || rc == CC_EAWS))) {
+            int st = awsclient_check(&results[i], reqs[i].operation, &errs[i]);
+            rc = rc ? rc : st;
+            if (rc)
+                errs[i].status = rc;
+        }
+        statuses[i] = rc;
+        if (rc && !first)
+            first = rc;
+    }
+    return first;
+}

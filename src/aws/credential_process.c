@@ -1,0 +1,383 @@
+/*
+ * credential_process.c - running a profile's credential_process without a
+ * shell and validating what it prints.  See credentials.h for the rules.
+ *
+ * Why no shell: the command comes from a file the user may not have
+ * written; splitting it ourselves means no expansion, globbing or pipes can
+ * sneak in.  Why a process group: a wrapper script's children must die with
+ * it when the time bound hits, or they would keep the pipe open.
+ */
+#include "clinecfg/credentials.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+/* --- splitting ----------------------------------------------------------- */
+
+void creds_free_argv(char **argv)
+{
+    for (size_t i = 0; argv && argv[i]; i++) {
+        OPENSSL_cleanse(argv[i], strlen(argv[i]));
+        free(argv[i]);
+    }
+    free(argv);
+}
+
+static int split_oom(char **argv, char *word, cc_err *err)
+{
+    free(word);
+    creds_free_argv(argv);
+    return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+}
+
+int creds_split_command(const char *cmd, char ***argv_out, cc_err *err)
+{
+    *argv_out = NULL;
+    size_t len = cmd ? strlen(cmd) : 0;
+    /* Every word is at most len bytes, and there are at most len/2+1 words. */
+    size_t cap = len / 2 + 2;
+    char **argv = calloc(cap, sizeof *argv);
+    char *word = malloc(len + 1);
+    if (!argv || !word)
+        return split_oom(argv, word, err);
+    size_t n = 0, w = 0, i = 0;
+    bool in_word = false;
+    while (i < len) {
+        char c = cmd[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            if (in_word) {
+                word[w] = '\0';
+                if (!(argv[n++] = strdup(word)))
+                    return split_oom(argv, word, err);
+                w = 0;
+                in_word = false;
+            }
+            i++;
+            continue;
+        }
+        in_word = true;
+        if (c == '\'') {
+            const char *end = memchr(cmd + i + 1, '\'', len - i - 1);
+            if (!end) {
+                free(word);
+                creds_free_argv(argv);
+                return cc_err_set(err, CC_EINPUT, "credentials.process_syntax",
+                                  "credential_process: unterminated single quote");
+            }
+            size_t k = (size_t)(end - (cmd + i + 1));
+            memcpy(word + w, cmd + i + 1, k);
+            w += k;
+            i += k + 2;
+        } else if (c == '"') {
+            i++;
+            while (i < len && cmd[i] != '"') {
+                if (cmd[i] == '\\' && i + 1 < len && strchr("\"\\$`\n", cmd[i + 1])) {
+                    if (cmd[i + 1] != '\n')
+                        word[w++] = cmd[i + 1];
+                    i += 2;
+                } else {
+                    word[w++] = cmd[i++];
+                }
+            }
+            if (i >= len) {
+                free(word);
+                creds_free_argv(argv);
+                return cc_err_set(err, CC_EINPUT, "credentials.process_syntax",
+                                  "credential_process: unterminated double quote");
+            }
+            i++;
+        } else if (c == '\\') {
+            if (i + 1 < len && cmd[i + 1] != '\n')
+                word[w++] = cmd[i + 1];
+            i += i + 1 < len ? 2 : 1;
+        } else {
+            word[w++] = c;
+            i++;
+        }
+    }
+    if (in_word) {
+        word[w] = '\0';
+        if (!(argv[n++] = strdup(word)))
+            return split_oom(argv, word, err);
+    }
+    OPENSSL_cleanse(word, len + 1);
+    free(word);
+    if (n == 0) {
+        free(argv);
+        return cc_err_set(err, CC_EINPUT, "credentials.process_syntax", "credential_process is empty");
+    }
+    *argv_out = argv;
+    return 0;
+}
+
+/* --- validating the output ----------------------------------------------- */
+
+static int bad_output(const char *profile, cc_err *err, const char *what)
+{
+    cc_err_set(err, CC_EINPUT, "credentials.process_output",
+               "credential_process of AWS profile '%s' printed invalid output: %s", profile, what);
+    cc_err_hint(err, "it must print JSON {\"Version\": 1, \"AccessKeyId\": ..., \"SecretAccessKey\": ..., "
+                     "[\"SessionToken\", \"Expiration\"]}; run the command by hand to see what it prints");
+    return CC_EINPUT;
+}
+
+/* String member: required -> must be a non-empty string; optional -> absent or string. */
+static int member_str(const cJSON *j, const char *key, bool required, const char *profile, const char **out,
+                      cc_err *err)
+{
+    *out = NULL;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    char what[96];
+    if (!v || cJSON_IsNull(v)) {
+        if (!required)
+            return 0;
+        snprintf(what, sizeof what, "%s is missing", key);
+        return bad_output(profile, err, what);
+    }
+    if (!cJSON_IsString(v) || (required && !*v->valuestring)) {
+        snprintf(what, sizeof what, "%s must be a non-empty string", key);
+        return bad_output(profile, err, what);
+    }
+    *out = v->valuestring;
+    return 0;
+}
+
+int creds_parse_process_output(const char *json, size_t len, const char *profile, time_t now, aws_credentials *out,
+                               cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (len == 0)
+        return bad_output(profile, err, "nothing on stdout");
+    if (len > CREDS_PROCESS_MAX_OUTPUT)
+        return bad_output(profile, err, "more than 64 KB");
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    if (!j)
+        return bad_output(profile, err, "not JSON");
+    int rc = 0;
+    for (const char *p = end; p < json + len; p++)
+        if (!strchr(" \t\r\n", *p)) {
+            rc = bad_output(profile, err, "text after the JSON object");
+            goto done;
+        }
+    if (!cJSON_IsObject(j)) {
+        rc = bad_output(profile, err, "not a JSON object");
+        goto done;
+    }
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(j, "Version");
+    if (!cJSON_IsNumber(ver) || ver->valuedouble != 1.0) {
+        rc = bad_output(profile, err, "Version must be the number 1");
+        goto done;
+    }
+    const char *id, *secret, *token, *expiration, *account;
+    if ((rc = member_str(j, "AccessKeyId", true, profile, &id, err)) ||
+        (rc = member_str(j, "SecretAccessKey", true, profile, &secret, err)) ||
+        (rc = member_str(j, "SessionToken", false, profile, &token, err)) ||
+        (rc = member_str(j, "Expiration", false, profile, &expiration, err)) ||
+        (rc = member_str(j, "AccountId", false, profile, &account, err)))
+        goto done;
+    if (expiration) {
+        if (aws_parse_timestamp(expiration, &out->expiration) != 0) {
+            rc = bad_output(profile, err, "Expiration is not an RFC 3339 time");
+            goto done;
+        }
+        if (out->expiration <= now) {
+            char when[32];
+            struct tm tm;
+            gmtime_r(&out->expiration, &tm);
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            cc_err_set(err, CC_EINPUT, "credentials.process_expired",
+                       "credential_process of AWS profile '%s' returned credentials that expired at %s", profile,
+                       when);
+            cc_err_hint(err, "fix the command so it prints fresh credentials (check its cache and the clock)");
+            rc = CC_EINPUT;
+            goto done;
+        }
+    }
+    if (!(out->access_key_id = strdup(id)) || !(out->secret_access_key = strdup(secret)) ||
+        (token && *token && !(out->session_token = strdup(token)))) {
+        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        goto done;
+    }
+    if (account && strlen(account) < sizeof out->account_id)
+        snprintf(out->account_id, sizeof out->account_id, "%s", account);
+done:
+    creds_json_wipe_delete(j);
+    if (rc)
+        aws_credentials_wipe(out);
+    return rc;
+}
+
+/* --- running ------------------------------------------------------------- */
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void kill_group(pid_t pid)
+{
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+}
+
+/* Waits for pid until deadline; kills the group when it passes.  Returns
+ * the wait status, or -1 after a kill for the time bound. */
+static int reap(pid_t pid, long long deadline, bool *timed_out)
+{
+    int status = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return status;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (now_ms() >= deadline) {
+            *timed_out = true;
+            kill_group(pid);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            return -1;
+        }
+        struct timespec ts = {0, 5 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+int creds_run_process(const char *profile, const char *command, long timeout_ms, aws_credentials *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char **argv = NULL;
+    int rc = creds_split_command(command, &argv, err);
+    if (rc) {
+        cc_err_prefix(err, "AWS profile '%s'", profile);
+        return rc;
+    }
+    if (timeout_ms <= 0)
+        timeout_ms = CREDS_PROCESS_TIMEOUT_MS;
+    char prog[128];
+    snprintf(prog, sizeof prog, "%s", argv[0]);
+    int pfd[2];
+    if (pipe(pfd) != 0) {
+        creds_free_argv(argv);
+        return cc_err_set(err, CC_EINTERNAL, "internal", "pipe: %s", strerror(errno));
+    }
+    fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        creds_free_argv(argv);
+        return cc_err_set(err, CC_EINTERNAL, "internal", "fork: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        /* Child: only async-signal-safe calls until exec. */
+        setpgid(0, 0);
+        if (dup2(pfd[1], STDOUT_FILENO) < 0)
+            _exit(126);
+        close(pfd[0]);
+        close(pfd[1]);
+        execvp(argv[0], argv);
+        static const char msg[] = "clinecfg: credential_process: cannot run the command\n";
+        ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)ignored;
+        _exit(127);
+    }
+    setpgid(pid, pid); /* also from the parent, so kill(-pid) works at once */
+    close(pfd[1]);
+    creds_free_argv(argv);
+    fcntl(pfd[0], F_SETFL, fcntl(pfd[0], F_GETFL) | O_NONBLOCK);
+
+    long long deadline = now_ms() + timeout_ms;
+    size_t cap = CREDS_PROCESS_MAX_OUTPUT + 1, used = 0;
+    char *buf = malloc(cap);
+    bool timed_out = false, too_big = false;
+    if (!buf) {
+        kill_group(pid);
+        close(pfd[0]);
+        waitpid(pid, NULL, 0);
+        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    }
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        struct pollfd pf = {.fd = pfd[0], .events = POLLIN};
+        int pr = poll(&pf, 1, left > 1000 ? 1000 : (int)left);
+        if (pr < 0 && errno != EINTR)
+            break;
+        if (pr <= 0)
+            continue;
+        ssize_t n = read(pfd[0], buf + used, cap - used);
+        if (n > 0) {
+            used += (size_t)n;
+            if (used >= cap) {
+                too_big = true;
+                break;
+            }
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            break;
+        }
+    }
+    close(pfd[0]);
+    int status = -1;
+    if (timed_out || too_big) {
+        kill_group(pid);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    } else {
+        status = reap(pid, deadline, &timed_out);
+    }
+    if (timed_out) {
+        cc_err_set(err, CC_EINPUT, "credentials.process_timeout",
+                   "credential_process of AWS profile '%s' (%s) did not finish within %ld ms and was killed", profile,
+                   prog, timeout_ms);
+        cc_err_hint(err, "check that the command works when run by hand and does not wait for input");
+        rc = CC_EINPUT;
+    } else if (too_big) {
+        cc_err_set(err, CC_EINPUT, "credentials.process_output",
+                   "credential_process of AWS profile '%s' (%s) printed more than %zu bytes and was stopped", profile,
+                   prog, CREDS_PROCESS_MAX_OUTPUT);
+        rc = CC_EINPUT;
+    } else if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
+            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                       "credential_process of AWS profile '%s': cannot run '%s' (not found or not executable)", profile,
+                       prog);
+        else if (status != -1 && WIFEXITED(status))
+            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                       "credential_process of AWS profile '%s' (%s) exited with status %d", profile, prog,
+                       WEXITSTATUS(status));
+        else if (status != -1 && WIFSIGNALED(status))
+            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                       "credential_process of AWS profile '%s' (%s) was killed by signal %d", profile, prog,
+                       WTERMSIG(status));
+        else
+            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                       "credential_process of AWS profile '%s' (%s) could not be waited for", profile, prog);
+        cc_err_hint(err, "its error output is shown above; run the command by hand to investigate");
+        rc = CC_EINPUT;
+    } else {
+        rc = creds_parse_process_output(buf, used, profile, time(NULL), out, err);
+    }
+    OPENSSL_cleanse(buf, cap);
+    free(buf);
+    return rc;
+}

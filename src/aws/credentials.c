@@ -1,0 +1,424 @@
+/*
+ * credentials.c - the credential chain (explicit profile, environment,
+ * keyring, default profile), static profile keys, refresh on expiry, and the
+ * small shared helpers (timestamps, wiping cJSON trees).  credential_process
+ * lives in credential_process.c and SSO in sso.c.  See credentials.h.
+ */
+#include "clinecfg/credentials.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+typedef enum { SRC_ENV, SRC_KEYRING, SRC_PROFILE } creds_src_kind;
+
+struct creds_provider {
+    creds_src_kind kind;
+    creds_chain_opts o; /* borrowed pointers, except profile (owned below) */
+    char *profile;      /* SRC_PROFILE: the profile name */
+    aws_credentials creds;
+};
+
+/* --- helpers ------------------------------------------------------------- */
+
+static const char *env_get(const creds_chain_opts *o, const char *name)
+{
+    const char *v = o && o->env ? o->env(name, o->env_ctx) : getenv(name);
+    return v && *v ? v : NULL;
+}
+
+static void trace(const creds_chain_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace(const creds_chain_opts *o, const char *fmt, ...)
+{
+    if (!o || !o->out || o->out->verbose <= 0)
+        return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    out_trace(o->out, "%s", line);
+}
+
+static bool leap(long y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days from 1970-01-01 to the given date (year >= 1970). */
+static long long days_since_epoch(long y, long m, long d)
+{
+    static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    long long days = 0;
+    for (long yy = 1970; yy < y; yy++)
+        days += leap(yy) ? 366 : 365;
+    days += before[m - 1] + (m > 2 && leap(y) ? 1 : 0);
+    return days + d - 1;
+}
+
+static int digits(const char **p, int n, long *out)
+{
+    long v = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)(*p)[i]))
+            return -1;
+        v = v * 10 + ((*p)[i] - '0');
+    }
+    *p += n;
+    *out = v;
+    return 0;
+}
+
+int aws_parse_timestamp(const char *s, time_t *out)
+{
+    if (!s)
+        return -1;
+    const char *p = s;
+    long y, mo, d, h, mi, sec, oh = 0, om = 0;
+    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
+        return -1;
+    if (*p != 'T' && *p != 't' && *p != ' ')
+        return -1;
+    p++;
+    if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &sec))
+        return -1;
+    if (*p == '.' || *p == ',') {
+        p++;
+        if (!isdigit((unsigned char)*p))
+            return -1;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    int sign = 0;
+    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
+        p++;
+    } else if (strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0) {
+        p += 3;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p == '+' ? 1 : -1;
+        p++;
+        if (digits(&p, 2, &oh))
+            return -1;
+        if (*p == ':')
+            p++;
+        if (digits(&p, 2, &om))
+            return -1;
+        if (oh > 23 || om > 59)
+            return -1;
+    } else {
+        return -1; /* no zone: ambiguous, refuse */
+    }
+    if (*p != '\0')
+        return -1;
+    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
+        return -1;
+    unsigned dim = mdays[mo - 1] + (mo == 2 && leap(y) ? 1 : 0);
+    if ((unsigned long)d > dim)
+        return -1;
+    long long t = days_since_epoch(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL + sec;
+    t -= sign * (oh * 3600LL + om * 60LL);
+    if (t < 0 || (sizeof(time_t) < 8 && t > 0x7fffffffLL))
+        return -1;
+    *out = (time_t)t;
+    return 0;
+}
+
+static void json_wipe(cJSON *j)
+{
+    for (; j; j = j->next) {
+        if (j->valuestring)
+            OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
+        if (j->string)
+            OPENSSL_cleanse(j->string, strlen(j->string));
+        json_wipe(j->child);
+    }
+}
+
+void creds_json_wipe_delete(cJSON *j)
+{
+    if (!j)
+        return;
+    /* Only this node and its children: j->next belongs to the caller. */
+    if (j->valuestring)
+        OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
+    json_wipe(j->child);
+    cJSON_Delete(j);
+}
+
+static int set_str(char **dst, const char *src, cc_err *err)
+{
+    *dst = strdup(src);
+    return *dst ? 0 : cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+}
+
+/* --- environment --------------------------------------------------------- */
+
+int creds_from_env(aws_env_lookup env, void *env_ctx, aws_credentials *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    creds_chain_opts o = {.env = env, .env_ctx = env_ctx};
+    const char *id = env_get(&o, "AWS_ACCESS_KEY_ID");
+    const char *secret = env_get(&o, "AWS_SECRET_ACCESS_KEY");
+    const char *token = env_get(&o, "AWS_SESSION_TOKEN");
+    if (!id && !secret)
+        return CREDS_NOT_FOUND;
+    if (!id || !secret) {
+        cc_err_set(err, CC_EINPUT, "credentials.env_partial", "%s is set but %s is not",
+                   id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY", id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+        cc_err_hint(err, "set both variables, or unset both to use a profile or the keyring");
+        return CC_EINPUT;
+    }
+    if (set_str(&out->access_key_id, id, err) || set_str(&out->secret_access_key, secret, err) ||
+        (token && set_str(&out->session_token, token, err))) {
+        aws_credentials_wipe(out);
+        return CC_EINTERNAL;
+    }
+    snprintf(out->source, sizeof out->source, "env");
+    return 0;
+}
+
+/* --- profiles ------------------------------------------------------------ */
+
+typedef enum { PK_NONE, PK_ROLE, PK_SSO, PK_STATIC, PK_PROCESS } profile_kind;
+
+static profile_kind kind_of(const aws_profile *p)
+{
+    if (ini_get(p, "role_arn"))
+        return PK_ROLE;
+    if (ini_get(p, "sso_session") || ini_get(p, "sso_start_url") || ini_get(p, "sso_account_id"))
+        return PK_SSO;
+    if (ini_get(p, "aws_access_key_id") || ini_get(p, "aws_secret_access_key"))
+        return PK_STATIC;
+    if (ini_get(p, "credential_process"))
+        return PK_PROCESS;
+    return PK_NONE;
+}
+
+static long process_timeout(const creds_chain_opts *o)
+{
+    if (o->process_timeout_ms > 0)
+        return o->process_timeout_ms;
+    const char *v = env_get(o, "CLINECFG_PROCESS_TIMEOUT_MS");
+    if (v) {
+        char *end;
+        errno = 0;
+        long ms = strtol(v, &end, 10);
+        if (!errno && *end == '\0' && ms > 0 && ms <= 3600000L)
+            return ms;
+    }
+    return CREDS_PROCESS_TIMEOUT_MS;
+}
+
+static int missing_profile(const creds_chain_opts *o, const char *profile, cc_err *err)
+{
+    cc_err_set(err, CC_EINPUT, "credentials.profile_missing", "AWS profile '%s' not found in %s", profile,
+               o->files_desc ? o->files_desc : "the AWS shared files");
+    cc_err_hint(err,
+                "check the name (profiles are [profile %s] in the config file or [%s] in the credentials file), "
+                "or create it with `aws configure --profile %s`",
+                profile, profile, profile);
+    return CC_EINPUT;
+}
+
+int creds_from_profile(const creds_chain_opts *o, const char *profile, aws_credentials *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const aws_profile *p = o->profiles ? ini_profile(o->profiles, profile) : NULL;
+    if (!p)
+        return missing_profile(o, profile, err);
+    int rc = 0;
+    const char *how = "";
+    switch (kind_of(p)) {
+    case PK_ROLE:
+        cc_err_set(err, CC_EINPUT, "credentials.unsupported",
+                   "AWS profile '%s' uses role_arn (AssumeRole), which clinecfg does not support yet", profile);
+        cc_err_hint(err, "use a profile with static keys, credential_process or SSO, or export the role's "
+                         "temporary credentials as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN");
+        return CC_EINPUT;
+    case PK_SSO:
+        trace(o, "credentials: profile %s uses IAM Identity Center (SSO)", profile);
+        rc = sso_profile_credentials(o, profile, p, out, err);
+        how = "sso";
+        break;
+    case PK_STATIC: {
+        const char *id = ini_get(p, "aws_access_key_id"), *secret = ini_get(p, "aws_secret_access_key");
+        const char *token = ini_get(p, "aws_session_token");
+        if (!id || !*id || !secret || !*secret) {
+            cc_err_set(err, CC_EINPUT, "credentials.partial", "AWS profile '%s' has %s but no %s", profile,
+                       id && *id ? "aws_access_key_id" : "aws_secret_access_key",
+                       id && *id ? "aws_secret_access_key" : "aws_access_key_id");
+            cc_err_hint(err, "add the missing key to the profile (in %s)",
+                        o->files_desc ? o->files_desc : "the credentials file");
+            return CC_EINPUT;
+        }
+        if (set_str(&out->access_key_id, id, err) || set_str(&out->secret_access_key, secret, err) ||
+            (token && *token && set_str(&out->session_token, token, err))) {
+            aws_credentials_wipe(out);
+            return CC_EINTERNAL;
+        }
+        how = "static";
+        break;
+    }
+    case PK_PROCESS:
+        trace(o, "credentials: running credential_process of profile %s", profile);
+        rc = creds_run_process(profile, ini_get(p, "credential_process"), process_timeout(o), out, err);
+        how = "credential_process";
+        break;
+    case PK_NONE:
+        cc_err_set(err, CC_EINPUT, "credentials.none_in_profile",
+                   "AWS profile '%s' has no credentials (no aws_access_key_id, credential_process, sso_* or role_arn)",
+                   profile);
+        cc_err_hint(err, "add credentials to the profile, or use `clinecfg login` to store keys in the keyring");
+        return CC_EINPUT;
+    }
+    if (rc)
+        return rc;
+    const char *acct = ini_get(p, "aws_account_id");
+    if (!out->account_id[0] && acct && strlen(acct) < sizeof out->account_id)
+        snprintf(out->account_id, sizeof out->account_id, "%s", acct);
+    snprintf(out->source, sizeof out->source, "profile:%.32s (%s)", profile, how);
+    return 0;
+}
+
+/* --- the chain ----------------------------------------------------------- */
+
+static int fetch(creds_provider *p, aws_credentials *out, cc_err *err)
+{
+    switch (p->kind) {
+    case SRC_ENV: {
+        int rc = creds_from_env(p->o.env, p->o.env_ctx, out, err);
+        if (rc == CREDS_NOT_FOUND)
+            rc = cc_err_set(err, CC_EINPUT, "credentials.env_gone", "the AWS_* credential variables are no longer set");
+        return rc;
+    }
+    case SRC_KEYRING: {
+        memset(out, 0, sizeof *out);
+        int rc = p->o.keyring(p->o.keyring_ud, out, err);
+        if (rc == CREDS_NOT_FOUND) {
+            aws_credentials_wipe(out);
+            rc = cc_err_set(err, CC_EKEYRING, "credentials.keyring_gone",
+                            "the keyring no longer holds AWS credentials");
+        }
+        return rc;
+    }
+    case SRC_PROFILE: return creds_from_profile(&p->o, p->profile, out, err);
+    }
+    return cc_err_set(err, CC_EINTERNAL, "internal", "unknown credential source");
+}
+
+static int provider_new(const creds_chain_opts *o, creds_src_kind kind, const char *profile, aws_credentials *c,
+                        creds_provider **out, cc_err *err)
+{
+    creds_provider *p = calloc(1, sizeof *p);
+    if (!p || (profile && !(p->profile = strdup(profile)))) {
+        free(p);
+        aws_credentials_wipe(c);
+        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    }
+    p->kind = kind;
+    p->o = *o;
+    p->o.profile = p->profile;
+    p->creds = *c;
+    memset(c, 0, sizeof *c);
+    if (kind == SRC_KEYRING && !p->creds.source[0])
+        snprintf(p->creds.source, sizeof p->creds.source, "keyring");
+    *out = p;
+    return 0;
+}
+
+int creds_resolve(const creds_chain_opts *o, creds_provider **out, cc_err *err)
+{
+    *out = NULL;
+    aws_credentials c;
+    memset(&c, 0, sizeof c);
+    const char *explicit_profile = o->profile && *o->profile ? o->profile : env_get(o, "AWS_PROFILE");
+    if (explicit_profile) {
+        trace(o, "credentials: using profile %s (explicit)", explicit_profile);
+        int rc = creds_from_profile(o, explicit_profile, &c, err);
+        return rc ? rc : provider_new(o, SRC_PROFILE, explicit_profile, &c, out, err);
+    }
+    int rc = creds_from_env(o->env, o->env_ctx, &c, err);
+    if (rc == 0) {
+        trace(o, "credentials: using %s", "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment");
+        return provider_new(o, SRC_ENV, NULL, &c, out, err);
+    }
+    if (rc != CREDS_NOT_FOUND)
+        return rc;
+    cc_err kerr;
+    cc_err_clear(&kerr);
+    int krc = CREDS_NOT_FOUND;
+    if (o->keyring) {
+        krc = o->keyring(o->keyring_ud, &c, &kerr);
+        if (krc == 0) {
+            trace(o, "credentials: using the %s", "OS keyring");
+            return provider_new(o, SRC_KEYRING, NULL, &c, out, err);
+        }
+        aws_credentials_wipe(&c);
+        if (krc != CREDS_NOT_FOUND)
+            trace(o, "credentials: keyring unavailable: %s", kerr.message);
+    }
+    const aws_profile *def = o->profiles ? ini_profile(o->profiles, "default") : NULL;
+    if (def && kind_of(def) != PK_NONE) {
+        trace(o, "credentials: using profile %s", "default");
+        rc = creds_from_profile(o, "default", &c, err);
+        return rc ? rc : provider_new(o, SRC_PROFILE, "default", &c, out, err);
+    }
+    if (krc != CREDS_NOT_FOUND && krc != 0) {
+        if (err) {
+            *err = kerr;
+            cc_err_prefix(err, "no AWS credentials in the environment or the default profile, and the keyring failed");
+        }
+        return krc < 0 ? krc : CC_EKEYRING;
+    }
+    cc_err_set(err, CC_EINPUT, "credentials.none",
+               "no AWS credentials found (looked at AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, %s"
+               "the default profile in %s)",
+               o->keyring ? "the OS keyring, " : "", o->files_desc ? o->files_desc : "the AWS shared files");
+    cc_err_hint(err, "run `clinecfg login` to store an access key in the keyring, pass --aws-profile P, "
+                     "or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
+    return CC_EINPUT;
+}
+
+int creds_current(creds_provider *p, time_t now, const aws_credentials **out, cc_err *err)
+{
+    if (!now)
+        now = time(NULL);
+    if (p->creds.expiration && p->creds.expiration - now <= CREDS_REFRESH_MARGIN_S) {
+        trace(&p->o, "credentials: %s expire now; fetching them again", p->creds.source);
+        aws_credentials fresh;
+        int rc = fetch(p, &fresh, err);
+        if (rc)
+            return rc;
+        /* Same struct, new content: pointers handed out earlier stay valid. */
+        aws_credentials_wipe(&p->creds);
+        p->creds = fresh;
+    }
+    *out = &p->creds;
+    return 0;
+}
+
+const char *creds_source(const creds_provider *p)
+{
+    return p ? p->creds.source : "";
+}
+
+const char *creds_profile(const creds_provider *p)
+{
+    return p ? p->profile : NULL;
+}
+
+void creds_free(creds_provider *p)
+{
+    if (!p)
+        return;
+    aws_credentials_wipe(&p->creds);
+    free(p->profile);
+    free(p);
+}

@@ -1,0 +1,282 @@
+/*
+ * sso.c - IAM Identity Center (SSO) profiles: the cached token written by
+ * `aws sso login` and the portal's GetRoleCredentials.  See credentials.h.
+ *
+ * clinecfg only reads the token cache; it never refreshes or rewrites it
+ * (that needs SSO-OIDC and is `aws sso login`'s job).
+ */
+#include "clinecfg/credentials.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "clinecfg/sigv4.h"
+
+#define SSO_TOKEN_MAX_FILE ((size_t)1024 * 1024)
+
+void sso_cache_key(const char *key, char out[41])
+{
+    unsigned char md[SHA_DIGEST_LENGTH];
+    SHA1((const unsigned char *)key, strlen(key), md);
+    for (int i = 0; i < SHA_DIGEST_LENGTH; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+static int expired(const char *profile, cc_err *err, const char *why)
+{
+    cc_err_set(err, CC_EINPUT, "credentials.sso_expired", "the SSO session for profile %s has expired%s", profile,
+               why);
+    cc_err_hint(err, "run `aws sso login --profile %s`", profile);
+    return CC_EINPUT;
+}
+
+int sso_parse_token(const char *json, size_t len, const char *profile, time_t now, char **token_out,
+                    time_t *expires_out, cc_err *err)
+{
+    *token_out = NULL;
+    const char *end = NULL;
+    cJSON *j = len && len <= SSO_TOKEN_MAX_FILE ? cJSON_ParseWithLengthOpts(json, len, &end, false) : NULL;
+    int rc = 0;
+    if (!cJSON_IsObject(j)) {
+        rc = cc_err_set(err, CC_EINPUT, "credentials.sso_cache", "the SSO token cache for profile %s is not a JSON object",
+                        profile);
+        cc_err_hint(err, "run `aws sso login --profile %s` to write it again", profile);
+        goto done;
+    }
+    const cJSON *tok = cJSON_GetObjectItemCaseSensitive(j, "accessToken");
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(j, "expiresAt");
+    if (!cJSON_IsString(tok) || !*tok->valuestring || !cJSON_IsString(exp)) {
+        rc = cc_err_set(err, CC_EINPUT, "credentials.sso_cache",
+                        "the SSO token cache for profile %s lacks accessToken or expiresAt", profile);
+        cc_err_hint(err, "run `aws sso login --profile %s` to write it again", profile);
+        goto done;
+    }
+    time_t t;
+    if (aws_parse_timestamp(exp->valuestring, &t) != 0) {
+        rc = cc_err_set(err, CC_EINPUT, "credentials.sso_cache",
+                        "the SSO token cache for profile %s has an unreadable expiresAt", profile);
+        cc_err_hint(err, "run `aws sso login --profile %s` to write it again", profile);
+        goto done;
+    }
+    if (t <= now) {
+        rc = expired(profile, err, "");
+        goto done;
+    }
+    if (!(*token_out = strdup(tok->valuestring))) {
+        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        goto done;
+    }
+    if (expires_out)
+        *expires_out = t;
+done:
+    creds_json_wipe_delete(j);
+    return rc;
+}
+
+int sso_parse_role_credentials(const char *json, size_t len, aws_credentials *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *end = NULL;
+    cJSON *j = json && len && len <= SSO_TOKEN_MAX_FILE ? cJSON_ParseWithLengthOpts(json, len, &end, false) : NULL;
+    const cJSON *rcj = cJSON_IsObject(j) ? cJSON_GetObjectItemCaseSensitive(j, "roleCredentials") : NULL;
+    int rc = 0;
+    if (!cJSON_IsObject(rcj)) {
+        rc = cc_err_set(err, CC_EINPUT, "aws.sso_response",
+                        "malformed SSO GetRoleCredentials response: no roleCredentials object");
+        goto done;
+    }
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(rcj, "accessKeyId");
+    const cJSON *secret = cJSON_GetObjectItemCaseSensitive(rcj, "secretAccessKey");
+    const cJSON *token = cJSON_GetObjectItemCaseSensitive(rcj, "sessionToken");
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(rcj, "expiration");
+    if (!cJSON_IsString(id) || !*id->valuestring || !cJSON_IsString(secret) || !*secret->valuestring ||
+        (token && !cJSON_IsNull(token) && !cJSON_IsString(token))) {
+        rc = cc_err_set(err, CC_EINPUT, "aws.sso_response",
+                        "malformed SSO GetRoleCredentials response: accessKeyId/secretAccessKey missing or not strings");
+        goto done;
+    }
+    if (!cJSON_IsNumber(exp) || exp->valuedouble < 0 || exp->valuedouble > 253402300799000.0) {
+        rc = cc_err_set(err, CC_EINPUT, "aws.sso_response",
+                        "malformed SSO GetRoleCredentials response: expiration is not epoch milliseconds");
+        goto done;
+    }
+    if (!(out->access_key_id = strdup(id->valuestring)) ||
+        !(out->secret_access_key = strdup(secret->valuestring)) ||
+        (cJSON_IsString(token) && *token->valuestring && !(out->session_token = strdup(token->valuestring)))) {
+        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        goto done;
+    }
+    out->expiration = (time_t)(exp->valuedouble / 1000.0);
+done:
+    creds_json_wipe_delete(j);
+    if (rc)
+        aws_credentials_wipe(out);
+    return rc;
+}
+
+static const char *env_get(const creds_chain_opts *o, const char *name)
+{
+    const char *v = o->env ? o->env(name, o->env_ctx) : getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* Reads the token cache file into a malloc'd buffer. */
+static int read_cache(const char *path, const char *profile, char **text, size_t *len, cc_err *err)
+{
+    *text = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT)
+            return expired(profile, err, " (no cached token; not logged in?)");
+        return cc_err_set(err, CC_EINPUT, "credentials.sso_cache", "cannot read %s: %s", path, strerror(errno));
+    }
+    char *buf = malloc(SSO_TOKEN_MAX_FILE + 1);
+    if (!buf) {
+        fclose(f);
+        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    }
+    size_t n = fread(buf, 1, SSO_TOKEN_MAX_FILE + 1, f);
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed || n > SSO_TOKEN_MAX_FILE) {
+        OPENSSL_cleanse(buf, n);
+        free(buf);
+        return cc_err_set(err, CC_EINPUT, "credentials.sso_cache", "%s: %s", path,
+                          failed ? "read error" : "larger than 1 MB");
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+static int config_error(const char *profile, cc_err *err, const char *what)
+{
+    cc_err_set(err, CC_EINPUT, "credentials.sso_config", "AWS profile '%s': %s", profile, what);
+    cc_err_hint(err, "an SSO profile needs sso_account_id, sso_role_name and either sso_session (with an "
+                     "[sso-session] section holding sso_start_url and sso_region) or sso_start_url and sso_region");
+    return CC_EINPUT;
+}
+
+int sso_profile_credentials(const creds_chain_opts *o, const char *profile, const aws_profile *p,
+                            aws_credentials *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *session = ini_get(p, "sso_session");
+    const char *start_url = ini_get(p, "sso_start_url");
+    const char *sso_region = ini_get(p, "sso_region");
+    const char *account = ini_get(p, "sso_account_id");
+    const char *role = ini_get(p, "sso_role_name");
+    const char *cache_key;
+    char what[256];
+    if (session) {
+        const aws_profile *s = o->profiles ? ini_sso_session(o->profiles, session) : NULL;
+        if (!s) {
+            snprintf(what, sizeof what, "sso_session '%.64s' has no [sso-session %.64s] section", session, session);
+            return config_error(profile, err, what);
+        }
+        const char *s_url = ini_get(s, "sso_start_url"), *s_region = ini_get(s, "sso_region");
+        if ((start_url && s_url && strcmp(start_url, s_url) != 0) ||
+            (sso_region && s_region && strcmp(sso_region, s_region) != 0))
+            return config_error(profile, err, "sso_start_url/sso_region differ between the profile and its sso-session");
+        start_url = s_url ? s_url : start_url;
+        sso_region = s_region ? s_region : sso_region;
+        cache_key = session;
+    } else {
+        cache_key = start_url;
+    }
+    if (!start_url || !sso_region)
+        return config_error(profile, err, "sso_start_url or sso_region is missing");
+    if (!account || !role)
+        return config_error(profile, err, "sso_account_id or sso_role_name is missing");
+    int rc = aws_region_validate(sso_region, err);
+    if (rc) {
+        cc_err_prefix(err, "AWS profile '%s', sso_region", profile);
+        return rc;
+    }
+    if (!o->http)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "SSO credentials need an HTTP client");
+
+    const char *home = env_get(o, "HOME");
+    if (!home)
+        return cc_err_set(err, CC_EINPUT, "credentials.no_home", "HOME is not set; cannot find the SSO token cache");
+    char key[41], path[4096];
+    sso_cache_key(cache_key, key);
+    snprintf(path, sizeof path, "%s/.aws/sso/cache/%s.json", home, key);
+    if (o->out)
+        out_trace(o->out, "credentials: SSO token cache %s", path);
+    char *text = NULL, *token = NULL;
+    size_t len = 0;
+    if ((rc = read_cache(path, profile, &text, &len, err)))
+        return rc;
+    rc = sso_parse_token(text, len, profile, time(NULL), &token, NULL, err);
+    OPENSSL_cleanse(text, len);
+    free(text);
+    if (rc)
+        return rc;
+
+    char *url = NULL, *q_role = aws_uri_encode(role, strlen(role), false);
+    char *q_acct = aws_uri_encode(account, strlen(account), false);
+    char query[1024], *header = NULL;
+    size_t hlen = strlen("x-amz-sso_bearer_token: ") + strlen(token) + 1;
+    header = malloc(hlen);
+    if (!q_role || !q_acct || !header) {
+        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        goto done;
+    }
+    snprintf(header, hlen, "x-amz-sso_bearer_token: %s", token);
+    snprintf(query, sizeof query, "role_name=%s&account_id=%s", q_role, q_acct);
+    if ((rc = aws_endpoint("sso", sso_region, ini_get(p, "endpoint_url"), o->env, o->env_ctx, &url, err)))
+        goto done;
+    const char *headers[] = {header, NULL};
+    aws_request req = {
+        .method = "GET",
+        .url_base = url,
+        .path = "/federation/credentials",
+        .query = query,
+        .service = aws_signing_name("sso"),
+        .region = sso_region,
+        .extra_headers = headers,
+        .creds = NULL, /* this operation is unsigned */
+        .operation = "sso:GetRoleCredentials",
+    };
+    aws_response resp;
+    rc = http_aws_call(o->http, &req, &resp, err);
+    if (!rc && resp.status == 401) {
+        rc = expired(profile, err, " or was revoked (GetRoleCredentials answered 401)");
+        rc = CC_EDENIED;
+        err->status = CC_EDENIED;
+    } else if (!rc && (resp.status < 200 || resp.status > 299)) {
+        rc = cc_err_set(err, resp.status == 403 ? CC_EDENIED : CC_EAWS, "aws.sso_error",
+                        "SSO GetRoleCredentials for profile %s failed: HTTP %ld %s%s%s", profile, resp.status,
+                        resp.error_code, resp.error_message[0] ? ": " : "", resp.error_message);
+        cc_err_hint(err, "check sso_account_id and sso_role_name of the profile, or run `aws sso login --profile %s`",
+                    profile);
+    } else if (!rc) {
+        rc = sso_parse_role_credentials(resp.body, resp.body_len, out, err);
+        if (!rc)
+            snprintf(out->account_id, sizeof out->account_id, "%.12s", account);
+    }
+    if (resp.body)
+        OPENSSL_cleanse(resp.body, resp.body_len);
+    aws_response_free(&resp);
+done:
+    if (header) {
+        OPENSSL_cleanse(header, hlen);
+        free(header);
+    }
+    OPENSSL_cleanse(token, strlen(token));
+    free(token);
+    free(q_role);
+    free(q_acct);
+    free(url);
+    return rc;
+}

@@ -1,0 +1,748 @@
+/* onboard.c - find, create or request the developer's tagged inference
+ * profile (see include/clinecfg/onboard.h). */
+#define _GNU_SOURCE
+#include "clinecfg/onboard.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clinecfg/arn.h"
+#include "clinecfg/identity.h"
+#include "clinecfg/safefile.h"
+#include "clinecfg/sts.h"
+
+#define LIST_PAGE_SIZE 1000
+
+void onboard_result_free(onboard_result *r)
+{
+    if (!r)
+        return;
+    free(r->caller_arn);
+    free(r->member);
+    free(r->arn);
+    free(r->base_model_id);
+    for (size_t i = 0; i < r->n_model_arns; i++)
+        free(r->model_arns[i]);
+    free(r->model_arns);
+    for (size_t i = 0; i < r->n_regions; i++)
+        free(r->regions[i]);
+    free(r->regions);
+    for (size_t i = 0; i < r->n_tags; i++) {
+        free(r->tags[i].key);
+        free(r->tags[i].value);
+    }
+    free(r->tags);
+    memset(r, 0, sizeof *r);
+}
+
+bool onboard_model_supports_prompt_cache(const char *id)
+{
+    /* Bedrock prompt caching: Claude 3.5 Haiku, 3.5 Sonnet v2, 3.7 and every
+     * Claude 4 generation, and Amazon Nova; not the older Claude models. */
+    if (!id)
+        return false;
+    if (strstr(id, "amazon.nova"))
+        return true;
+    if (!strstr(id, "anthropic.claude"))
+        return false;
+    static const char *const old[] = {"claude-v2", "claude-instant", "claude-3-sonnet", "claude-3-haiku",
+                                      "claude-3-opus", "claude-3-5-sonnet-20240620", NULL};
+    for (int i = 0; old[i]; i++)
+        if (strstr(id, old[i]))
+            return false;
+    return true;
+}
+
+static char *read_git_email(void)
+{
+    /* No user input reaches this command line. */
+    FILE *p = popen("git config --get user.email 2>/dev/null", "r");
+    if (!p)
+        return NULL;
+    char buf[256] = "";
+    char *got = fgets(buf, sizeof buf, p);
+    pclose(p);
+    if (!got)
+        return NULL;
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return buf[0] ? strdup(buf) : NULL;
+}
+
+/* --member, then the caller ARN, then git's user.email, then $USER: the
+ * first one the sanitising rule can make a name from. */
+static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard_result *r, const cc_out *out,
+                          cc_err *err)
+{
+    char name[IDENTITY_NAME_MAX + 1];
+    if (s->member) {
+        int rc = identity_sanitize(s->member, IDENTITY_NAME_MAX, "--member", name, sizeof name, err);
+        if (rc)
+            return rc;
+        r->member_source = "--member";
+        r->member = strdup(name);
+        return r->member ? 0 : CC_EINTERNAL;
+    }
+    identity id;
+    int rc = identity_from_arn(caller_arn, &id, err);
+    if (rc)
+        return rc; /* root is refused with advice; nothing else is usable then */
+    if (identity_sanitize(id.raw_name, IDENTITY_NAME_MAX, "caller name", name, sizeof name, NULL) == 0) {
+        r->member_source = "caller ARN";
+        r->member = strdup(name);
+        return r->member ? 0 : CC_EINTERNAL;
+    }
+    out_trace(out, "caller name '%s' gives no usable member name; trying git user.email", id.raw_name);
+    char *email = read_git_email();
+    if (email && identity_sanitize(email, IDENTITY_NAME_MAX, "git user.email", name, sizeof name, NULL) == 0) {
+        free(email);
+        r->member_source = "git user.email";
+        r->member = strdup(name);
+        return r->member ? 0 : CC_EINTERNAL;
+    }
+    free(email);
+    const char *user = getenv("USER");
+    if (user && identity_sanitize(user, IDENTITY_NAME_MAX, "$USER", name, sizeof name, NULL) == 0) {
+        r->member_source = "$USER";
+        r->member = strdup(name);
+        return r->member ? 0 : CC_EINTERNAL;
+    }
+    cc_err_set(err, CC_EINPUT, "identity.member", "no member name could be derived from '%s', git or $USER",
+               id.raw_name);
+    cc_err_hint(err, "pass --member NAME");
+    return CC_EINPUT;
+}
+
+static int add_tag(onboard_result *r, const char *key, const char *value, cc_err *err)
+{
+    int rc = identity_check_tag(key, value, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < r->n_tags; i++) {
+        if (strcmp(r->tags[i].key, key) == 0) {
+            cc_err_set(err, CC_EINPUT, "tag.duplicate", "tag key '%s' is set twice (team/member keys and extra_tags)",
+                       key);
+            cc_err_hint(err, "remove '%s' from extra_tags or change tag_keys", key);
+            return CC_EINPUT;
+        }
+    }
+    bedrock_tag *t = realloc(r->tags, (r->n_tags + 1) * sizeof *t);
+    if (!t)
+        return CC_EINTERNAL;
+    r->tags = t;
+    t[r->n_tags].key = strdup(key);
+    t[r->n_tags].value = strdup(value);
+    if (!t[r->n_tags].key || !t[r->n_tags].value)
+        return CC_EINTERNAL;
+    r->n_tags++;
+    return 0;
+}
+
+static int build_name_and_tags(const onboard_spec *s, const char *region, onboard_result *r, cc_err *err)
+{
+    int rc;
+    if (s->profile_name) {
+        if (!identity_valid_profile_name(s->profile_name)) {
+            cc_err_set(err, CC_EINPUT, "flag.profile-name", "--profile-name '%s' is not a valid Bedrock profile name",
+                       s->profile_name);
+            cc_err_hint(err, "use 1-64 letters or digits with single ' ', '_' or '-' between them");
+            return CC_EINPUT;
+        }
+        snprintf(r->name, sizeof r->name, "%s", s->profile_name);
+    } else {
+        rc = identity_render_name(s->name_template ? s->name_template : "{team}-bedrock-{member}", s->team, r->member,
+                                  region, r->account, r->name, sizeof r->name, err);
+        if (rc)
+            return rc;
+    }
+    if (s->team && s->tag_key_team && (rc = add_tag(r, s->tag_key_team, s->team, err)))
+        return rc;
+    if (s->tag_key_member && (rc = add_tag(r, s->tag_key_member, r->member, err)))
+        return rc;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, s->extra_tags) {
+        if (cJSON_IsString(t) && (rc = add_tag(r, t->string, t->valuestring, err)))
+            return rc;
+    }
+    return 0;
+}
+
+static bool tags_match(const onboard_result *r, const bedrock_tags *have)
+{
+    for (size_t i = 0; i < r->n_tags; i++) {
+        const char *v = bedrock_tags_get(have, r->tags[i].key);
+        if (!v || strcmp(v, r->tags[i].value) != 0)
+            return false;
+    }
+    return true;
+}
+
+static void describe_tag_diff(const onboard_result *r, const bedrock_tags *have, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < r->n_tags && n < size; i++) {
+        const char *v = bedrock_tags_get(have, r->tags[i].key);
+        if (v && strcmp(v, r->tags[i].value) == 0)
+            continue;
+        int w;
+        if (v)
+            w = snprintf(buf + n, size - n, "%s%s=%s (expected %s)", n ? ", " : "", r->tags[i].key, v,
+                         r->tags[i].value);
+        else
+            w = snprintf(buf + n, size - n, "%s%s missing (expected %s)", n ? ", " : "", r->tags[i].key,
+                         r->tags[i].value);
+        if (w < 0)
+            break;
+        n += (size_t)w;
+    }
+}
+
+static int strcmp_ptr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Same set of model ARNs as the source (order does not matter). */
+static bool models_match(const onboard_result *r, char *const *arns, size_t n)
+{
+    if (n != r->n_model_arns || n == 0)
+        return false;
+    char **a = malloc(n * sizeof *a), **b = malloc(n * sizeof *b);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return false;
+    }
+    memcpy(a, arns, n * sizeof *a);
+    memcpy(b, r->model_arns, n * sizeof *b);
+    qsort(a, n, sizeof *a, strcmp_ptr);
+    qsort(b, n, sizeof *b, strcmp_ptr);
+    bool same = true;
+    for (size_t i = 0; i < n && same; i++)
+        same = strcmp(a[i], b[i]) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
+static int set_source_models(onboard_result *r, char *const *arns, size_t n, cc_err *err)
+{
+    r->model_arns = calloc(n ? n : 1, sizeof *r->model_arns);
+    r->regions = calloc(n ? n : 1, sizeof *r->regions);
+    if (!r->model_arns || !r->regions)
+        return CC_EINTERNAL;
+    for (size_t i = 0; i < n; i++) {
+        r->model_arns[r->n_model_arns++] = strdup(arns[i]);
+        arn_parts p;
+        if (arn_parse(arns[i], "model ARN", &p, err) == 0) {
+            bool seen = false;
+            for (size_t k = 0; k < r->n_regions; k++)
+                seen = seen || strcmp(r->regions[k], p.region) == 0;
+            if (!seen)
+                r->regions[r->n_regions++] = strdup(p.region);
+        }
+        const char *fm = arn_foundation_model_id(arns[i]);
+        if (fm && !r->base_model_id)
+            r->base_model_id = strdup(fm);
+    }
+    if (!r->base_model_id) {
+        cc_err_set(err, CC_EINPUT, "model.source", "the source profile %s lists no foundation model", r->copy_from);
+        cc_err_hint(err, "pick another base model with --model");
+        return CC_EINPUT;
+    }
+    return 0;
+}
+
+static int check_residency(const onboard_spec *s, const onboard_result *r, cc_err *err)
+{
+    if (!cJSON_IsArray(s->allowed_regions))
+        return 0;
+    char outside[512] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_regions; i++) {
+        bool ok = false;
+        const cJSON *a;
+        cJSON_ArrayForEach(a, s->allowed_regions) ok = ok || (cJSON_IsString(a) && strcmp(a->valuestring, r->regions[i]) == 0);
+        if (!ok) {
+            int w = snprintf(outside + n, sizeof outside - n, "%s%s", n ? ", " : "", r->regions[i]);
+            if (w > 0 && (size_t)w < sizeof outside - n)
+                n += (size_t)w;
+        }
+    }
+    if (!n)
+        return 0;
+    cc_err_set(err, CC_EINPUT, "residency",
+               "base model %s routes requests to %s, outside allowed_regions; nothing was created", s->model, outside);
+    cc_err_hint(err, "pick a base model whose geography stays inside allowed_regions (for example a single-region "
+                     "foundation-model id), or ask your admin to extend allowed_regions");
+    return CC_EINPUT;
+}
+
+/* The source: a system profile's model ARNs come from GetInferenceProfile;
+ * a foundation model is its own single model. */
+static int load_source(awsclient *c, const onboard_spec *s, const char *region, onboard_result *r,
+                       const bedrock_inference_profile *prefetched, cc_err *err)
+{
+    int rc = arn_model_source(s->model, region, r->account, r->copy_from, sizeof r->copy_from, err);
+    if (rc)
+        return rc;
+    if (!arn_is_system_profile_id(s->model)) {
+        char *one = r->copy_from;
+        return set_source_models(r, &one, 1, err);
+    }
+    if (prefetched)
+        return set_source_models(r, prefetched->model_arns, prefetched->n_models, err);
+    bedrock_inference_profile src;
+    memset(&src, 0, sizeof src);
+    rc = bedrock_get_inference_profile(c, s->model, &src, err);
+    r->round_trips++;
+    if (rc) {
+        if (bedrock_err_is(err, "ResourceNotFoundException") || bedrock_err_is(err, "ValidationException"))
+            cc_err_hint(err, "base model '%s' is not a system-defined inference profile in %s; check --model and "
+                             "--region", s->model, region);
+        return rc;
+    }
+    rc = set_source_models(r, src.model_arns, src.n_models, err);
+    bedrock_profile_free(&src);
+    return rc;
+}
+
+static int report_conflict(const onboard_result *r, const char *arn, const bedrock_tags *tags, bool model_ok,
+                           bool fix_tags, cc_err *err)
+{
+    char diff[768];
+    describe_tag_diff(r, tags, diff, sizeof diff);
+    if (!model_ok) {
+        cc_err_set(err, CC_ECONFLICT, "profile.conflict",
+                   "profile %s (%s) already exists but copies another model than %s%s%s", r->name, arn, r->copy_from,
+                   diff[0] ? "; tags: " : "", diff);
+        cc_err_hint(err, "choose another name with --profile-name, or ask an admin to delete %s", arn);
+    } else {
+        cc_err_set(err, CC_ECONFLICT, "profile.conflict", "profile %s (%s) already exists with other tags: %s",
+                   r->name, arn, diff);
+        cc_err_hint(err, fix_tags ? "retagging needs bedrock:TagResource permission" :
+                                    "run again with --fix-tags to retag it, or choose another --profile-name");
+    }
+    return CC_ECONFLICT;
+}
+
+/* Decides about a same-named (or tag-matched) profile. */
+static int judge_existing(awsclient *c, const onboard_spec *s, onboard_result *r, const char *arn,
+                          char *const *model_arns, size_t n_models, const bedrock_tags *tags, const cc_out *out,
+                          cc_err *err)
+{
+    bool model_ok = models_match(r, model_arns, n_models);
+    bool tag_ok = tags_match(r, tags);
+    if (model_ok && tag_ok) {
+        r->outcome = ONBOARD_FOUND;
+        r->arn = strdup(arn);
+        return r->arn ? 0 : CC_EINTERNAL;
+    }
+    if (!model_ok || !s->fix_tags || s->no_create)
+        return report_conflict(r, arn, tags, model_ok, s->fix_tags, err);
+    out_progress(out, "Retagging %s", arn);
+    int rc = bedrock_tag_resource(c, arn, r->tags, r->n_tags, err);
+    r->round_trips++;
+    if (rc)
+        return rc;
+    r->retagged = true;
+    r->outcome = ONBOARD_FOUND;
+    r->arn = strdup(arn);
+    return r->arn ? 0 : CC_EINTERNAL;
+}
+
+typedef struct candidate {
+    char *arn;
+    char **model_arns;
+    size_t n_models;
+} candidate;
+
+static void candidates_free(candidate *cands, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(cands[i].arn);
+        for (size_t k = 0; k < cands[i].n_models; k++)
+            free(cands[i].model_arns[k]);
+        free(cands[i].model_arns);
+    }
+    free(cands);
+}
+
+static int candidate_add(candidate **cands, size_t *n, const bedrock_inference_profile *p)
+{
+    candidate *grown = realloc(*cands, (*n + 1) * sizeof *grown);
+    if (!grown)
+        return CC_EINTERNAL;
+    *cands = grown;
+    candidate *c = &grown[*n];
+    memset(c, 0, sizeof *c);
+    c->arn = strdup(p->arn);
+    c->model_arns = calloc(p->n_models ? p->n_models : 1, sizeof *c->model_arns);
+    if (!c->arn || !c->model_arns)
+        return CC_EINTERNAL;
+    for (size_t k = 0; k < p->n_models; k++)
+        c->model_arns[c->n_models++] = strdup(p->model_arns[k]);
+    (*n)++;
+    return 0;
+}
+
+/* Is this profile worth a tag lookup when no name matched?  Profiles that
+ * copy the same model and whose name mentions the member: the template may
+ * have changed since they were made.  Looking up every profile's tags would
+ * cost one call per colleague. */
+static bool is_tag_candidate(const onboard_result *r, const bedrock_inference_profile *p)
+{
+    if (!models_match(r, p->model_arns, p->n_models) || !p->name)
+        return false;
+    char lname[128];
+    size_t i;
+    for (i = 0; p->name[i] && i + 1 < sizeof lname; i++)
+        lname[i] = (char)(p->name[i] >= 'A' && p->name[i] <= 'Z' ? p->name[i] + 32 : p->name[i]);
+    lname[i] = '\0';
+    return strstr(lname, r->member) != NULL;
+}
+
+/* Lists application profiles page by page and stops at the expected name. */
+static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *r, const cc_out *out,
+                           bool *handled, cc_err *err)
+{
+    *handled = false;
+    candidate *cands = NULL;
+    size_t ncands = 0;
+    char *token = NULL;
+    int rc = 0;
+    bedrock_inference_profile *match = NULL;
+    bedrock_profile_page page;
+    memset(&page, 0, sizeof page);
+    for (;;) {
+        bedrock_list_profiles_in in = {.type = "APPLICATION", .max_results = LIST_PAGE_SIZE, .next_token = token};
+        rc = bedrock_list_inference_profiles(c, &in, &page, err);
+        r->round_trips++;
+        r->list_pages++;
+        free(token);
+        token = NULL;
+        if (rc)
+            break;
+        for (size_t i = 0; i < page.n && !match; i++) {
+            if (page.items[i].name && strcmp(page.items[i].name, r->name) == 0)
+                match = &page.items[i];
+            else if (is_tag_candidate(r, &page.items[i]) && (rc = candidate_add(&cands, &ncands, &page.items[i])))
+                break;
+        }
+        if (rc || match || !page.next_token)
+            break;
+        token = page.next_token;
+        page.next_token = NULL;
+        bedrock_profile_page_free(&page);
+    }
+    if (!rc && match) {
+        out_trace(out, "found %s by name on list page %d", match->arn, r->list_pages);
+        bedrock_tags tags;
+        memset(&tags, 0, sizeof tags);
+        rc = bedrock_list_tags_for_resource(c, match->arn, &tags, err);
+        r->round_trips++;
+        if (!rc)
+            rc = judge_existing(c, s, r, match->arn, match->model_arns, match->n_models, &tags, out, err);
+        bedrock_tags_free(&tags);
+        *handled = true;
+    } else if (!rc && ncands) {
+        /* Tags decide for profiles named some other way. */
+        bedrock_batch_item *items = calloc(ncands, sizeof *items);
+        if (!items) {
+            rc = CC_EINTERNAL;
+        } else {
+            for (size_t i = 0; i < ncands; i++) {
+                items[i].op = BEDROCK_OP_LIST_TAGS;
+                items[i].arg = cands[i].arn;
+            }
+            bedrock_batch(c, items, ncands, s->concurrency ? s->concurrency : 8, err);
+            r->round_trips++;
+            for (size_t i = 0; i < ncands && !*handled; i++) {
+                if (items[i].status == 0 && tags_match(r, &items[i].out.tags)) {
+                    out_progress(out, "Found your profile under another name by its tags: %s", cands[i].arn);
+                    r->found_by_tags = true;
+                    r->outcome = ONBOARD_FOUND;
+                    r->arn = strdup(cands[i].arn);
+                    *handled = true;
+                }
+            }
+            cc_err_clear(err);
+            bedrock_batch_free(items, ncands);
+            free(items);
+        }
+    }
+    bedrock_profile_page_free(&page);
+    candidates_free(cands, ncands);
+    return rc;
+}
+
+static int create_profile(awsclient *c, const onboard_spec *s, onboard_result *r, const char *region,
+                          const cc_out *out, cc_err *err)
+{
+    identity_request_token(r->account, region, r->name, r->copy_from, r->client_token);
+    if (s->no_create) {
+        r->outcome = ONBOARD_WOULD_CREATE;
+        return 0;
+    }
+    char description[200];
+    snprintf(description, sizeof description, "clinecfg profile %s", r->name);
+    bedrock_create_profile_in in = {
+        .name = r->name,
+        .description = description,
+        .copy_from = r->copy_from,
+        .tags = r->tags,
+        .n_tags = r->n_tags,
+        .client_request_token = r->client_token,
+    };
+    out_progress(out, "Creating inference profile %s from %s", r->name, r->copy_from);
+    char *arn = NULL;
+    int rc = bedrock_create_inference_profile(c, &in, &arn, NULL, err);
+    r->round_trips++;
+    if (rc == CC_EDENIED) {
+        out_progress(out, "You may not create inference profiles (%s)", err->message);
+        r->outcome = ONBOARD_DENIED;
+        cc_err_clear(err);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    r->arn = arn;
+    r->outcome = ONBOARD_CREATED;
+    return 0;
+}
+
+int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_result *r, cc_err *err)
+{
+    memset(r, 0, sizeof *r);
+    const char *region = awsclient_region(c);
+    if (!s->model || !*s->model) {
+        cc_err_set(err, CC_EINPUT, "config.model", "no base model is configured");
+        cc_err_hint(err, "pass --model ID (e.g. apac.anthropic.claude-sonnet-4-5-20250929-v1:0) or run: clinecfg "
+                         "config set model ID");
+        return CC_EINPUT;
+    }
+    bool system_source = arn_is_system_profile_id(s->model);
+
+    /* Round trip 1: who we are, the source profile and, when we remember
+     * the profile, the profile and its tags - all at once. */
+    bedrock_batch_item items[4];
+    memset(items, 0, sizeof items);
+    size_t n = 0, i_id = n++, i_src = 0, i_prof = 0, i_tags = 0;
+    items[i_id].op = BEDROCK_OP_CALLER_IDENTITY;
+    if (system_source) {
+        i_src = n++;
+        items[i_src].op = BEDROCK_OP_GET_PROFILE;
+        items[i_src].arg = s->model;
+    }
+    bool fast = s->cached_arn && arn_is_application_profile(s->cached_arn);
+    if (fast) {
+        i_prof = n++;
+        items[i_prof].op = BEDROCK_OP_GET_PROFILE;
+        items[i_prof].arg = s->cached_arn;
+        i_tags = n++;
+        items[i_tags].op = BEDROCK_OP_LIST_TAGS;
+        items[i_tags].arg = s->cached_arn;
+    }
+    bedrock_batch(c, items, n, n, err);
+    r->round_trips++;
+    cc_err_clear(err);
+    int rc = items[i_id].status;
+    if (rc) {
+        *err = items[i_id].err;
+        goto done;
+    }
+    snprintf(r->account, sizeof r->account, "%s", items[i_id].out.identity.account);
+    r->caller_arn = strdup(items[i_id].out.identity.arn);
+    if (!r->caller_arn) {
+        rc = CC_EINTERNAL;
+        goto done;
+    }
+    if ((rc = resolve_member(s, r->caller_arn, r, out, err)))
+        goto done;
+    if ((rc = build_name_and_tags(s, region, r, err)))
+        goto done;
+    if (system_source && items[i_src].status) {
+        rc = items[i_src].status;
+        *err = items[i_src].err;
+        if (bedrock_err_is(err, "ResourceNotFoundException") || bedrock_err_is(err, "ValidationException"))
+            cc_err_hint(err, "base model '%s' is not a system-defined inference profile in %s; check --model and "
+                             "--region", s->model, region);
+        goto done;
+    }
+    if ((rc = load_source(c, s, region, r, system_source ? &items[i_src].out.profile : NULL, err)))
+        goto done;
+    if ((rc = check_residency(s, r, err)))
+        goto done;
+
+    if (fast && items[i_prof].status == 0 && items[i_tags].status == 0 &&
+        strcmp(items[i_prof].out.profile.name ? items[i_prof].out.profile.name : "", r->name) == 0 &&
+        (!s->cached_caller || strcmp(s->cached_caller, r->caller_arn) == 0) &&
+        models_match(r, items[i_prof].out.profile.model_arns, items[i_prof].out.profile.n_models) &&
+        tags_match(r, &items[i_tags].out.tags)) {
+        out_trace(out, "remembered profile %s still matches", s->cached_arn);
+        r->outcome = ONBOARD_FOUND;
+        r->arn = strdup(s->cached_arn);
+        rc = r->arn ? 0 : CC_EINTERNAL;
+        goto done;
+    }
+    if (fast)
+        out_trace(out, "remembered profile %s no longer matches; searching", s->cached_arn);
+
+    bool handled = false;
+    if ((rc = find_by_listing(c, s, r, out, &handled, err)) || handled)
+        goto done;
+    if ((rc = create_profile(c, s, r, region, out, err)))
+        goto done;
+    if (r->outcome == ONBOARD_CREATED || r->outcome == ONBOARD_WOULD_CREATE || r->outcome == ONBOARD_DENIED)
+        goto done;
+done:
+    bedrock_batch_free(items, n);
+    /* A concurrent run may have created the same name with another token. */
+    if (rc == CC_ECONFLICT && bedrock_err_is(err, "ConflictException")) {
+        cc_err_clear(err);
+        bool again = false;
+        rc = find_by_listing(c, s, r, out, &again, err);
+        if (!rc && !again)
+            rc = cc_err_set(err, CC_ECONFLICT, "profile.conflict",
+                            "Bedrock reports a conflict for profile %s, but it is not listed", r->name);
+    }
+    return rc;
+}
+
+int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err)
+{
+    *found = false;
+    char *token = NULL;
+    int rc;
+    bedrock_profile_page page;
+    memset(&page, 0, sizeof page);
+    for (;;) {
+        bedrock_list_profiles_in in = {.type = "APPLICATION", .max_results = LIST_PAGE_SIZE, .next_token = token};
+        rc = bedrock_list_inference_profiles(c, &in, &page, err);
+        free(token);
+        token = NULL;
+        if (rc)
+            break;
+        for (size_t i = 0; i < page.n && !*found; i++) {
+            if (page.items[i].name && strcmp(page.items[i].name, r->name) == 0) {
+                *found = true;
+                free(r->arn);
+                r->arn = strdup(page.items[i].arn);
+            }
+        }
+        if (*found || !page.next_token)
+            break;
+        token = page.next_token;
+        page.next_token = NULL;
+        bedrock_profile_page_free(&page);
+    }
+    bedrock_profile_page_free(&page);
+    return rc;
+}
+
+cJSON *onboard_request_json(const onboard_result *r, const char *region)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddNumberToObject(o, "version", 1);
+    cJSON_AddStringToObject(o, "name", r->name);
+    cJSON *tags = cJSON_AddObjectToObject(o, "tags");
+    for (size_t i = 0; i < r->n_tags; i++)
+        cJSON_AddStringToObject(tags, r->tags[i].key, r->tags[i].value);
+    cJSON_AddStringToObject(o, "source_arn", r->copy_from);
+    cJSON_AddStringToObject(o, "base_model_id", r->base_model_id ? r->base_model_id : "");
+    cJSON_AddStringToObject(o, "account", r->account);
+    cJSON_AddStringToObject(o, "region", region);
+    cJSON_AddStringToObject(o, "member", r->member ? r->member : "");
+    cJSON_AddStringToObject(o, "requester_arn", r->caller_arn ? r->caller_arn : "");
+    cJSON_AddStringToObject(o, "client_request_token", r->client_token);
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON_AddStringToObject(o, "requested_at", when);
+    /* The equivalent AWS CLI call, for admins who prefer it. */
+    char cli[4096];
+    size_t n = (size_t)snprintf(cli, sizeof cli,
+                                "aws bedrock create-inference-profile --region %s --inference-profile-name '%s' "
+                                "--model-source copyFrom=%s --client-request-token %s --tags",
+                                region, r->name, r->copy_from, r->client_token);
+    for (size_t i = 0; i < r->n_tags && n < sizeof cli; i++)
+        n += (size_t)snprintf(cli + n, sizeof cli - n, " 'key=%s,value=%s'", r->tags[i].key, r->tags[i].value);
+    cJSON_AddStringToObject(o, "aws_cli", cli);
+    return o;
+}
+
+int onboard_write_request(const cJSON *request, const char *dir, char **path_out, cc_err *err)
+{
+    *path_out = NULL;
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", dir);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, 0700) && errno != EEXIST)
+            break;
+        *p = '/';
+    }
+    if (mkdir(tmp, 0700) && errno != EEXIST) {
+        cc_err_set(err, CC_EINPUT, "request.dir", "%s: cannot create the request folder: %s", dir, strerror(errno));
+        cc_err_hint(err, "set request.dir in the config to a writable folder");
+        return CC_EINPUT;
+    }
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(request, "name");
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.json", dir, cJSON_IsString(name) ? name->valuestring : "request");
+    char *text = cJSON_Print(request);
+    if (!text)
+        return CC_EINTERNAL;
+    size_t len = strlen(text);
+    text = realloc(text, len + 2);
+    text[len++] = '\n';
+    text[len] = '\0';
+    int rc = safefile_write_atomic(path, text, len, 0600, err);
+    free(text);
+    if (rc)
+        return rc;
+    *path_out = strdup(path);
+    return *path_out ? 0 : CC_EINTERNAL;
+}
+
+int onboard_post_webhook(awsclient *c, const char *url, const cJSON *request, cc_err *err)
+{
+    /* Split "scheme://host[:port]" from the path: the HTTP layer takes them apart. */
+    const char *hostpart = strstr(url, "://");
+    if (!hostpart)
+        return cc_err_set(err, CC_EINPUT, "request.webhook_url", "webhook URL '%s' is not a URL", url);
+    const char *slash = strchr(hostpart + 3, '/');
+    char base[1024];
+    snprintf(base, sizeof base, "%.*s", (int)(slash ? (size_t)(slash - url) : strlen(url)), url);
+    char *body = cJSON_PrintUnformatted(request);
+    if (!body)
+        return CC_EINTERNAL;
+    aws_request req = {
+        .method = "POST",
+        .url_base = base,
+        .path = slash ? slash : "/",
+        .content_type = "application/json",
+        .body = body,
+        .body_len = strlen(body),
+        .service = "webhook",
+        .region = awsclient_region(c),
+        .operation = "webhook:PostRequest",
+    };
+    aws_response resp;
+    memset(&resp, 0, sizeof resp);
+    int rc = http_aws_call(awsclient_http(c), &req, &resp, err);
+    if (!rc && (resp.status < 200 || resp.status >= 300))
+        rc = cc_err_set(err, CC_EAWS, "webhook", "the request webhook %s answered HTTP %ld", url, resp.status);
+    aws_response_free(&resp);
+    free(body);
+    return rc;
+}

@@ -1,0 +1,276 @@
+/*
+ * awsconfig.c - the [profile NAME] section with region and credential_process
+ * that Cline's AWS SDK reads.  See include/clinecfg/awsconfig.h.
+ */
+#define _GNU_SOURCE
+#include "clinecfg/awsconfig.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clinecfg/awsfiles.h"
+#include "clinecfg/ini.h"
+
+/* Keys that make the SDKs resolve credentials some other way than
+ * credential_process: removed from our section. */
+static const char *const conflicting_keys[] = {
+    "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "role_arn",         "source_profile",
+    "credential_source", "web_identity_token_file", "role_session_name", "sso_session", "sso_start_url",
+    "sso_account_id",    "sso_role_name",          "sso_region",        NULL,
+};
+
+static const char *profile_name(const awsconfig_plan *p)
+{
+    return (p->profile && *p->profile) ? p->profile : AWSCONFIG_DEFAULT_PROFILE;
+}
+
+static const char *account_name(const awsconfig_plan *p)
+{
+    return (p->account && *p->account) ? p->account : "default";
+}
+
+static bool plain_shell_char(unsigned char c)
+{
+    return isalnum(c) || strchr("_@%+=:,./-", c) != NULL;
+}
+
+char *awsconfig_shell_quote(const char *word)
+{
+    size_t n = strlen(word);
+    bool plain = n > 0;
+    for (size_t i = 0; i < n && plain; i++)
+        plain = plain_shell_char((unsigned char)word[i]);
+    if (plain)
+        return strdup(word);
+    /* 'abc' with each ' written as '\'' */
+    size_t quotes = 0;
+    for (size_t i = 0; i < n; i++)
+        quotes += word[i] == '\'';
+    char *out = malloc(n + quotes * 3 + 3);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    out[o++] = '\'';
+    for (size_t i = 0; i < n; i++) {
+        if (word[i] == '\'') {
+            memcpy(out + o, "'\\''", 4);
+            o += 4;
+        } else {
+            out[o++] = word[i];
+        }
+    }
+    out[o++] = '\'';
+    out[o] = '\0';
+    return out;
+}
+
+/* What an INI property value cannot hold: line breaks, NUL (by construction),
+ * whitespace at either end, and " #" / " ;" (an inline comment). */
+static const char *ini_value_problem(const char *v)
+{
+    size_t n = strlen(v);
+    if (strpbrk(v, "\r\n"))
+        return "contains a line break";
+    if (n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1])))
+        return "starts or ends with whitespace";
+    for (size_t i = 1; i < n; i++)
+        if ((v[i] == '#' || v[i] == ';') && isspace((unsigned char)v[i - 1]))
+            return "contains a space followed by '#' or ';' (read as a comment)";
+    return NULL;
+}
+
+int awsconfig_credential_process(const char *exe, const char *account, char **out, cc_err *err)
+{
+    *out = NULL;
+    if (!exe || exe[0] != '/')
+        return cc_err_set(err, CC_EINPUT, "awsconfig.exe", "credential_process needs the absolute path of clinecfg, got \"%s\"",
+                          exe ? exe : "(none)");
+    const char *acct = (account && *account) ? account : "default";
+    char *qe = awsconfig_shell_quote(exe), *qa = awsconfig_shell_quote(acct);
+    char *cmd = NULL;
+    if (qe && qa && asprintf(&cmd, "%s credential-process --account %s", qe, qa) < 0)
+        cmd = NULL;
+    free(qe);
+    free(qa);
+    if (!cmd)
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    const char *why = ini_value_problem(cmd);
+    if (why) {
+        cc_err_set(err, CC_EINPUT, "awsconfig.exe", "the credential_process command for \"%s\" %s; ~/.aws/config cannot hold it",
+                   exe, why);
+        cc_err_hint(err, "install clinecfg under a path without line breaks or ' #' / ' ;'");
+        free(cmd);
+        return CC_EINPUT;
+    }
+    *out = cmd;
+    return CC_OK;
+}
+
+static bool valid_profile_name(const char *s)
+{
+    if (!s || !*s || strlen(s) > 128)
+        return false;
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+        if (!(isalnum(*c) || strchr("_-/.%@:+", *c)))
+            return false;
+    return true;
+}
+
+static bool valid_region(const char *r)
+{
+    /* e.g. us-east-1, ap-northeast-1, us-gov-west-1, cn-north-1, eu-central-2 */
+    if (!r || !*r || strlen(r) > 32)
+        return false;
+    int parts = 0;
+    const char *s = r;
+    while (*s) {
+        const char *e = strchr(s, '-');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        if (n == 0)
+            return false;
+        for (size_t i = 0; i < n; i++) {
+            bool last = !e;
+            if (last ? !isdigit((unsigned char)s[i]) : !islower((unsigned char)s[i]))
+                return false;
+        }
+        parts++;
+        s += n;
+        if (e)
+            s++;
+        if (e && !*s)
+            return false;
+    }
+    return parts >= 3;
+}
+
+int awsconfig_validate(const awsconfig_plan *p, cc_err *err)
+{
+    if (!valid_profile_name(profile_name(p))) {
+        cc_err_set(err, CC_EINPUT, "awsconfig.profile", "AWS profile name \"%s\" is not valid", profile_name(p));
+        cc_err_hint(err, "use letters, digits and _-/.%%@:+ only");
+        return CC_EINPUT;
+    }
+    if (!valid_region(p->region)) {
+        cc_err_set(err, CC_EINPUT, "awsconfig.region", "AWS region \"%s\" is not valid", p->region ? p->region : "(none)");
+        cc_err_hint(err, "use a region name such as us-east-1 or ap-northeast-1");
+        return CC_EINPUT;
+    }
+    const char *a = account_name(p);
+    for (const unsigned char *c = (const unsigned char *)a; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return cc_err_set(err, CC_EINPUT, "awsconfig.account", "keyring account name contains a control character");
+    char *cmd = NULL;
+    int rc = awsconfig_credential_process(p->exe, p->account, &cmd, err);
+    free(cmd);
+    return rc;
+}
+
+int awsconfig_edit(const awsconfig_plan *p, const char *text, size_t len, const char *name, char **out,
+                   size_t *out_len, cc_err *err)
+{
+    int rc = awsconfig_validate(p, err);
+    if (rc != CC_OK)
+        return rc;
+    char *cmd = NULL;
+    rc = awsconfig_credential_process(p->exe, p->account, &cmd, err);
+    if (rc != CC_OK)
+        return rc;
+    ini_set sets[32];
+    size_t n = 0;
+    sets[n++] = (ini_set){"region", p->region};
+    sets[n++] = (ini_set){"credential_process", cmd};
+    for (size_t i = 0; conflicting_keys[i]; i++)
+        sets[n++] = (ini_set){conflicting_keys[i], NULL};
+    char section[192];
+    snprintf(section, sizeof section, "profile %s", profile_name(p));
+    rc = ini_edit_section_ex(text ? text : "", text ? len : 0, name, INI_FILE_CONFIG, section, sets, n, out, out_len,
+                             err);
+    free(cmd);
+    return rc;
+}
+
+int awsconfig_check_credentials_file(const awsconfig_plan *p, const char *credentials_path, cc_err *err)
+{
+    if (!credentials_path)
+        return CC_OK;
+    char *text = NULL;
+    size_t len = 0;
+    int rc = awsfiles_read(credentials_path, 1, &text, &len, err);
+    if (rc != CC_OK)
+        return rc;
+    if (!text)
+        return CC_OK;
+    aws_profile_set *set = NULL;
+    rc = ini_parse_profiles(NULL, 0, NULL, text, len, credentials_path, &set, err);
+    free(text);
+    if (rc != CC_OK)
+        return rc;
+    const aws_profile *prof = ini_profile(set, profile_name(p));
+    if (prof && (ini_get(prof, "aws_access_key_id") || ini_get(prof, "aws_secret_access_key"))) {
+        const char *file = NULL;
+        int line = 0;
+        ini_origin(prof, ini_get(prof, "aws_access_key_id") ? "aws_access_key_id" : "aws_secret_access_key", &file,
+                   &line);
+        cc_err_set(err, CC_EINPUT, "awsconfig.static_keys",
+                   "%s:%d: profile [%s] has static keys; the AWS SDK in Cline would use them instead of credential_process",
+                   credentials_path, line, profile_name(p));
+        cc_err_hint(err, "remove the [%s] section from %s (store the keys with 'clinecfg login'), or pick another profile name",
+                    profile_name(p), credentials_path);
+        rc = CC_EINPUT;
+    }
+    ini_profiles_free(set);
+    return rc;
+}
+
+static int edit_cb(void *ud, const char *path, const char *old, size_t old_len, bool exists, char **new_text,
+                   size_t *new_len, cc_err *err)
+{
+    (void)exists;
+    return awsconfig_edit(ud, old, old_len, path, new_text, new_len, err);
+}
+
+int awsconfig_apply(safefile_run *run, const char *config_path, const awsconfig_plan *p, safefile_result *res,
+                    cc_err *err)
+{
+    int rc = awsconfig_validate(p, err);
+    if (rc != CC_OK)
+        return rc;
+    return safefile_update(run, config_path, 0600, edit_cb, (void *)p, res, err);
+}
+
+int awsconfig_verify(const char *config_path, const char *credentials_path, const awsconfig_plan *p, cc_err *err)
+{
+    aws_profile_set *set = NULL;
+    int rc = awsfiles_load(config_path, credentials_path, &set, err);
+    if (rc != CC_OK)
+        return rc;
+    char *cmd = NULL;
+    rc = awsconfig_credential_process(p->exe, p->account, &cmd, err);
+    if (rc != CC_OK) {
+        ini_profiles_free(set);
+        return rc;
+    }
+    const aws_profile *prof = ini_profile(set, profile_name(p));
+    const char *region = prof ? ini_get(prof, "region") : NULL;
+    const char *cp = prof ? ini_get(prof, "credential_process") : NULL;
+    if (!prof) {
+        rc = cc_err_set(err, CC_EINPUT, "awsconfig.verify", "%s: read back: profile [%s] is missing", config_path,
+                        profile_name(p));
+    } else if (!region || strcmp(region, p->region) != 0) {
+        rc = cc_err_set(err, CC_EINPUT, "awsconfig.verify", "%s: read back: profile [%s] has region \"%s\", expected \"%s\"",
+                        config_path, profile_name(p), region ? region : "(none)", p->region);
+    } else if (!cp || strcmp(cp, cmd) != 0) {
+        rc = cc_err_set(err, CC_EINPUT, "awsconfig.verify",
+                        "%s: read back: profile [%s] credential_process is not the clinecfg command", config_path,
+                        profile_name(p));
+    } else if (ini_get(prof, "aws_access_key_id")) {
+        rc = cc_err_set(err, CC_EINPUT, "awsconfig.verify",
+                        "read back: profile [%s] still has aws_access_key_id, which wins over credential_process",
+                        profile_name(p));
+    }
+    free(cmd);
+    ini_profiles_free(set);
+    return rc;
+}

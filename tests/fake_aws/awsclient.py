@@ -55,6 +55,14 @@ def sign_headers(method, host, path, query_pairs, headers, body, akid, secret, r
     return out
 
 
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status
@@ -89,6 +97,9 @@ class Client:
             else:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         return self.conn
+
+    def __del__(self):
+        self.close()
 
     def close(self):
         if self.conn is not None:
@@ -147,12 +158,12 @@ class ServerProcess:
         self.stderr = open(os.path.join(self.tmp.name, "stderr"), "w+")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=self.stderr)
         deadline = time.time() + 20
-        while not (os.path.exists(self.port_file) and open(self.port_file).read().strip()):
+        while not _read(self.port_file).strip():
             if self.proc.poll() is not None or time.time() > deadline:
                 self.stderr.seek(0)
                 raise RuntimeError("server.py did not start: %s" % self.stderr.read())
             time.sleep(0.05)
-        self.port = int(open(self.port_file).read())
+        self.port = int(_read(self.port_file))
 
     def admin(self, method, name, obj=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)

@@ -10,6 +10,7 @@ export CLINECFG_TOP="$TOP"
 command -v python3 >/dev/null 2>&1 || { echo "skipped: python3 not found"; exit 77; }
 log=$(mktemp "${TMPDIR:-/tmp}/fake_aws_selftest.XXXXXX")
 trap 'rm -f "$log"' EXIT
+export PYTHONDONTWRITEBYTECODE=1
 cd "$TOP/tests/fake_aws"
 set +e
 python3 -m unittest discover -s . -p 'test_*.py' -v >"$log" 2>&1

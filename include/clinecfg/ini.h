@@ -11,7 +11,9 @@
  *
  * Parse rules in brief (the conformance suite is the spec):
  * - Section names and property names must use [A-Za-z0-9_-/.%@:+]; sections
- *   and properties with other names are ignored (not errors).
+ *   and properties with other names are ignored (not errors), but their
+ *   lines must still be well-formed, so whether a text parses does not
+ *   depend on which of the two files it is read as.
  * - In the config file a profile is [profile NAME] or [default]; a bare
  *   [NAME] is ignored.  [profile default] wins over [default] when both are
  *   present.  In the credentials file a profile is [NAME].

@@ -390,8 +390,9 @@ typedef struct {
     plist *profiles, *sso, *services;
     aws_profile *cur; /* section being read; NULL with in_section: ignored section */
     int in_section;
-    kv *prop;      /* property being read; NULL: none / ignored */
-    int prop_ignored;
+    int have_prop;      /* a property line was seen in this section (stored or not) */
+    int prop_empty_def; /* ...with an empty value: continuations are sub-properties */
+    kv *prop;           /* where that property is stored; NULL when it is ignored */
     int line_no;
     cc_err *err;
 } pstate;
@@ -419,7 +420,7 @@ static int read_section(pstate *ps, const ini_line *l)
     ps->in_section = 1;
     ps->cur = NULL;
     ps->prop = NULL;
-    ps->prop_ignored = 0;
+    ps->have_prop = 0;
     if (!h.valid)
         return 0;
     const char *name = ps->t + h.name_s;
@@ -452,20 +453,19 @@ static int read_property(pstate *ps, const ini_line *l)
 {
     if (!ps->in_section)
         return perr(ps, l->start, "Expected a section definition before this property");
-    if (!ps->cur)
-        return 0; /* inside an ignored section */
     prop_line p;
     parse_property_line(ps->t, l->start, l->end, 1, &p);
     if (!p.has_eq)
         return perr(ps, l->start, "Expected an '=' sign defining a property");
     if (p.key_e == p.key_s)
         return perr(ps, l->start, "Property did not have a name");
+    ps->have_prop = 1;
+    ps->prop_empty_def = p.val_e == p.val_s;
     ps->prop = NULL;
-    ps->prop_ignored = 0;
-    if (!is_ident(ps->t + p.key_s, p.key_e - p.key_s)) {
-        ps->prop_ignored = 1; /* the SDKs ignore it, with its continuations */
+    /* Ignored sections and invalid names are checked for syntax but not
+     * kept, so a file is well-formed or not whichever file it is read as. */
+    if (!ps->cur || !is_ident(ps->t + p.key_s, p.key_e - p.key_s))
         return 0;
-    }
     kv nk = {0};
     nk.key = dup_n(ps->t + p.key_s, p.key_e - p.key_s);
     nk.value = dup_n(ps->t + p.val_s, p.val_e - p.val_s);
@@ -489,22 +489,20 @@ static int read_continuation(pstate *ps, const ini_line *l)
 {
     if (!ps->in_section)
         return perr(ps, l->start, "Expected a section definition before this continuation line");
-    if (!ps->cur || ps->prop_ignored)
-        return 0;
-    if (!ps->prop)
+    if (!ps->have_prop)
         return perr(ps, l->start,
                     "Expected a property definition, found continuation (an indented line)");
     size_t s = l->start, e = l->end;
     trim(ps->t, &s, &e);
     kv *k = ps->prop;
-    if (k->empty_def) {
+    if (ps->prop_empty_def) {
         prop_line p;
         parse_property_line(ps->t, s, e, 0, &p);
         if (!p.has_eq)
             return perr(ps, s, "Expected an '=' sign defining a property in sub-property");
         if (p.key_e == p.key_s)
             return perr(ps, s, "Property did not have a name in sub-property");
-        if (is_ident(ps->t + p.key_s, p.key_e - p.key_s)) {
+        if (k && is_ident(ps->t + p.key_s, p.key_e - p.key_s)) {
             kv sk = {0};
             sk.key = dup_n(ps->t + p.key_s, p.key_e - p.key_s);
             sk.value = dup_n(ps->t + p.val_s, p.val_e - p.val_s);
@@ -518,6 +516,8 @@ static int read_continuation(pstate *ps, const ini_line *l)
                 return oom(ps->err);
         }
     }
+    if (!k)
+        return 0;
     k->has_cont = 1;
     if (value_append(&k->value, ps->t + s, e - s) < 0)
         return oom(ps->err);

@@ -353,13 +353,14 @@ static void error_names_file_line_col(void **state)
     } cases[] = {
         {"# c\n[profile a]\nregion = x\n[profile b\n", "/home/u/.aws/config:4:11: Section definition must end with ']'"},
         {"\n\nregion = x\n", "/home/u/.aws/config:3:1: Expected a section definition"},
-        {"[default]\nk = v\r\n\tcont\n[x]\n\tcont\n", NULL}, /* continuation in an ignored section is fine */
+        {"[default]\nk = v\r\n\tcont\n[x]\nin valid = 1\n\tcont\n", NULL}, /* well-formed, partly ignored */
+        {"[default]\n[in valid]\n\tcont\n", "/home/u/.aws/config:3:1: Expected a property definition"}, /* ignored sections are still checked */
         {"[default]\n  cont\n", "/home/u/.aws/config:2:1: Expected a property definition, found continuation"},
         {"[default]\n= v\n", "/home/u/.aws/config:2:1: Property did not have a name"},
         {"[default]\ns3 =\n\n   = v\n", "/home/u/.aws/config:4:4: Property did not have a name in sub-property"},
         {"[default]\nk = v\0w\n", "/home/u/.aws/config:2:6: NUL byte"},
     };
-    size_t lens[] = {0, 0, 0, 0, 0, 0, 18};
+    size_t lens[] = {0, 0, 0, 0, 0, 0, 0, 18};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         aws_profile_set *set = NULL;
         cc_err err = {0};
@@ -533,6 +534,7 @@ static unsigned rnd(unsigned n)
     return (unsigned)(rng_state % n);
 }
 
+static void append(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void append(char *buf, size_t cap, const char *fmt, ...)
 {
     size_t l = strlen(buf);

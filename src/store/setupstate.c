@@ -1,0 +1,115 @@
+/* setupstate.c - the remembered result of the last setup (see setupstate.h). */
+#include "clinecfg/setupstate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "clinecfg/safefile.h"
+
+#define STATE_MAX_SIZE (64 * 1024)
+
+char *setupstate_path(void)
+{
+    char buf[4096];
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && *xdg)
+        snprintf(buf, sizeof buf, "%s/clinecfg/state.json", xdg);
+    else
+        snprintf(buf, sizeof buf, "%s/.local/state/clinecfg/state.json", home && *home ? home : ".");
+    return strdup(buf);
+}
+
+void setupstate_init(setupstate *st) { memset(st, 0, sizeof *st); }
+
+void setupstate_free(setupstate *st)
+{
+    free(st->region);
+    free(st->model);
+    free(st->profile_arn);
+    free(st->caller_arn);
+    free(st->name);
+    memset(st, 0, sizeof *st);
+}
+
+static char *dup_field(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) && v->valuestring[0] ? strdup(v->valuestring) : NULL;
+}
+
+void setupstate_load(setupstate *st)
+{
+    setupstate_free(st);
+    char *path = setupstate_path();
+    char *text = NULL;
+    size_t len = 0;
+    bool exists = false;
+    if (path && safefile_read(path, STATE_MAX_SIZE, &text, &len, &exists, NULL) == 0 && exists) {
+        cJSON *o = cJSON_ParseWithLength(text, len);
+        if (cJSON_IsObject(o)) {
+            st->region = dup_field(o, "region");
+            st->model = dup_field(o, "model");
+            st->profile_arn = dup_field(o, "profile_arn");
+            st->caller_arn = dup_field(o, "caller_arn");
+            st->name = dup_field(o, "name");
+        }
+        cJSON_Delete(o);
+    }
+    free(text);
+    free(path);
+}
+
+bool setupstate_matches(const setupstate *st, const char *region, const char *model)
+{
+    return st->profile_arn && st->region && st->model && region && model && strcmp(st->region, region) == 0 &&
+           strcmp(st->model, model) == 0;
+}
+
+static int make_parent(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0700);
+            *p = '/';
+        }
+    }
+    mkdir(dir, 0700);
+    return 0;
+}
+
+int setupstate_save(const char *region, const char *model, const char *profile_arn, const char *caller_arn,
+                    const char *name, cc_err *err)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return CC_EINTERNAL;
+    cJSON_AddNumberToObject(o, "version", 1);
+    cJSON_AddStringToObject(o, "region", region);
+    cJSON_AddStringToObject(o, "model", model);
+    cJSON_AddStringToObject(o, "profile_arn", profile_arn);
+    cJSON_AddStringToObject(o, "caller_arn", caller_arn ? caller_arn : "");
+    cJSON_AddStringToObject(o, "name", name ? name : "");
+    char *text = cJSON_Print(o);
+    cJSON_Delete(o);
+    char *path = setupstate_path();
+    int rc = CC_EINTERNAL;
+    if (text && path) {
+        make_parent(path);
+        rc = safefile_write_atomic(path, text, strlen(text), 0600, err);
+    }
+    free(text);
+    free(path);
+    return rc;
+}

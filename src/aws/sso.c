@@ -250,11 +250,13 @@ int sso_profile_credentials(const creds_chain_opts *o, const char *profile, cons
     };
     aws_response resp;
     rc = http_aws_call(o->http, &req, &resp, err);
-    if (!rc && resp.status == 401) {
-        rc = expired(profile, err, " or was revoked (GetRoleCredentials answered 401)");
+    if (resp.status == 401) {
+        /* The portal no longer accepts the token: same advice, but AWS said no. */
+        expired(profile, err, " or was revoked (GetRoleCredentials answered 401)");
         rc = CC_EDENIED;
-        err->status = CC_EDENIED;
-    } else if (!rc && (resp.status < 200 || resp.status > 299)) {
+        if (err)
+            err->status = CC_EDENIED;
+    } else if (resp.status >= 300 || (!rc && resp.status < 200)) {
         rc = cc_err_set(err, resp.status == 403 ? CC_EDENIED : CC_EAWS, "aws.sso_error",
                         "SSO GetRoleCredentials for profile %s failed: HTTP %ld %s%s%s", profile, resp.status,
                         resp.error_code, resp.error_message[0] ? ": " : "", resp.error_message);

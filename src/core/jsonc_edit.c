@@ -189,9 +189,7 @@ static size_t same_line_tail(const char *t, size_t len, size_t i)
         }
         if (j + 1 < len && t[j] == '/' && t[j + 1] == '*') {
             size_t e = comment_end(t, len, j);
-            if (memchr(t + j, '\n', e - j))
-                return good; /* a multi-line comment: leave it below */
-            good = e;
+            good = e; /* a multi-line comment stays with the value before it */
             continue;
         }
         return at_eol_or_end(t, len, j) ? j : good;
@@ -378,7 +376,8 @@ static void learn_colon(editor *e, const jsonc_node *c)
 /* The separator between the first two children of an inline container, or ", ". */
 static void inline_sep(const editor *e, const jsonc_node *c, char *out, size_t cap)
 {
-    strcpy(out, ", ");
+    /* minified text ("a":1) gets a bare comma */
+    strcpy(out, strcmp(e->colon, ":") == 0 ? "," : ", ");
     if (!c->child || !c->child->next)
         return;
     size_t a = c->child->end, z = mstart(c->child->next);
@@ -411,9 +410,26 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
         size_t bn;
         line_indent(t, len, open, &bs, &bn);
         sbuf ind = {0};
-        sb_put(&ind, bs, bn);
-        sb_puts(&ind, e->unit);
         bool has_nl = memchr(t + open + 1, '\n', close - open - 1) != NULL;
+        /* A comment line inside the empty container shows where members go. */
+        size_t k = open + 1, cs = 0, cn = 0;
+        bool from_comment = false;
+        while (has_nl && k < close && !from_comment) {
+            const char *nl = memchr(t + k, '\n', close - k);
+            if (!nl)
+                break;
+            cs = (size_t)(nl - t) + 1;
+            cn = skip_sp(t, len, cs) - cs;
+            if (cs + cn < close && is_comment(t, len, cs + cn))
+                from_comment = true;
+            k = cs;
+        }
+        if (from_comment) {
+            sb_put(&ind, t + cs, cn);
+        } else {
+            sb_put(&ind, bs, bn);
+            sb_puts(&ind, e->unit);
+        }
         if (has_nl && only_ws_before(t, close)) {
             sb_put(&m, ind.p, ind.len);
             emit_member(e, &m, key, path, from, vt, v, true, ind.p, ind.len);
@@ -428,7 +444,7 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
             if (!comment_in(e->doc, open + 1, close))
                 add_span(e, open + 1, close - open - 1, &m); /* `{ }` -> a clean block */
             else
-                add_span(e, close, 0, &m);
+                add_span(e, ws_back(t, close), close - ws_back(t, close), &m);
         }
         if (ind.oom)
             e->ins.oom = true;

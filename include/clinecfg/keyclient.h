@@ -1,0 +1,28 @@
+/*
+ * keyclient.h - an AWS client that signs with exactly the credentials it is
+ * given (src/aws/keyclient.c).  Used by `login` (validate the keys typed
+ * in) and `credential-process` (GetSessionToken with the stored keys).
+ *
+ * The credential chain never sees AWS_PROFILE, AWS_DEFAULT_PROFILE or the
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN variables:
+ * the given keys are handed to it as its keyring source.  So a profile whose
+ * credential_process is `clinecfg credential-process` is never run from
+ * inside clinecfg (no recursion), and ambient keys never replace the ones
+ * being validated.  Settings (endpoint_url, ca_bundle, region) come from
+ * the `default` profile and the environment; the region falls back to
+ * `fallback_region`, then us-east-1.
+ */
+#ifndef CLINECFG_KEYCLIENT_H
+#define CLINECFG_KEYCLIENT_H
+
+#include "clinecfg/awsclient.h"
+#include "clinecfg/error.h"
+#include "clinecfg/http.h"
+#include "clinecfg/output.h"
+
+/* `creds` is borrowed and must outlive the client.  region: --region or
+ * NULL; fallback_region: e.g. clinecfg's configured region, or NULL. */
+int keyclient_new(const aws_credentials *creds, const char *region, const char *fallback_region,
+                  const cc_out *out, awsclient **client, cc_err *err);
+
+#endif

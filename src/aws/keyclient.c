@@ -1,0 +1,68 @@
+/*
+ * keyclient.c - an awsclient that signs with exactly the given credentials
+ * (include/clinecfg/keyclient.h).
+ */
+#include "clinecfg/keyclient.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "clinecfg/credentials.h"
+
+/* The environment as the chain should see it: no profile selection and no
+ * ambient keys. */
+static const char *filtered_env(const char *name, void *ctx)
+{
+    (void)ctx;
+    static const char *const hidden[] = {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID",
+                                         "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"};
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+        if (strcmp(name, hidden[i]) == 0)
+            return NULL;
+    return getenv(name);
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    char *p = strdup(s);
+    if (!p)
+        *oom = true;
+    return p;
+}
+
+/* creds_keyring_fn: hands out a copy of the given credentials. */
+static int given_credentials(void *ud, aws_credentials *out, cc_err *err)
+{
+    const aws_credentials *in = ud;
+    memset(out, 0, sizeof *out);
+    bool oom = false;
+    out->access_key_id = dup_or_null(in->access_key_id, &oom);
+    out->secret_access_key = dup_or_null(in->secret_access_key, &oom);
+    out->session_token = dup_or_null(in->session_token, &oom);
+    out->expiration = in->expiration;
+    memcpy(out->source, in->source, sizeof out->source);
+    memcpy(out->account_id, in->account_id, sizeof out->account_id);
+    if (oom || !out->access_key_id || !out->secret_access_key) {
+        aws_credentials_wipe(out);
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    }
+    return 0;
+}
+
+int keyclient_new(const aws_credentials *creds, const char *region, const char *fallback_region,
+                  const cc_out *out, awsclient **client, cc_err *err)
+{
+    awsclient_opts o = {
+        .region = region,
+        .fallback_region = fallback_region && *fallback_region ? fallback_region : "us-east-1",
+        .out = out,
+        .env = filtered_env,
+        .keyring = given_credentials,
+        .keyring_ud = (void *)creds,
+    };
+    return awsclient_new(&o, client, err);
+}

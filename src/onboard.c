@@ -562,6 +562,7 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
     }
     if ((rc = resolve_member(s, r->caller_arn, r, out, err)))
         goto done;
+    out_step_ok(out, "you are %s (member name '%s' from %s)", r->caller_arn, r->member, r->member_source);
     if ((rc = build_name_and_tags(s, region, r, err)))
         goto done;
     if (system_source && items[i_src].status) {
@@ -591,25 +592,48 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
     if (fast)
         out_trace(out, "remembered profile %s no longer matches; searching", s->cached_arn);
 
-    bool handled = false;
-    if ((rc = find_by_listing(c, s, r, out, &handled, err)) || handled)
-        goto done;
-    if ((rc = create_profile(c, s, r, region, out, err)))
-        goto done;
-    if (r->outcome == ONBOARD_CREATED || r->outcome == ONBOARD_WOULD_CREATE || r->outcome == ONBOARD_DENIED)
-        goto done;
+    rc = onboard_find_or_create(c, s, r, out, err);
 done:
     bedrock_batch_free(items, n);
-    /* A concurrent run may have created the same name with another token. */
+    return rc;
+}
+
+int onboard_find_or_create(awsclient *c, const onboard_spec *s, onboard_result *r, const cc_out *out, cc_err *err)
+{
+    bool handled = false;
+    int rc = find_by_listing(c, s, r, out, &handled, err);
+    if (rc || handled)
+        return rc;
+    rc = create_profile(c, s, r, awsclient_region(c), out, err);
     if (rc == CC_ECONFLICT && bedrock_err_is(err, "ConflictException")) {
         cc_err_clear(err);
-        bool again = false;
-        rc = find_by_listing(c, s, r, out, &again, err);
-        if (!rc && !again)
+        rc = find_by_listing(c, s, r, out, &handled, err);
+        if (!rc && !handled)
             rc = cc_err_set(err, CC_ECONFLICT, "profile.conflict",
                             "Bedrock reports a conflict for profile %s, but it is not listed", r->name);
     }
     return rc;
+}
+
+int onboard_load_source_arn(awsclient *c, onboard_result *r, cc_err *err)
+{
+    if (arn_foundation_model_id(r->copy_from)) {
+        char *one = r->copy_from;
+        return set_source_models(r, &one, 1, err);
+    }
+    bedrock_inference_profile src;
+    memset(&src, 0, sizeof src);
+    int rc = bedrock_get_inference_profile(c, r->copy_from, &src, err);
+    r->round_trips++;
+    if (!rc)
+        rc = set_source_models(r, src.model_arns, src.n_models, err);
+    bedrock_profile_free(&src);
+    return rc;
+}
+
+int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_err *err)
+{
+    return add_tag(r, key, value, err);
 }
 
 int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err)

@@ -78,6 +78,18 @@ typedef struct onboard_result {
 int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_result *r, cc_err *err);
 void onboard_result_free(onboard_result *r);
 
+/* The second half of onboard_run, for a result whose name, tags, account,
+ * member, copy_from and source models are already filled (admin
+ * provisioning): list pages up to the name, judge, else create. */
+int onboard_find_or_create(awsclient *c, const onboard_spec *s, onboard_result *r, const cc_out *out, cc_err *err);
+
+/* Fills the source models and regions of r->copy_from (a system profile or
+ * foundation-model ARN). */
+int onboard_load_source_arn(awsclient *c, onboard_result *r, cc_err *err);
+
+/* Adds an expected tag after checking it against Bedrock's rules. */
+int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_err *err);
+
 /* Looks the profile up by name once (list pages), for --wait polling.
  * *found is set; r->arn filled when found. */
 int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err);

@@ -318,7 +318,6 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         add_identity_json(ctx, &r, c);
     if (rc)
         goto out;
-    out_step_ok(&ctx->out, "you are %s (member name '%s' from %s)", r.caller_arn, r.member, r.member_source);
     if (r.outcome == ONBOARD_DENIED) {
         if ((rc = file_request(ctx, &cfg, c, &r, err)))
             goto out;

@@ -520,7 +520,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def resource_for(self, route, region):
         account = self.emu.state.account
-        if route.protocol == QUERY:
+        if route.protocol in (QUERY, JSON11):
             return "*"
         if route.op in ("Converse", "ConverseStream"):
             return route.params.get("model", "*")

@@ -974,11 +974,9 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
             need_eol_first = !v.lines[last_body].has_eol;
         } else {
             at = len;
-            need_eol_first = len > 0 && t[len - 1] != '\n';
+            need_eol_first = v.n > 0 && !v.lines[v.n - 1].has_eol;
+            /* A blank line between the last section and the new one. */
             int blank_before = v.n > 0 && v.lines[v.n - 1].kind != L_BLANK;
-            if (v.n > 0 && !v.lines[v.n - 1].has_eol && v.lines[v.n - 1].kind == L_BLANK &&
-                v.lines[v.n - 1].end > v.lines[v.n - 1].start)
-                blank_before = 1; /* trailing whitespace-only line without EOL */
             if (need_eol_first && sb_str(&ins, eol) < 0)
                 rc = -1;
             need_eol_first = 0;
@@ -1030,7 +1028,7 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
         rc = oom(err);
     /* Keep a missing final newline missing, unless dropping it would merge
      * away a blank line the user kept (then the file just ends with it). */
-    if (!rc && len > 0 && t[len - 1] != '\n' && res->len > 0 && res->buf[res->len - 1] == '\n') {
+    if (!rc && v.n > 0 && !v.lines[v.n - 1].has_eol && res->len > 0 && res->buf[res->len - 1] == '\n') {
         size_t nl = res->len - 1;
         if (nl > 0 && res->buf[nl - 1] == '\r')
             nl--;

@@ -885,11 +885,22 @@ static int global_state_edit(edit_job *job, const char *text, size_t len, const 
         return rc;
     const char *base = text;
     size_t base_len = len;
+    char *fresh = NULL;
     if (!jsonc_root(doc)) {
-        base = "{}\n";
-        base_len = 3;
+        /* a new file: seed it with one member so new keys follow Cline's own
+         * two-space JSON.stringify layout (the region is [a-z0-9-] only) */
+        int n = asprintf(&fresh, "{\n  \"awsRegion\": \"%s\"\n}\n", p->region);
         jsonc_free(doc);
         doc = NULL;
+        if (n < 0)
+            return oom(err);
+        base = fresh;
+        base_len = (size_t)n;
+        rc = parse_object_doc(base, base_len, name, &doc, err);
+        if (rc != CC_OK) {
+            free(fresh);
+            return rc;
+        }
     }
     edit_list l = {0};
     unsigned modes = plan_modes(p);
@@ -950,6 +961,7 @@ static int global_state_edit(edit_job *job, const char *text, size_t len, const 
         oom(err);
     edits_free(&l);
     jsonc_free(doc);
+    free(fresh);
     return rc;
 }
 

@@ -107,6 +107,7 @@ class State:
             if not any(m["id"] == prof["model"] for m in self.foundation_models):
                 self.foundation_models.append(self._fm({"id": prof["model"], "regions": prof["regions"]}))
         self.cost_allocation_tags = seed.get("cost_allocation_tags", [])
+        self.profile_quota = seed.get("application_profile_quota")  # None = unlimited
         self.app_profiles = []  # insertion order = list order
         self.tokens = {}  # (region, clientRequestToken) -> profile id
         filler = seed.get("filler_profiles", 0) if filler_override is None else filler_override
@@ -566,6 +567,10 @@ class State:
                 raise ApiError("ConflictException",
                                "An inference profile with the name %s already exists." % name, 400)
             models = self._resolve_source(source["copyFrom"], region)
+            if self.profile_quota is not None and \
+                    sum(1 for p in self.app_profiles if p["region"] == region) >= self.profile_quota:
+                raise ApiError("ServiceQuotaExceededException", "The number of application inference profiles in "
+                               "this account and region has reached the quota (%d)." % self.profile_quota, 400)
             if len(tags) > MAX_TAGS_PER_RESOURCE:
                 raise ApiError("TooManyTagsException", "The request contains more tags than can be associated "
                                "with a resource (50 tags per resource).", 400, {"resourceName": name})

@@ -482,6 +482,42 @@ class PagingTest(unittest.TestCase):
             self.assertEqual((r.status, r.error_name()), (400, "ValidationException"))
 
 
+class ConcurrencyAndQuotaTest(unittest.TestCase):
+    def test_concurrent_creates_make_one_profile(self):
+        import threading
+        seed = load_seed()
+        seed["filler_profiles"] = 0
+        seed["application_profiles"] = []
+        seed["application_profile_quota"] = 3
+        with ServerProcess(seed_obj=seed) as srv:
+            results = []
+            lock = threading.Lock()
+
+            def worker(token):
+                c = user_client(srv.port, "alice", seed)
+                r = c.bedrock_json("POST", "/inference-profiles", create_body("team-bedrock-same", token))
+                with lock:
+                    results.append((r.status, r.error_name() or r.json().get("inferenceProfileArn")))
+                c.close()
+            # Ten runs with one deterministic token, then ten with distinct tokens.
+            for tokens in (["same-token"] * 10, ["tok-%d" % i for i in range(10)]):
+                threads = [threading.Thread(target=worker, args=(tok,)) for tok in tokens]
+                for th in threads:
+                    th.start()
+                for th in threads:
+                    th.join()
+            first, second = results[:10], results[10:]
+            self.assertEqual({s for s, _ in first}, {201})
+            self.assertEqual(len({arn for _, arn in first}), 1)
+            self.assertEqual(second, [(400, "ConflictException")] * 10)
+            self.assertEqual(srv.admin("GET", "state")["application_profile_count"], 1)
+            alice = user_client(srv.port, "alice", seed)
+            for i in range(2):
+                self.assertEqual(alice.bedrock_json("POST", "/inference-profiles", create_body("q%d" % i)).status, 201)
+            r = alice.bedrock_json("POST", "/inference-profiles", create_body("q-over"))
+            self.assertEqual((r.status, r.error_name()), (400, "ServiceQuotaExceededException"))
+
+
 class KnobTest(unittest.TestCase):
     def test_throttling(self):
         with ServerProcess("--throttle", "CreateInferenceProfile=5") as srv:

@@ -330,7 +330,7 @@ static int report_conflict(const onboard_result *r, const char *arn, const bedro
 }
 
 /* Decides about a same-named (or tag-matched) profile. */
-static int judge_existing(awsclient *c, const onboard_spec *s, onboard_result *r, const char *arn,
+int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const char *arn,
                           char *const *model_arns, size_t n_models, const bedrock_tags *tags, const cc_out *out,
                           cc_err *err)
 {
@@ -445,7 +445,7 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
         rc = bedrock_list_tags_for_resource(c, match->arn, &tags, err);
         r->round_trips++;
         if (!rc)
-            rc = judge_existing(c, s, r, match->arn, match->model_arns, match->n_models, &tags, out, err);
+            rc = onboard_judge(c, s, r, match->arn, match->model_arns, match->n_models, &tags, out, err);
         bedrock_tags_free(&tags);
         *handled = true;
     } else if (!rc && ncands) {
@@ -479,8 +479,8 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
     return rc;
 }
 
-static int create_profile(awsclient *c, const onboard_spec *s, onboard_result *r, const char *region,
-                          const cc_out *out, cc_err *err)
+int onboard_create(awsclient *c, const onboard_spec *s, onboard_result *r, const char *region,
+                   const cc_out *out, cc_err *err)
 {
     identity_request_token(r->account, region, r->name, r->copy_from, r->client_token);
     if (s->no_create) {
@@ -604,7 +604,7 @@ int onboard_find_or_create(awsclient *c, const onboard_spec *s, onboard_result *
     int rc = find_by_listing(c, s, r, out, &handled, err);
     if (rc || handled)
         return rc;
-    rc = create_profile(c, s, r, awsclient_region(c), out, err);
+    rc = onboard_create(c, s, r, awsclient_region(c), out, err);
     if (rc == CC_ECONFLICT && bedrock_err_is(err, "ConflictException")) {
         cc_err_clear(err);
         rc = find_by_listing(c, s, r, out, &handled, err);

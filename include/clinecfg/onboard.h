@@ -87,6 +87,17 @@ int onboard_find_or_create(awsclient *c, const onboard_spec *s, onboard_result *
  * foundation-model ARN). */
 int onboard_load_source_arn(awsclient *c, onboard_result *r, cc_err *err);
 
+/* Decides about an existing profile with r's name (or found by tags):
+ * FOUND when tags and models match; retags when s->fix_tags and the model
+ * matches; else CC_ECONFLICT with a report of what differs. */
+int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const char *arn, char *const *model_arns,
+                  size_t n_models, const bedrock_tags *tags, const cc_out *out, cc_err *err);
+
+/* CreateInferenceProfile with the deterministic token; a denial sets
+ * outcome ONBOARD_DENIED and returns 0. */
+int onboard_create(awsclient *c, const onboard_spec *s, onboard_result *r, const char *region, const cc_out *out,
+                   cc_err *err);
+
 /* Adds an expected tag after checking it against Bedrock's rules. */
 int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_err *err);
 

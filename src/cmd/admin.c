@@ -1,19 +1,618 @@
-/* admin.c - 'clinecfg admin': admin: create requested profiles or a whole roster */
+/* admin.c - 'clinecfg admin provision': create the profiles developers
+ * requested (--request FILE) or a whole roster (--roster CSV), idempotently.
+ * The roster lists the account's profiles once, looks tags up concurrently
+ * and creates what is missing, backing off while Bedrock throttles. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clinecfg/arn.h"
 #include "clinecfg/commands.h"
+#include "clinecfg/config.h"
+#include "clinecfg/identity.h"
+#include "clinecfg/jsonc.h"
+#include "clinecfg/keyring.h"
+#include "clinecfg/onboard.h"
+#include "clinecfg/safefile.h"
+#include "clinecfg/sts.h"
+
+#define ADMIN_MAX_FILE (4 * 1024 * 1024)
+#define THROTTLE_ROUNDS 8
 
 static const cli_opt admin_opts[] = {
     {"request", 0, OPT_VALUE, "FILE", "a request file written by a denied setup"},
     {"roster", 0, OPT_VALUE, "CSV", "CSV with columns team,member[,model]"},
-    {"concurrency", 0, OPT_VALUE, "N", "calls in flight at most (default 4)"},
+    {"concurrency", 0, OPT_VALUE, "N", "lookups in flight at most (default 8)"},
     {"region", 0, OPT_VALUE, "R", "AWS region"},
     {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
+    {"model", 0, OPT_VALUE, "ID", "base model for roster rows without one (default: config model)"},
+    {"fix-tags", 0, OPT_FLAG, NULL, "retag same-named profiles whose model matches"},
     {0},
 };
+
+typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING } row_state;
+static const char *const row_state_names[] = {"created", "existing", "conflict", "failed", "pending"};
+
+typedef struct row {
+    char *team, *member, *model;
+    int line;
+    onboard_result r;
+    row_state state;
+    int status;
+    cc_err err;
+} row;
+
+static const char *env_lookup(const char *name, void *ud)
+{
+    (void)ud;
+    return getenv(name);
+}
+
+static void rows_free(row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].team);
+        free(rows[i].member);
+        free(rows[i].model);
+        onboard_result_free(&rows[i].r);
+    }
+    free(rows);
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/* team,member[,model] per line; '#' comments, blank lines and a header row
+ * are skipped.  Errors name file:line. */
+static int parse_roster(const char *path, const char *text, size_t len, row **out, size_t *nout, cc_err *err)
+{
+    *out = NULL;
+    *nout = 0;
+    row *rows = NULL;
+    size_t n = 0;
+    int line = 0;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        line++;
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        char *buf = strndup(p, l);
+        p += l + (nl ? 1 : 0);
+        if (!buf)
+            goto oom;
+        char *s = trim(buf);
+        if (!*s || *s == '#') {
+            free(buf);
+            continue;
+        }
+        char *fields[4] = {0};
+        int nf = 0;
+        for (char *save = NULL, *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+            fields[nf < 4 ? nf++ : 3] = trim(tok);
+        if (nf >= 2 && n == 0 && strcasecmp(fields[0], "team") == 0 && strcasecmp(fields[1], "member") == 0) {
+            free(buf);
+            continue;
+        }
+        if (nf < 2 || nf > 3 || !*fields[0] || !*fields[1]) {
+            free(buf);
+            rows_free(rows, n);
+            cc_err_set(err, CC_EINPUT, "roster.syntax", "%s:%d: expected 'team,member[,model]'", path, line);
+            cc_err_hint(err, "one developer per line, e.g. teamA,alice or teamA,alice,us.anthropic.claude-sonnet-4-5-20250929-v1:0");
+            return CC_EINPUT;
+        }
+        row *grown = realloc(rows, (n + 1) * sizeof *grown);
+        if (!grown) {
+            free(buf);
+            goto oom;
+        }
+        rows = grown;
+        memset(&rows[n], 0, sizeof rows[n]);
+        rows[n].team = strdup(fields[0]);
+        rows[n].member = strdup(fields[1]);
+        rows[n].model = nf == 3 && *fields[2] ? strdup(fields[2]) : NULL;
+        rows[n].line = line;
+        n++;
+        free(buf);
+    }
+    if (!n) {
+        cc_err_set(err, CC_EINPUT, "roster.empty", "%s: the roster lists nobody", path);
+        cc_err_hint(err, "add lines of the form team,member[,model]");
+        return CC_EINPUT;
+    }
+    *out = rows;
+    *nout = n;
+    return 0;
+oom:
+    rows_free(rows, n);
+    return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+}
+
+static int read_input(const char *path, const char *what, char **text, size_t *len, cc_err *err)
+{
+    bool exists = false;
+    int rc = safefile_read(path, ADMIN_MAX_FILE, text, len, &exists, err);
+    if (!rc && !exists) {
+        cc_err_set(err, CC_EINPUT, "input.missing", "%s: %s does not exist", path, what);
+        cc_err_hint(err, "check the path");
+        rc = CC_EINPUT;
+    }
+    return rc;
+}
+
+/* Bedrock throttles control-plane writes harder than the HTTP layer's three
+ * attempts can absorb; keep backing off for a bounded number of rounds. */
+static int create_with_backoff(awsclient *c, const onboard_spec *spec, onboard_result *r, const cc_out *out,
+                               cc_err *err)
+{
+    long delay_ms = 1000;
+    for (int round = 0;; round++) {
+        int rc = onboard_find_or_create(c, spec, r, out, err);
+        if (rc != CC_EAWS || !bedrock_err_is(err, "ThrottlingException") || round >= THROTTLE_ROUNDS)
+            return rc;
+        out_trace(out, "throttled creating %s; retrying in %ld ms", r->name, delay_ms);
+        struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        delay_ms = delay_ms * 2 > 16000 ? 16000 : delay_ms * 2;
+        cc_err_clear(err);
+    }
+}
+
+static void set_row_outcome(row *w, int rc, const cc_err *err)
+{
+    w->status = rc;
+    if (rc == CC_ECONFLICT) {
+        w->state = ROW_CONFLICT;
+        w->err = *err;
+    } else if (rc) {
+        w->state = ROW_FAILED;
+        w->err = *err;
+    } else if (w->r.outcome == ONBOARD_CREATED) {
+        w->state = ROW_CREATED;
+    } else if (w->r.outcome == ONBOARD_FOUND) {
+        w->state = ROW_EXISTING;
+    } else {
+        w->state = ROW_FAILED;
+        w->status = CC_EDENIED;
+        cc_err_set(&w->err, CC_EDENIED, "aws:AccessDeniedException", "creating %s was denied", w->r.name);
+    }
+}
+
+/* Fills a roster row's expected name, tags and source. */
+static int prepare_row(const cc_config *cfg, const sts_identity *id, const char *region, row *w,
+                       const onboard_result *source, cc_err *err)
+{
+    onboard_result *r = &w->r;
+    char member[IDENTITY_NAME_MAX + 1];
+    int rc = identity_sanitize(w->member, IDENTITY_NAME_MAX, "member", member, sizeof member, err);
+    if (rc)
+        return rc;
+    r->member = strdup(member);
+    r->caller_arn = strdup(id->arn);
+    snprintf(r->account, sizeof r->account, "%s", id->account);
+    rc = identity_render_name(cfg_str(cfg, CFG_NAME_TEMPLATE), w->team, member, region, id->account, r->name,
+                              sizeof r->name, err);
+    if (!rc)
+        rc = onboard_add_tag(r, cfg_str(cfg, CFG_TAG_KEY_TEAM), w->team, err);
+    if (!rc)
+        rc = onboard_add_tag(r, cfg_str(cfg, CFG_TAG_KEY_MEMBER), member, err);
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cfg_json(cfg, CFG_EXTRA_TAGS)) {
+        if (!rc && cJSON_IsString(t))
+            rc = onboard_add_tag(r, t->string, t->valuestring, err);
+    }
+    if (rc)
+        return rc;
+    snprintf(r->copy_from, sizeof r->copy_from, "%s", source->copy_from);
+    r->model_arns = calloc(source->n_model_arns + 1, sizeof *r->model_arns);
+    if (!r->model_arns)
+        return CC_EINTERNAL;
+    for (size_t i = 0; i < source->n_model_arns; i++)
+        r->model_arns[r->n_model_arns++] = strdup(source->model_arns[i]);
+    r->base_model_id = source->base_model_id ? strdup(source->base_model_id) : NULL;
+    return 0;
+}
+
+static void print_rows(cc_ctx *ctx, row *rows, size_t n)
+{
+    size_t counts[5] = {0};
+    cJSON *jrows = cJSON_AddArrayToObject(ctx->result, "rows");
+    out_text(&ctx->out, "%-9s %-40s %s\n", "STATUS", "PROFILE", "ARN / DETAIL");
+    for (size_t i = 0; i < n; i++) {
+        row *w = &rows[i];
+        counts[w->state]++;
+        const char *detail = w->r.arn ? w->r.arn : w->err.message;
+        out_text(&ctx->out, "%-9s %-40s %s\n", row_state_names[w->state], w->r.name[0] ? w->r.name : w->member,
+                 detail);
+        cJSON *o = cJSON_CreateObject();
+        if (w->team)
+            cJSON_AddStringToObject(o, "team", w->team);
+        if (w->member)
+            cJSON_AddStringToObject(o, "member", w->member);
+        cJSON_AddStringToObject(o, "name", w->r.name);
+        cJSON_AddStringToObject(o, "status", row_state_names[w->state]);
+        if (w->r.arn)
+            cJSON_AddStringToObject(o, "arn", w->r.arn);
+        else
+            cJSON_AddNullToObject(o, "arn");
+        if (w->state == ROW_CONFLICT || w->state == ROW_FAILED)
+            cJSON_AddStringToObject(o, "error", w->err.message);
+        cJSON_AddItemToArray(jrows, o);
+    }
+    cJSON *sum = cJSON_AddObjectToObject(ctx->result, "summary");
+    for (int s = 0; s < 4; s++)
+        cJSON_AddNumberToObject(sum, row_state_names[s], (double)counts[s]);
+    out_text(&ctx->out, "%zu created, %zu existing, %zu conflict, %zu failed\n", counts[ROW_CREATED],
+             counts[ROW_EXISTING], counts[ROW_CONFLICT], counts[ROW_FAILED]);
+}
+
+/* The worst row decides the exit code: a failure, then a conflict. */
+static int rows_status(row *rows, size_t n, cc_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].state == ROW_FAILED) {
+            *err = rows[i].err;
+            return rows[i].status ? rows[i].status : CC_EAWS;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].state == ROW_CONFLICT) {
+            *err = rows[i].err;
+            return CC_ECONFLICT;
+        }
+    }
+    return 0;
+}
+
+static int str_field(const cJSON *o, const char *key, const char *path, const char **out, cc_err *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsString(v) || !v->valuestring[0]) {
+        cc_err_set(err, CC_EINPUT, "request.field", "%s: request field '%s' is missing or not a string", path, key);
+        cc_err_hint(err, "use the file exactly as 'clinecfg setup' wrote it");
+        return CC_EINPUT;
+    }
+    *out = v->valuestring;
+    return 0;
+}
+
+static int provision_request(cc_ctx *ctx, awsclient *c, const char *path, bool fix_tags, cc_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = read_input(path, "request file", &text, &len, err);
+    if (rc)
+        return rc;
+    jsonc_doc *doc = NULL;
+    rc = jsonc_parse(text, len, path, &doc, err);
+    cJSON *req = rc ? NULL : jsonc_to_cjson(jsonc_root(doc));
+    jsonc_free(doc);
+    free(text);
+    if (rc)
+        return rc;
+    row w;
+    memset(&w, 0, sizeof w);
+    const char *name = NULL, *source = NULL, *account = NULL, *region = NULL, *member = NULL;
+    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(req, "tags");
+    if (!cJSON_IsObject(req))
+        rc = cc_err_set(err, CC_EINPUT, "request.type", "%s: a request must be a JSON object", path);
+    if (!rc)
+        rc = str_field(req, "name", path, &name, err);
+    if (!rc)
+        rc = str_field(req, "source_arn", path, &source, err);
+    if (!rc)
+        rc = str_field(req, "account", path, &account, err);
+    if (!rc)
+        rc = str_field(req, "region", path, &region, err);
+    if (!rc)
+        rc = str_field(req, "member", path, &member, err);
+    if (!rc && !cJSON_IsObject(tags))
+        rc = cc_err_set(err, CC_EINPUT, "request.field", "%s: request field 'tags' must be an object", path);
+    if (!rc && !identity_valid_profile_name(name))
+        rc = cc_err_set(err, CC_EINPUT, "request.field", "%s: '%s' is not a valid profile name", path, name);
+    if (!rc && strcmp(region, awsclient_region(c)) != 0) {
+        rc = cc_err_set(err, CC_EINPUT, "request.region", "%s: the request is for region %s, but this run uses %s",
+                        path, region, awsclient_region(c));
+        cc_err_hint(err, "run again with --region %s", region);
+    }
+    sts_identity id;
+    memset(&id, 0, sizeof id);
+    if (!rc)
+        rc = sts_get_caller_identity(c, &id, err);
+    if (!rc && strcmp(id.account, account) != 0) {
+        rc = cc_err_set(err, CC_EINPUT, "request.account",
+                        "%s: the request is for account %s, but your credentials are for account %s", path, account,
+                        id.account);
+        cc_err_hint(err, "use credentials for account %s (--aws-profile)", account);
+    }
+    if (!rc) {
+        snprintf(w.r.name, sizeof w.r.name, "%s", name);
+        snprintf(w.r.copy_from, sizeof w.r.copy_from, "%s", source);
+        snprintf(w.r.account, sizeof w.r.account, "%s", account);
+        w.r.member = strdup(member);
+        w.r.caller_arn = strdup(id.arn);
+        w.member = strdup(member);
+        const cJSON *t;
+        cJSON_ArrayForEach(t, tags) {
+            if (!rc && !cJSON_IsString(t))
+                rc = cc_err_set(err, CC_EINPUT, "request.field", "%s: tag '%s' must have a string value", path,
+                                t->string);
+            if (!rc)
+                rc = onboard_add_tag(&w.r, t->string, t->valuestring, err);
+        }
+    }
+    if (!rc)
+        rc = onboard_load_source_arn(c, &w.r, err);
+    if (!rc) {
+        onboard_spec spec = {.fix_tags = fix_tags, .no_create = ctx->dry_run};
+        out_progress(&ctx->out, "Provisioning %s for %s", name, member);
+        rc = create_with_backoff(c, &spec, &w.r, &ctx->out, err);
+        set_row_outcome(&w, rc, err);
+        print_rows(ctx, &w, 1);
+        rc = rows_status(&w, 1, err);
+    }
+    sts_identity_free(&id);
+    cJSON_Delete(req);
+    free(w.member);
+    onboard_result_free(&w.r);
+    return rc;
+}
+
+static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, const char *path, size_t concurrency,
+                            const char *default_model, bool fix_tags, cc_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = read_input(path, "roster", &text, &len, err);
+    row *rows = NULL;
+    size_t n = 0;
+    if (!rc)
+        rc = parse_roster(path, text, len, &rows, &n, err);
+    free(text);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        if (!rows[i].model && !default_model) {
+            rows_free(rows, n);
+            cc_err_set(err, CC_EINPUT, "config.model", "%s:%d: no model for %s and no default model", path,
+                       rows[i].line, rows[i].member);
+            cc_err_hint(err, "add a third column, pass --model, or set model in the config");
+            return CC_EINPUT;
+        }
+    }
+    const char *region = awsclient_region(c);
+    sts_identity id;
+    memset(&id, 0, sizeof id);
+    rc = sts_get_caller_identity(c, &id, err);
+
+    /* One source lookup per distinct model. */
+    onboard_result *sources = calloc(n, sizeof *sources);
+    const char **source_model = calloc(n, sizeof *source_model);
+    size_t nsources = 0;
+    if (!sources || !source_model)
+        rc = rc ? rc : CC_EINTERNAL;
+    for (size_t i = 0; !rc && i < n; i++) {
+        const char *model = rows[i].model ? rows[i].model : default_model;
+        size_t k;
+        for (k = 0; k < nsources && strcmp(source_model[k], model) != 0; k++)
+            ;
+        if (k == nsources) {
+            source_model[nsources] = model;
+            onboard_result *s = &sources[nsources++];
+            rc = arn_model_source(model, region, id.account, s->copy_from, sizeof s->copy_from, err);
+            if (!rc)
+                rc = onboard_load_source_arn(c, s, err);
+        }
+        if (!rc) {
+            cc_err rowerr;
+            cc_err_clear(&rowerr);
+            int prc = prepare_row(cfg, &id, region, &rows[i], &sources[k], &rowerr);
+            if (prc)
+                set_row_outcome(&rows[i], prc, &rowerr);
+            else
+                rows[i].state = ROW_PENDING;
+        }
+    }
+
+    /* List the account's application profiles once. */
+    bedrock_profile_page *pages = NULL;
+    size_t npages = 0;
+    char *token = NULL;
+    while (!rc) {
+        bedrock_profile_page *grown = realloc(pages, (npages + 1) * sizeof *grown);
+        if (!grown) {
+            rc = CC_EINTERNAL;
+            break;
+        }
+        pages = grown;
+        memset(&pages[npages], 0, sizeof pages[npages]);
+        bedrock_list_profiles_in in = {.type = "APPLICATION", .max_results = 1000, .next_token = token};
+        rc = bedrock_list_inference_profiles(c, &in, &pages[npages], err);
+        free(token);
+        token = NULL;
+        if (rc)
+            break;
+        token = pages[npages].next_token ? strdup(pages[npages].next_token) : NULL;
+        npages++;
+        if (!token)
+            break;
+    }
+    free(token);
+
+    /* Existing names: confirm their tags concurrently. */
+    bedrock_batch_item *items = calloc(n, sizeof *items);
+    size_t *item_row = calloc(n, sizeof *item_row);
+    const bedrock_inference_profile **found = calloc(n, sizeof *found);
+    size_t nitems = 0;
+    if (!rc && (!items || !item_row || !found))
+        rc = CC_EINTERNAL;
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (rows[i].state != ROW_PENDING)
+            continue;
+        for (size_t p = 0; p < npages && !found[i]; p++)
+            for (size_t k = 0; k < pages[p].n && !found[i]; k++)
+                if (pages[p].items[k].name && strcmp(pages[p].items[k].name, rows[i].r.name) == 0)
+                    found[i] = &pages[p].items[k];
+        if (found[i]) {
+            items[nitems].op = BEDROCK_OP_LIST_TAGS;
+            items[nitems].arg = found[i]->arn;
+            item_row[nitems++] = i;
+        }
+    }
+    if (!rc && nitems) {
+        cc_err berr;
+        cc_err_clear(&berr);
+        bedrock_batch(c, items, nitems, concurrency, &berr);
+        for (size_t k = 0; k < nitems; k++) {
+            row *w = &rows[item_row[k]];
+            const bedrock_inference_profile *p = found[item_row[k]];
+            onboard_spec spec = {.fix_tags = fix_tags, .no_create = ctx->dry_run};
+            int jrc = items[k].status;
+            cc_err jerr = items[k].err;
+            if (!jrc)
+                jrc = onboard_judge(c, &spec, &w->r, p->arn, p->model_arns, p->n_models, &items[k].out.tags,
+                                    &ctx->out, &jerr);
+            set_row_outcome(w, jrc, &jerr);
+        }
+    }
+    if (items)
+        bedrock_batch_free(items, nitems);
+
+    /* Create what is missing. */
+    for (size_t i = 0; !rc && i < n; i++) {
+        row *w = &rows[i];
+        if (w->state != ROW_PENDING)
+            continue;
+        onboard_spec spec = {.fix_tags = fix_tags, .no_create = ctx->dry_run};
+        cc_err cerr;
+        cc_err_clear(&cerr);
+        long delay_ms = 1000;
+        int crc;
+        for (int round = 0;; round++) {
+            crc = onboard_create(c, &spec, &w->r, region, &ctx->out, &cerr);
+            if (crc == CC_ECONFLICT && bedrock_err_is(&cerr, "ConflictException")) {
+                cc_err_clear(&cerr);
+                crc = onboard_find_or_create(c, &spec, &w->r, &ctx->out, &cerr);
+            }
+            if (crc != CC_EAWS || !bedrock_err_is(&cerr, "ThrottlingException") || round >= THROTTLE_ROUNDS)
+                break;
+            struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+            delay_ms = delay_ms * 2 > 16000 ? 16000 : delay_ms * 2;
+            cc_err_clear(&cerr);
+        }
+        if (!crc && w->r.outcome == ONBOARD_WOULD_CREATE) {
+            w->state = ROW_PENDING;
+            continue;
+        }
+        set_row_outcome(w, crc, &cerr);
+    }
+    if (!rc) {
+        print_rows(ctx, rows, n);
+        rc = rows_status(rows, n, err);
+    }
+    for (size_t p = 0; p < npages; p++)
+        bedrock_profile_page_free(&pages[p]);
+    free(pages);
+    free(items);
+    free(item_row);
+    free(found);
+    for (size_t k = 0; k < nsources; k++)
+        onboard_result_free(&sources[k]);
+    free(sources);
+    free(source_model);
+    sts_identity_free(&id);
+    rows_free(rows, n);
+    return rc;
+}
+
+static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    if (a->npos != 1 || strcmp(a->pos[0], "provision") != 0) {
+        cc_err_set(err, CC_EUSAGE, "usage", "usage: clinecfg admin provision (--request FILE | --roster CSV)");
+        return CC_EUSAGE;
+    }
+    const char *request = cli_value(a, admin_opts, "request");
+    const char *roster = cli_value(a, admin_opts, "roster");
+    if (!request == !roster) {
+        cc_err_set(err, CC_EUSAGE, "usage", "give exactly one of --request FILE or --roster CSV");
+        return CC_EUSAGE;
+    }
+    size_t concurrency = 8;
+    const char *cv = cli_value(a, admin_opts, "concurrency");
+    if (cv) {
+        char *end;
+        errno = 0;
+        long v = strtol(cv, &end, 10);
+        if (errno || *end || v < 1 || v > 64)
+            return cc_err_set(err, CC_EUSAGE, "usage", "--concurrency %s: give a number from 1 to 64", cv);
+        concurrency = (size_t)v;
+    }
+    cc_config cfg;
+    int rc = cfg_load(&cfg, ctx, err);
+    const char *region = cli_value(a, admin_opts, "region");
+    if (!rc && region)
+        rc = cfg_set_flag(&cfg, CFG_REGION, "--region", region, err);
+    const char *model = cli_value(a, admin_opts, "model");
+    if (!rc && model)
+        rc = cfg_set_flag(&cfg, CFG_MODEL, "--model", model, err);
+    if (rc) {
+        cfg_free(&cfg);
+        return rc;
+    }
+    /* A request carries its own region unless --region overrides it. */
+    char *req_region = NULL;
+    if (request && !region) {
+        char *text = NULL;
+        size_t len = 0;
+        if (read_input(request, "request file", &text, &len, err) == 0) {
+            cJSON *j = cJSON_ParseWithLength(text, len);
+            const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "region");
+            if (cJSON_IsString(r))
+                req_region = strdup(r->valuestring);
+            cJSON_Delete(j);
+        }
+        free(text);
+        cc_err_clear(err);
+    }
+    keyring_source_opts ks = {.account = keyring_account_name(NULL), .no_prompt = ctx->yes, .out = &ctx->out};
+    awsclient_opts ao = {
+        .profile = cli_value(a, admin_opts, "aws-profile"),
+        .region = req_region ? req_region : cfg_str(&cfg, CFG_REGION),
+        .out = &ctx->out,
+        .env = env_lookup,
+        .keyring = keyring_creds_source,
+        .keyring_ud = &ks,
+    };
+    awsclient *c = NULL;
+    rc = awsclient_new(&ao, &c, err);
+    bool fix = cli_count(a, admin_opts, "fix-tags") > 0;
+    if (!rc && request)
+        rc = provision_request(ctx, c, request, fix, err);
+    else if (!rc)
+        rc = provision_roster(ctx, c, &cfg, roster, concurrency, cfg_str(&cfg, CFG_MODEL), fix, err);
+    awsclient_free(c);
+    free(req_region);
+    cfg_free(&cfg);
+    return rc;
+}
 
 const cli_command cmd_admin = {
     .name = "admin",
     .synopsis = "provision (--request FILE | --roster CSV) [--concurrency N]",
     .summary = "admin: create requested profiles or a whole roster",
+    .description = "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
+                   "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.",
     .opts = admin_opts,
-    .run = cmd_not_implemented,
+    .run = run,
 };

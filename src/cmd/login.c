@@ -1,19 +1,405 @@
-/* login.c - 'clinecfg login': store an AWS access key pair in the OS keyring */
+/*
+ * login.c - 'clinecfg login': store an AWS access key pair in the OS keyring.
+ *
+ * The secret comes only from the terminal (echo off), stdin
+ * (--secret-stdin), the environment (--from-env) or the shared credentials
+ * file (--from-profile); never from argv.  The keyring is probed before
+ * anything is asked, the keys are checked with STS GetCallerIdentity and the
+ * identity shown before they are stored, and a cached session of the
+ * account's previous keys is dropped.  --from-profile then offers (never
+ * forces; never with -y or without a terminal) to delete the plain-text
+ * keys from the file they came from, through the safe-edit engine; the
+ * backup the engine keeps of that file would hold the secret, so it is
+ * overwritten and removed.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clinecfg/awsfiles.h"
 #include "clinecfg/commands.h"
+#include "clinecfg/config.h"
+#include "clinecfg/credentials.h"
+#include "clinecfg/ini.h"
+#include "clinecfg/keyclient.h"
+#include "clinecfg/keyring.h"
+#include "clinecfg/safefile.h"
+#include "clinecfg/secret.h"
+#include "clinecfg/sts.h"
 
 static const cli_opt login_opts[] = {
-    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: default)"},
+    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
     {"access-key-id", 0, OPT_VALUE, "ID", "the access key id; the secret comes from stdin or the TTY"},
-    {"secret-stdin", 0, OPT_FLAG, NULL, "read the secret access key from stdin"},
+    {"secret-stdin", 0, OPT_FLAG, NULL, "read the secret access key from stdin (one line)"},
     {"from-env", 0, OPT_FLAG, NULL, "take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
     {"from-profile", 0, OPT_VALUE, "P", "import static keys of profile P from the shared credentials file"},
+    {"region", 0, OPT_VALUE, "R", "region for the STS check (default: AWS_REGION, config, us-east-1)"},
     {0},
 };
 
+static void mask_key_id(const char *id, char out[32])
+{
+    size_t n = strlen(id);
+    if (n <= 8)
+        snprintf(out, 32, "****");
+    else
+        snprintf(out, 32, "%.4s...%s", id, id + n - 4);
+}
+
+static int check_key_id(const char *id, cc_err *err)
+{
+    size_t n = strlen(id);
+    bool ok = n >= 16 && n <= 128;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9');
+    if (ok)
+        return 0;
+    cc_err_set(err, CC_EINPUT, "login.key_id", "'%.40s' is not an AWS access key id", id);
+    cc_err_hint(err, "an access key id is 16 to 128 capital letters and digits, e.g. AKIAIOSFODNN7EXAMPLE");
+    return CC_EINPUT;
+}
+
+static int check_secret(const char *s, cc_err *err)
+{
+    size_t n = strlen(s);
+    bool ok = n >= 16 && n <= 128;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = s[i] > ' ' && s[i] < 0x7f;
+    if (ok)
+        return 0;
+    cc_err_set(err, CC_EINPUT, "login.secret", "the secret access key does not look like one (%zu characters)", n);
+    cc_err_hint(err, "it is 40 characters of letters, digits, / and + (as shown once when the key was created)");
+    return CC_EINPUT;
+}
+
+/* Where --from-profile found the keys, for the removal offer. */
+typedef struct key_origin {
+    char file[4096];
+    int file_kind; /* INI_FILE_CONFIG or INI_FILE_CREDENTIALS */
+    char section[300];
+} key_origin;
+
+static int keys_from_profile(const char *profile, aws_credentials *c, key_origin *orig, cc_err *err)
+{
+    char *config_path = NULL, *creds_path = NULL;
+    aws_profile_set *set = NULL;
+    int rc = awsfiles_locate(awsfiles_process_env, NULL, &config_path, &creds_path, err);
+    if (!rc)
+        rc = awsfiles_load(config_path, creds_path, &set, err);
+    if (rc)
+        goto out;
+    const aws_profile *p = ini_profile(set, profile);
+    if (!p) {
+        rc = cc_err_set(err, CC_EINPUT, "login.profile_missing", "AWS profile '%s' not found in %s or %s", profile,
+                        creds_path, config_path);
+        cc_err_hint(err, "check the name; `aws configure list-profiles` lists them");
+        goto out;
+    }
+    const char *id = ini_get(p, "aws_access_key_id"), *secret = ini_get(p, "aws_secret_access_key");
+    if (!id || !secret) {
+        rc = cc_err_set(err, CC_EINPUT, "login.profile_no_keys",
+                        "AWS profile '%s' has no static keys (aws_access_key_id and aws_secret_access_key)", profile);
+        cc_err_hint(err, "an SSO or role profile needs no login: run `clinecfg setup --aws-profile %s` to point "
+                         "Cline at it",
+                    profile);
+        goto out;
+    }
+    if (ini_get(p, "aws_session_token")) {
+        rc = cc_err_set(err, CC_EINPUT, "login.temporary_keys",
+                        "AWS profile '%s' holds temporary credentials (aws_session_token); clinecfg login stores "
+                        "long-term access keys",
+                        profile);
+        cc_err_hint(err, "use the profile directly: `clinecfg setup --aws-profile %s`", profile);
+        goto out;
+    }
+    c->access_key_id = secret_dup(id);
+    c->secret_access_key = secret_dup(secret);
+    if (!c->access_key_id || !c->secret_access_key) {
+        rc = cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        goto out;
+    }
+    const char *file = NULL;
+    int line = 0;
+    orig->file[0] = '\0';
+    if (ini_origin(p, "aws_secret_access_key", &file, &line) == 0 && file) {
+        bool in_creds = strcmp(file, creds_path) == 0;
+        snprintf(orig->file, sizeof orig->file, "%s", file);
+        orig->file_kind = in_creds ? INI_FILE_CREDENTIALS : INI_FILE_CONFIG;
+        if (in_creds || strcmp(profile, "default") == 0)
+            snprintf(orig->section, sizeof orig->section, "%s", profile);
+        else
+            snprintf(orig->section, sizeof orig->section, "profile %s", profile);
+    }
+    snprintf(c->source, sizeof c->source, "profile:%.40s", profile);
+out:
+    ini_profiles_free(set);
+    free(config_path);
+    free(creds_path);
+    return rc;
+}
+
+static int keys_from_env(aws_credentials *c, cc_err *err)
+{
+    int rc = creds_from_env(NULL, NULL, c, err);
+    if (rc == CREDS_NOT_FOUND) {
+        cc_err_set(err, CC_EINPUT, "login.env_missing", "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set");
+        cc_err_hint(err, "export both, or use --access-key-id ID --secret-stdin");
+        return CC_EINPUT;
+    }
+    if (rc)
+        return rc;
+    if (c->session_token) {
+        aws_credentials_wipe(c);
+        cc_err_set(err, CC_EINPUT, "login.temporary_keys",
+                   "AWS_SESSION_TOKEN is set: these are temporary credentials, and clinecfg login stores long-term "
+                   "access keys");
+        cc_err_hint(err, "unset AWS_SESSION_TOKEN and export the access key pair of an IAM user, or use an SSO "
+                         "profile with `clinecfg setup --aws-profile P`");
+        return CC_EINPUT;
+    }
+    return 0;
+}
+
+static int read_keys(cc_ctx *ctx, const cli_args *a, aws_credentials *c, key_origin *orig, cc_err *err)
+{
+    const char *id = cli_value(a, login_opts, "access-key-id");
+    bool secret_stdin = cli_count(a, login_opts, "secret-stdin") > 0;
+    bool from_env = cli_count(a, login_opts, "from-env") > 0;
+    const char *profile = cli_value(a, login_opts, "from-profile");
+    int sources = (id || secret_stdin) + from_env + (profile != NULL);
+    if (sources > 1) {
+        cc_err_set(err, CC_EUSAGE, "usage", "give one of --access-key-id/--secret-stdin, --from-env, --from-profile");
+        return CC_EUSAGE;
+    }
+    if (from_env)
+        return keys_from_env(c, err);
+    if (profile)
+        return keys_from_profile(profile, c, orig, err);
+    if (secret_stdin && !id) {
+        cc_err_set(err, CC_EUSAGE, "usage", "--secret-stdin needs --access-key-id ID");
+        cc_err_hint(err, "e.g. clinecfg login --access-key-id AKIA... --secret-stdin < secret.txt");
+        return CC_EUSAGE;
+    }
+    bool tty = isatty(STDIN_FILENO) && !ctx->yes;
+    if (!id && !tty) {
+        cc_err_set(err, CC_EUSAGE, "usage", "no access key given, and no terminal to ask for one");
+        cc_err_hint(err, "use --access-key-id ID --secret-stdin, --from-env or --from-profile P (a secret is never "
+                         "taken from the command line)");
+        return CC_EUSAGE;
+    }
+    if (id && !secret_stdin && !tty) {
+        cc_err_set(err, CC_EUSAGE, "usage", "--access-key-id needs --secret-stdin when there is no terminal to ask");
+        cc_err_hint(err, "pipe the secret: printf '%%s\\n' \"$SECRET\" | clinecfg login --access-key-id ID --secret-stdin");
+        return CC_EUSAGE;
+    }
+    int rc;
+    if (id) {
+        c->access_key_id = secret_dup(id);
+        if (!c->access_key_id)
+            return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    } else if ((rc = secret_read_tty("AWS access key ID", true, &c->access_key_id, err))) {
+        return rc;
+    }
+    if (secret_stdin)
+        rc = secret_read_fd(STDIN_FILENO, "the secret access key on stdin", &c->secret_access_key, err);
+    else
+        rc = secret_read_tty("AWS secret access key (not shown)", false, &c->secret_access_key, err);
+    snprintf(c->source, sizeof c->source, "%s", secret_stdin ? "stdin" : "terminal");
+    return rc;
+}
+
+/* safefile edit callback: delete the key pair from one section. */
+typedef struct remove_ctx {
+    const key_origin *orig;
+} remove_ctx;
+
+static int remove_keys_edit(void *ud, const char *path, const char *old, size_t old_len, bool exists, char **new_text,
+                            size_t *new_len, cc_err *err)
+{
+    const remove_ctx *rc = ud;
+    if (!exists)
+        return cc_err_set(err, CC_EINPUT, "login.file_gone", "%s no longer exists", path);
+    ini_set sets[] = {{"aws_access_key_id", NULL}, {"aws_secret_access_key", NULL}};
+    return ini_edit_section_ex(old, old_len, path, rc->orig->file_kind, rc->orig->section, sets, 2, new_text, new_len,
+                               err);
+}
+
+/* Overwrites a file with zeros and removes it. */
+static void scrub_file(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+            char zeros[4096];
+            memset(zeros, 0, sizeof zeros);
+            for (off_t left = st.st_size; left > 0;) {
+                size_t n = left > (off_t)sizeof zeros ? sizeof zeros : (size_t)left;
+                ssize_t w = write(fd, zeros, n);
+                if (w <= 0)
+                    break;
+                left -= w;
+            }
+            fsync(fd);
+        }
+        close(fd);
+    }
+    unlink(path);
+}
+
+static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *orig, cJSON *result, cc_err *err)
+{
+    if (!orig->file[0])
+        return 0;
+    bool interactive = !ctx->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+    if (!interactive || !cli_confirm(ctx, false, "Remove the plain-text keys of profile '%s' from %s now that they are "
+                                                 "in the keyring?",
+                                     profile, orig->file)) {
+        out_progress(&ctx->out, "the plain-text keys stay in %s (section [%s]); remove them there when you are ready",
+                     orig->file, orig->section);
+        cJSON_AddBoolToObject(result, "removed_from_file", false);
+        return 0;
+    }
+    safefile_run *run = NULL;
+    int rc = safefile_run_new(ctx, "login", &run, err);
+    if (rc)
+        return rc;
+    remove_ctx rctx = {orig};
+    safefile_result res;
+    memset(&res, 0, sizeof res);
+    rc = safefile_update(run, orig->file, 0600, remove_keys_edit, &rctx, &res, err);
+    if (!rc) {
+        if (res.backup_path) {
+            /* The engine's backup is the old file, secret included. */
+            scrub_file(res.backup_path);
+        }
+        if (ctx->dry_run)
+            out_text(&ctx->out, "%s", res.diff ? res.diff : "");
+        else
+            out_step_ok(&ctx->out, "removed aws_access_key_id and aws_secret_access_key from [%s] in %s (no backup "
+                                   "kept: it would hold the secret)",
+                        orig->section, orig->file);
+        cJSON_AddBoolToObject(result, "removed_from_file", !ctx->dry_run && res.changed);
+    }
+    safefile_result_free(&res);
+    safefile_run_free(run);
+    return rc;
+}
+
+static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    const char *account = keyring_account_name(cli_value(a, login_opts, "account"));
+    int rc = keyring_check_account(account, err);
+    if (rc)
+        return rc;
+
+    /* Probe first: no point asking for a secret that cannot be stored. */
+    keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
+    keyring *kr = NULL;
+    if ((rc = keyring_open(&kr, &ko, err)))
+        return rc;
+
+    aws_credentials c;
+    memset(&c, 0, sizeof c);
+    key_origin orig;
+    memset(&orig, 0, sizeof orig);
+    awsclient *client = NULL;
+    sts_identity id;
+    memset(&id, 0, sizeof id);
+    char *payload = NULL;
+    keyring_record rec;
+    memset(&rec, 0, sizeof rec);
+
+    if ((rc = read_keys(ctx, a, &c, &orig, err)))
+        goto out;
+    if ((rc = check_key_id(c.access_key_id, err)) || (rc = check_secret(c.secret_access_key, err)))
+        goto out;
+
+    char masked[32];
+    mask_key_id(c.access_key_id, masked);
+    out_progress(&ctx->out, "checking access key %s with STS GetCallerIdentity", masked);
+    {
+        cc_config cfg;
+        memset(&cfg, 0, sizeof cfg);
+        cc_err cerr;
+        cc_err_clear(&cerr);
+        char region[64] = "";
+        if (cfg_load(&cfg, ctx, &cerr) == 0 && cfg_str(&cfg, CFG_REGION))
+            snprintf(region, sizeof region, "%s", cfg_str(&cfg, CFG_REGION));
+        cfg_free(&cfg);
+        rc = keyclient_new(&c, cli_value(a, login_opts, "region"), region, &ctx->out, &client, err);
+    }
+    if (!rc)
+        rc = sts_get_caller_identity(client, &id, err);
+    if (rc) {
+        cc_err_prefix(err, "the keys were not stored");
+        goto out;
+    }
+    out_step_ok(&ctx->out, "access key %s belongs to %s (AWS account %s)", masked, id.arn, id.account);
+    if (strlen(id.arn) > 5 && strcmp(id.arn + strlen(id.arn) - 5, ":root") == 0)
+        out_warn(&ctx->out, "these are the AWS account's root keys; AWS advises an IAM user's keys instead");
+    if (!ctx->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
+        !cli_confirm(ctx, true, "Store this key in the keyring as account '%s'?", account)) {
+        rc = cc_err_set(err, CC_EINPUT, "login.cancelled", "nothing stored: cancelled");
+        goto out;
+    }
+
+    rec.creds.access_key_id = c.access_key_id;
+    rec.creds.secret_access_key = c.secret_access_key;
+    snprintf(rec.arn, sizeof rec.arn, "%s", id.arn);
+    snprintf(rec.account, sizeof rec.account, "%s", id.account);
+    rec.stored_at = time(NULL);
+    rc = keyring_record_to_payload(&rec, KEYRING_LONG_TERM, &payload, err);
+    rec.creds.access_key_id = rec.creds.secret_access_key = NULL;
+    if (rc)
+        goto out;
+    if (ctx->dry_run) {
+        out_progress(&ctx->out, "--dry-run: would store access key %s as account '%s' in %s", masked, account,
+                     keyring_describe(kr));
+    } else {
+        if ((rc = keyring_store(kr, account, KEYRING_LONG_TERM, payload, err)))
+            goto out;
+        /* Session credentials cached from the previous keys are stale now. */
+        cc_err derr;
+        cc_err_clear(&derr);
+        if (keyring_delete(kr, account, KEYRING_SESSION, &derr) < 0)
+            out_warn(&ctx->out, "could not drop the cached session of the previous keys: %s", derr.message);
+        out_text(&ctx->out, "stored access key %s of %s in the keyring as account '%s' (%s)\n", masked, id.arn,
+                 account, keyring_describe(kr));
+    }
+    cJSON *r = ctx->result;
+    cJSON_AddStringToObject(r, "account", account);
+    cJSON_AddStringToObject(r, "access_key_id", masked);
+    cJSON_AddStringToObject(r, "arn", id.arn);
+    cJSON_AddStringToObject(r, "aws_account", id.account);
+    cJSON_AddStringToObject(r, "keyring", keyring_describe(kr));
+    cJSON_AddBoolToObject(r, "stored", !ctx->dry_run);
+    if (cli_value(a, login_opts, "from-profile"))
+        rc = offer_removal(ctx, cli_value(a, login_opts, "from-profile"), &orig, r, err);
+
+out:
+    keyring_payload_free(payload);
+    sts_identity_free(&id);
+    awsclient_free(client);
+    aws_credentials_wipe(&c);
+    keyring_close(kr);
+    return rc;
+}
+
 const cli_command cmd_login = {
     .name = "login",
-    .synopsis = "[--account NAME] [--access-key-id ID --secret-stdin | --from-env | --from-profile P]",
+    .synopsis = "[--account NAME] [--access-key-id ID --secret-stdin | --from-env | --from-profile P] [--region R]",
     .summary = "store an AWS access key pair in the OS keyring",
+    .description = "Checks the key with STS GetCallerIdentity, shows whom it belongs to, and stores it in the OS "
+                   "keyring (Secret Service on Linux, the login keychain on macOS) under the account name. The "
+                   "secret is read from the terminal with echo off, from stdin (--secret-stdin), from "
+                   "AWS_SECRET_ACCESS_KEY (--from-env) or from the shared credentials file (--from-profile, which "
+                   "then offers to delete the plain-text copy); never from the command line.",
     .opts = login_opts,
-    .run = cmd_not_implemented,
+    .run = run,
 };

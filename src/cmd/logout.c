@@ -1,15 +1,60 @@
-/* logout.c - 'clinecfg logout': remove an account's credentials (and cached session) from the keyring */
+/*
+ * logout.c - 'clinecfg logout': remove an account's items from the OS
+ * keyring: the stored access key and the cached STS session credentials.
+ * Idempotent: nothing stored is not an error (the result says so).
+ */
 #include "clinecfg/commands.h"
+#include "clinecfg/keyring.h"
 
 static const cli_opt logout_opts[] = {
-    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: default)"},
+    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
     {0},
 };
+
+static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    const char *account = keyring_account_name(cli_value(a, logout_opts, "account"));
+    int rc = keyring_check_account(account, err);
+    if (rc)
+        return rc;
+    keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
+    keyring *kr = NULL;
+    if ((rc = keyring_open(&kr, &ko, err)))
+        return rc;
+    bool removed = false;
+    if (ctx->dry_run) {
+        char *p = NULL;
+        rc = keyring_lookup(kr, account, KEYRING_LONG_TERM, &p, err);
+        keyring_payload_free(p);
+        if (rc >= 0)
+            out_progress(&ctx->out, "--dry-run: would remove the keyring items of account '%s'%s", account,
+                         rc == KEYRING_NOT_FOUND ? " (no access key stored)" : "");
+        rc = rc < 0 ? rc : 0;
+    } else {
+        rc = keyring_delete(kr, account, KEYRING_ANY, err);
+        if (rc >= 0) {
+            removed = rc == 0;
+            if (removed)
+                out_text(&ctx->out, "removed the access key and cached session of account '%s' from the keyring\n",
+                         account);
+            else
+                out_text(&ctx->out, "nothing stored for account '%s' in the keyring\n", account);
+            rc = 0;
+        }
+    }
+    if (!rc) {
+        cJSON_AddStringToObject(ctx->result, "account", account);
+        cJSON_AddBoolToObject(ctx->result, "removed", removed);
+        cJSON_AddStringToObject(ctx->result, "keyring", keyring_describe(kr));
+    }
+    keyring_close(kr);
+    return rc;
+}
 
 const cli_command cmd_logout = {
     .name = "logout",
     .synopsis = "[--account NAME]",
     .summary = "remove an account's credentials (and cached session) from the keyring",
     .opts = logout_opts,
-    .run = cmd_not_implemented,
+    .run = run,
 };

@@ -881,12 +881,18 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
         }
         if (done >= n)
             break;
+        /* sleep until socket activity or the earliest backoff ends */
         bool any_ready = false;
         now = mono_ms();
-        for (size_t i = 0; i < n && !any_ready; i++)
-            any_ready = calls[i].state == CALL_WAITING &&
-                        ((calls[i].started && calls[i].next_at <= now) ||
-                         (!calls[i].started && active < max_in_flight));
+        wake = now + 1000;
+        for (size_t i = 0; i < n && !any_ready; i++) {
+            if (calls[i].state != CALL_WAITING)
+                continue;
+            if (calls[i].started && calls[i].next_at < wake)
+                wake = calls[i].next_at;
+            any_ready = (calls[i].started && calls[i].next_at <= now) ||
+                        (!calls[i].started && active < max_in_flight);
+        }
         if (!any_ready) {
             long long t = wake - now;
             if (t < 0)

@@ -450,7 +450,10 @@ static void test_retries_then_success(void **state)
     aws_request r = get_req(&f, "/x");
     aws_response resp;
     cc_err err = {0};
+    long long t0 = now_ms();
     assert_int_equal(http_aws_call(f.client, &r, &resp, &err), 0);
+    /* backoff base is 20 ms here: two retries wait at most 20 + 40 ms */
+    assert_true(now_ms() - t0 < 900);
     assert_int_equal(resp.status, 200);
     assert_int_equal(resp.attempts, 3);
     assert_string_equal(resp.error_code, "");
@@ -827,7 +830,7 @@ static void test_unsigned_call(void **state)
 static int driver(int argc, char **argv)
 {
     const char *url = NULL, *id = "apac.anthropic.claude-3-5-sonnet-20240620-v1%3A0";
-    const char *region = "ap-northeast-1", *path_fmt = NULL;
+    const char *region = "ap-northeast-1", *path_fmt = NULL, *ca_bundle = NULL;
     int calls = 1, concurrency = 0, max_attempts = 0, verbose = 0;
     long connect_ms = 0, total_ms = 0;
     for (int i = 2; i < argc; i++) {
@@ -840,6 +843,8 @@ static int driver(int argc, char **argv)
             id = v;
         else if (OPT("--path"))
             path_fmt = v;
+        else if (OPT("--ca-bundle"))
+            ca_bundle = v;
         else if (OPT("--region"))
             region = v;
         else if (OPT("--calls"))
@@ -863,7 +868,7 @@ static int driver(int argc, char **argv)
     if (!url || calls < 1) {
         fprintf(stderr, "usage: test_http --driver --url URL [--calls N] [--concurrency K] "
                         "[--id ID] [--max-attempts M] [--connect-timeout-ms MS] "
-                        "[--total-timeout-ms MS] [-v]\n");
+                        "[--total-timeout-ms MS] [--ca-bundle PEM] [--path P] [-v]\n");
         return 2;
     }
     aws_credentials creds = {0};
@@ -878,7 +883,7 @@ static int driver(int argc, char **argv)
     creds.session_token = st && *st ? strdup(st) : NULL;
     cc_out out = {.verbose = verbose, .errf = stderr, .outf = stderr};
     http_opts o = {.connect_timeout_ms = connect_ms, .total_timeout_ms = total_ms,
-                   .max_attempts = max_attempts, .out = &out};
+                   .max_attempts = max_attempts, .out = &out, .ca_bundle = ca_bundle};
     http_client *c;
     cc_err err = {0};
     if (http_client_new(&o, &c, &err)) {
@@ -907,7 +912,7 @@ static int driver(int argc, char **argv)
     }
     long long took = now_ms() - t0;
     int ok = 0, failed = 0, max_att = 0, first_status = 0, non2xx = 0;
-    const char *first_msg = "";
+    const char *first_msg = "", *first_hint = "";
     for (int i = 0; i < calls; i++) {
         if (sts[i] == 0 && res[i].status >= 200 && res[i].status < 300)
             ok++;
@@ -918,6 +923,7 @@ static int driver(int argc, char **argv)
             if (!first_status) {
                 first_status = sts[i] ? sts[i] : CC_EAWS;
                 first_msg = sts[i] ? errs[i].message : res[i].error_code;
+                first_hint = sts[i] ? errs[i].hint : "";
             }
         }
         if (res[i].attempts > max_att)
@@ -927,7 +933,7 @@ static int driver(int argc, char **argv)
            "\"elapsed_ms\":%lld,\"exit\":%d}\n",
            calls, ok, failed, non2xx, max_att, took, cc_exit_code(first_status));
     if (first_status)
-        fprintf(stderr, "driver: first failure: %s\n", first_msg);
+        fprintf(stderr, "driver: first failure: %s\ndriver: hint: %s\n", first_msg, first_hint);
     for (int i = 0; i < calls; i++)
         aws_response_free(&res[i]);
     free(reqs);

@@ -1,0 +1,491 @@
+/*
+ * test_credentials.c - the credential chain and its pieces: timestamps,
+ * shell-like splitting, credential_process output validation and running
+ * (time bound, refresh on expiry), SSO cache keys and token files,
+ * GetRoleCredentials answers, and the chain order with a fake environment,
+ * fake shared files and a fake keyring.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "clinecfg/credentials.h"
+#include "clinecfg/ini.h"
+
+/* ------------------------------------------------------------ timestamps */
+
+static void timestamps(void **state)
+{
+    (void)state;
+    struct {
+        const char *in;
+        long long want; /* -1 = must be refused */
+    } cases[] = {
+        {"1970-01-01T00:00:00Z", 0},
+        {"2011-07-11T19:55:29Z", 1310414129LL},
+        {"2011-07-11T19:55:29.611Z", 1310414129LL},
+        {"2011-07-11t19:55:29z", 1310414129LL},
+        {"2011-07-11 19:55:29Z", 1310414129LL},
+        {"2011-07-12T04:55:29+09:00", 1310414129LL},
+        {"2011-07-11T14:25:29-0530", 1310414129LL},
+        {"2011-07-11T19:55:29UTC", 1310414129LL},
+        {"2022-05-02T18:36:00+00:00", 1651516560LL},
+        {"2024-02-29T00:00:00Z", 1709164800LL},
+        {"2199-11-14T04:05:45Z", 7253985945LL},
+        {"2011-07-11T19:55:29", -1},     /* no zone */
+        {"2023-02-29T00:00:00Z", -1},    /* not a leap year */
+        {"2011-13-11T19:55:29Z", -1},
+        {"2011-07-11T24:00:00Z", -1},
+        {"2011-07-11T19:55:29Zjunk", -1},
+        {"2011-07-11T19:55:29.Z", -1},
+        {"2011-07-11T19:55:29+9:00", -1},
+        {"11-07-11T19:55:29Z", -1},
+        {"", -1},
+        {"1969-12-31T23:59:59Z", -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        time_t t = 12345;
+        int rc = aws_parse_timestamp(cases[i].in, &t);
+        if (cases[i].want < 0) {
+            if (rc == 0)
+                fail_msg("'%s' should be refused", cases[i].in);
+        } else if (rc != 0 || (long long)t != cases[i].want) {
+            fail_msg("'%s': rc %d, got %lld, want %lld", cases[i].in, rc, (long long)t, cases[i].want);
+        }
+    }
+    assert_int_equal(aws_parse_timestamp(NULL, &(time_t){0}), -1);
+}
+
+/* ------------------------------------------------------------- splitting */
+
+static void split_words(void **state)
+{
+    (void)state;
+    struct {
+        const char *in;
+        const char *want[6];
+    } cases[] = {
+        {"prog", {"prog"}},
+        {"  /usr/bin/helper  --a b\t--c  ", {"/usr/bin/helper", "--a", "b", "--c"}},
+        {"'/path with space/x' 'a \"b\" c'", {"/path with space/x", "a \"b\" c"}},
+        {"\"dq $HOME \\\"x\\\" \\\\ \\n\"", {"dq $HOME \"x\" \\ \\n"}},
+        {"a\\ b c\\'d", {"a b", "c'd"}},
+        {"x'y'\"z\"", {"xyz"}},
+        {"cmd ''", {"cmd", ""}},
+        {"a|b;c", {"a|b;c"}}, /* no shell: operators are plain text */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char **argv = NULL;
+        cc_err err;
+        int rc = creds_split_command(cases[i].in, &argv, &err);
+        if (rc)
+            fail_msg("case %zu: %s", i, err.message);
+        size_t n = 0;
+        for (; argv[n]; n++) {
+            if (!cases[i].want[n] || strcmp(argv[n], cases[i].want[n]) != 0)
+                fail_msg("case %zu word %zu: got [%s] want [%s]", i, n, argv[n],
+                         cases[i].want[n] ? cases[i].want[n] : "(none)");
+        }
+        if (cases[i].want[n])
+            fail_msg("case %zu: missing word [%s]", i, cases[i].want[n]);
+        creds_free_argv(argv);
+    }
+    const char *bad[] = {"", "   ", "'open", "\"open", "a 'b"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char **argv = (char **)1;
+        cc_err err;
+        assert_int_equal(creds_split_command(bad[i], &argv, &err), CC_EINPUT);
+        assert_null(argv);
+    }
+}
+
+/* ------------------------------------------------------ process output */
+
+static int parse_out(const char *json, aws_credentials *c, cc_err *err)
+{
+    cc_err_clear(err);
+    return creds_parse_process_output(json, strlen(json), "p", 1700000000, c, err);
+}
+
+static void process_output(void **state)
+{
+    (void)state;
+    aws_credentials c;
+    cc_err err;
+    assert_int_equal(parse_out("{\"Version\": 1, \"AccessKeyId\": \"ASIARTESTID\", \"SecretAccessKey\": "
+                               "\"TESTSECRETKEY\", \"SessionToken\": \"TESTSESSIONTOKEN\", \"AccountId\": "
+                               "\"123456789002\", \"Expiration\": \"2024-05-02T18:36:00+00:00\" }\n",
+                               &c, &err),
+                     0);
+    assert_string_equal(c.access_key_id, "ASIARTESTID");
+    assert_string_equal(c.secret_access_key, "TESTSECRETKEY");
+    assert_string_equal(c.session_token, "TESTSESSIONTOKEN");
+    assert_string_equal(c.account_id, "123456789002");
+    assert_int_equal((long long)c.expiration, 1714674960LL);
+    aws_credentials_wipe(&c);
+    assert_null(c.access_key_id);
+
+    /* Minimal: no token, no expiry (non-expiring). */
+    assert_int_equal(parse_out("{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"}", &c, &err), 0);
+    assert_null(c.session_token);
+    assert_int_equal((long long)c.expiration, 0);
+    aws_credentials_wipe(&c);
+
+    struct {
+        const char *json, *needle;
+    } bad[] = {
+        {"", "nothing on stdout"},
+        {"invalid json", "not JSON"},
+        {"[1]", "not a JSON object"},
+        {"{\"Version\":\"1\",\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"}", "Version must be the number 1"},
+        {"{\"Version\":2,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"}", "Version must be the number 1"},
+        {"{\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"}", "Version must be the number 1"},
+        {"{\"Version\":1,\"SecretAccessKey\":\"S\"}", "AccessKeyId is missing"},
+        {"{\"Version\":1,\"AccessKeyId\":\"A\"}", "SecretAccessKey is missing"},
+        {"{\"Version\":1,\"AccessKeyId\":\"\",\"SecretAccessKey\":\"S\"}", "AccessKeyId must be a non-empty string"},
+        {"{\"Version\":1,\"AccessKeyId\":5,\"SecretAccessKey\":\"S\"}", "AccessKeyId must be a non-empty string"},
+        {"{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"SessionToken\":[]}", "SessionToken"},
+        {"{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"Expiration\":\"soon\"}", "RFC 3339"},
+        {"{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\",\"Expiration\":\"2022-05-02T18:36:00Z\"}",
+         "expired at 2022-05-02T18:36:00Z"},
+        {"{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"TOPSECRET\"} TOPSECRET", "text after"},
+        {"{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"", "not JSON"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = parse_out(bad[i].json, &c, &err);
+        if (rc != CC_EINPUT || !strstr(err.message, bad[i].needle))
+            fail_msg("case %zu: rc %d message '%s' wanted '%s'", i, rc, err.message, bad[i].needle);
+        assert_null(strstr(err.message, "TOPSECRET"));
+        assert_non_null(strstr(err.message, "'p'"));
+        assert_null(c.access_key_id);
+    }
+}
+
+/* ------------------------------------------------------- running a process */
+
+static void run_process(void **state)
+{
+    (void)state;
+    aws_credentials c;
+    cc_err err;
+    assert_int_equal(creds_run_process("p", "printf '{\"Version\":1,\"AccessKeyId\":\"A\",\"SecretAccessKey\":\"S\"}'",
+                                       5000, &c, &err),
+                     0);
+    assert_string_equal(c.access_key_id, "A");
+    aws_credentials_wipe(&c);
+
+    assert_int_equal(creds_run_process("p", "sh -c 'exit 7'", 5000, &c, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "exited with status 7"));
+    assert_int_equal(creds_run_process("p", "/nonexistent/prog", 5000, &c, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "cannot run '/nonexistent/prog'"));
+
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_int_equal(creds_run_process("p", "sleep 20", 200, &c, &err), CC_EINPUT);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    assert_non_null(strstr(err.message, "did not finish within 200 ms"));
+    assert_true(b.tv_sec - a.tv_sec < 5);
+
+    /* Output beyond the cap stops the process. */
+    assert_int_equal(creds_run_process("p", "yes", 5000, &c, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "more than 65536 bytes"));
+}
+
+/* ------------------------------------------------------------------- SSO */
+
+static void sso_pieces(void **state)
+{
+    (void)state;
+    char key[41];
+    sso_cache_key("https://ssotest.awsapps.com/start", key);
+    assert_string_equal(key, "dace00cba5f8355ec9d274ceb2bcebdfbeed0e12");
+    sso_cache_key("dev", key);
+    assert_string_equal(key, "34c6fceca75e456f25e7e99531e2425c6c1de443");
+
+    char *tok = NULL;
+    time_t exp = 0;
+    cc_err err;
+    const char *good = "{\"accessToken\":\"a-token\",\"expiresAt\":\"2080-10-16T03:56:45Z\","
+                       "\"startUrl\":\"https://ssotest.awsapps.com/start\"}";
+    assert_int_equal(sso_parse_token(good, strlen(good), "dev", 1700000000, &tok, &exp, &err), 0);
+    assert_string_equal(tok, "a-token");
+    assert_int_equal((long long)exp, 3496276605LL);
+    free(tok);
+
+    const char *old = "{\"accessToken\":\"a-token\",\"expiresAt\":\"2021-10-16T03:56:45Z\"}";
+    assert_int_equal(sso_parse_token(old, strlen(old), "dev", 1700000000, &tok, NULL, &err), CC_EINPUT);
+    assert_null(tok);
+    assert_string_equal(err.message, "the SSO session for profile dev has expired");
+    assert_string_equal(err.hint, "run `aws sso login --profile dev`");
+
+    const char *bad[] = {"", "nope", "[]", "{\"expiresAt\":\"2080-10-16T03:56:45Z\"}",
+                         "{\"accessToken\":\"t\"}", "{\"accessToken\":\"t\",\"expiresAt\":\"later\"}",
+                         "{\"accessToken\":7,\"expiresAt\":\"2080-10-16T03:56:45Z\"}"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(sso_parse_token(bad[i], strlen(bad[i]), "dev", 1700000000, &tok, NULL, &err), CC_EINPUT);
+        assert_null(tok);
+        assert_non_null(strstr(err.hint, "aws sso login --profile dev"));
+    }
+
+    aws_credentials c;
+    const char *rc_json = "{\"roleCredentials\":{\"accessKeyId\":\"ASIARTESTID\",\"secretAccessKey\":\"TESTSECRETKEY\","
+                          "\"sessionToken\":\"TESTSESSIONTOKEN\",\"expiration\":1651516560000}}";
+    assert_int_equal(sso_parse_role_credentials(rc_json, strlen(rc_json), &c, &err), 0);
+    assert_string_equal(c.access_key_id, "ASIARTESTID");
+    assert_string_equal(c.session_token, "TESTSESSIONTOKEN");
+    assert_int_equal((long long)c.expiration, 1651516560LL);
+    aws_credentials_wipe(&c);
+    const char *rbad[] = {"{}", "{\"roleCredentials\":[]}",
+                          "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\"}}",
+                          "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\",\"expiration\":\"x\"}}",
+                          "{\"roleCredentials\":{\"accessKeyId\":1,\"secretAccessKey\":\"S\",\"expiration\":1}}",
+                          "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\",\"sessionToken\":{},"
+                          "\"expiration\":1}}"};
+    for (size_t i = 0; i < sizeof rbad / sizeof rbad[0]; i++) {
+        assert_int_equal(sso_parse_role_credentials(rbad[i], strlen(rbad[i]), &c, &err), CC_EINPUT);
+        assert_null(c.access_key_id);
+    }
+}
+
+/* ----------------------------------------------------------------- chain */
+
+typedef struct fake_env {
+    const char *vars[16]; /* "NAME=value" */
+} fake_env;
+
+static const char *env_lookup(const char *name, void *ctx)
+{
+    const fake_env *e = ctx;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < 16 && e->vars[i]; i++)
+        if (strncmp(e->vars[i], name, n) == 0 && e->vars[i][n] == '=')
+            return e->vars[i] + n + 1;
+    return NULL;
+}
+
+typedef struct fake_keyring {
+    int result; /* 0, CREDS_NOT_FOUND or CC_EKEYRING */
+    int calls;
+} fake_keyring;
+
+static int keyring_fn(void *ud, aws_credentials *out, cc_err *err)
+{
+    fake_keyring *k = ud;
+    k->calls++;
+    if (k->result == 0) {
+        out->access_key_id = strdup("AKIAKEYRING");
+        out->secret_access_key = strdup("keyring-secret");
+        snprintf(out->source, sizeof out->source, "keyring:default");
+        return 0;
+    }
+    if (k->result == CC_EKEYRING)
+        return cc_err_set(err, CC_EKEYRING, "keyring.locked", "the keyring is locked");
+    return k->result;
+}
+
+static aws_profile_set *profiles(const char *config, const char *credentials)
+{
+    aws_profile_set *set = NULL;
+    cc_err err;
+    int rc = ini_parse_profiles(config, config ? strlen(config) : 0, "config", credentials,
+                                credentials ? strlen(credentials) : 0, "credentials", &set, &err);
+    if (rc)
+        fail_msg("ini: %s", err.message);
+    return set;
+}
+
+static int resolve(creds_chain_opts *o, creds_provider **p, cc_err *err)
+{
+    cc_err_clear(err);
+    return creds_resolve(o, p, err);
+}
+
+static void chain_order(void **state)
+{
+    (void)state;
+    aws_profile_set *set = profiles("[default]\nregion = us-east-1\n[profile dev]\nregion = us-west-2\n"
+                                    "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = dev\n"
+                                    "[profile regiononly]\nregion = eu-west-1\n",
+                                    "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = dev-secret\n");
+    fake_env env = {{NULL}};
+    fake_keyring kr = {CREDS_NOT_FOUND, 0};
+    creds_chain_opts o = {.profiles = set, .files_desc = "CFG and CREDS", .env = env_lookup, .env_ctx = &env,
+                          .keyring = keyring_fn, .keyring_ud = &kr};
+    creds_provider *p = NULL;
+    cc_err err;
+    const aws_credentials *c;
+
+    /* Nothing: default has only a region, the keyring is empty. */
+    assert_int_equal(resolve(&o, &p, &err), CC_EINPUT);
+    assert_null(p);
+    assert_non_null(strstr(err.message, "no AWS credentials found"));
+    assert_non_null(strstr(err.message, "CFG and CREDS"));
+    assert_int_equal(kr.calls, 1);
+
+    /* The keyring. */
+    kr.result = 0;
+    assert_int_equal(resolve(&o, &p, &err), 0);
+    assert_string_equal(creds_source(p), "keyring:default");
+    assert_null(creds_profile(p));
+    assert_int_equal(creds_current(p, 0, &c, &err), 0);
+    assert_string_equal(c->access_key_id, "AKIAKEYRING");
+    creds_free(p);
+
+    /* The environment beats the keyring. */
+    env.vars[0] = "AWS_ACCESS_KEY_ID=AKIAENV";
+    env.vars[1] = "AWS_SECRET_ACCESS_KEY=env-secret";
+    env.vars[2] = "AWS_SESSION_TOKEN=env-token";
+    kr.calls = 0;
+    assert_int_equal(resolve(&o, &p, &err), 0);
+    assert_string_equal(creds_source(p), "env");
+    assert_int_equal(creds_current(p, 0, &c, &err), 0);
+    assert_string_equal(c->session_token, "env-token");
+    assert_int_equal(kr.calls, 0);
+    creds_free(p);
+
+    /* An explicit profile beats the environment; AWS_PROFILE counts as explicit. */
+    o.profile = "dev";
+    assert_int_equal(resolve(&o, &p, &err), 0);
+    assert_string_equal(creds_source(p), "profile:dev (static)");
+    assert_string_equal(creds_profile(p), "dev");
+    creds_free(p);
+    o.profile = NULL;
+    env.vars[3] = "AWS_PROFILE=dev";
+    assert_int_equal(resolve(&o, &p, &err), 0);
+    assert_string_equal(creds_source(p), "profile:dev (static)");
+    creds_free(p);
+
+    /* A missing explicit profile is an error, never a fall-through. */
+    env.vars[3] = "AWS_PROFILE=nosuch";
+    assert_int_equal(resolve(&o, &p, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "AWS profile 'nosuch' not found in CFG and CREDS"));
+    assert_true(err.hint[0] != '\0');
+    env.vars[3] = NULL;
+
+    /* role_arn: explicit "not supported yet" naming the profile; a profile without credentials. */
+    o.profile = "role";
+    assert_int_equal(resolve(&o, &p, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "'role'"));
+    assert_non_null(strstr(err.message, "not support"));
+    o.profile = "regiononly";
+    assert_int_equal(resolve(&o, &p, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "'regiononly' has no credentials"));
+    o.profile = NULL;
+
+    /* Half the env pair is an error. */
+    env.vars[1] = "AWS_SECRET_ACCESS_KEY=";
+    assert_int_equal(resolve(&o, &p, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "AWS_SECRET_ACCESS_KEY"));
+    ini_profiles_free(set);
+}
+
+static void chain_keyring_failure(void **state)
+{
+    (void)state;
+    fake_env env = {{NULL}};
+    fake_keyring kr = {CC_EKEYRING, 0};
+    aws_profile_set *set = profiles(NULL, NULL);
+    creds_chain_opts o = {.profiles = set, .env = env_lookup, .env_ctx = &env, .keyring = keyring_fn,
+                          .keyring_ud = &kr};
+    creds_provider *p = NULL;
+    cc_err err;
+    /* Nothing after the keyring: its failure is the answer (exit 7). */
+    assert_int_equal(resolve(&o, &p, &err), CC_EKEYRING);
+    assert_non_null(strstr(err.message, "the keyring is locked"));
+    ini_profiles_free(set);
+
+    /* A default profile with keys still works when the keyring is broken. */
+    set = profiles(NULL, "[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = def-secret\n"
+                         "aws_account_id = 123456789012\n");
+    o.profiles = set;
+    assert_int_equal(resolve(&o, &p, &err), 0);
+    assert_string_equal(creds_source(p), "profile:default (static)");
+    const aws_credentials *c;
+    assert_int_equal(creds_current(p, 0, &c, &err), 0);
+    assert_string_equal(c->account_id, "123456789012");
+    creds_free(p);
+    ini_profiles_free(set);
+}
+
+static void chain_process_refresh(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/clinecfg-creds-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char script[256], counter[256], config[1024];
+    snprintf(script, sizeof script, "%s/helper", dir);
+    snprintf(counter, sizeof counter, "%s/count", dir);
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    /* Prints credentials that expire 30 s from now and counts its runs. */
+    fprintf(f, "#!/bin/sh\necho run >> '%s'\n"
+               "exp=$(date -u -d @$(( $(date +%%s) + 30 )) +%%Y-%%m-%%dT%%H:%%M:%%SZ)\n"
+               "printf '{\"Version\":1,\"AccessKeyId\":\"AKIAPROC\",\"SecretAccessKey\":\"s\",\"Expiration\":\"%%s\"}' "
+               "\"$exp\"\n",
+            counter);
+    fclose(f);
+    assert_int_equal(chmod(script, 0700), 0);
+    snprintf(config, sizeof config, "[profile proc]\ncredential_process = %s\n", script);
+    aws_profile_set *set = profiles(config, NULL);
+    fake_env env = {{NULL}};
+    creds_chain_opts o = {.profile = "proc", .profiles = set, .env = env_lookup, .env_ctx = &env};
+    creds_provider *p = NULL;
+    cc_err err;
+    assert_int_equal(resolve(&o, &p, &err), 0);
+    assert_string_equal(creds_source(p), "profile:proc (credential_process)");
+    const aws_credentials *c1, *c2;
+    /* 30 s left is inside the refresh margin: the process runs again, same pointer. */
+    assert_int_equal(creds_current(p, 0, &c1, &err), 0);
+    time_t first_exp = c1->expiration;
+    assert_true(first_exp > time(NULL));
+    /* Far before expiry: no refresh. */
+    assert_int_equal(creds_current(p, first_exp - 3600, &c2, &err), 0);
+    assert_ptr_equal(c1, c2);
+    creds_free(p);
+    ini_profiles_free(set);
+
+    f = fopen(counter, "r");
+    assert_non_null(f);
+    int runs = 0;
+    char line[16];
+    while (fgets(line, sizeof line, f))
+        runs++;
+    fclose(f);
+    assert_int_equal(runs, 2);
+    unlink(counter);
+    unlink(script);
+    rmdir(dir);
+}
+
+static void json_wipe(void **state)
+{
+    (void)state;
+    cJSON *j = cJSON_Parse("{\"a\":\"secret\",\"b\":[\"x\",{\"c\":\"y\"}]}");
+    assert_non_null(j);
+    creds_json_wipe_delete(j); /* valgrind/ASan: no leak, no bad access */
+    creds_json_wipe_delete(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(timestamps),         cmocka_unit_test(split_words),
+        cmocka_unit_test(process_output),     cmocka_unit_test(run_process),
+        cmocka_unit_test(sso_pieces),         cmocka_unit_test(chain_order),
+        cmocka_unit_test(chain_keyring_failure), cmocka_unit_test(chain_process_refresh),
+        cmocka_unit_test(json_wipe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

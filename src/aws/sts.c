@@ -257,8 +257,10 @@ static int xparse_content(xparser *p, int depth, xnode *n, const char *qname)
                 return xerr(p, "declarations (DOCTYPE) are not allowed");
             xnode *child = NULL;
             int rc = xparse_element(p, depth + 1, &child);
-            if (rc)
+            if (rc) {
+                xml_free(child); /* not linked into the tree yet */
                 return rc;
+            }
             if (n->last_child)
                 n->last_child->next = child;
             else

@@ -32,7 +32,7 @@ typedef struct {
 
 static void sb_put(sbuf *b, const char *s, size_t n)
 {
-    if (b->oom)
+    if (b->oom || n == 0)
         return;
     if (b->cap - b->len < n + 1) {
         size_t cap = b->cap ? b->cap : 256;
@@ -490,9 +490,12 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
                 emit_member(e, &m, key, path, from, vt, v, false, "", 0);
                 add_span(e, l->end, 0, &m);
             } else {
-                sb_puts(&m, sep + 1);
+                /* after the existing comma: the separator's tail, the member,
+                 * then the separator's head as the new trailing comma */
+                const char *comma = strchr(sep, ',');
+                sb_puts(&m, comma + 1);
                 emit_member(e, &m, key, path, from, vt, v, false, "", 0);
-                sb_puts(&m, ",");
+                sb_put(&m, sep, (size_t)(comma - sep) + 1);
                 add_span(e, k + 1, 0, &m);
             }
         }
@@ -583,7 +586,8 @@ static int splice(editor *e, char **out, size_t *out_len)
         size_t end = s->off + s->del;
         if (off > pos)
             sb_put(&o, e->t + pos, off - pos);
-        sb_put(&o, e->ins.p + s->ins_off, s->ins_len);
+        if (s->ins_len)
+            sb_put(&o, e->ins.p + s->ins_off, s->ins_len);
         if (end > pos)
             pos = end;
         if (off > pos)

@@ -1,0 +1,124 @@
+/*
+ * fuzz_jsonc.c - libFuzzer target for the JSONC parser and editor.
+ *
+ * Parses the input; when it parses, picks up to three nodes with the input's
+ * own bytes, applies set/insert/delete edits at (or just below) them, and
+ * requires that: the engine never reports an internal error, the output
+ * parses again, and after a plain set the path holds the value that was set.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clinecfg/jsonc.h"
+
+#define MAX_NODES 4096
+
+static size_t collect(const jsonc_node *n, const jsonc_node **out, size_t cap)
+{
+    /* Iterative pre-order walk (the tree may be JSONC_MAX_DEPTH deep). */
+    size_t k = 0;
+    const jsonc_node *cur = n;
+    while (cur && k < cap) {
+        out[k++] = cur;
+        if (cur->child) {
+            cur = cur->child;
+            continue;
+        }
+        while (cur && cur != n && !cur->next)
+            cur = cur->parent;
+        if (!cur || cur == n)
+            break;
+        cur = cur->next;
+    }
+    return k;
+}
+
+static jsonc_path *path_to(const jsonc_node *n)
+{
+    const jsonc_node *chain[JSONC_MAX_DEPTH + 2];
+    size_t d = 0;
+    for (const jsonc_node *c = n; c->parent && d < JSONC_MAX_DEPTH + 1; c = c->parent)
+        chain[d++] = c;
+    jsonc_path *p = jsonc_path_new();
+    if (!p)
+        return NULL;
+    while (d--) {
+        const jsonc_node *c = chain[d];
+        if (c->parent->type == JSONC_OBJECT) {
+            jsonc_path_push_key(p, c->key);
+        } else {
+            long i = 0;
+            for (const jsonc_node *s = c->parent->child; s != c; s = s->next)
+                i++;
+            jsonc_path_push_index(p, i);
+        }
+    }
+    return p;
+}
+
+static const char *values[] = {"42", "\"s\\u0001\"", "{\"k\": [1, {}], \"k2\": null}", "[]", "null", "{}", "[true, \"x\"]"};
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    jsonc_doc *doc = NULL;
+    cc_err err;
+    if (jsonc_parse((const char *)data, size, "fuzz", &doc, &err) != 0)
+        return 0;
+    const jsonc_node **nodes = malloc(MAX_NODES * sizeof *nodes);
+    size_t nn = jsonc_root(doc) ? collect(jsonc_root(doc), nodes, MAX_NODES) : 0;
+    jsonc_edit edits[3];
+    jsonc_path *paths[3] = {0};
+    size_t ne = 0;
+    for (size_t i = 0; i < 3; i++) {
+        uint8_t a = size > i ? data[size - 1 - i] : (uint8_t)i;
+        jsonc_path *p;
+        const jsonc_node *n = nn ? nodes[a % nn] : NULL;
+        p = n ? path_to(n) : jsonc_path_new();
+        if (!p)
+            break;
+        int mode = (a >> 4) & 3;
+        if (n && mode == 1 && n->type == JSONC_OBJECT)
+            jsonc_path_push_key(p, (a & 8) ? "new" : "n\"ew\x7f");
+        else if (n && mode == 1 && n->type == JSONC_ARRAY)
+            jsonc_path_push_index(p, -1);
+        paths[i] = p;
+        edits[i].path = p;
+        edits[i].op = mode == 2 ? JSONC_EDIT_DELETE : JSONC_EDIT_SET;
+        edits[i].flags = mode == 3 ? JSONC_EDIT_INSERT : 0;
+        edits[i].value_json = values[a % (sizeof values / sizeof *values)];
+        ne++;
+    }
+    for (size_t k = 1; k <= ne; k++) {
+        char *out = NULL;
+        size_t out_len = 0;
+        int rc = jsonc_apply((const char *)data, size, "fuzz", edits, k, &out, &out_len, &err);
+        if (rc == CC_EINTERNAL)
+            __builtin_trap(); /* a bug: the edit broke the file (or out of memory) */
+        if (rc == 0) {
+            jsonc_doc *d2 = NULL;
+            if (jsonc_parse(out, out_len, "out", &d2, &err) != 0)
+                __builtin_trap();
+            const jsonc_edit *last = &edits[k - 1];
+            bool append = last->path->n && last->path->segs[last->path->n - 1].index < 0 &&
+                          !last->path->segs[last->path->n - 1].key;
+            if (k == 1 && last->op == JSONC_EDIT_SET && !last->flags && !append) {
+                const jsonc_node *v = jsonc_find(d2, last->path);
+                jsonc_doc *vd = NULL;
+                if (jsonc_parse(last->value_json, strlen(last->value_json), "v", &vd, &err) != 0)
+                    __builtin_trap();
+                if (!v || v->type != jsonc_root(vd)->type)
+                    __builtin_trap(); /* the set value is not at its path */
+                jsonc_free(vd);
+            }
+            jsonc_free(d2);
+        }
+        free(out);
+    }
+    for (size_t i = 0; i < 3; i++)
+        jsonc_path_free(paths[i]);
+    free(nodes);
+    jsonc_free(doc);
+    return 0;
+}

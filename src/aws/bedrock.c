@@ -112,7 +112,7 @@ static int parse_object(const char *body, size_t len, const char *what, cJSON **
     if (!j) {
         char detail[96];
         size_t off = end && end >= body ? (size_t)(end - body) : 0;
-        snprintf(detail, sizeof detail, "not valid JSON (at byte %zu%s)", off, off >= len ? ", truncated?" : "");
+        snprintf(detail, sizeof detail, "not valid JSON (at byte %zu%s)", off, off + 1 >= len ? ", truncated?" : "");
         return bad(err, what, detail);
     }
     /* Only whitespace may follow the value. */

@@ -294,6 +294,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
             else
                 report(&d, "profile", CHECK_OK, 0, NULL, "%s is ACTIVE and copies %s", p->name, fm ? fm : "?");
             const char *tk[2] = {cfg_str(&cfg, CFG_TAG_KEY_TEAM), cfg_str(&cfg, CFG_TAG_KEY_MEMBER)};
+            identity who;
+            char me[IDENTITY_NAME_MAX + 1];
             if (items[1].status) {
                 report(&d, "profile tags", CHECK_WARN, 0, NULL, "could not read tags: %s", items[1].err.message);
             } else {
@@ -306,6 +308,12 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
                 else if (want_team && strcmp(team, want_team) != 0)
                     report(&d, "profile tags", CHECK_WARN, 0, "run 'clinecfg setup --fix-tags' if the team changed",
                            "%s=%s, but the config says team %s", tk[0], team, want_team);
+                else if (!identity_from_arn(id.arn, &who, NULL) &&
+                         !identity_sanitize(who.raw_name, IDENTITY_NAME_MAX, "caller", me, sizeof me, NULL) &&
+                         strcmp(me, member) != 0)
+                    report(&d, "profile tags", CHECK_WARN, 0,
+                           "if this is your machine, run 'clinecfg setup' (or pass --member to setup on purpose)",
+                           "the profile is tagged %s=%s, but you are %s", tk[1], member, me);
                 else
                     report(&d, "profile tags", CHECK_OK, 0, NULL, "%s=%s %s=%s", tk[0], team, tk[1], member);
             }

@@ -70,6 +70,11 @@ INTERNAL = {REST: ("InternalServerException", 500, "Internal server error (injec
             JSON11: ("InternalServerException", 500, "Internal server error (injected by fake_aws).")}
 
 
+# Operations that change state: an injected fault may hit them after they ran.
+MUTATING_OPS = {"CreateInferenceProfile", "DeleteInferenceProfile", "TagResource", "UntagResource",
+                "GetSessionToken"}
+
+
 class Route:
     def __init__(self, op, protocol, service, action=None, params=None, signed=True):
         self.op = op
@@ -177,6 +182,7 @@ class Emulator:
             self.invocations = {}
             self.injected = 0
             self.dropped = 0
+            self.faults_after_execution = 0
             self.throttled = 0
             self.converse_calls = []
             self.auth_failures = {}
@@ -207,6 +213,7 @@ class Emulator:
                 "max_consecutive_injected_failures": max((i["max_consecutive"] for i in invocations), default=0),
                 "injected_failures": self.injected,
                 "dropped_connections": self.dropped,
+                "faults_after_execution": self.faults_after_execution,
                 "throttled": self.throttled,
                 "converse_calls": list(self.converse_calls),
             }
@@ -233,9 +240,12 @@ class Emulator:
             self.throttled += 1
             return False
 
-    def fault_for(self, invocation_id):
-        """None, 'fail' or 'drop' for this attempt.  A given invocation id is
-        never faulted more than twice in a row."""
+    def fault_for(self, invocation_id, mutating=False):
+        """None, 'fail' or 'drop' for this attempt, or for an operation that
+        changes state, half of the time 'fail_after' / 'drop_after': the
+        operation is carried out and only its answer is lost, as when a
+        real service fails after committing.  A given invocation id is never
+        faulted more than twice in a row."""
         with self.lock:
             inv = self.invocations.get(invocation_id) if invocation_id else None
             if inv is not None and inv["consecutive"] >= 2:
@@ -249,6 +259,9 @@ class Emulator:
             elif roll < self.drop_rate + self.fail_rate:
                 fault = "fail"
                 self.injected += 1
+            if fault and mutating and self.fault_rng.random() < 0.5:
+                fault += "_after"
+                self.faults_after_execution += 1
             if inv is not None:
                 if fault:
                     inv["consecutive"] += 1
@@ -291,6 +304,10 @@ class Emulator:
                 self.buckets = {op: TokenBucket(rate) for op, rate in (data["throttle"] or {}).items()}
             if "clock_offset_seconds" in data:
                 self.state.clock_offset = float(data["clock_offset_seconds"])
+
+
+class BodyTooLarge(Exception):
+    pass
 
 
 class Dropped(Exception):
@@ -342,6 +359,9 @@ class Handler(BaseHTTPRequestHandler):
 
     # ----------------------------------------------------------- output
     def send_bytes(self, status, body, content_type, headers=None):
+        if self.suppress_output:  # the operation ran, but its answer is lost (fault injection)
+            self.status = status
+            return
         self.send_response(status)
         self.send_header("x-amzn-RequestId", self.request_id)
         if content_type:
@@ -389,26 +409,33 @@ class Handler(BaseHTTPRequestHandler):
                     break
                 total += size
                 if total > MAX_BODY:
-                    raise ValueError("body too large")
+                    raise BodyTooLarge()
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline(1024)
             return b"".join(chunks)
         length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")
         if length > MAX_BODY:
-            raise ValueError("body too large")
+            raise BodyTooLarge()
         return self.rfile.read(length) if length else b""
 
     # --------------------------------------------------------- dispatch
     def dispatch(self):
         self.request_id = str(uuid.uuid4())
+        self.suppress_output = False
         self.status = None
         self.error_name = None
         started = time.time()
         try:
             body = self.read_body()
+        except BodyTooLarge:
+            self.close_connection = True
+            self.send_json(413, {"message": "Request body larger than %d bytes" % MAX_BODY})
+            return
         except (ValueError, OSError):
             self.close_connection = True
-            self.send_json(413, {"message": "Request body too large or malformed"})
+            self.send_json(400, {"message": "Malformed request body framing (Content-Length / chunked)"})
             return
         target = self.path
         if "://" in target.split("?", 1)[0]:  # absolute-form (through a proxy)
@@ -477,6 +504,7 @@ class Handler(BaseHTTPRequestHandler):
                     state.now(), route.service, valid_region=state.valid_region)
                 region = details["region"]
                 entry["access_key_id"] = details["access_key"]
+                entry["region"] = region
             except sigv4_verify.AuthError as err:
                 name, status = AUTH_ERRORS[err.kind][route.protocol]
                 self.emu.note_auth_failure(name)
@@ -496,7 +524,17 @@ class Handler(BaseHTTPRequestHandler):
                 name, status = "TooManyRequestsException", 429
             self.send_api_error(route.protocol, name, status, message)
             return
-        fault = self.emu.fault_for(invocation_id)
+        fault = self.emu.fault_for(invocation_id, route.op in MUTATING_OPS)
+        if fault in ("fail_after", "drop_after"):
+            entry["executed_before_fault"] = True
+            self.suppress_output = True
+            try:
+                self.execute(route, region, body, record, entry)
+            finally:
+                self.suppress_output = False
+                self.status = None
+                self.error_name = None
+            fault = fault.split("_")[0]
         if fault == "drop":
             raise Dropped()
         if fault == "fail":
@@ -504,6 +542,9 @@ class Handler(BaseHTTPRequestHandler):
             name, status, message = INTERNAL[route.protocol]
             self.send_api_error(route.protocol, name, status, message)
             return
+        self.execute(route, region, body, record, entry)
+
+    def execute(self, route, region, body, record, entry):
         try:
             if route.protocol == QUERY:
                 self.handle_sts(route, record)

@@ -568,6 +568,34 @@ class KnobTest(unittest.TestCase):
             logged = [e for e in srv.log_entries() if e.get("injected") or e.get("dropped")]
             self.assertEqual(len(logged), failures)
 
+    def test_fault_after_execution_needs_the_idempotency_token(self):
+        seed = load_seed()
+        seed["filler_profiles"] = 0
+        seed["application_profiles"] = []
+        with ServerProcess("--fail-rate", "1.0", "--fail-seed", "3", seed_obj=seed) as srv:
+            alice = user_client(srv.port, "alice", seed)
+
+            def create_with_retries(name, token):
+                invocation = new_invocation()
+                for attempt in range(1, 4):
+                    r = alice.bedrock_json("POST", "/inference-profiles", create_body(name, token), extra={
+                        "amz-sdk-invocation-id": invocation, "amz-sdk-request": "attempt=%d; max=3" % attempt})
+                    if r.status != 500:
+                        return r
+                self.fail("no attempt got through")
+            with_token = [create_with_retries("tok-profile-%d" % i, "token-%d" % i) for i in range(10)]
+            self.assertEqual([r.status for r in with_token], [201] * 10)
+            without = [create_with_retries("notok-profile-%d" % i, None) for i in range(10)]
+            statuses = sorted({(r.status, r.error_name()) for r in without})
+            self.assertIn((400, "ConflictException"), statuses)  # an earlier attempt had created it
+            names = [p["name"] for p in srv.admin("GET", "state")["application_profiles"]]
+            self.assertEqual(len(names), 20)
+            self.assertEqual(len(set(names)), 20)
+            stats = srv.admin("GET", "stats")
+            self.assertGreater(stats["faults_after_execution"], 0)
+            self.assertEqual(stats["max_attempts_per_invocation"], 3)
+            self.assertTrue(any(e.get("executed_before_fault") for e in srv.log_entries()))
+
     def test_latency_and_knobs_endpoint(self):
         with ServerProcess("--latency-ms", "100") as srv:
             alice = user_client(srv.port, "alice")

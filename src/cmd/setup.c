@@ -293,8 +293,10 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     if ((rc = awsclient_new(&ao, &c, err)))
         goto out;
     const char *region = awsclient_region(c);
-    out_step_ok(&ctx->out, "credentials from %s, region %s (%s)", awsclient_credential_source(c), region,
-                awsclient_region_source(c));
+    const cfg_setting *rs = &cfg.s[CFG_REGION];
+    out_step_ok(&ctx->out, "credentials from %s, region %s (%s%s%s)", awsclient_credential_source(c), region,
+                rs->value ? rs->source : awsclient_region_source(c), rs->value && rs->origin ? " " : "",
+                rs->value && rs->origin ? rs->origin : "");
     setupstate_load(&st);
 
     onboard_spec spec = {

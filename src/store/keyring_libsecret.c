@@ -60,6 +60,7 @@ typedef struct ls_impl {
     bool locked;           /* default collection was locked when probed */
     bool prompted;         /* a prompt may have been shown (locked, prompts allowed) */
     bool abandoned;        /* a call never finished: do not tear libsecret down */
+    bool probed;           /* probe_dbus ran (eagerly with -y, else after a failure) */
     GDBusConnection *bus;  /* NULL with the file back end */
 } ls_impl;
 
@@ -158,9 +159,34 @@ static bool call_wait(keyring *kr, ls_call *c)
     return true;
 }
 
+static int probe_dbus(keyring *kr, cc_err *err);
+
+/* When prompts are allowed the D-Bus probe is skipped on the way in (it
+ * costs round trips on every credential-process run); after a failure it
+ * runs, with at most 5 s per call, to say precisely what is wrong. */
+static int diagnose_late(keyring *kr, cc_err *err)
+{
+    ls_impl *im = kr->impl;
+    if (im->probed || im->file_backend)
+        return 0;
+    long saved = kr->opts.timeout_ms;
+    if (kr->opts.timeout_ms > 5000)
+        kr->opts.timeout_ms = 5000;
+    cc_err perr;
+    cc_err_clear(&perr);
+    int rc = probe_dbus(kr, &perr);
+    kr->opts.timeout_ms = saved;
+    if (rc && err)
+        *err = perr;
+    return rc;
+}
+
 static int timeout_error(keyring *kr, const char *what, cc_err *err)
 {
     ls_impl *im = kr->impl;
+    int d = diagnose_late(kr, err);
+    if (d)
+        return d;
     double secs = (double)kr->opts.timeout_ms / 1000.0;
     if (im->prompted) {
         cc_err_set(err, CC_EKEYRING, "keyring.timeout",
@@ -181,6 +207,9 @@ static int timeout_error(keyring *kr, const char *what, cc_err *err)
 static int locked_error(keyring *kr, const char *what, cc_err *err)
 {
     ls_impl *im = kr->impl;
+    int d = diagnose_late(kr, err);
+    if (d)
+        return d;
     if (im->prompted) {
         cc_err_set(err, CC_EKEYRING, "keyring.dismissed",
                    "the keyring stayed locked while %s: the unlock prompt was dismissed or could not be shown", what);
@@ -198,6 +227,9 @@ static int locked_error(keyring *kr, const char *what, cc_err *err)
 /* Maps a GError from libsecret to a CC_EKEYRING with its own code. */
 static int gerror_to_err(keyring *kr, const ls_call *c, GError *e, const char *what, cc_err *err)
 {
+    int d = diagnose_late(kr, err);
+    if (d)
+        return d;
     if ((c && c->timed_out) || (e && g_error_matches(e, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)))
         return timeout_error(kr, what, err);
     if (e && g_error_matches(e, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
@@ -348,6 +380,7 @@ static int name_state(keyring *kr, const char *name, bool *owned, bool *activata
 static int probe_dbus(keyring *kr, cc_err *err)
 {
     ls_impl *im = kr->impl;
+    im->probed = true;
     if (!im->bus) {
         int rc = get_bus(kr, err);
         if (rc)
@@ -463,7 +496,16 @@ static int ls_open(keyring *kr, cc_err *err)
     kr->impl = im;
     const char *be = getenv("SECRET_BACKEND");
     im->file_backend = be && strcmp(be, "file") == 0;
-    return ls_probe(kr, err);
+    if (im->file_backend || kr->opts.no_prompt)
+        return ls_probe(kr, err);
+    /* Prompts allowed: only the free check now, the rest after a failure
+     * (diagnose_late), so credential-process pays no extra round trips. */
+    if (!session_bus_conceivable()) {
+        im->probed = true;
+        return no_dbus_error(NULL, err);
+    }
+    snprintf(kr->describe, sizeof kr->describe, "Secret Service, default collection");
+    return 0;
 }
 
 static void ls_close(keyring *kr)

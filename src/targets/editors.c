@@ -630,7 +630,7 @@ static bool hub_port_listening(const char *proc_root)
         if (sscanf(line + 1, "%*s %63s %63s %7s %*s %*s %*s %u", local, remote, state, &uid) != 4)
             continue;
         size_t ll = strlen(local);
-        if (ll > 6 && strcmp(state, "0A") == 0 && strncmp(local + ll - 5, want + 1, 4) == 0 &&
+        if (ll > 6 && strcmp(state, "0A") == 0 && strncmp(local + ll - 5, want, 5) == 0 &&
             uid == (unsigned)geteuid())
             found = true;
     }

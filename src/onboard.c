@@ -356,6 +356,7 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
 
 typedef struct candidate {
     char *arn;
+    char *name;
     char **model_arns;
     size_t n_models;
 } candidate;
@@ -364,6 +365,7 @@ static void candidates_free(candidate *cands, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(cands[i].arn);
+        free(cands[i].name);
         for (size_t k = 0; k < cands[i].n_models; k++)
             free(cands[i].model_arns[k]);
         free(cands[i].model_arns);
@@ -380,8 +382,9 @@ static int candidate_add(candidate **cands, size_t *n, const bedrock_inference_p
     candidate *c = &grown[*n];
     memset(c, 0, sizeof *c);
     c->arn = strdup(p->arn);
+    c->name = strdup(p->name);
     c->model_arns = calloc(p->n_models ? p->n_models : 1, sizeof *c->model_arns);
-    if (!c->arn || !c->model_arns)
+    if (!c->arn || !c->name || !c->model_arns)
         return CC_EINTERNAL;
     for (size_t k = 0; k < p->n_models; k++)
         c->model_arns[c->n_models++] = strdup(p->model_arns[k]);
@@ -464,6 +467,7 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
                 if (items[i].status == 0 && tags_match(r, &items[i].out.tags)) {
                     out_progress(out, "Found your profile under another name by its tags: %s", cands[i].arn);
                     r->found_by_tags = true;
+                    snprintf(r->name, sizeof r->name, "%s", cands[i].name);
                     r->outcome = ONBOARD_FOUND;
                     r->arn = strdup(cands[i].arn);
                     *handled = true;

@@ -84,3 +84,7 @@ fake_aws_start() {
   FAKE_AWS_URL="http://127.0.0.1:$FAKE_AWS_PORT"
   export FAKE_AWS_URL FAKE_AWS_PORT FAKE_AWS_DIR AWS_ENDPOINT_URL="$FAKE_AWS_URL"
 }
+
+# Checks the last run_cc stdout with a jq expression (dash's echo would
+# mangle JSON escapes, so always go through printf).
+json_ok() { printf '%s\n' "$out" | jq -e "$@" >/dev/null 2>&1 || fail "jq $* failed on: $out"; }

@@ -344,7 +344,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     char placeholder[256];
     const char *arn = r.arn;
     if (!arn) {
-        snprintf(placeholder, sizeof placeholder, "arn:%s:bedrock:%s:%s:application-inference-profile/new-profile",
+        snprintf(placeholder, sizeof placeholder, "arn:%s:bedrock:%s:%s:application-inference-profile/tobecreated",
                  strncmp(region, "cn-", 3) == 0 ? "aws-cn" : "aws", region, r.account);
         arn = placeholder;
     }

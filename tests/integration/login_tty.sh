@@ -1,0 +1,123 @@
+#!/bin/sh
+# login on a terminal (a pseudo-terminal driven by Python's pty module):
+# the secret prompt has echo off (the secret never shows in the terminal
+# transcript), the identity is shown before the "store?" question, and
+# --from-profile offers to delete the plain-text keys: "n" keeps the file
+# byte for byte, "y" removes exactly the two keys through the safe-edit
+# engine and keeps no backup holding the secret; -y never removes.
+. "$CLINECFG_TOP/tests/lib.sh"
+. "$CLINECFG_TOP/tests/integration/keyring_common.sh.inc"
+t_home
+fake_aws_start
+export AWS_REGION=ap-northeast-1
+
+# pty_run TRANSCRIPT "expect1=>answer1" ... -- ARGS: runs clinecfg on a pty,
+# answering each prompt once its text has appeared; exit status = clinecfg's.
+pty_run() {
+  transcript=$1; shift
+  python3 - "$transcript" "$@" <<'PY'
+import os, pty, sys, time, select
+transcript = sys.argv[1]
+args = sys.argv[2:]
+i = args.index("--")
+dialog = [a.split("=>", 1) for a in args[:i]]
+cmd = args[i + 1:]
+wrap = os.environ.get("CLINECFG_WRAP", "").split()
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp((wrap + cmd)[0], wrap + cmd)
+buf = b""
+step = 0
+deadline = time.time() + 60
+while True:
+    if time.time() > deadline:
+        os.kill(pid, 9)
+        sys.exit("pty_run: timed out; transcript so far: %r" % buf)
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            data = b""
+        if not data:
+            break
+        buf += data
+    if step < len(dialog) and dialog[step][0].encode() in buf[-2000:]:
+        time.sleep(0.2)  # let the program switch echo off before typing
+        os.write(fd, dialog[step][1].encode() + b"\n")
+        step += 1
+_, status = os.waitpid(pid, 0)
+open(transcript, "wb").write(buf)
+if step < len(dialog):
+    sys.exit("pty_run: prompt %r never appeared; transcript: %r" % (dialog[step][0], buf))
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+}
+
+# Interactive key entry: id echoed, secret not.
+pty_run "$T_HOME/t1.txt" "AWS access key ID=>$ALICE_ID" "AWS secret access key=>$ALICE_SECRET" \
+  "Store this key=>y" -- "$CLINECFG_BIN" login || fail "interactive login failed: $(cat "$T_HOME/t1.txt")"
+assert_contains "$T_HOME/t1.txt" "$ALICE_ID"
+assert_contains "$T_HOME/t1.txt" "belongs to arn:aws:iam::123456789012:user/alice"
+assert_not_contains "$T_HOME/t1.txt" "$ALICE_SECRET"
+# The identity came before the question.
+python3 - "$T_HOME/t1.txt" <<'PY' || fail "the identity must be shown before asking to store"
+import sys
+t = open(sys.argv[1], "rb").read()
+assert t.index(b"belongs to") < t.index(b"Store this key"), t
+PY
+run_cc credential-process
+[ "$rc" = 0 ] || fail "credential-process after interactive login: $(cat "$err")"
+
+# Answering "n" stores nothing.
+pty_run "$T_HOME/t2.txt" "AWS access key ID=>$ALICE_ID" "AWS secret access key=>$ALICE_SECRET" \
+  "Store this key=>n" -- "$CLINECFG_BIN" login --account declined && fail "declined login must not succeed"
+run_cc credential-process --account declined
+[ "$rc" = 4 ] || fail "a declined login stored something (exit $rc)"
+
+# --from-profile: "n" keeps the credentials file as it was.
+mkdir -p "$HOME/.aws"
+cat >"$HOME/.aws/credentials" <<EOF
+# team keys
+[other]
+aws_access_key_id = AKIAOTHER00000000000
+aws_secret_access_key = other/secret/other/secret/other/secret00
+
+[dev]
+aws_access_key_id = $ALICE_ID
+aws_secret_access_key = $ALICE_SECRET
+region = ap-northeast-1
+EOF
+chmod 600 "$HOME/.aws/credentials"
+cp "$HOME/.aws/credentials" "$T_HOME/credentials.orig"
+pty_run "$T_HOME/t3.txt" "Store this key=>y" "Remove the plain-text keys=>n" -- \
+  "$CLINECFG_BIN" login --account dev --from-profile dev || fail "login --from-profile failed: $(cat "$T_HOME/t3.txt")"
+cmp -s "$HOME/.aws/credentials" "$T_HOME/credentials.orig" || fail "answering n changed the credentials file"
+assert_contains "$T_HOME/t3.txt" "stay in"
+
+# -y: imported, never removed, no prompt.
+run_cc -y login --account dev2 --from-profile dev </dev/null
+[ "$rc" = 0 ] || fail "login -y --from-profile: $(cat "$err")"
+cmp -s "$HOME/.aws/credentials" "$T_HOME/credentials.orig" || fail "-y removed keys from the credentials file"
+
+# "y": exactly the two keys of [dev] go; the rest stays; no backup with the secret.
+pty_run "$T_HOME/t4.txt" "Store this key=>y" "Remove the plain-text keys=>y" -- \
+  "$CLINECFG_BIN" login --account dev --from-profile dev || fail "login --from-profile (remove) failed: $(cat "$T_HOME/t4.txt")"
+cat >"$T_HOME/credentials.want" <<EOF
+# team keys
+[other]
+aws_access_key_id = AKIAOTHER00000000000
+aws_secret_access_key = other/secret/other/secret/other/secret00
+
+[dev]
+region = ap-northeast-1
+EOF
+cmp -s "$HOME/.aws/credentials" "$T_HOME/credentials.want" || {
+  diff "$T_HOME/credentials.want" "$HOME/.aws/credentials" >&2; fail "the removal changed more (or less) than the two keys"; }
+[ "$(stat -c %a "$HOME/.aws/credentials")" = 600 ] || fail "the credentials file lost its 0600 mode"
+run_cc credential-process --account dev
+[ "$rc" = 0 ] || fail "credential-process for the imported profile: $(cat "$err")"
+
+# Nothing under HOME holds alice's secret any more (backups included).
+assert_no_secret "$ALICE_SECRET"
+echo "ok"

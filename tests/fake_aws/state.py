@@ -109,6 +109,10 @@ class State:
         self.cost_allocation_tags = seed.get("cost_allocation_tags", [])
         self.profile_quota = seed.get("application_profile_quota")  # None = unlimited
         self.app_profiles = []  # insertion order = list order
+        self._by_id = {}  # (region, id) -> profile
+        self._by_name = {}  # (region, name) -> profile
+        self._by_arn = {}  # arn -> profile
+        self._ids_ever = set()
         self.tokens = {}  # (region, clientRequestToken) -> profile id
         filler = seed.get("filler_profiles", 0) if filler_override is None else filler_override
         if isinstance(filler, dict):
@@ -326,7 +330,7 @@ class State:
         }
 
     @staticmethod
-    def _app_view(prof):
+    def _app_view(prof, region=None):
         view = {
             "inferenceProfileName": prof["name"], "createdAt": prof["created"], "updatedAt": prof["updated"],
             "inferenceProfileArn": prof["arn"], "models": [{"modelArn": a} for a in prof["models"]],
@@ -340,7 +344,7 @@ class State:
         alphabet = string.ascii_lowercase + string.digits
         while True:
             pid = "".join(self.rng.choice(alphabet) for _ in range(12))
-            if not any(p["id"] == pid for p in self.app_profiles):
+            if pid not in self._ids_ever:  # ids are never reused, even after a delete
                 return pid
 
     def _systems_in(self, region):
@@ -403,7 +407,19 @@ class State:
                 "models": models, "tags": dict((t["key"], t["value"]) for t in tags), "created": stamp,
                 "updated": stamp, "owner": owner}
         self.app_profiles.append(prof)
+        self._index(prof)
         return prof
+
+    def _index(self, prof):
+        self._ids_ever.add(prof["id"])
+        self._by_id[(prof["region"], prof["id"])] = prof
+        self._by_name[(prof["region"], prof["name"])] = prof
+        self._by_arn[prof["arn"]] = prof
+
+    def _unindex(self, prof):
+        self._by_id.pop((prof["region"], prof["id"]), None)
+        self._by_name.pop((prof["region"], prof["name"]), None)
+        self._by_arn.pop(prof["arn"], None)
 
     def _add_fillers(self, count, region):
         systems = self._systems_in(region)
@@ -436,17 +452,18 @@ class State:
         prof = self._insert_app_profile(region, spec["name"], models, tags, spec.get("description"),
                                         created=spec.get("created_at"), owner="seed")
         if spec.get("id"):
+            self._unindex(prof)
             prof["id"] = spec["id"]
             prof["arn"] = prof["arn"].rsplit("/", 1)[0] + "/" + spec["id"]
+            self._index(prof)
 
     def _find_app(self, region, name=None, pid=None, arn=None):
-        for prof in self.app_profiles:
-            if prof["region"] != region:
-                continue
-            if (name is not None and prof["name"] == name) or (pid is not None and prof["id"] == pid) or \
-                    (arn is not None and prof["arn"] == arn):
-                return prof
-        return None
+        if name is not None:
+            return self._by_name.get((region, name))
+        if pid is not None:
+            return self._by_id.get((region, pid))
+        prof = self._by_arn.get(arn)
+        return prof if prof is not None and prof["region"] == region else None
 
     def list_profiles(self, region, type_equals=None, max_results=None, next_token=None):
         with self.lock:
@@ -471,10 +488,12 @@ class State:
             if next_token is not None:
                 offset = self._decode_token(next_token, type_equals, region)
             if type_equals == "SYSTEM_DEFINED":
-                items = [self._system_view(p, region) for p in self._systems_in(region)]
+                items = self._systems_in(region)
+                view = self._system_view
             else:
-                items = [self._app_view(p) for p in self.app_profiles if p["region"] == region]
-            page = items[offset:offset + limit]
+                items = [p for p in self.app_profiles if p["region"] == region]
+                view = self._app_view
+            page = [view(p, region) for p in items[offset:offset + limit]]
             out = {"inferenceProfileSummaries": page}
             if offset + limit < len(items):
                 out["nextToken"] = self._encode_token(offset + limit, type_equals, region)
@@ -585,6 +604,7 @@ class State:
             if kind == "system":
                 raise validation("System-defined inference profiles cannot be deleted.")
             self.app_profiles.remove(prof)
+            self._unindex(prof)
             return {}
 
     def _taggable(self, region, arn):

@@ -20,7 +20,7 @@ mkdir -p "$LOGDIR"
 run_one() { # name command...
   name=$1; shift
   case "$name" in *${TESTS:-}*) ;; *) return;; esac
-  log="$LOGDIR/$name.log"
+  log="$LOGDIR/$name.log"; mkdir -p "$(dirname "$log")"
   "$@" >"$log" 2>&1
   rc=$?
   if [ $rc = 0 ]; then pass=$((pass+1)); echo "PASS $name"

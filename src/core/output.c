@@ -18,7 +18,8 @@ void out_init(cc_out *o, bool json, bool quiet, int verbose, bool no_color)
     o->color = !no_color && !(nc && *nc) && isatty(STDERR_FILENO);
 }
 
-static void emit(const cc_out *o, const char *color, const char *tag, const char *fmt, va_list ap)
+__attribute__((format(printf, 4, 0))) static void emit(const cc_out *o, const char *color, const char *tag,
+                                                      const char *fmt, va_list ap)
 {
     FILE *f = o->errf ? o->errf : stderr;
     if (tag) {

@@ -17,7 +17,13 @@ python3 -m unittest discover -s . -p 'test_*.py' -v >"$log" 2>&1
 rc=$?
 set -e
 cat "$log"
-# Make skipped parts visible in the summary log (e.g. no conformance folder).
-grep -o 'skipped .*' "$log" | sort -u | sed 's/^/note: /' || true
-[ $rc = 0 ] && echo "fake_aws self-tests passed"
-exit $rc
+[ $rc = 0 ] || exit $rc
+# Parts that could not run (no conformance folder, no node/SDK) are listed;
+# a missing conformance suite turns the result into a visible skip (77).
+grep -o "skipped '.*'" "$log" | sort -u | sed 's/^/note: /' || true
+ran=$(sed -n 's/^Ran \([0-9]*\) tests.*/\1/p' "$log")
+if grep -q "conformance suite not found" "$log"; then
+  echo "skipped: SigV4 conformance part (no ${CLINECFG_CONFORMANCE:-$CLINECFG_TOP/../shared/conformance}); the other emulator self-tests passed ($ran run)"
+  exit 77
+fi
+echo "fake_aws self-tests passed ($ran tests)"

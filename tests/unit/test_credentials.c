@@ -251,8 +251,7 @@ static void sso_pieces(void **state)
                           "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\"}}",
                           "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\",\"expiration\":\"x\"}}",
                           "{\"roleCredentials\":{\"accessKeyId\":1,\"secretAccessKey\":\"S\",\"expiration\":1}}",
-                          "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\",\"sessionToken\":{},"
-                          "\"expiration\":1}}"};
+                          "{\"roleCredentials\":{\"accessKeyId\":\"A\",\"secretAccessKey\":\"S\",\"sessionToken\":{},\"expiration\":1}}"};
     for (size_t i = 0; i < sizeof rbad / sizeof rbad[0]; i++) {
         assert_int_equal(sso_parse_role_credentials(rbad[i], strlen(rbad[i]), &c, &err), CC_EINPUT);
         assert_null(c.access_key_id);

@@ -207,7 +207,7 @@ def _header(header_pairs, name):
     name = name.lower()
     for key, value in header_pairs:
         if key.lower() == name:
-            return value
+            return value.strip()  # optional whitespace around a field value is not part of it
     return None
 
 

@@ -74,7 +74,8 @@ typedef struct aws_request {
 /* Everything malloc'd is owned by the response; free with aws_response_free. */
 typedef struct aws_response {
     long status;                 /* HTTP status of the last attempt; 0 if none */
-    char *body;                  /* NUL-terminated (body_len excludes the NUL); NULL if none */
+    char *body;                  /* NUL-terminated (body_len excludes the NUL); "" for an empty
+                                  * body; NULL when no response arrived */
     size_t body_len;
     char *request_id;            /* x-amzn-RequestId / x-amz-request-id, or NULL */
     char error_code[128];        /* parsed AWS error name for status >= 300, else "" */
@@ -93,8 +94,9 @@ void aws_response_free(aws_response *r);
 
 /* Runs n independent calls, at most max_in_flight at a time (curl multi),
  * each with the same retry rules; results[i]/statuses[i]/errs[i] per call
- * (statuses[i] as http_aws_call would return).  Returns 0 when every call
- * returned 0, else the first non-zero status in index order. */
+ * (statuses[i] as http_aws_call would return).  All three arrays must hold n
+ * elements.  Returns 0 when every call returned 0, else the first non-zero
+ * status in index order.  New calls start in index order. */
 int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t max_in_flight,
                        aws_response *results, int *statuses, cc_err *errs);
 

@@ -176,7 +176,9 @@ void sigv4_amz_date(time_t when, char out[17])
     struct tm tmv;
     if (!gmtime_r(&when, &tmv))
         memset(&tmv, 0, sizeof tmv);
-    strftime(out, 17, "%Y%m%dT%H%M%SZ", &tmv);
+    if (tmv.tm_year + 1900 < 0 || tmv.tm_year + 1900 > 9999 ||
+        strftime(out, 17, "%Y%m%dT%H%M%SZ", &tmv) != 16)
+        memcpy(out, "00000000T000000Z", 17); /* out of range: AWS will reject it */
 }
 
 static bool hmac256(const void *key, size_t keylen, const char *msg, unsigned char out[32])

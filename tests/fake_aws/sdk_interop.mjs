@@ -54,7 +54,7 @@ must(e && e.name === "InvalidClientTokenId" && e.status === 403, "sts.unknown-ke
 e = await errorName(new STSClient(cfg({ ...user("alice"), secretAccessKey: "wrong" })).send(new GetCallerIdentityCommand({})));
 must(e && e.name === "SignatureDoesNotMatch", "sts.bad-signature", e);
 e = await errorName(new STSClient(cfg(user("erin"))).send(new GetCallerIdentityCommand({})));
-must(e && e.name === "ExpiredToken", "sts.expired-token", e);
+must(e && e.name === "ExpiredToken" && e.status === 403, "sts.expired-token", e);
 
 const bedrock = new B.BedrockClient(cfg(user("alice")));
 const sys = await bedrock.send(new B.ListInferenceProfilesCommand({}));

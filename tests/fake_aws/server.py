@@ -55,7 +55,7 @@ AUTH_ERRORS = {
                     JSON11: ("UnrecognizedClientException", 400)},
     "bad_token": {REST: ("UnrecognizedClientException", 403), QUERY: ("InvalidClientTokenId", 403),
                   JSON11: ("UnrecognizedClientException", 400)},
-    "expired_token": {REST: ("ExpiredTokenException", 403), QUERY: ("ExpiredToken", 400),
+    "expired_token": {REST: ("ExpiredTokenException", 403), QUERY: ("ExpiredToken", 403),
                       JSON11: ("ExpiredTokenException", 400)},
     "skew": {REST: ("InvalidSignatureException", 403), QUERY: ("SignatureDoesNotMatch", 403),
              JSON11: ("InvalidSignatureException", 400)},

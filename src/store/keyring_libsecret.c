@@ -61,6 +61,7 @@ typedef struct ls_impl {
     bool prompted;         /* a prompt may have been shown (locked, prompts allowed) */
     bool abandoned;        /* a call never finished: do not tear libsecret down */
     bool probed;           /* probe_dbus ran (eagerly with -y, else after a failure) */
+    bool no_collection;    /* the Secret Service has no default collection yet */
     GDBusConnection *bus;  /* NULL with the file back end */
 } ls_impl;
 
@@ -438,6 +439,7 @@ static int probe_dbus(keyring *kr, cc_err *err)
                              "create it with `echo PASSWORD | gnome-keyring-daemon --unlock`");
             return CC_EKEYRING;
         }
+        im->no_collection = true;
         im->locked = true;
         im->prompted = true;
         return 0;
@@ -660,6 +662,20 @@ static int ls_remove(keyring *kr, const char *account, keyring_kind kind, cc_err
         g_error_free(e);
     }
     call_free(c);
+    ls_impl *im = kr->impl;
+    if (rc == KEYRING_NOT_FOUND && !im->file_backend) {
+        /* libsecret skips items it could not unlock: "nothing removed" from
+         * a collection that is still locked is not "nothing there". */
+        cc_err perr;
+        cc_err_clear(&perr);
+        int prc = probe_dbus(kr, &perr);
+        if (prc) {
+            *err = perr;
+            return prc;
+        }
+        if (im->locked && !im->no_collection)
+            return locked_error(kr, "removing the credentials", err);
+    }
     return rc;
 }
 

@@ -1,6 +1,8 @@
 /*
  * test_sigv4.c - SigV4 signer against the aws-c-auth v4 suite (38 cases,
- * read from ../shared/conformance/sigv4/v4 at run time), the official JS
+ * read from ../shared/conformance/sigv4/v4 at run time), the older botocore
+ * copy of the suite (extra/botocore-aws4_testsuite, 34 cases including the
+ * repeated-query-key ones botocore itself skips), the official JS
  * signer's vectors (../shared/reference/sigv4-vectors.txt and aws-wire.md
  * section 7.1), and the encoder / normaliser edge cases.
  */
@@ -300,6 +302,130 @@ static void test_aws_c_auth_suite(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* ---- the older botocore copy of the suite (.req/.creq/.sts/.authz) ---- */
+
+/* Signs one case folder <dir>/<name>/<name>.req with the suite's fixed
+ * inputs; a token in the request is the session token (signed). */
+static int run_botocore_case(const char *dir, const char *name)
+{
+    char *p = NULL;
+    size_t len;
+    assert_true(asprintf(&p, "%s/%s.req", dir, name) > 0);
+    char *req_txt = slurp(p, &len);
+    free(p);
+    if (!req_txt)
+        return -1; /* not a case folder */
+    parsed_request r;
+    parse_request_txt(req_txt, len, &r);
+    const char *token = NULL;
+    for (size_t i = 0; i < r.nh; i++)
+        if (!strcasecmp(r.names[i], "X-Amz-Security-Token"))
+            token = r.values[i];
+    /* A token that is not in the request comes from the credentials: the
+     * signed request (.sreq) shows it.  "post-sts-header-after" adds it
+     * after signing (sent, not signed). */
+    char *sreq_token = NULL;
+    if (!token) {
+        assert_true(asprintf(&p, "%s/%s.sreq", dir, name) > 0);
+        char *sreq = slurp(p, NULL);
+        free(p);
+        const char *t = sreq ? strcasestr(sreq, "\nX-Amz-Security-Token:") : NULL;
+        if (t) {
+            t += strlen("\nX-Amz-Security-Token:");
+            sreq_token = strndup(t, strcspn(t, "\r\n"));
+            token = sreq_token;
+        }
+        free(sreq);
+    }
+    sigv4_params prm = {.access_key_id = "AKIDEXAMPLE",
+                        .secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                        .session_token = token, .region = "us-east-1", .service = "service",
+                        .when = parse_utc("2015-08-30T12:36:00Z"), .normalize_path = true,
+                        .sign_session_token = strcmp(name, "post-sts-header-after") != 0};
+    sigv4_request req = {.method = r.method, .path = r.path, .query = r.query, .headers = r.h,
+                         .nheaders = r.nh, .body = r.body, .body_len = r.body_len};
+    sigv4_result res;
+    cc_err err = {0};
+    int failures = 0;
+    if (sigv4_sign(&req, &prm, &res, &err) != 0) {
+        printf("FAIL %s: %s\n", name, err.message);
+        failures++;
+    } else {
+        static const char *const ext[] = {"creq", "sts", "authz"};
+        const char *got[] = {res.canonical_request, res.string_to_sign, res.authorization};
+        for (int i = 0; i < 3; i++) {
+            assert_true(asprintf(&p, "%s/%s.%s", dir, name, ext[i]) > 0);
+            char *want = slurp(p, NULL);
+            free(p);
+            assert_non_null(want);
+            size_t wl = strlen(want);
+            while (wl && (want[wl - 1] == '\n' || want[wl - 1] == '\r'))
+                want[--wl] = '\0';
+            if (strcmp(want, got[i]) != 0) {
+                printf("FAIL %s.%s differs\n--- want\n%s\n--- got\n%s\n", name, ext[i], want, got[i]);
+                failures++;
+            }
+            free(want);
+        }
+    }
+    sigv4_result_free(&res);
+    free(sreq_token);
+    free_parsed(&r);
+    free(req_txt);
+    return failures;
+}
+
+static void walk_botocore(const char *dir, int *cases, int *failures)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    char *names[64];
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < 64)
+        if (de->d_name[0] != '.')
+            names[n++] = strdup(de->d_name);
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char *sub = NULL;
+        struct stat st;
+        assert_true(asprintf(&sub, "%s/%s", dir, names[i]) > 0);
+        if (stat(sub, &st) == 0 && S_ISDIR(st.st_mode)) {
+            int f = run_botocore_case(sub, names[i]);
+            if (f >= 0) {
+                (*cases)++;
+                *failures += f;
+            } else {
+                walk_botocore(sub, cases, failures); /* normalize-path/, post-sts-token/ */
+            }
+        }
+        free(sub);
+        free(names[i]);
+    }
+}
+
+static void test_botocore_suite(void **state)
+{
+    (void)state;
+    char conf[900], dir[1024];
+    conformance_dir(conf, sizeof conf);
+    if (snprintf(dir, sizeof dir, "%s/extra/botocore-aws4_testsuite/tests/unit/auth/aws4_testsuite",
+                 conf) >= (int)sizeof dir)
+        fail_msg("conformance path too long");
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        printf("SKIP: botocore aws4_testsuite absent (%s)\n", dir);
+        skip();
+    }
+    int cases = 0, failures = 0;
+    walk_botocore(dir, &cases, &failures);
+    printf("botocore aws4_testsuite: %d cases, %d mismatches\n", cases, failures);
+    assert_true(cases >= 30);
+    assert_int_equal(failures, 0);
+}
+
 /* ---- sigv4-vectors.txt (official JS signer) ---- */
 
 /* Returns the text of section `label` ("--- canonical request") inside the
@@ -536,6 +662,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_aws_c_auth_suite),
+        cmocka_unit_test(test_botocore_suite),
         cmocka_unit_test(test_js_signer_vectors),
         cmocka_unit_test(test_wire_7_1_vector),
         cmocka_unit_test(test_uri_encode),

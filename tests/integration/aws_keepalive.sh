@@ -5,7 +5,9 @@
 #   - 60 calls at most 4 in flight open at most 4 connections;
 #   - HTTPS with the emulator's CA (ca_bundle) works and keeps its one
 #     connection; without that CA the call fails (exit 6) with a TLS hint
-#     and is not retried: verification is always on.
+#     and is not retried: verification is always on;
+#   - http_proxy from the environment is used (the emulator serves
+#     absolute-form requests, so the real AWS host name never resolves).
 . "$CLINECFG_TOP/tests/lib.sh"
 
 DRIVER="$CLINECFG_BUILD/tests/test_http"
@@ -73,4 +75,17 @@ note "tls_untrusted: $summary"
 assert_eq "$drc" 6 "untrusted certificate"
 assert_eq "$(json_field "$summary" max_attempts_seen)" 1 "TLS failures are not retried"
 assert_contains "$D/tls_untrusted.err" "AWS_CA_BUNDLE"
+# ---- proxy from the environment: the request for the real host name goes to the emulator
+admin_stats "$D/before-proxy.json"
+before=$(stat_field "$D/before-proxy.json" requests_total)
+name=proxy
+set +e
+summary=$(http_proxy="$FAKE_AWS_URL" no_proxy= NO_PROXY= ${CLINECFG_WRAP:-} "$DRIVER" --driver \
+  --url http://bedrock.ap-northeast-1.amazonaws.com --calls 2 --connect-timeout-ms 2000 2>"$D/proxy.err")
+drc=$?
+set -e
+admin_stats "$D/proxy.json"
+note "proxy: $summary"
+[ "$drc" = 0 ] || { cat "$D/proxy.err" >&2; fail "call through http_proxy failed: exit $drc"; }
+assert_eq "$(( $(stat_field "$D/proxy.json" requests_total) - before ))" 2 "requests through the proxy"
 echo "aws_keepalive: ok"

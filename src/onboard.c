@@ -18,6 +18,7 @@
 #include "clinecfg/sts.h"
 
 #define LIST_PAGE_SIZE 1000
+#define ONBOARD_THROTTLE_ROUNDS 8
 
 void onboard_result_free(onboard_result *r)
 {
@@ -354,6 +355,44 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
     return r->arn ? 0 : CC_EINTERNAL;
 }
 
+static bool is_throttled(const bedrock_batch_item *it)
+{
+    return it->status == CC_EAWS && bedrock_err_is(&it->err, "ThrottlingException");
+}
+
+void onboard_batch_with_backoff(awsclient *c, bedrock_batch_item *items, size_t n, size_t concurrency,
+                               const cc_out *out)
+{
+    cc_err berr;
+    cc_err_clear(&berr);
+    bedrock_batch(c, items, n, concurrency, &berr);
+    long delay_ms = 1000;
+    bedrock_batch_item *retry = calloc(n ? n : 1, sizeof *retry);
+    size_t *where = calloc(n ? n : 1, sizeof *where);
+    for (int round = 0; retry && where && round < ONBOARD_THROTTLE_ROUNDS; round++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!is_throttled(&items[i]))
+                continue;
+            retry[k] = (bedrock_batch_item){.op = items[i].op, .arg = items[i].arg};
+            where[k++] = i;
+        }
+        if (!k)
+            break;
+        out_trace(out, "%zu lookups were throttled; retrying them in %ld ms", k, delay_ms);
+        struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+        delay_ms = delay_ms * 2 > 16000 ? 16000 : delay_ms * 2;
+        bedrock_batch(c, retry, k, concurrency, &berr);
+        for (size_t j = 0; j < k; j++) {
+            bedrock_batch_free(&items[where[j]], 1);
+            items[where[j]] = retry[j];
+        }
+    }
+    free(retry);
+    free(where);
+}
+
 typedef struct candidate {
     char *arn;
     char *name;
@@ -461,7 +500,7 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
                 items[i].op = BEDROCK_OP_LIST_TAGS;
                 items[i].arg = cands[i].arn;
             }
-            bedrock_batch(c, items, ncands, s->concurrency ? s->concurrency : 8, err);
+            onboard_batch_with_backoff(c, items, ncands, s->concurrency ? s->concurrency : 8, out);
             r->round_trips++;
             for (size_t i = 0; i < ncands && !*handled; i++) {
                 if (items[i].status == 0 && tags_match(r, &items[i].out.tags)) {

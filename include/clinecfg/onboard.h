@@ -98,6 +98,11 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
 int onboard_create(awsclient *c, const onboard_spec *s, onboard_result *r, const char *region, const cc_out *out,
                    cc_err *err);
 
+/* bedrock_batch, then re-runs only the items Bedrock throttled, backing off
+ * between a bounded number of rounds; finished items keep their results. */
+void onboard_batch_with_backoff(awsclient *c, bedrock_batch_item *items, size_t n, size_t concurrency,
+                                const cc_out *out);
+
 /* Adds an expected tag after checking it against Bedrock's rules. */
 int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_err *err);
 

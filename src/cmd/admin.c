@@ -470,9 +470,7 @@ static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, con
         }
     }
     if (!rc && nitems) {
-        cc_err berr;
-        cc_err_clear(&berr);
-        bedrock_batch(c, items, nitems, concurrency, &berr);
+        onboard_batch_with_backoff(c, items, nitems, concurrency, &ctx->out);
         for (size_t k = 0; k < nitems; k++) {
             row *w = &rows[item_row[k]];
             const bedrock_inference_profile *p = found[item_row[k]];

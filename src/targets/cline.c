@@ -1458,6 +1458,19 @@ int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, co
             goto done;
     }
 
+    /* the user's own profile (--aws-profile P) is not ours to write, but
+     * Cline fails without it: say so before pointing Cline at it */
+    if ((do_gs || do_pv) && !plan->own_aws_profile && out && env->aws_config) {
+        aws_profile_set *set = NULL;
+        cc_err e1;
+        if (awsfiles_load(env->aws_config, env->aws_credentials, &set, &e1) == CC_OK) {
+            if (!ini_profile(set, plan_profile(plan)))
+                out_warn(out, "AWS profile \"%s\" is not defined in %s; Cline will not find credentials until it is",
+                         plan_profile(plan), env->aws_config);
+            ini_profiles_free(set);
+        }
+    }
+
     /* 2. running Cline */
     if (do_gs || do_pv) {
         editors_scan_opts so = {env->proc_root, loc->data_dir, NULL, NULL, 0};

@@ -62,6 +62,17 @@ expect_drv 0 apply $ARGS --targets cline-extension,cline-cli
 [ "$(stat -c %a "$HOME/elsewhere/providers.json")" = 600 ] || fail "new providers.json is not 0600"
 unset CLINE_DIR CLINE_PROVIDER_SETTINGS_PATH
 
+note "--aws-profile P (the user's own): no section written; a missing P is warned about"
+t_home
+GS="$HOME/.cline/data/globalState.json"
+expect_drv 0 apply $ARGS --aws-profile corp-sso
+[ ! -e "$HOME/.aws/config" ] || fail "~/.aws/config written for the user's own profile"
+assert_contains "$err" 'AWS profile "corp-sso" is not defined'
+grep -q '"awsProfile": "corp-sso"' "$GS" || fail "Cline not pointed at corp-sso"
+mkdir -p "$HOME/.aws"; printf '[profile corp-sso]\nregion = ap-northeast-1\n' > "$HOME/.aws/config"
+expect_drv 0 apply $ARGS --aws-profile corp-sso
+assert_not_contains "$err" "is not defined"
+
 note "credential_process through a path with spaces and a quote: /bin/sh and shlex agree"
 t_home
 BIN="$HOME/My Tools/it's here/clinecfg"

@@ -840,7 +840,9 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
         doc = NULL;
         cc_err check;
         cc_err_clear(&check);
-        rc = jsonc_parse(cur, cur_len, name, &doc, &check);
+        /* The next edit needs a tree; after the last one a syntax check is
+         * enough to prove the output is valid JSONC. */
+        rc = jsonc_parse_flags(cur, cur_len, name, i + 1 < n ? 0 : JSONC_VALIDATE, &doc, &check);
         if (rc) {
             char ps[512];
             path_str(edits[i].path, edits[i].path->n, ps, sizeof ps);

@@ -23,9 +23,11 @@ static void *arena_alloc(jsonc_doc *d, size_t n)
     n = (n + 15) & ~(size_t)15;
     jsonc_chunk *c = d->chunks;
     if (!c || c->cap - c->used < n) {
-        /* Chunks grow from 4 KiB to 1 MiB so tiny documents stay tiny and
-         * big ones do not pay a malloc per node. */
-        size_t cap = (size_t)4096 << (d->nchunks < 8 ? d->nchunks : 8);
+        /* Chunks grow from 4 KiB to 64 KiB: tiny documents stay tiny, big
+         * ones do not pay a malloc per node, and chunks stay under malloc's
+         * mmap threshold so memory freed by one parse serves the next
+         * without fresh page faults. */
+        size_t cap = (size_t)4096 << (d->nchunks < 4 ? d->nchunks : 4);
         if (cap < n)
             cap = n;
         c = malloc(sizeof *c + cap);
@@ -164,6 +166,8 @@ bool jsonc_err_is_limit(const cc_err *err)
 static int add_comment(parser *p, size_t start, size_t end)
 {
     jsonc_doc *d = p->doc;
+    if (p->flags & JSONC_VALIDATE)
+        return 0;
     if (d->ncomments == d->comments_cap) {
         size_t cap = d->comments_cap ? d->comments_cap * 2 : 16;
         size_t *n = realloc(d->comments, cap * 2 * sizeof *n);
@@ -366,6 +370,12 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
         i += n;
     }
     size_t raw = i - start - 1;
+    if (p->flags & JSONC_VALIDATE) {
+        *out = "";
+        *out_len = 0;
+        p->pos = i + 1;
+        return 0;
+    }
     char *o = arena_alloc(p->doc, raw + 1);
     if (!o)
         return oom(p);
@@ -455,6 +465,11 @@ static int parse_number(parser *p, double *out)
             i++;
     }
     size_t n = i - start;
+    if (p->flags & JSONC_VALIDATE) {
+        *out = 0;
+        p->pos = i;
+        return 0;
+    }
     char small[64];
     char *buf = n < sizeof small ? small : malloc(n + 1);
     if (!buf)
@@ -473,9 +488,11 @@ typedef struct {
     jsonc_node *last;  /* last child so far */
 } frame;
 
-static jsonc_node *new_node(parser *p, jsonc_type t, size_t start)
+static jsonc_node *new_node(parser *p, jsonc_type t, size_t start, jsonc_node *pool, size_t depth)
 {
-    jsonc_node *n = arena_alloc(p->doc, sizeof *n);
+    /* Validation needs only the open containers: one node per depth level,
+     * reused by siblings. */
+    jsonc_node *n = (p->flags & JSONC_VALIDATE) ? &pool[depth] : arena_alloc(p->doc, sizeof *n);
     if (!n)
         return NULL;
     memset(n, 0, sizeof *n);
@@ -504,7 +521,10 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
     parser P = {(const unsigned char *)text, len, 0, name, text, flags, d, err};
     parser *p = &P;
     frame *stack = malloc(JSONC_MAX_DEPTH * sizeof *stack);
-    if (!stack) {
+    jsonc_node *pool = (flags & JSONC_VALIDATE) ? calloc(JSONC_MAX_DEPTH + 1, sizeof *pool) : NULL;
+    if (!stack || ((flags & JSONC_VALIDATE) && !pool)) {
+        free(stack);
+        free(pool);
         jsonc_free(d);
         return cc_err_set(err, CC_EINTERNAL, "oom", "%s: out of memory while parsing", name);
     }
@@ -537,15 +557,15 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
             unsigned char c = p->s[p->pos];
             jsonc_node *n;
             switch (c) {
-            case '{': n = new_node(p, JSONC_OBJECT, p->pos); break;
-            case '[': n = new_node(p, JSONC_ARRAY, p->pos); break;
-            case '"': n = new_node(p, JSONC_STRING, p->pos); break;
+            case '{': n = new_node(p, JSONC_OBJECT, p->pos, pool, depth); break;
+            case '[': n = new_node(p, JSONC_ARRAY, p->pos, pool, depth); break;
+            case '"': n = new_node(p, JSONC_STRING, p->pos, pool, depth); break;
             case 't':
-            case 'f': n = new_node(p, JSONC_BOOL, p->pos); break;
-            case 'n': n = new_node(p, JSONC_NULL, p->pos); break;
+            case 'f': n = new_node(p, JSONC_BOOL, p->pos, pool, depth); break;
+            case 'n': n = new_node(p, JSONC_NULL, p->pos, pool, depth); break;
             default:
                 if (c == '-' || is_digit(c)) {
-                    n = new_node(p, JSONC_NUMBER, p->pos);
+                    n = new_node(p, JSONC_NUMBER, p->pos, pool, depth);
                     break;
                 }
                 if (c == '}' || c == ']' || c == ',')
@@ -688,6 +708,9 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
     }
 done:
     free(stack);
+    free(pool);
+    if (flags & JSONC_VALIDATE)
+        d->root = NULL; /* it pointed into the pool */
     if (rc) {
         jsonc_free(d);
         return rc;

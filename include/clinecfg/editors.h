@@ -86,7 +86,8 @@ typedef struct editors_scan_opts {
     const char *data_dir;        /* our Cline data folder: a process using another one is ignored; NULL: no filter */
     editors_getenv_fn getenv_fn; /* for HOME and the extension folders */
     void *ud;
-    long self_pid;               /* 0: getpid(); this process and its ancestors are never counted */
+    long self_pid;               /* 0: getpid(); this process is never counted (its ancestors are:
+                                    a Cline running clinecfg still writes its state back) */
 } editors_scan_opts;
 
 /* Fills `out` with the Cline processes of this user (never fails because a

@@ -580,22 +580,6 @@ static bool proc_uses_other_data_dir(const char *proc_root, long pid, const char
     return other;
 }
 
-static long proc_ppid(const char *proc_root, long pid)
-{
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%ld/stat", proc_root, pid);
-    size_t len = 0;
-    char *st = read_small(path, 8192, &len);
-    if (!st)
-        return 0;
-    long ppid = 0;
-    char *rp = strrchr(st, ')');
-    if (rp)
-        sscanf(rp + 1, " %*c %ld", &ppid);
-    free(st);
-    return ppid;
-}
-
 static void add_proc(cline_running *out, long pid, cline_proc_kind kind, const char *product, const char *evidence,
                      const char *cmd)
 {
@@ -648,13 +632,11 @@ static int scan_ps(const editors_scan_opts *opts, const editor_dirs *dirs, size_
                           strerror(errno));
     char line[8192];
     long self = opts->self_pid ? opts->self_pid : (long)getpid();
-    long parent = (long)getppid();
     while (fgets(line, sizeof line, f)) {
         long pid = 0;
         unsigned uid = 0;
         int off = 0;
-        if (sscanf(line, " %ld %u %n", &pid, &uid, &off) < 2 || uid != (unsigned)geteuid() || pid == self ||
-            pid == parent)
+        if (sscanf(line, " %ld %u %n", &pid, &uid, &off) < 2 || uid != (unsigned)geteuid() || pid == self)
             continue;
         char *cmd = line + off;
         cmd[strcspn(cmd, "\n")] = '\0';
@@ -680,6 +662,17 @@ static int scan_ps(const editors_scan_opts *opts, const editor_dirs *dirs, size_
         cline_proc_kind k = classify_cli(&pi);
         const char *hint = NULL;
         const char *product = k ? NULL : classify_editor(&pi, &hint);
+        /* app bundles: ".../Visual Studio Code.app/Contents/MacOS/Electron" */
+        static const struct {
+            const char *bundle, *product;
+        } bundles[] = {{"/Visual Studio Code.app/", "VS Code"},
+                       {"/Visual Studio Code - Insiders.app/", "VS Code Insiders"},
+                       {"/VSCodium.app/", "VSCodium"},
+                       {"/Cursor.app/", "Cursor"},
+                       {"/Windsurf.app/", "Windsurf"}};
+        for (size_t b = 0; !k && !product && b < sizeof bundles / sizeof bundles[0]; b++)
+            if (strstr(cmd, bundles[b].bundle))
+                product = bundles[b].product;
         if (k) {
             add_proc(out, pid, k, k == CLINE_PROC_HUB ? "cline hub" : "cline CLI", "command line", cmd);
         } else if (strstr(cmd, CLINE_EXTENSION_ID)) {
@@ -720,12 +713,9 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
     }
 #endif
     const char *root = opts->proc_root ? opts->proc_root : "/proc";
+    /* only this process is skipped: a Cline that runs clinecfg as a tool (an
+     * ancestor) still holds its settings in memory and writes them back */
     long self = opts->self_pid ? opts->self_pid : (long)getpid();
-    /* our ancestors (a shell, or Cline itself when it runs clinecfg) never count as "another" Cline */
-    long ancestors[64];
-    size_t nanc = 0;
-    for (long p = self; p > 1 && nanc < 64; p = proc_ppid(root, p))
-        ancestors[nanc++] = p;
 
     DIR *d = opendir(root);
     if (!d) {
@@ -740,11 +730,7 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
         long pid = strtol(e->d_name, &endp, 10);
         if (pid <= 0 || *endp)
             continue;
-        bool is_anc = false;
-        for (size_t i = 0; i < nanc; i++)
-            if (ancestors[i] == pid)
-                is_anc = true;
-        if (is_anc)
+        if (pid == self)
             continue;
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%ld", root, pid);

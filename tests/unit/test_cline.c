@@ -446,7 +446,7 @@ static void test_detect_fake_proc(void **state)
     char buf[512];
     assert_non_null(strstr(cline_process_describe(&r.procs[0], buf, sizeof buf), "pid "));
 
-    /* a process that is one of our ancestors is never counted */
+    /* the scanning process itself is never counted */
     editors_scan_opts so2 = {proc, data, kv_env, env, 100};
     assert_int_equal(editors_find_running_cline(&so2, &r, &err), CC_OK);
     for (size_t i = 0; i < r.n; i++)

@@ -994,7 +994,10 @@ static int providers_edit(edit_job *job, const char *text, size_t len, bool exis
     static const char envelope[] = "{\n  \"version\": 1,\n  \"lastUsedProvider\": \"bedrock\",\n  \"modes\": {},\n  \"providers\": {}\n}\n";
     const char *base = text;
     size_t base_len = len;
-    if (!exists) {
+    bool blank = true; /* an empty file holds no providers: nothing to keep */
+    for (size_t i = 0; exists && i < len && blank; i++)
+        blank = text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r';
+    if (!exists || blank) {
         base = envelope;
         base_len = sizeof envelope - 1;
     } else {
@@ -1131,12 +1134,7 @@ static int record_edit_cb(void *ud, const char *path, const char *old, size_t ol
     }
     withnl[n] = '\n';
     withnl[n + 1] = '\0';
-    /* unchanged content: hand back the old bytes so no backup is made */
-    if (exists && old_len == n + 1 && memcmp(old, withnl, old_len) == 0) {
-        *new_text = withnl;
-        *new_len = n + 1;
-        return CC_OK;
-    }
+    /* identical bytes make the safe writer skip the write and the backup */
     *new_text = withnl;
     *new_len = n + 1;
     (void)path;

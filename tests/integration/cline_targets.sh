@@ -51,6 +51,14 @@ echo '{ "version": 1, "providers": { "x": { "settings": { "provider": "x" }, "up
 expect_drv 0 --json inspect
 case "$out" in *"would be discarded by the Cline CLI"*) ;; *) fail "schema problem not reported by inspect: $out";; esac
 
+note "an empty providers.json (no providers to lose) gets the envelope"
+t_home
+PV="$HOME/.cline/data/settings/providers.json"
+mkdir -p "$(dirname "$PV")"; : > "$PV"
+expect_drv 0 apply $ARGS --targets cline-cli
+expect_drv 0 check-providers "$PV"
+grep -q '"lastUsedProvider": "bedrock"' "$PV" || fail "no envelope written into the empty providers.json"
+
 note "CLINE_DIR and CLINE_PROVIDER_SETTINGS_PATH"
 t_home
 export CLINE_DIR="$HOME/cdir" CLINE_PROVIDER_SETTINGS_PATH="$HOME/elsewhere/providers.json"

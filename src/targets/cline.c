@@ -1679,6 +1679,8 @@ static bool str_diff(const char *a, const char *b) { return a && b && strcmp(a, 
 int cline_inspect(const cline_targets_env *env, cline_inspection *in, cc_err *err)
 {
     memset(in, 0, sizeof *in);
+    in->gs_use_profile = in->gs_cross_region = in->gs_prompt_cache = -1;
+    in->plan.custom_selected = in->act.custom_selected = -1;
     const cline_locations *loc = env->loc;
     char *txt = NULL;
     size_t len = 0;
@@ -1751,7 +1753,6 @@ int cline_inspect(const cline_targets_env *env, cline_inspection *in, cc_err *er
     }
     free(txt);
     /* the AWS profile Cline uses */
-    in->gs_use_profile = in->gs_exists ? in->gs_use_profile : -1;
     const char *prof = in->gs_profile ? in->gs_profile : in->pv_profile;
     if (prof && env->aws_config) {
         aws_profile_set *set = NULL;

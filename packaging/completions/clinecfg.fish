@@ -1,0 +1,152 @@
+# fish completion for clinecfg.  Installed as
+# $(DATADIR)/fish/vendor_completions.d/clinecfg.fish.
+# The option lists mirror the tables in src/main.c and src/cmd/*.c;
+# tests/integration/packaging_completions.sh compares them with --help.
+
+set -l __clinecfg_commands setup login logout credential-process status doctor restore admin whoami config
+
+function __clinecfg_aws_profiles
+    set -l files
+    if set -q AWS_CONFIG_FILE
+        set -a files $AWS_CONFIG_FILE
+    else
+        set -a files ~/.aws/config
+    end
+    if set -q AWS_SHARED_CREDENTIALS_FILE
+        set -a files $AWS_SHARED_CREDENTIALS_FILE
+    else
+        set -a files ~/.aws/credentials
+    end
+    for f in $files
+        test -r $f; or continue
+        string match -r '^\s*\[\s*(?:profile\s+)?([^\]\s]+)\s*\]' --groups-only <$f
+    end | string match -v -r '^(sso-session|services)$' | sort -u
+end
+
+# The last element of a comma-separated --targets value.
+function __clinecfg_targets
+    set -l tok (commandline -ct | string replace -r '^--targets=' '')
+    set -l head (string match -r '^.*,' -- $tok)
+    for t in cline-extension cline-cli aws-config
+        printf '%s%s\n' "$head" $t
+    end
+end
+
+function __clinecfg_backups
+    set -l state $HOME/.local/state
+    set -q XDG_STATE_HOME; and set state $XDG_STATE_HOME
+    test -d $state/clinecfg/backups; and command ls -1 $state/clinecfg/backups
+end
+
+# True when the command is $argv[1] and it has exactly $argv[2] positional words so far.
+function __clinecfg_nth_arg
+    set -l words (commandline -opc)
+    set -l takes_value --config --org-config --team --member --model --region --aws-profile --profile-name \
+        --targets --account --mode --access-key-id --from-profile --request --roster --concurrency --file
+    set -l pos
+    set -l skip 0
+    for w in $words[2..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        if string match -q -- '-*' $w
+            if not string match -q -- '*=*' $w; and contains -- $w $takes_value
+                set skip 1
+            end
+            continue
+        end
+        set -a pos $w
+    end
+    test (count $pos) -ge 1; and test "$pos[1]" = $argv[1]; and test (math (count $pos) - 1) = $argv[2]
+end
+
+complete -c clinecfg -f
+
+# Global options.
+complete -c clinecfg -s h -l help -d 'show help for clinecfg or for a command'
+complete -c clinecfg -l version -d 'print the version and exit'
+complete -c clinecfg -l json -d 'print exactly one JSON object on stdout'
+complete -c clinecfg -s v -l verbose -d 'trace what happens on stderr (never secrets)'
+complete -c clinecfg -s q -l quiet -d 'no progress lines on stderr'
+complete -c clinecfg -l no-color -d 'no colour'
+complete -c clinecfg -s y -l yes -d 'never prompt; take the defaults'
+complete -c clinecfg -l dry-run -d 'show a diff of planned file changes; touch nothing'
+complete -c clinecfg -l config -r -F -d 'an extra config layer, above the user config'
+complete -c clinecfg -l org-config -r -F -d 'use FILE instead of /etc/clinecfg/config.json'
+
+# Commands.
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a setup -d 'find or create your Bedrock profile and point Cline at it'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a login -d 'store an AWS access key pair in the OS keyring'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a logout -d 'remove an account from the keyring'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a credential-process -d 'print AWS credential_process JSON'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a status -d 'show what is configured, offline'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a doctor -d 'check every link from config to Cline'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a restore -d 'put back the files a setup run replaced'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a admin -d 'create requested profiles or a roster'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a whoami -d 'show the AWS identity and member name'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a config -d 'read or edit the config safely'
+
+# setup
+set -l c '__fish_seen_subcommand_from setup'
+complete -c clinecfg -n $c -l team -x -d 'team tag value'
+complete -c clinecfg -n $c -l member -x -d 'member name'
+complete -c clinecfg -n $c -l model -x -d 'base model id'
+complete -c clinecfg -n $c -l region -x -d 'AWS region for Bedrock'
+complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'AWS profile for the calls and for Cline'
+complete -c clinecfg -n $c -l profile-name -x -d 'inference profile name'
+complete -c clinecfg -n $c -l targets -x -a '(__clinecfg_targets)' -d 'comma-separated targets'
+complete -c clinecfg -n $c -l wait -d 'wait for a requested profile (--wait=SECONDS)'
+complete -c clinecfg -n $c -l force -d 'write Cline files even while Cline is running'
+complete -c clinecfg -n $c -l fix-tags -d 'retag a same-named profile whose model matches'
+complete -c clinecfg -n $c -l account -x -d 'keyring account for credential_process'
+complete -c clinecfg -n $c -l mode -x -a 'plan act both' -d 'Cline modes to configure'
+
+# login
+set -l c '__fish_seen_subcommand_from login'
+complete -c clinecfg -n $c -l account -x -d 'keyring account name'
+complete -c clinecfg -n $c -l access-key-id -x -d 'the access key id'
+complete -c clinecfg -n $c -l secret-stdin -d 'read the secret access key from stdin'
+complete -c clinecfg -n $c -l from-env -d 'take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
+complete -c clinecfg -n $c -l from-profile -x -a '(__clinecfg_aws_profiles)' -d 'import static keys of profile P'
+complete -c clinecfg -n $c -l region -x -d 'region for the STS check'
+
+# logout, credential-process, status
+complete -c clinecfg -n '__fish_seen_subcommand_from logout credential-process status' -l account -x -d 'keyring account name'
+
+# doctor
+set -l c '__fish_seen_subcommand_from doctor'
+complete -c clinecfg -n $c -l live -d 'also make one tiny Bedrock Converse call'
+complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'check with AWS profile P'
+complete -c clinecfg -n $c -l account -x -d 'keyring account to check'
+
+# restore
+set -l c '__fish_seen_subcommand_from restore'
+complete -c clinecfg -n $c -l list -d 'list the backups'
+complete -c clinecfg -n $c -l force -d 'also put back files changed after that run'
+complete -c clinecfg -n '__clinecfg_nth_arg restore 0' -a '(__clinecfg_backups)' -d 'backup run id'
+
+# admin
+set -l c '__fish_seen_subcommand_from admin'
+complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a provision -d 'create requested profiles or a roster'
+complete -c clinecfg -n $c -l request -r -F -d 'a request file written by a denied setup'
+complete -c clinecfg -n $c -l roster -r -F -d 'CSV with columns team,member[,model]'
+complete -c clinecfg -n $c -l concurrency -x -d 'lookups in flight at most'
+complete -c clinecfg -n $c -l region -x -d 'AWS region'
+complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'AWS profile for the admin calls'
+complete -c clinecfg -n $c -l model -x -d 'base model for roster rows without one'
+complete -c clinecfg -n $c -l fix-tags -d 'retag same-named profiles whose model matches'
+
+# whoami
+set -l c '__fish_seen_subcommand_from whoami'
+complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'resolve credentials from profile P'
+complete -c clinecfg -n $c -l region -x -d 'AWS region'
+complete -c clinecfg -n $c -l account -x -d 'keyring account to look in'
+
+# config
+complete -c clinecfg -n '__fish_seen_subcommand_from config' -l file -r -F -d 'edit this JSONC file instead of the user config'
+complete -c clinecfg -n '__clinecfg_nth_arg config 0' -a 'get set unset list'
+for key in region runtime_endpoint model team tag_keys.team tag_keys.member extra_tags name_template \
+        aws_profile_name allowed_regions request.dir request.webhook_url session_duration
+    complete -c clinecfg -n '__clinecfg_nth_arg config 1; and __fish_seen_subcommand_from get set unset' -a $key
+end

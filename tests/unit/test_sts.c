@@ -194,6 +194,29 @@ static void session_credentials(void **state)
     assert_null(c.secret_access_key);
 }
 
+static void assume_role_credentials(void **state)
+{
+    (void)state;
+    const char *doc = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>"
+                      "<SourceIdentity>s</SourceIdentity><AssumedRoleUser>"
+                      "<Arn>arn:aws:sts::123456789012:assumed-role/demo/John</Arn>"
+                      "<AssumedRoleId>ARO123EXAMPLE123:John</AssumedRoleId></AssumedRoleUser>"
+                      "<Credentials><AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>"
+                      "<SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>"
+                      "<SessionToken>IQoJb3JpZ2luX2VjEOz</SessionToken>"
+                      "<Expiration>2019-11-09T13:34:41+00:00</Expiration></Credentials>"
+                      "<PackedPolicySize>6</PackedPolicySize></AssumeRoleResult>"
+                      "<ResponseMetadata><RequestId>c6104cbe</RequestId></ResponseMetadata></AssumeRoleResponse>";
+    aws_credentials c;
+    cc_err err;
+    assert_int_equal(sts_parse_credentials("AssumeRole", doc, strlen(doc), &c, &err), 0);
+    assert_string_equal(c.access_key_id, "ASIAIOSFODNN7EXAMPLE");
+    assert_string_equal(c.session_token, "IQoJb3JpZ2luX2VjEOz");
+    assert_int_equal((long long)c.expiration, 1573306481LL);
+    assert_string_equal(c.source, "sts:AssumeRole");
+    aws_credentials_wipe(&c);
+}
+
 static void xml_text_lookup(void **state)
 {
     (void)state;
@@ -211,7 +234,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(caller_identity_documented), cmocka_unit_test(caller_identity_variants),
         cmocka_unit_test(caller_identity_errors),     cmocka_unit_test(nesting_and_size_bounds),
-        cmocka_unit_test(session_credentials),        cmocka_unit_test(xml_text_lookup),
+        cmocka_unit_test(session_credentials),        cmocka_unit_test(assume_role_credentials),
+        cmocka_unit_test(xml_text_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -221,6 +221,8 @@ static int skip_trivia(parser *p)
 {
     const unsigned char *s = p->s;
     size_t i = p->pos, len = p->len;
+    if (i < len && s[i] > ' ' && s[i] != '/')
+        return 0; /* the common case: already at a token */
     for (;;) {
         while (i < len) {
             unsigned char c = s[i];
@@ -325,6 +327,19 @@ static size_t put_utf8(char *o, unsigned cp)
     return 4;
 }
 
+/* 1 for bytes that need no attention inside a string: printable ASCII
+ * other than '"' and '\\'. */
+static const unsigned char plain_char[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* Parses the string token at p->pos (a '"').  On success p->pos is past the
  * closing quote and *out / *out_len hold the decoded, NUL-terminated text in
  * the arena.  A lone surrogate escape decodes to U+FFFD. */
@@ -335,7 +350,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
     bool escapes = false;
     for (;;) {
         /* Fast path over plain ASCII. */
-        while (i < len && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] < 0x80)
+        while (i < len && plain_char[s[i]])
             i++;
         if (i >= len)
             return fail_at(p, start, "jsonc.syntax", "unterminated string");
@@ -469,6 +484,20 @@ static int parse_number(parser *p, double *out)
         *out = 0;
         p->pos = i;
         return 0;
+    }
+    if (n <= 15) { /* plain integers up to 15 digits are exact as doubles: skip strtod */
+        size_t k = start;
+        bool neg = s[k] == '-';
+        if (neg)
+            k++;
+        int64_t v = 0;
+        while (k < i && is_digit(s[k]))
+            v = v * 10 + (s[k++] - '0');
+        if (k == i) {
+            *out = neg ? -(double)v : (double)v;
+            p->pos = i;
+            return 0;
+        }
     }
     char small[64];
     char *buf = n < sizeof small ? small : malloc(n + 1);

@@ -104,6 +104,10 @@ int safefile_read(const char *path, size_t max_size, char **out, size_t *len, bo
  * of the folder; missing folders are created 0700.  Does not follow a symlink
  * at `path` (it is replaced). */
 int safefile_write_atomic(const char *path, const char *data, size_t len, mode_t mode, cc_err *err);
+/* The same; with sync_dir false the folder is not fsynced (the caller syncs
+ * it after a later rename in the same folder, e.g. a backup copy and then
+ * its manifest). */
+int safefile_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool sync_dir, cc_err *err);
 
 /* Temp files left behind by an interrupted write in folder `dir`
  * (".<name>.clinecfg-tmp.XXXXXX"); with target_name non-NULL only those of

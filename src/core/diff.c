@@ -201,8 +201,9 @@ static void put_line(buf *o, char mark, const line *l)
         buf_str(o, "\n\\ No newline at end of file\n");
 }
 
-static void put_range(buf *o, size_t start0, size_t count)
+static void put_range(buf *o, size_t start0, size_t count, size_t offset)
 {
+    start0 += offset;
     char tmp[64];
     if (count == 1)
         snprintf(tmp, sizeof tmp, "%zu", start0 + 1);
@@ -225,9 +226,40 @@ int cc_diff_unified(const char *old_label, const char *old, size_t old_len, cons
         *out = calloc(1, 1);
         return *out ? CC_OK : cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
     }
+    /* Only a window around the changed bytes is split into lines: the common
+     * prefix and suffix (cut at line starts), widened by `context` lines on
+     * each side, which the hunks may show.  Keeps a small edit of a big file
+     * cheap. */
+    const char *A = old ? old : "", *B = new_text ? new_text : "";
+    size_t minlen = old_len < new_len ? old_len : new_len;
+    size_t pre_b = 0;
+    while (pre_b < minlen && A[pre_b] == B[pre_b])
+        pre_b++;
+    while (pre_b > 0 && A[pre_b - 1] != '\n')
+        pre_b--;
+    size_t suf_b = 0;
+    while (suf_b < minlen - pre_b && A[old_len - 1 - suf_b] == B[new_len - 1 - suf_b])
+        suf_b++;
+    while (suf_b > 0 && !((old_len - suf_b == 0 || A[old_len - suf_b - 1] == '\n') &&
+                          (new_len - suf_b == 0 || B[new_len - suf_b - 1] == '\n')))
+        suf_b--;
+    size_t start = pre_b;
+    for (int k = 0; k < context && start > 0; k++) {
+        start--; /* onto the '\n' that ends the previous line */
+        while (start > 0 && A[start - 1] != '\n')
+            start--;
+    }
+    size_t tail = suf_b; /* bytes of the common suffix outside the window */
+    for (int k = 0; k < context && tail > 0; k++) {
+        const char *nl = memchr(A + old_len - tail, '\n', tail);
+        tail = nl ? old_len - (size_t)(nl + 1 - A) : 0;
+    }
+    size_t line_offset = 0;
+    for (const char *q = A; (q = memchr(q, '\n', (size_t)(A + start - q))) != NULL; q++)
+        line_offset++;
     size_t n = 0, m = 0;
-    line *a = split_lines(old ? old : "", old_len, &n);
-    line *b = split_lines(new_text ? new_text : "", new_len, &m);
+    line *a = split_lines(A + start, old_len - start - tail, &n);
+    line *b = split_lines(B + start, new_len - start - tail, &m);
     char *ops = malloc(n + m + 1);
     buf o = {0};
     if (!a || !b || !ops)
@@ -309,9 +341,9 @@ int cc_diff_unified(const char *old_label, const char *old, size_t old_len, cons
                 bc++;
         }
         buf_str(&o, "@@ -");
-        put_range(&o, ha, ac);
+        put_range(&o, ha, ac, line_offset);
         buf_str(&o, " +");
-        put_range(&o, hb, bc);
+        put_range(&o, hb, bc, line_offset);
         buf_str(&o, " @@\n");
         size_t x = ha, y = hb;
         for (size_t k = hs; k < he; k++) {

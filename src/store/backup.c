@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,13 @@ static int start_run(backup_writer *w, cc_err *err)
         }
         if (mkdir(cand, 0700) == 0) {
             dir = cand;
+            /* The run folder must survive a power cut before any file it
+             * backs up is replaced. */
+            int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (fd >= 0) {
+                fsync(fd);
+                close(fd);
+            }
             if (i > 1) {
                 free(w->id);
                 w->id = str_dup(name + 1);
@@ -274,7 +282,9 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
         copy = str_printf(w->dir, "/", name);
         if (!copy)
             return oom(err);
-        int r = safefile_write_atomic(copy, old, old_len, 0600, err);
+        /* The folder is synced by the manifest write that follows, before
+         * the target is replaced. */
+        int r = safefile_write_atomic_ex(copy, old, old_len, 0600, false, err);
         if (r != CC_OK) {
             cc_err_prefix(err, "cannot back up %s", real_path);
             free(copy);

@@ -464,6 +464,11 @@ static int write_temp(const char *dir, const char *base, const char *data, size_
 
 int safefile_write_atomic(const char *path, const char *data, size_t len, mode_t mode, cc_err *err)
 {
+    return safefile_write_atomic_ex(path, data, len, mode, true, err);
+}
+
+int safefile_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool sync_dir, cc_err *err)
+{
     char *abs = absolute(path);
     if (!abs)
         return oom(err);
@@ -478,7 +483,7 @@ int safefile_write_atomic(const char *path, const char *data, size_t len, mode_t
             int e = errno;
             unlink(tmp);
             r = cc_err_set(err, CC_EINPUT, "file.write", "cannot replace %s: %s", abs, strerror(e));
-        } else if (fsync_dir(dir) != 0) {
+        } else if (sync_dir && fsync_dir(dir) != 0) {
             r = cc_err_set(err, CC_EINPUT, "file.write", "cannot fsync folder %s: %s", dir, strerror(errno));
         }
     }

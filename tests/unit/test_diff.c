@@ -92,6 +92,27 @@ static void test_insert_at_start_and_end(void **state)
     expect("b\nc\n", "a\nb\nc\nd\n", "--- a\n+++ b\n@@ -1,2 +1,4 @@\n+a\n b\n c\n+d\n");
 }
 
+static void test_window_line_numbers(void **state)
+{
+    (void)state;
+    /* A small change deep in a big file: the hunk numbers count every line
+     * before the window. */
+    size_t n = 10000;
+    char *a = malloc(n * 8 + 1), *b = malloc(n * 8 + 16);
+    size_t ka = 0, kb = 0;
+    for (size_t i = 1; i <= n; i++) {
+        ka += (size_t)sprintf(a + ka, "%zu\n", i);
+        kb += (size_t)sprintf(b + kb, i == 5000 ? "five k\n" : "%zu\n", i);
+    }
+    expect(a, b, "--- a\n+++ b\n@@ -4997,7 +4997,7 @@\n 4997\n 4998\n 4999\n-5000\n+five k\n 5001\n 5002\n 5003\n");
+    free(a);
+    free(b);
+    /* Common bytes that do not start a line on both sides. */
+    expect("x\nab\n", "x\nb\n", "--- a\n+++ b\n@@ -1,2 +1,2 @@\n x\n-ab\n+b\n");
+    expect("ab\n", "b\n", "--- a\n+++ b\n@@ -1 +1 @@\n-ab\n+b\n");
+    expect("a\nb", "a\nab", "--- a\n+++ b\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+ab\n\\ No newline at end of file\n");
+}
+
 /* ---- property: patch(old, diff(old, new)) == new ---------------------------- */
 
 /* A strict applier of our own output: context and '-' lines must match. */
@@ -252,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_crlf_kept),
         cmocka_unit_test(test_hunks_split_and_merged),
         cmocka_unit_test(test_insert_at_start_and_end),
+        cmocka_unit_test(test_window_line_numbers),
         cmocka_unit_test(test_random_roundtrip),
         cmocka_unit_test(test_large_rewrite_is_bounded),
     };

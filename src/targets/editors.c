@@ -597,28 +597,55 @@ static void add_proc(cline_running *out, long pid, cline_proc_kind kind, const c
 
 /* The hub daemon listens on 127.0.0.1:25463; /proc/net/tcp lists it even
  * when its process is not ours to read. */
-static bool hub_port_listening(const char *proc_root)
+static unsigned long hub_port_listening(const char *proc_root)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/net/tcp", proc_root);
     size_t len = 0;
     char *tab = read_small(path, 4u << 20, &len);
     if (!tab)
-        return false;
-    bool found = false;
+        return 0;
+    unsigned long found = 0;
     char want[32];
     snprintf(want, sizeof want, ":%04X ", CLINE_HUB_PORT);
     for (char *line = strchr(tab, '\n'); line && !found; line = strchr(line + 1, '\n')) {
         char local[64], remote[64], state[8];
         unsigned uid = 0;
-        if (sscanf(line + 1, "%*s %63s %63s %7s %*s %*s %*s %u", local, remote, state, &uid) != 4)
+        unsigned long inode = 0;
+        if (sscanf(line + 1, "%*s %63s %63s %7s %*s %*s %*s %u %*s %lu", local, remote, state, &uid, &inode) != 5)
             continue;
         size_t ll = strlen(local);
         if (ll > 6 && strcmp(state, "0A") == 0 && strncmp(local + ll - 5, want, 5) == 0 &&
             uid == (unsigned)geteuid())
-            found = true;
+            found = inode ? inode : 1;
     }
     free(tab);
+    return found;
+}
+
+/* True when process `pid` holds the socket with this inode. */
+static bool proc_has_socket(const char *proc_root, long pid, unsigned long inode)
+{
+    char path[PATH_MAX], want[64];
+    snprintf(path, sizeof path, "%s/%ld/fd", proc_root, pid);
+    snprintf(want, sizeof want, "socket:[%lu]", inode);
+    DIR *d = opendir(path);
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char link[PATH_MAX + 300], target[128];
+        snprintf(link, sizeof link, "%s/%s", path, e->d_name);
+        ssize_t r = readlink(link, target, sizeof target - 1);
+        if (r > 0) {
+            target[r] = '\0';
+            found = strcmp(target, want) == 0;
+        }
+    }
+    closedir(d);
     return found;
 }
 
@@ -716,6 +743,10 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
     /* only this process is skipped: a Cline that runs clinecfg as a tool (an
      * ancestor) still holds its settings in memory and writes them back */
     long self = opts->self_pid ? opts->self_pid : (long)getpid();
+    /* the hub listens on a fixed port; its owner (when it is ours to see)
+     * tells which data folder it serves */
+    unsigned long hub_inode = hub_port_listening(root);
+    bool hub_owner_seen = false;
 
     DIR *d = opendir(root);
     if (!d) {
@@ -756,7 +787,16 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
         const char *hint = NULL;
         const char *product = kind ? NULL : classify_editor(&pi, &hint);
         const char *evidence = NULL;
-        if (kind) {
+        if (hub_inode > 1 && !hub_owner_seen && proc_has_socket(root, pid, hub_inode)) {
+            hub_owner_seen = true;
+            if (!kind) {
+                kind = CLINE_PROC_HUB;
+                evidence = "listening on 127.0.0.1:25463";
+            }
+        }
+        if (evidence) {
+            /* set above */
+        } else if (kind) {
             evidence = "command line";
         } else if (strstr(pi.cmdline_joined, CLINE_EXTENSION_ID)) {
             kind = CLINE_PROC_EDITOR;
@@ -792,7 +832,7 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
         proc_info_free(&pi);
     }
     closedir(d);
-    if (rc == CC_OK && hub_port_listening(root)) {
+    if (rc == CC_OK && hub_inode && !hub_owner_seen) {
         bool have_hub = false;
         for (size_t i = 0; i < out->n && i < CLINE_MAX_PROCS; i++)
             if (out->procs[i].kind == CLINE_PROC_HUB)

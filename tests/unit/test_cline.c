@@ -446,6 +446,25 @@ static void test_detect_fake_proc(void **state)
     char buf[512];
     assert_non_null(strstr(cline_process_describe(&r.procs[0], buf, sizeof buf), "pid "));
 
+    /* the hub port's owner decides: a hub serving another HOME is not ours */
+    char fdlink[4200];
+    fake_proc(proc, 108, LIT("/opt/bun\0daemon\0"), env_other, (size_t)ol);
+    snprintf(fdlink, sizeof fdlink, "%s/108/fd", proc);
+    mkdir(fdlink, 0700);
+    snprintf(fdlink, sizeof fdlink, "%s/108/fd/3", proc);
+    assert_int_equal(symlink("socket:[1234]", fdlink), 0);
+    assert_int_equal(editors_find_running_cline(&so, &r, &err), CC_OK);
+    for (size_t i = 0; i < r.n; i++)
+        assert_false(r.procs[i].kind == CLINE_PROC_HUB);
+    snprintf(fdlink, sizeof fdlink, "%s/108/environ", proc);
+    write_file(fdlink, env_home, (size_t)hl);
+    assert_int_equal(editors_find_running_cline(&so, &r, &err), CC_OK);
+    bool hub108 = false;
+    for (size_t i = 0; i < r.n; i++)
+        if (r.procs[i].pid == 108 && r.procs[i].kind == CLINE_PROC_HUB)
+            hub108 = true;
+    assert_true(hub108);
+
     /* the scanning process itself is never counted */
     editors_scan_opts so2 = {proc, data, kv_env, env, 100};
     assert_int_equal(editors_find_running_cline(&so2, &r, &err), CC_OK);

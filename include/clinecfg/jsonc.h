@@ -122,18 +122,33 @@ typedef struct jsonc_edit {
     unsigned flags;          /* JSONC_EDIT_* (0 = default) */
 } jsonc_edit;
 
-/* Applies all edits, in order, to `text`; *out is malloc'd and NUL-terminated
- * (caller frees), *out_len excludes the NUL.  Bytes outside the changed spans
- * are identical.  Semantics:
+/* Applies all edits, in order, to `text` in one call (all or nothing); *out
+ * is malloc'd and NUL-terminated (caller frees), *out_len excludes the NUL.
+ * Bytes outside the changed spans are identical.  Semantics:
  *   SET    replaces an existing value, or adds a member after the last one
- *          (formatted like its siblings), creating missing parent objects;
- *          an array index equal to the length, or -1, appends; the empty
- *          path replaces the whole document.
+ *          (formatted like its siblings), creating missing parents: objects
+ *          for key segments, arrays only for pure index segments
+ *          (jsonc_path_push_index); an array index equal to the length, or
+ *          -1, appends; the empty path replaces the whole document (empty
+ *          content: the value goes after any comments, on its own line).
+ *          With JSONC_EDIT_INSERT on an existing array element, the value is
+ *          inserted before it.
  *   DELETE removes the member/element with its comma; deleting something
- *          absent is a no-op.  Comments of neighbours stay where they are.
+ *          absent is a no-op.  Comments outside the deleted member stay
+ *          (a neighbour's trailing comment keeps its line); comments inside
+ *          a replaced or deleted value go with it.
+ * Layout: indent unit and EOL are detected (default 4 spaces, LF); a member
+ * added to a multi-line object copies its last sibling's indentation and
+ * goes after that sibling's trailing comment; one-line containers stay on
+ * one line; a file with trailing commas gets one after a new last member;
+ * value_json is re-laid out (multi-line or inline to fit its place) with its
+ * string and number tokens copied as written.  The output is re-parsed before
+ * it is returned: if it would not parse, CC_EINTERNAL (a bug) and no output.
  * Refuses with CC_EINPUT (file:line:col, nothing in *out): text that does not
  * parse, an ambiguous path (duplicate key on it: both positions named), a
- * path through a non-container, an index past the end, invalid value_json. */
+ * path through a non-container, an index past the end, invalid value_json,
+ * a result past JSONC_MAX_DEPTH / JSONC_MAX_SIZE.  A missing value_json or
+ * path is CC_EUSAGE. */
 int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit *edits, size_t n,
                 char **out, size_t *out_len, cc_err *err);
 

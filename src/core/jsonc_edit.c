@@ -249,6 +249,7 @@ typedef struct {
     span spans[MAX_SPANS];
     size_t nspans;
     sbuf ins;
+    bool changed; /* an earlier edit already changed the text */
     cc_err *err;
 } editor;
 
@@ -636,7 +637,10 @@ static int fail_node(editor *e, const jsonc_node *n, const char *code, const cha
 {
     int line, col;
     jsonc_line_col(e->t, e->len, n ? mstart(n) : 0, &line, &col);
-    return cc_err_set(e->err, CC_EINPUT, code, "%s:%d:%d: %s", e->name, line, col, why);
+    cc_err_set(e->err, CC_EINPUT, code, "%s:%d:%d: %s%s", e->name, line, col, why,
+               e->changed ? " (position in the text as changed by the edits before this one)" : "");
+    cc_err_hint(e->err, "check the path; nothing was changed");
+    return CC_EINPUT;
 }
 
 /* The key/value separator of the nearest object (with members) around n. */
@@ -833,6 +837,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
             break;
         }
         free(owned);
+        e.changed = true;
         owned = next;
         cur = next;
         cur_len = next_len;

@@ -27,6 +27,8 @@
  *
  * With ctx->dry_run nothing is created or written (no folder, lock, temp or
  * backup): the result still carries the unified diff of the planned change.
+ *
+ * Every function accepts err == NULL (the error is then only returned).
  */
 #ifndef CLINECFG_SAFEFILE_H
 #define CLINECFG_SAFEFILE_H

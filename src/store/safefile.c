@@ -469,6 +469,11 @@ int safefile_write_atomic(const char *path, const char *data, size_t len, mode_t
 
 int safefile_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool sync_dir, cc_err *err)
 {
+    cc_err local_err;
+    if (!err) {
+        cc_err_clear(&local_err);
+        err = &local_err;
+    }
     char *abs = absolute(path);
     if (!abs)
         return oom(err);
@@ -772,6 +777,11 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
     safefile_result local;
     if (!res)
         res = &local;
+    cc_err local_err;
+    if (!err) {
+        cc_err_clear(&local_err);
+        err = &local_err;
+    }
     memset(res, 0, sizeof *res);
     bool dry = run->ctx && run->ctx->dry_run;
     target t;

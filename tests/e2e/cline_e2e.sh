@@ -123,8 +123,18 @@ check(all(c.get("access_key_id") == cp_key for c in calls), "signed with the key
 check(all(c.get("user") == "arn:aws:iam::123456789012:user/alice" for c in calls), "calls were made as alice (the keyring's credentials)")
 check(any(c.get("answer") == "tool" for c in calls), "the emulator answered with submit_and_exit")
 
-out = open(w + "/cline.out").read()
-check("completed" in out, "cline reports a completed run")
+results = []
+for line in open(w + "/cline.out"):
+    try:
+        ev = json.loads(line)
+    except ValueError:
+        continue
+    if isinstance(ev, dict) and ev.get("type") == "run_result":
+        results.append(ev)
+check(any(r.get("finishReason") == "completed" for r in results), "cline's run_result says completed: %s" %
+      [r.get("finishReason") for r in results])
+check(any((r.get("model") or {}).get("id") == arn and (r.get("model") or {}).get("provider") == "bedrock" for r in results),
+      "cline ran provider bedrock with the profile ARN as model: %s" % [r.get("model") for r in results])
 
 pv = json.load(open(data + "/settings/providers.json"))
 b = pv.get("providers", {}).get("bedrock")

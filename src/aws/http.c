@@ -211,6 +211,18 @@ static bool is_secret_header(const char *name, size_t n)
     return false;
 }
 
+/* True when s holds a byte that must not reach a request line or header
+ * (CR/LF would let a value inject headers). */
+static bool has_ctl_or_space(const char *s, bool allow_space)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f || (!allow_space && c == ' '))
+            return true;
+    }
+    return false;
+}
+
 /* ---- one logical call ---- */
 
 typedef enum { CALL_WAITING, CALL_RUNNING, CALL_DONE } call_state;
@@ -821,6 +833,24 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
         if (!rc && (!reqs[i].method || !reqs[i].service || !reqs[i].region))
             rc = cc_err_set(&errs[i], CC_EINTERNAL, "http.request",
                             "request for %s lacks a method, service or region", op_name(&calls[i]));
+        const aws_request *q = &reqs[i];
+        if (!rc && (has_ctl_or_space(q->path, false) || has_ctl_or_space(q->query, false)))
+            rc = cc_err_set(&errs[i], CC_EINPUT, "http.request",
+                            "request path or query for %s contains spaces or control characters",
+                            op_name(&calls[i]));
+        if (!rc && (has_ctl_or_space(q->content_type, true) ||
+                    (q->creds && (has_ctl_or_space(q->creds->access_key_id, false) ||
+                                  has_ctl_or_space(q->creds->session_token, false)))))
+            rc = cc_err_set(&errs[i], CC_EINPUT, "aws.credentials",
+                            "the AWS credentials or headers for %s contain spaces or control "
+                            "characters", op_name(&calls[i]));
+        for (size_t h = 0; !rc && q->extra_headers && q->extra_headers[h]; h++)
+            if (has_ctl_or_space(q->extra_headers[h], true))
+                rc = cc_err_set(&errs[i], CC_EINPUT, "http.request",
+                                "a header for %s contains control characters", op_name(&calls[i]));
+        if (rc == CC_EINPUT && !strcmp(errs[i].code, "aws.credentials"))
+            cc_err_hint(&errs[i], "check AWS_ACCESS_KEY_ID / AWS_SESSION_TOKEN or the profile for "
+                                  "stray line breaks");
         if (rc)
             finish(&calls[i], rc);
     }

@@ -768,6 +768,20 @@ static void test_service_down(void **state)
     assert_true(err.hint[0]);
     aws_response_free(&resp);
 
+    /* a token with a line break would inject headers: refused before any I/O */
+    aws_credentials bad = {.access_key_id = (char *)"AKID", .secret_access_key = (char *)"s",
+                           .session_token = (char *)"tok\r\nX-Evil: 1"};
+    r.creds = &bad;
+    assert_int_equal(http_aws_call(c, &r, &resp, &err), CC_EINPUT);
+    assert_string_equal(err.code, "aws.credentials");
+    assert_int_equal(resp.attempts, 0);
+    aws_response_free(&resp);
+    r.creds = NULL;
+    r.path = "/a b";
+    assert_int_equal(http_aws_call(c, &r, &resp, &err), CC_EINPUT);
+    aws_response_free(&resp);
+    r.path = "/x";
+
     /* a malformed base URL is refused before any I/O */
     r.url_base = "ftp://example.com";
     assert_int_equal(http_aws_call(c, &r, &resp, &err), CC_EINPUT);

@@ -20,6 +20,9 @@
 #define LIST_PAGE_SIZE 1000
 #define ONBOARD_THROTTLE_ROUNDS 8
 
+static int find_or_create(awsclient *c, const onboard_spec *s, onboard_result *r, const cc_out *out,
+                          bedrock_profile_page *first, cc_err *err);
+
 void onboard_result_free(onboard_result *r)
 {
     if (!r)
@@ -447,9 +450,10 @@ static bool is_tag_candidate(const onboard_result *r, const bedrock_inference_pr
     return strstr(lname, r->member) != NULL;
 }
 
-/* Lists application profiles page by page and stops at the expected name. */
+/* Lists application profiles page by page and stops at the expected name.
+ * `first` (may be NULL) is the first page, already fetched; it is taken over. */
 static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *r, const cc_out *out,
-                           bool *handled, cc_err *err)
+                           bedrock_profile_page *first, bool *handled, cc_err *err)
 {
     *handled = false;
     candidate *cands = NULL;
@@ -460,9 +464,15 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
     bedrock_profile_page page;
     memset(&page, 0, sizeof page);
     for (;;) {
-        bedrock_list_profiles_in in = {.type = "APPLICATION", .max_results = LIST_PAGE_SIZE, .next_token = token};
-        rc = bedrock_list_inference_profiles(c, &in, &page, err);
-        r->round_trips++;
+        if (first) {
+            page = *first;
+            memset(first, 0, sizeof *first);
+            first = NULL;
+        } else {
+            bedrock_list_profiles_in in = {.type = "APPLICATION", .max_results = LIST_PAGE_SIZE, .next_token = token};
+            rc = bedrock_list_inference_profiles(c, &in, &page, err);
+            r->round_trips++;
+        }
         r->list_pages++;
         free(token);
         token = NULL;
@@ -571,9 +581,9 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
 
     /* Round trip 1: who we are, the source profile and, when we remember
      * the profile, the profile and its tags - all at once. */
-    bedrock_batch_item items[4];
+    bedrock_batch_item items[5];
     memset(items, 0, sizeof items);
-    size_t n = 0, i_id = n++, i_src = 0, i_prof = 0, i_tags = 0;
+    size_t n = 0, i_id = n++, i_src = 0, i_prof = 0, i_tags = 0, i_list = 0;
     items[i_id].op = BEDROCK_OP_CALLER_IDENTITY;
     if (system_source) {
         i_src = n++;
@@ -588,6 +598,10 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
         i_tags = n++;
         items[i_tags].op = BEDROCK_OP_LIST_TAGS;
         items[i_tags].arg = s->cached_arn;
+    } else {
+        /* No remembered ARN: the first list page needs nothing from the others. */
+        i_list = n++;
+        items[i_list].op = BEDROCK_OP_LIST_APP_PROFILES;
     }
     bedrock_batch(c, items, n, n, err);
     r->round_trips++;
@@ -635,27 +649,33 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
     if (fast)
         out_trace(out, "remembered profile %s no longer matches; searching", s->cached_arn);
 
-    rc = onboard_find_or_create(c, s, r, out, err);
+    rc = find_or_create(c, s, r, out, !fast && items[i_list].status == 0 ? &items[i_list].out.page : NULL, err);
 done:
     bedrock_batch_free(items, n);
     return rc;
 }
 
-int onboard_find_or_create(awsclient *c, const onboard_spec *s, onboard_result *r, const cc_out *out, cc_err *err)
+static int find_or_create(awsclient *c, const onboard_spec *s, onboard_result *r, const cc_out *out,
+                          bedrock_profile_page *first, cc_err *err)
 {
     bool handled = false;
-    int rc = find_by_listing(c, s, r, out, &handled, err);
+    int rc = find_by_listing(c, s, r, out, first, &handled, err);
     if (rc || handled)
         return rc;
     rc = onboard_create(c, s, r, awsclient_region(c), out, err);
     if (rc == CC_ECONFLICT && bedrock_err_is(err, "ConflictException")) {
         cc_err_clear(err);
-        rc = find_by_listing(c, s, r, out, &handled, err);
+        rc = find_by_listing(c, s, r, out, NULL, &handled, err);
         if (!rc && !handled)
             rc = cc_err_set(err, CC_ECONFLICT, "profile.conflict",
                             "Bedrock reports a conflict for profile %s, but it is not listed", r->name);
     }
     return rc;
+}
+
+int onboard_find_or_create(awsclient *c, const onboard_spec *s, onboard_result *r, const cc_out *out, cc_err *err)
+{
+    return find_or_create(c, s, r, out, NULL, err);
 }
 
 int onboard_load_source_arn(awsclient *c, onboard_result *r, cc_err *err)

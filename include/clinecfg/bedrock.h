@@ -140,6 +140,7 @@ typedef enum {
     BEDROCK_OP_LIST_TAGS = 1,      /* arg: resource ARN      -> out.tags */
     BEDROCK_OP_GET_PROFILE,        /* arg: id or ARN         -> out.profile */
     BEDROCK_OP_CALLER_IDENTITY,    /* arg: unused (STS)      -> out.identity */
+    BEDROCK_OP_LIST_APP_PROFILES,  /* arg: nextToken or NULL -> out.page (type APPLICATION, 1000 a page) */
 } bedrock_op;
 
 typedef struct bedrock_batch_item {
@@ -151,6 +152,7 @@ typedef struct bedrock_batch_item {
         bedrock_tags tags;
         bedrock_inference_profile profile;
         sts_identity identity;
+        bedrock_profile_page page;
     } out;            /* out: valid when status == 0; free with bedrock_batch_free */
 } bedrock_batch_item;
 

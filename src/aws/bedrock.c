@@ -757,6 +757,7 @@ void bedrock_batch_free(bedrock_batch_item *items, size_t n)
             case BEDROCK_OP_LIST_TAGS: bedrock_tags_free(&items[i].out.tags); break;
             case BEDROCK_OP_GET_PROFILE: bedrock_profile_free(&items[i].out.profile); break;
             case BEDROCK_OP_CALLER_IDENTITY: sts_identity_free(&items[i].out.identity); break;
+            case BEDROCK_OP_LIST_APP_PROFILES: bedrock_profile_page_free(&items[i].out.page); break;
             }
         }
         memset(&items[i].out, 0, sizeof items[i].out);
@@ -773,8 +774,9 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
     cc_err *errs = calloc(n, sizeof *errs);
     char **paths = calloc(n, sizeof *paths);
     char **bodies = calloc(n, sizeof *bodies);
+    char **queries = calloc(n, sizeof *queries);
     int rc = 0;
-    if (!reqs || !resps || !st || !errs || !paths || !bodies) {
+    if (!reqs || !resps || !st || !errs || !paths || !bodies || !queries) {
         rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
         goto done;
     }
@@ -808,6 +810,22 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
             r->operation = "bedrock:GetInferenceProfile";
             if (!paths[i])
                 it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
+            break;
+        case BEDROCK_OP_LIST_APP_PROFILES:
+            queries[i] = calloc(1, 4608);
+            if (!queries[i]) {
+                it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
+                break;
+            }
+            it->status = query_add(queries[i], 4608, "maxResults", "1000", &it->err);
+            if (!it->status && it->arg)
+                it->status = query_add(queries[i], 4608, "nextToken", it->arg, &it->err);
+            if (!it->status)
+                it->status = query_add(queries[i], 4608, "type", "APPLICATION", &it->err);
+            r->method = "GET";
+            r->path = "/inference-profiles";
+            r->query = queries[i];
+            r->operation = "bedrock:ListInferenceProfiles";
             break;
         case BEDROCK_OP_CALLER_IDENTITY:
             service = "sts";
@@ -857,6 +875,9 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
         case BEDROCK_OP_CALLER_IDENTITY:
             it->status = sts_parse_caller_identity(rs->body, rs->body_len, &it->out.identity, &it->err);
             break;
+        case BEDROCK_OP_LIST_APP_PROFILES:
+            it->status = bedrock_parse_profile_page(rs->body, rs->body_len, &it->out.page, &it->err);
+            break;
         }
     }
     for (size_t j = 0; j < k; j++)
@@ -875,8 +896,11 @@ done:
         free(paths[i]);
     for (size_t i = 0; bodies && i < n; i++)
         free(bodies[i]);
+    for (size_t i = 0; queries && i < n; i++)
+        free(queries[i]);
     free(paths);
     free(bodies);
+    free(queries);
     free(reqs);
     free(resps);
     free(st);

@@ -41,7 +41,7 @@ note "a new machine (new HOME) finds the existing profile by name and tags"
 OLDHOME=$HOME; export HOME="$T_HOME/second"; mkdir -p "$HOME"
 export XDG_CONFIG_HOME="$HOME/.config" XDG_STATE_HOME="$HOME/.local/state"
 expect_rc 0 --json setup -y --team teamA --model "$MODEL" --region ap-northeast-1
-json_ok --arg a "$ARN" '.profile.arn == $a and .profile.created == false and .stats.list_pages == 1'
+json_ok --arg a "$ARN" '.profile.arn == $a and .profile.created == false and .stats.list_pages == 1 and .stats.round_trips == .stats.list_pages + 1'
 assert_eq "$(count_named teama-bedrock-alice)" 1
 
 note "root credentials are refused with advice (exit 4)"

@@ -116,8 +116,7 @@ static void on_call_done(GObject *src, GAsyncResult *res, gpointer ud)
 static gboolean on_call_timeout(gpointer ud)
 {
     ls_call *c = ud;
-    c->timed_out = true;
-    g_cancellable_cancel(c->cancel);
+    c->timed_out = true; /* call_wait diagnoses, then cancels */
     return G_SOURCE_REMOVE;
 }
 
@@ -127,6 +126,8 @@ static gboolean on_call_grace(gpointer ud)
     c->gave_up = true;
     return G_SOURCE_REMOVE;
 }
+
+static int diagnose_late(keyring *kr, long cap_ms, cc_err *err);
 
 /* Runs the context until the call's callback fired.  At the deadline the
  * call is cancelled (libsecret then dismisses an open prompt); if it still
@@ -141,6 +142,12 @@ static bool call_wait(keyring *kr, ls_call *c)
     GSource *grace = NULL;
     while (!c->result && !c->gave_up) {
         if (c->timed_out && !grace) {
+            /* Learn whether a locked collection (an unanswered prompt) is
+             * the reason while the service still answers: cancelling makes
+             * libsecret dismiss the prompt, and some daemons fall over. */
+            cc_err scratch;
+            diagnose_late(kr, 2000, &scratch);
+            g_cancellable_cancel(c->cancel);
             grace = g_timeout_source_new(GRACE_AFTER_CANCEL_MS);
             g_source_set_callback(grace, on_call_grace, c, NULL);
             g_source_attach(grace, im->ctx);
@@ -164,15 +171,15 @@ static int probe_dbus(keyring *kr, cc_err *err);
 
 /* When prompts are allowed the D-Bus probe is skipped on the way in (it
  * costs round trips on every credential-process run); after a failure it
- * runs, with at most 5 s per call, to say precisely what is wrong. */
-static int diagnose_late(keyring *kr, cc_err *err)
+ * runs, with at most cap_ms per call, to say precisely what is wrong. */
+static int diagnose_late(keyring *kr, long cap_ms, cc_err *err)
 {
     ls_impl *im = kr->impl;
     if (im->probed || im->file_backend)
         return 0;
     long saved = kr->opts.timeout_ms;
-    if (kr->opts.timeout_ms > 5000)
-        kr->opts.timeout_ms = 5000;
+    if (kr->opts.timeout_ms > cap_ms)
+        kr->opts.timeout_ms = cap_ms;
     cc_err perr;
     cc_err_clear(&perr);
     int rc = probe_dbus(kr, &perr);
@@ -185,9 +192,6 @@ static int diagnose_late(keyring *kr, cc_err *err)
 static int timeout_error(keyring *kr, const char *what, cc_err *err)
 {
     ls_impl *im = kr->impl;
-    int d = diagnose_late(kr, err);
-    if (d)
-        return d;
     double secs = (double)kr->opts.timeout_ms / 1000.0;
     if (im->prompted) {
         cc_err_set(err, CC_EKEYRING, "keyring.timeout",
@@ -208,7 +212,7 @@ static int timeout_error(keyring *kr, const char *what, cc_err *err)
 static int locked_error(keyring *kr, const char *what, cc_err *err)
 {
     ls_impl *im = kr->impl;
-    int d = diagnose_late(kr, err);
+    int d = diagnose_late(kr, 5000, err);
     if (d)
         return d;
     if (im->prompted) {
@@ -228,7 +232,7 @@ static int locked_error(keyring *kr, const char *what, cc_err *err)
 /* Maps a GError from libsecret to a CC_EKEYRING with its own code. */
 static int gerror_to_err(keyring *kr, const ls_call *c, GError *e, const char *what, cc_err *err)
 {
-    int d = diagnose_late(kr, err);
+    int d = diagnose_late(kr, 5000, err);
     if (d)
         return d;
     if ((c && c->timed_out) || (e && g_error_matches(e, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)))

@@ -111,12 +111,47 @@ install: all
 	if [ -f packaging/completions/_clinecfg ]; then $(INSTALL) -m 0644 packaging/completions/_clinecfg $(DESTDIR)$(ZSHCOMPDIR)/_clinecfg; fi
 	if [ -f packaging/completions/clinecfg.fish ]; then $(INSTALL) -m 0644 packaging/completions/clinecfg.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/clinecfg.fish; fi
 	if [ -f packaging/config.example.json ]; then $(INSTALL) -m 0644 packaging/config.example.json $(DESTDIR)$(DOCDIR)/config.example.json; fi
+	if [ -f LICENSE ]; then $(INSTALL) -m 0644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE; fi
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/clinecfg $(DESTDIR)$(MANDIR)/man1/clinecfg.1 \
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/clinecfg $(DESTDIR)$(ZSHCOMPDIR)/_clinecfg \
-	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/clinecfg.fish $(DESTDIR)$(DOCDIR)/config.example.json
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/clinecfg.fish $(DESTDIR)$(DOCDIR)/config.example.json \
+	  $(DESTDIR)$(DOCDIR)/LICENSE
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# Packages.  Both build from a copy of the files the build needs, so the
+# working tree (and its build folders) stays as it is; everything they make
+# lives under $(BUILD)/ or is a *.deb / *.rpm at the top, which `make clean`
+# removes.  The version comes from VERSION; packaging/version-check.sh fails
+# when the man page, changelog, spec or formula disagree with it.
+PKG_FILES := Makefile VERSION LICENSE include src packaging
+DEB_ARCH   = $(shell dpkg --print-architecture)
+DEB_FILE   = clinecfg_$(VERSION)_$(DEB_ARCH).deb
+RPM_TOP    = $(CURDIR)/$(BUILD)/rpm
+
+deb:
+	sh packaging/version-check.sh
+	rm -rf $(BUILD)/deb
+	mkdir -p $(BUILD)/deb/clinecfg-$(VERSION)
+	cp -R $(PKG_FILES) $(BUILD)/deb/clinecfg-$(VERSION)/
+	cp -R packaging/debian $(BUILD)/deb/clinecfg-$(VERSION)/debian
+	cd $(BUILD)/deb/clinecfg-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	  DEB_BUILD_OPTIONS="$(strip $(DEB_BUILD_OPTIONS) noddebs)" dpkg-buildpackage -b -us -uc
+	mv $(BUILD)/deb/$(DEB_FILE) ./$(DEB_FILE)
+	@echo "built $(DEB_FILE)"
+
+rpm:
+	sh packaging/version-check.sh
+	rm -rf $(RPM_TOP)
+	mkdir -p $(RPM_TOP)/SOURCES $(RPM_TOP)/stage/clinecfg-$(VERSION)
+	cp -R $(PKG_FILES) $(RPM_TOP)/stage/clinecfg-$(VERSION)/
+	tar -C $(RPM_TOP)/stage -czf $(RPM_TOP)/SOURCES/clinecfg-$(VERSION).tar.gz clinecfg-$(VERSION)
+	# Debian's rpm runs brp-compress (a bash script) with /bin/sh; run it with bash.
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL rpmbuild -bb --nodeps --define "_topdir $(RPM_TOP)" \
+	  --define '__brp_compress bash %{_rpmconfigdir}/brp-compress %{?_prefix}' packaging/rpm/clinecfg.spec
+	mv $(RPM_TOP)/RPMS/*/clinecfg-$(VERSION)-*.rpm .
+	rpmlint -r packaging/rpm/clinecfg.rpmlintrc packaging/rpm/clinecfg.spec clinecfg-$(VERSION)-*.rpm
 
 clean:
 	rm -rf build build-asan build-fuzz clinecfg *.deb *.rpm

@@ -667,8 +667,13 @@ static int plan_edit(editor *e, const jsonc_edit *ed, const char *vt, const json
         sbuf m = {0};
         size_t body = e->doc->bom ? 3 : 0;
         bool has_text = e->len > body;
-        if (has_text && e->t[e->len - 1] != '\n')
+        if (has_text && e->t[e->len - 1] == '\r') {
+            /* a lone CR at the end: complete it to CRLF and write CRLF */
+            sb_puts(&m, "\n");
+            e->eol = "\r\n";
+        } else if (has_text && e->t[e->len - 1] != '\n') {
             sb_puts(&m, e->eol);
+        }
         emit_wrapped(e, &m, path, 0, vt, v, true, "", 0, 0);
         if (has_text && e->t[e->len - 1] == '\n')
             sb_puts(&m, e->eol);

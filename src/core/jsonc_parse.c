@@ -182,37 +182,64 @@ static int add_comment(parser *p, size_t start, size_t end)
     return 0;
 }
 
-/* Called at the first byte after a '\n': learns the EOL and indent style. */
-static void learn_style(parser *p, size_t nl)
+/* Called at the first '\n': learns the EOL style. */
+static void learn_eol(parser *p, size_t nl)
 {
-    jsonc_doc *d = p->doc;
-    if (!d->eol_found) {
-        d->eol_found = true;
-        d->eol = (nl > 0 && p->s[nl - 1] == '\r') ? "\r\n" : "\n";
-    }
-    if (d->indent_found)
-        return;
-    size_t i = nl + 1, n = 0;
-    if (i < p->len && p->s[i] == '\t') {
-        while (i + n < p->len && p->s[i + n] == '\t')
-            n++;
-        if (i + n < p->len && p->s[i + n] != '\r' && p->s[i + n] != '\n' && p->s[i + n] != '/') {
-            strcpy(d->indent, "\t");
-            d->indent_found = true;
+    p->doc->eol_found = true;
+    p->doc->eol = (nl > 0 && p->s[nl - 1] == '\r') ? "\r\n" : "\n";
+}
+
+static bool sp_or_tab(unsigned char c) { return c == ' ' || c == '\t'; }
+
+/* [*ls, *ls + *n): the leading blanks of the line holding offset i. */
+static void line_blanks(const unsigned char *s, size_t len, size_t i, size_t *ls, size_t *n)
+{
+    size_t a = i;
+    while (a > 0 && s[a - 1] != '\n')
+        a--;
+    size_t e = a;
+    while (e < len && e < i && sp_or_tab(s[e]))
+        e++;
+    *ls = a;
+    *n = e - a;
+}
+
+/* The indent unit is what a container's first child line adds to the
+ * container's own line (so an indented root or odd base indentation does
+ * not count).  Looks at the first few containers that start their first
+ * child on a line of its own; mixed tab/space units are ignored. */
+static void learn_indent(jsonc_doc *d, const unsigned char *s, size_t len)
+{
+    const jsonc_node *n = d->root;
+    int looked = 0;
+    while (n && looked < 1000) {
+        if ((n->type == JSONC_OBJECT || n->type == JSONC_ARRAY) && n->child) {
+            looked++;
+            size_t cs = n->child->key ? n->child->key_start : n->child->start;
+            size_t pl, pn, cl, cn;
+            line_blanks(s, len, n->start, &pl, &pn);
+            line_blanks(s, len, cs, &cl, &cn);
+            if (cl > n->start && cl + cn == cs && cn > pn && memcmp(s + pl, s + cl, pn) == 0) {
+                const unsigned char *u = s + cl + pn;
+                size_t un = cn - pn, k = 0;
+                while (k < un && u[k] == u[0])
+                    k++;
+                if (k == un) {
+                    if (un > 16)
+                        un = 16;
+                    memcpy(d->indent, u, un);
+                    d->indent[un] = '\0';
+                    d->indent_found = true;
+                    return;
+                }
+            }
+            n = n->child;
+            continue;
         }
-        return;
-    }
-    while (i + n < p->len && p->s[i + n] == ' ')
-        n++;
-    /* The first indented line that starts a token (not a comment or a
-     * blank line) gives the unit: that is a depth-1 member or element. */
-    if (n > 0 && i + n < p->len && p->s[i + n] != '\r' && p->s[i + n] != '\n' && p->s[i + n] != '/' &&
-        p->s[i + n] != '\t' && p->s[i + n] != '}' && p->s[i + n] != ']') {
-        if (n > 16)
-            n = 16;
-        memset(d->indent, ' ', n);
-        d->indent[n] = '\0';
-        d->indent_found = true;
+        while (n && !n->next)
+            n = n->parent;
+        if (n)
+            n = n->next;
     }
 }
 
@@ -229,8 +256,8 @@ static int skip_trivia(parser *p)
             if (c == ' ' || c == '\t' || c == '\r') {
                 i++;
             } else if (c == '\n') {
-                if (!p->doc->indent_found || !p->doc->eol_found)
-                    learn_style(p, i);
+                if (!p->doc->eol_found)
+                    learn_eol(p, i);
                 i++;
             } else {
                 break;
@@ -267,10 +294,8 @@ static int skip_trivia(parser *p)
                             return fail_at(p, i, "jsonc.utf8", "invalid UTF-8 in a comment");
                         i += n;
                     } else {
-                        if (s[i] == '\n' && !p->doc->eol_found) {
-                            p->doc->eol = (i > 0 && s[i - 1] == '\r') ? "\r\n" : "\n";
-                            p->doc->eol_found = true;
-                        }
+                        if (s[i] == '\n' && !p->doc->eol_found)
+                            learn_eol(p, i);
                         i++;
                     }
                 }
@@ -744,6 +769,8 @@ done:
         jsonc_free(d);
         return rc;
     }
+    if (!(flags & JSONC_VALIDATE))
+        learn_indent(d, p->s, len);
     *out = d;
     return 0;
 }

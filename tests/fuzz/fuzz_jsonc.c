@@ -4,7 +4,8 @@
  * Parses the input; when it parses, picks up to three nodes with the input's
  * own bytes, applies set/insert/delete edits at (or just below) them, and
  * requires that: the engine never reports an internal error, the output
- * parses again, and after a plain set the path holds the value that was set.
+ * parses again, after a plain set the path holds the value that was set,
+ * and setting it once more changes no byte.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -56,6 +57,23 @@ static jsonc_path *path_to(const jsonc_node *n)
         }
     }
     return p;
+}
+
+/* One line-ending style throughout (only then is the detected EOL stable). */
+static bool consistent_eol(const uint8_t *d, size_t n)
+{
+    bool crlf = false, lf = false;
+    for (size_t i = 0; i < n; i++) {
+        if (d[i] == '\r') {
+            if (i + 1 >= n || d[i + 1] != '\n')
+                return false;
+            crlf = true;
+            i++;
+        } else if (d[i] == '\n') {
+            lf = true;
+        }
+    }
+    return !(crlf && lf);
 }
 
 static const char *values[] = {"42", "\"s\\u0001\"", "{\"k\": [1, {}], \"k2\": null}", "[]", "null", "{}", "[true, \"x\"]"};
@@ -111,6 +129,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 if (!v || v->type != jsonc_root(vd)->type)
                     __builtin_trap(); /* the set value is not at its path */
                 jsonc_free(vd);
+                /* Setting the same value again changes no byte (for files
+                 * with one EOL style; mixed ones may be re-detected). */
+                char *again = NULL;
+                size_t again_len = 0;
+                if (consistent_eol(data, size)) {
+                    if (jsonc_apply(out, out_len, "again", last, 1, &again, &again_len, &err) != 0 ||
+                        again_len != out_len || memcmp(again, out, out_len) != 0)
+                        __builtin_trap();
+                }
+                free(again);
             }
             jsonc_free(d2);
         }

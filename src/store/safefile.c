@@ -908,6 +908,10 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
                         t.real);
             goto out_bufs;
         }
+        if (exists && st.st_nlink > 1 && run->ctx)
+            out_warn(&run->ctx->out,
+                     "%s has %lu hard links; the file is replaced, so the other links keep the old content",
+                     t.real, (unsigned long)st.st_nlink);
         if (remove) {
             if (unlink(t.real) != 0 && errno != ENOENT) {
                 r = cc_err_set(err, CC_EINPUT, "file.write", "cannot remove %s: %s", t.real, strerror(errno));

@@ -174,6 +174,14 @@ function chooseEdit(text) {
       return { op: 'set', path: c.path.concat(['new' + int(1000), 'mid', 'leaf']), value: randValue(1) };
     }
   }
+  if (r < 0.72) { // insert before an existing element (isArrayInsertion)
+    const arrs = containers.filter((n) => n.node.type === 'array' && (n.node.children || []).length > 0);
+    if (arrs.length) {
+      const c = pick(arrs);
+      return { op: 'ins', path: c.path.concat([int(c.node.children.length)]), value: randValue(2) };
+    }
+  }
+  if (r < 0.74) return { op: 'set', path: [], value: randValue(2) }; // replace the whole document
   // delete an existing member or element
   const cand = nodes.filter((n) => n.path.length > 0);
   if (cand.length) return { op: 'del', path: pick(cand).path };
@@ -196,6 +204,8 @@ function modelApply(v, e) {
   if (e.op === 'del') {
     if (Array.isArray(cur)) cur.splice(last, 1);
     else delete cur[last];
+  } else if (e.op === 'ins') {
+    cur.splice(last, 0, e.value);
   } else if (Array.isArray(cur) && last === -1) {
     cur.push(e.value);
   } else {
@@ -215,15 +225,18 @@ for (let i = 0; i < COUNT; i++) {
   for (let k = 0; k < nEdits; k++) {
     const e = chooseEdit(cur);
     // Index shifts would make "the same path" mean another node in the
-    // original text, so a delete is always the last edit of a document.
+    // original text, so a delete or insertion (or a whole-document set) is
+    // always the last edit of a document.
     edits.push(e);
-    const jsEdits = jsonc.modify(cur, e.path, e.op === 'del' ? undefined : e.value, { formattingOptions: fmt });
+    const jsEdits = jsonc.modify(cur, e.path, e.op === 'del' ? undefined : e.value,
+      { formattingOptions: fmt, isArrayInsertion: e.op === 'ins' });
     cur = jsonc.applyEdits(cur, jsEdits);
-    if (e.op === 'del') break;
+    if (e.op !== 'set' || e.path.length === 0) break; // see above: no edits after index shifts
+
   }
   fs.writeFileSync(path.join(work, `${i}.in`), text);
   fs.writeFileSync(path.join(work, `${i}.edits`), edits.map((e) =>
-    e.op === 'del' ? `del\t${pointer(e.path)}` : `set\t${pointer(e.path.map((s) => (s === -1 ? '-' : s)))}\t${JSON.stringify(e.value)}`
+    e.op === 'del' ? `del\t${pointer(e.path)}` : `${e.op}\t${pointer(e.path.map((s) => (s === -1 ? '-' : s)))}\t${JSON.stringify(e.value)}`
   ).join('\n') + '\n');
   let model = jsonc.parse(text, [], { allowTrailingComma: true });
   for (const e of edits) model = modelApply(model, JSON.parse(JSON.stringify(e)));

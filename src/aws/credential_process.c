@@ -288,6 +288,7 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
     if (pid == 0) {
         /* Child: only async-signal-safe calls until exec. */
         setpgid(0, 0);
+        signal(SIGPIPE, SIG_DFL); /* libcurl may have ignored it; the helper should not inherit that */
         if (dup2(pfd[1], STDOUT_FILENO) < 0)
             _exit(126);
         close(pfd[0]);

@@ -17,6 +17,7 @@
 #include "clinecfg/http.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,17 @@ long http_client_clock_offset(const http_client *c) { return c ? c->clock_offset
 int http_client_new(const http_opts *o, http_client **out, cc_err *err)
 {
     *out = NULL;
+    if (o && o->ca_bundle && *o->ca_bundle) {
+        FILE *f = fopen(o->ca_bundle, "r");
+        if (!f) {
+            cc_err_set(err, CC_EINPUT, "aws.ca_bundle", "the CA bundle %.400s cannot be read: %s",
+                       o->ca_bundle, strerror(errno));
+            cc_err_hint(err, "point AWS_CA_BUNDLE (or ca_bundle in the AWS profile) at a PEM file "
+                             "with your proxy's CA certificates, or unset it");
+            return CC_EINPUT;
+        }
+        fclose(f);
+    }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return cc_err_set(err, CC_EINTERNAL, "http.init", "could not initialise libcurl");
     http_client *c = calloc(1, sizeof *c);

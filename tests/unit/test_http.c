@@ -782,6 +782,14 @@ static void test_service_down(void **state)
     aws_response_free(&resp);
     r.path = "/x";
 
+    /* an unreadable CA bundle is bad input, found when the client is made */
+    http_client *c2 = NULL;
+    http_opts bad_ca = {.ca_bundle = "/nonexistent/ca.pem"};
+    assert_int_equal(http_client_new(&bad_ca, &c2, &err), CC_EINPUT);
+    assert_null(c2);
+    assert_string_equal(err.code, "aws.ca_bundle");
+    assert_non_null(strstr(err.hint, "AWS_CA_BUNDLE"));
+
     /* a malformed base URL is refused before any I/O */
     r.url_base = "ftp://example.com";
     assert_int_equal(http_aws_call(c, &r, &resp, &err), CC_EINPUT);

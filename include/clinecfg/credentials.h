@@ -13,10 +13,14 @@
  * credentials, is an error (exit 4): the chain does not fall through past
  * something the user asked for.
  *
- * Inside one profile the first of these wins: role_arn (AssumeRole with the
- * source_profile's credentials), SSO (sso_session or sso_start_url with
- * sso_account_id + sso_role_name), static keys (aws_access_key_id +
- * aws_secret_access_key), credential_process.
+ * Inside one profile the first of these wins: role_arn (STS AssumeRole
+ * signed with the source_profile's credentials; role_session_name,
+ * external_id, duration_seconds and endpoint_url honoured; a profile that is
+ * its own source uses its static keys; at most 5 profiles deep, so cycles
+ * stop; mfa_serial, credential_source and web identity are refused as "not
+ * supported yet"), SSO (sso_session or sso_start_url with sso_account_id +
+ * sso_role_name), static keys (aws_access_key_id + aws_secret_access_key),
+ * credential_process.
  *
  * credential_process: the command line is split like a POSIX shell would
  * split words (quotes and backslashes; no expansion, no pipes, no shell),
@@ -71,7 +75,7 @@ typedef struct creds_chain_opts {
     creds_keyring_fn keyring;        /* NULL = no keyring source */
     void *keyring_ud;
     http_client *http;               /* borrowed; needed for SSO and role_arn profiles */
-    const char *region;              /* region for STS AssumeRole; may be NULL */
+    const char *region;              /* region for STS AssumeRole; NULL: the role profile's, else us-east-1 */
     const cc_out *out;               /* traces; may be NULL */
     long process_timeout_ms;         /* 0: CLINECFG_PROCESS_TIMEOUT_MS or 30 s */
 } creds_chain_opts;

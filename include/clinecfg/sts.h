@@ -43,9 +43,17 @@ int sts_get_caller_identity(struct awsclient *c, sts_identity *out, cc_err *err)
 int sts_get_session_token(struct awsclient *c, int duration_s, aws_credentials *out, cc_err *err);
 
 /* AssumeRole with the client's current credentials.  session_name NULL =
- * "clinecfg-<unix time>"; external_id may be NULL; duration_s 0 = 3600. */
+ * "clinecfg-<unix time>"; external_id may be NULL; duration_s 0 = 3600
+ * (900..43200). */
 int sts_assume_role(struct awsclient *c, const char *role_arn, const char *session_name,
                     const char *external_id, int duration_s, aws_credentials *out, cc_err *err);
+
+/* AssumeRole without an awsclient (the credential chain uses it for
+ * role_arn + source_profile profiles): signs with `source` for `region` and
+ * posts to url_base.  duration_s 0 = 3600 (900..43200). */
+int sts_assume_role_with(http_client *h, const char *url_base, const char *region, const aws_credentials *source,
+                         const char *role_arn, const char *session_name, const char *external_id, int duration_s,
+                         aws_credentials *out, cc_err *err);
 
 /* --- parsers (pure; for tests and fuzzing) ---------------------------- */
 

@@ -16,6 +16,8 @@
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "clinecfg/sts.h"
+
 typedef enum { SRC_ENV, SRC_KEYRING, SRC_PROFILE } creds_src_kind;
 
 struct creds_provider {
@@ -227,7 +229,111 @@ static int missing_profile(const creds_chain_opts *o, const char *profile, cc_er
     return CC_EINPUT;
 }
 
+#define ROLE_CHAIN_MAX 5
+
+static int profile_creds(const creds_chain_opts *o, const char *profile, int depth, aws_credentials *out,
+                         cc_err *err);
+
+static int static_keys(const creds_chain_opts *o, const char *profile, const aws_profile *p, aws_credentials *out,
+                       cc_err *err)
+{
+    const char *id = ini_get(p, "aws_access_key_id"), *secret = ini_get(p, "aws_secret_access_key");
+    const char *token = ini_get(p, "aws_session_token");
+    if (!id || !*id || !secret || !*secret) {
+        cc_err_set(err, CC_EINPUT, "credentials.partial", "AWS profile '%s' has %s but no %s", profile,
+                   id && *id ? "aws_access_key_id" : "aws_secret_access_key",
+                   id && *id ? "aws_secret_access_key" : "aws_access_key_id");
+        cc_err_hint(err, "add the missing key to the profile (in %s)",
+                    o->files_desc ? o->files_desc : "the credentials file");
+        return CC_EINPUT;
+    }
+    if (set_str(&out->access_key_id, id, err) || set_str(&out->secret_access_key, secret, err) ||
+        (token && *token && set_str(&out->session_token, token, err))) {
+        aws_credentials_wipe(out);
+        return CC_EINTERNAL;
+    }
+    return 0;
+}
+
+static int role_unsupported(const char *profile, const char *what, cc_err *err)
+{
+    cc_err_set(err, CC_EINPUT, "credentials.unsupported",
+               "AWS profile '%s' uses %s, which clinecfg does not support yet", profile, what);
+    cc_err_hint(err, "use a role profile with source_profile (no MFA), or static keys, credential_process or SSO, "
+                     "or export temporary credentials as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN");
+    return CC_EINPUT;
+}
+
+/* role_arn + source_profile: the source profile's credentials call STS
+ * AssumeRole.  A profile that names itself as its source uses its own
+ * static keys (as the SDKs do); longer chains are followed up to
+ * ROLE_CHAIN_MAX profiles, which also stops cycles. */
+static int assume_role_creds(const creds_chain_opts *o, const char *profile, const aws_profile *p, int depth,
+                             aws_credentials *out, cc_err *err)
+{
+    const char *role_arn = ini_get(p, "role_arn");
+    const char *source = ini_get(p, "source_profile");
+    if (ini_get(p, "mfa_serial"))
+        return role_unsupported(profile, "role_arn with mfa_serial (an MFA prompt)", err);
+    if (!source || !*source)
+        return role_unsupported(profile, ini_get(p, "web_identity_token_file") ? "role_arn with web_identity_token_file"
+                                                                                : "role_arn without source_profile "
+                                                                                  "(credential_source)",
+                                err);
+    if (depth >= ROLE_CHAIN_MAX) {
+        cc_err_set(err, CC_EINPUT, "credentials.role_chain",
+                   "AWS profile '%s': source_profile chain is longer than %d profiles or circular", profile,
+                   ROLE_CHAIN_MAX);
+        cc_err_hint(err, "check the source_profile keys in %s", o->files_desc ? o->files_desc : "the AWS config");
+        return CC_EINPUT;
+    }
+    if (!o->http)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "AssumeRole needs an HTTP client");
+    aws_credentials src;
+    memset(&src, 0, sizeof src);
+    int rc = strcmp(source, profile) == 0 ? static_keys(o, profile, p, &src, err)
+                                          : profile_creds(o, source, depth + 1, &src, err);
+    if (rc) {
+        if (strcmp(source, profile) != 0)
+            cc_err_prefix(err, "source_profile of AWS profile '%s'", profile);
+        return rc;
+    }
+    const char *region = o->region && *o->region ? o->region : ini_get(p, "region");
+    if (!region || !*region)
+        region = "us-east-1";
+    int duration = 0;
+    const char *d = ini_get(p, "duration_seconds");
+    if (d) {
+        char *end;
+        long v = strtol(d, &end, 10);
+        if (*end || v < 900 || v > 43200) {
+            aws_credentials_wipe(&src);
+            return cc_err_set(err, CC_EINPUT, "credentials.role_duration",
+                              "AWS profile '%s': duration_seconds must be 900..43200", profile);
+        }
+        duration = (int)v;
+    }
+    char *url = NULL;
+    rc = aws_endpoint("sts", region, ini_get(p, "endpoint_url"), o->env, o->env_ctx, &url, err);
+    if (!rc) {
+        trace(o, "credentials: profile %s assumes %s with the credentials of %s", profile, role_arn, source);
+        rc = sts_assume_role_with(o->http, url, region, &src, role_arn, ini_get(p, "role_session_name"),
+                                  ini_get(p, "external_id"), duration, out, err);
+    }
+    free(url);
+    aws_credentials_wipe(&src);
+    if (rc)
+        cc_err_hint(err, "check role_arn and the trust policy of the role for profile %s", profile);
+    return rc;
+}
+
 int creds_from_profile(const creds_chain_opts *o, const char *profile, aws_credentials *out, cc_err *err)
+{
+    return profile_creds(o, profile, 0, out, err);
+}
+
+static int profile_creds(const creds_chain_opts *o, const char *profile, int depth, aws_credentials *out,
+                         cc_err *err)
 {
     memset(out, 0, sizeof *out);
     const aws_profile *p = o->profiles ? ini_profile(o->profiles, profile) : NULL;
@@ -237,35 +343,18 @@ int creds_from_profile(const creds_chain_opts *o, const char *profile, aws_crede
     const char *how = "";
     switch (kind_of(p)) {
     case PK_ROLE:
-        cc_err_set(err, CC_EINPUT, "credentials.unsupported",
-                   "AWS profile '%s' uses role_arn (AssumeRole), which clinecfg does not support yet", profile);
-        cc_err_hint(err, "use a profile with static keys, credential_process or SSO, or export the role's "
-                         "temporary credentials as AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN");
-        return CC_EINPUT;
+        rc = assume_role_creds(o, profile, p, depth, out, err);
+        how = "assume_role";
+        break;
     case PK_SSO:
         trace(o, "credentials: profile %s uses IAM Identity Center (SSO)", profile);
         rc = sso_profile_credentials(o, profile, p, out, err);
         how = "sso";
         break;
-    case PK_STATIC: {
-        const char *id = ini_get(p, "aws_access_key_id"), *secret = ini_get(p, "aws_secret_access_key");
-        const char *token = ini_get(p, "aws_session_token");
-        if (!id || !*id || !secret || !*secret) {
-            cc_err_set(err, CC_EINPUT, "credentials.partial", "AWS profile '%s' has %s but no %s", profile,
-                       id && *id ? "aws_access_key_id" : "aws_secret_access_key",
-                       id && *id ? "aws_secret_access_key" : "aws_access_key_id");
-            cc_err_hint(err, "add the missing key to the profile (in %s)",
-                        o->files_desc ? o->files_desc : "the credentials file");
-            return CC_EINPUT;
-        }
-        if (set_str(&out->access_key_id, id, err) || set_str(&out->secret_access_key, secret, err) ||
-            (token && *token && set_str(&out->session_token, token, err))) {
-            aws_credentials_wipe(out);
-            return CC_EINTERNAL;
-        }
+    case PK_STATIC:
+        rc = static_keys(o, profile, p, out, err);
         how = "static";
         break;
-    }
     case PK_PROCESS:
         trace(o, "credentials: running credential_process of profile %s", profile);
         rc = creds_run_process(profile, ini_get(p, "credential_process"), process_timeout(o), out, err);

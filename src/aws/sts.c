@@ -617,14 +617,17 @@ int sts_get_session_token(awsclient *c, int duration_s, aws_credentials *out, cc
     return rc;
 }
 
-int sts_assume_role(awsclient *c, const char *role_arn, const char *session_name, const char *external_id,
-                    int duration_s, aws_credentials *out, cc_err *err)
+/* The AssumeRole form body, malloc'd into *form_out. */
+static int assume_role_form(const char *role_arn, const char *session_name, const char *external_id, int duration_s,
+                            char **form_out, cc_err *err)
 {
-    memset(out, 0, sizeof *out);
+    *form_out = NULL;
     if (!role_arn || !*role_arn)
         return cc_err_set(err, CC_EINPUT, "usage", "AssumeRole needs a role ARN");
-    char form[4096], dflt[64];
-    if (!session_name) {
+    if (duration_s != 0 && (duration_s < 900 || duration_s > 43200))
+        return cc_err_set(err, CC_EINPUT, "usage", "AssumeRole duration %d s is outside 900..43200", duration_s);
+    char dflt[64];
+    if (!session_name || !*session_name) {
         snprintf(dflt, sizeof dflt, "clinecfg-%lld", (long long)time(NULL));
         session_name = dflt;
     }
@@ -635,16 +638,27 @@ int sts_assume_role(awsclient *c, const char *role_arn, const char *session_name
     if (!arn_e || !sess_e || (external_id && !ext_e)) {
         rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
     } else {
-        int n = snprintf(form, sizeof form, "Action=AssumeRole&DurationSeconds=%d%s%s&RoleArn=%s&RoleSessionName=%s"
-                                            "&Version=2011-06-15",
-                         duration_s ? duration_s : 3600, ext_e ? "&ExternalId=" : "", ext_e ? ext_e : "", arn_e,
-                         sess_e);
-        if (n < 0 || (size_t)n >= sizeof form)
-            rc = cc_err_set(err, CC_EINPUT, "usage", "AssumeRole parameters are too long");
+        size_t n = strlen(arn_e) + strlen(sess_e) + (ext_e ? strlen(ext_e) : 0) + 128;
+        char *form = malloc(n);
+        if (!form)
+            rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        else
+            snprintf(form, n, "Action=AssumeRole&DurationSeconds=%d%s%s&RoleArn=%s&RoleSessionName=%s&Version=2011-06-15",
+                     duration_s ? duration_s : 3600, ext_e ? "&ExternalId=" : "", ext_e ? ext_e : "", arn_e, sess_e);
+        *form_out = form;
     }
     free(arn_e);
     free(sess_e);
     free(ext_e);
+    return rc;
+}
+
+int sts_assume_role(awsclient *c, const char *role_arn, const char *session_name, const char *external_id,
+                    int duration_s, aws_credentials *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char *form = NULL;
+    int rc = assume_role_form(role_arn, session_name, external_id, duration_s, &form, err);
     if (rc)
         return rc;
     aws_response resp;
@@ -654,5 +668,44 @@ int sts_assume_role(awsclient *c, const char *role_arn, const char *session_name
     if (resp.body)
         OPENSSL_cleanse(resp.body, resp.body_len);
     aws_response_free(&resp);
+    free(form);
+    return rc;
+}
+
+int sts_assume_role_with(http_client *h, const char *url_base, const char *region, const aws_credentials *source,
+                         const char *role_arn, const char *session_name, const char *external_id, int duration_s,
+                         aws_credentials *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char *form = NULL;
+    int rc = assume_role_form(role_arn, session_name, external_id, duration_s, &form, err);
+    if (rc)
+        return rc;
+    aws_request req = {
+        .method = "POST",
+        .url_base = url_base,
+        .path = "/",
+        .content_type = "application/x-www-form-urlencoded; charset=utf-8",
+        .body = form,
+        .body_len = strlen(form),
+        .service = "sts",
+        .region = region,
+        .creds = source,
+        .operation = "sts:AssumeRole",
+    };
+    aws_response resp;
+    rc = http_aws_call(h, &req, &resp, err);
+    if (rc == 0 || (resp.status >= 300 && (rc == CC_EDENIED || rc == CC_EAWS))) {
+        int st = awsclient_check(&resp, req.operation, err);
+        rc = rc ? rc : st;
+        if (err && rc)
+            err->status = rc;
+    }
+    if (rc == 0)
+        rc = sts_parse_credentials("AssumeRole", resp.body, resp.body_len, out, err);
+    if (resp.body)
+        OPENSSL_cleanse(resp.body, resp.body_len);
+    aws_response_free(&resp);
+    free(form);
     return rc;
 }

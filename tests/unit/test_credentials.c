@@ -19,7 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <cjson/cJSON.h>
 
@@ -318,7 +322,7 @@ static void chain_order(void **state)
 {
     (void)state;
     aws_profile_set *set = profiles("[default]\nregion = us-east-1\n[profile dev]\nregion = us-west-2\n"
-                                    "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/R\nsource_profile = dev\n"
+                                    "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/R\ncredential_source = Environment\n"
                                     "[profile regiononly]\nregion = eu-west-1\n",
                                     "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = dev-secret\n");
     fake_env env = {{NULL}};
@@ -613,6 +617,153 @@ static void provider_conformance(void **state)
     assert_true(ran >= 8);
 }
 
+/* ------------------------------------------------------- AssumeRole */
+
+/* A one-shot loopback HTTP server in a child process: answers `count`
+ * requests with `body` and appends each request to `log`. */
+static pid_t one_shot_server(int *port, const char *log, const char *body, int count)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    socklen_t al = sizeof a;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &al), 0);
+    *port = ntohs(a.sin_port);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid > 0) {
+        close(fd);
+        return pid;
+    }
+    for (int i = 0; i < count; i++) {
+        int c = accept(fd, NULL, NULL);
+        if (c < 0)
+            _exit(1);
+        char req[16384];
+        size_t n = 0;
+        long want = -1;
+        while (n < sizeof req - 1) {
+            ssize_t r = read(c, req + n, sizeof req - 1 - n);
+            if (r <= 0)
+                break;
+            n += (size_t)r;
+            req[n] = '\0';
+            char *end = strstr(req, "\r\n\r\n");
+            if (end && want < 0) {
+                char *cl = strcasestr(req, "content-length:");
+                want = (long)(end + 4 - req) + (cl ? strtol(cl + 15, NULL, 10) : 0);
+            }
+            if (want >= 0 && (long)n >= want)
+                break;
+        }
+        FILE *f = fopen(log, "a");
+        if (f) {
+            fwrite(req, 1, n, f);
+            fputs("\n----\n", f);
+            fclose(f);
+        }
+        char head[256];
+        int hl = snprintf(head, sizeof head,
+                          "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n",
+                          strlen(body));
+        if (write(c, head, (size_t)hl) < 0 || write(c, body, strlen(body)) < 0)
+            _exit(1);
+        close(c);
+    }
+    _exit(0);
+}
+
+static void assume_role_profiles(void **state)
+{
+    (void)state;
+    const char *answer = "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+                         "<AccessKeyId>ASIAASSUMED</AccessKeyId><SecretAccessKey>assumed-secret</SecretAccessKey>"
+                         "<SessionToken>assumed-token</SessionToken><Expiration>2199-01-01T00:00:00Z</Expiration>"
+                         "</Credentials></AssumeRoleResult></AssumeRoleResponse>";
+    char log[] = "/tmp/clinecfg-assume-XXXXXX";
+    int lfd = mkstemp(log);
+    assert_true(lfd >= 0);
+    close(lfd);
+    int port = 0;
+    pid_t srv = one_shot_server(&port, log, answer, 2);
+    char config[2048];
+    snprintf(config, sizeof config,
+             "[profile base]\naws_access_key_id = AKIABASE\naws_secret_access_key = base-secret\n"
+             "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/Dev\nsource_profile = base\n"
+             "role_session_name = me@example.com\nexternal_id = ext-1\nduration_seconds = 1800\n"
+             "endpoint_url = http://127.0.0.1:%d\n"
+             "[profile self]\nrole_arn = arn:aws:iam::123456789012:role/Self\nsource_profile = self\n"
+             "aws_access_key_id = AKIASELF\naws_secret_access_key = self-secret\nendpoint_url = http://127.0.0.1:%d\n"
+             "[profile loop1]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = loop2\n"
+             "[profile loop2]\nrole_arn = arn:aws:iam::1:role/B\nsource_profile = loop1\n"
+             "[profile mfa]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = base\nmfa_serial = arn:aws:iam::1:mfa/x\n"
+             "[profile nosrc]\nrole_arn = arn:aws:iam::1:role/A\nsource_profile = nosuch\n",
+             port, port);
+    aws_profile_set *set = profiles(config, NULL);
+    http_client *h = NULL;
+    cc_err err;
+    assert_int_equal(http_client_new(NULL, &h, &err), 0);
+    fake_env env = {{NULL}};
+    creds_chain_opts o = {.profile = "role", .profiles = set, .env = env_lookup, .env_ctx = &env, .http = h,
+                          .region = "ap-northeast-1"};
+    creds_provider *p = NULL;
+    const aws_credentials *c;
+    if (resolve(&o, &p, &err))
+        fail_msg("%s", err.message);
+    assert_string_equal(creds_source(p), "profile:role (assume_role)");
+    assert_int_equal(creds_current(p, 0, &c, &err), 0);
+    assert_string_equal(c->access_key_id, "ASIAASSUMED");
+    assert_string_equal(c->session_token, "assumed-token");
+    assert_true(c->expiration > time(NULL));
+    creds_free(p);
+    o.profile = "self";
+    if (resolve(&o, &p, &err))
+        fail_msg("%s", err.message);
+    creds_free(p);
+    int status = 0;
+    waitpid(srv, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* What went on the wire: a form POST signed with the source profile's key. */
+    FILE *f = fopen(log, "r");
+    assert_non_null(f);
+    static char seen[65536];
+    size_t n = fread(seen, 1, sizeof seen - 1, f);
+    seen[n] = '\0';
+    fclose(f);
+    unlink(log);
+    char *second = strstr(seen, "\n----\n");
+    assert_non_null(second);
+    *second = '\0';
+    second += 6;
+    assert_non_null(strstr(seen, "POST / HTTP/1.1"));
+    assert_non_null(strstr(seen, "Credential=AKIABASE/"));
+    assert_non_null(strstr(seen, "/ap-northeast-1/sts/aws4_request"));
+    assert_non_null(strstr(seen, "Action=AssumeRole&DurationSeconds=1800&ExternalId=ext-1&"
+                                 "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FDev&"
+                                 "RoleSessionName=me%40example.com&Version=2011-06-15"));
+    assert_null(strstr(seen, "base-secret"));
+    assert_non_null(strstr(second, "Credential=AKIASELF/"));
+    assert_non_null(strstr(second, "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2FSelf"));
+
+    /* Cycles, MFA and a missing source are clear errors naming the profile. */
+    o.profile = "loop1";
+    assert_int_equal(resolve(&o, &p, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "circular"));
+    o.profile = "mfa";
+    assert_int_equal(resolve(&o, &p, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "'mfa'"));
+    assert_non_null(strstr(err.message, "mfa_serial"));
+    o.profile = "nosrc";
+    assert_int_equal(resolve(&o, &p, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "source_profile of AWS profile 'nosrc'"));
+    assert_non_null(strstr(err.message, "'nosuch' not found"));
+    http_client_free(h);
+    ini_profiles_free(set);
+}
+
 static void json_wipe(void **state)
 {
     (void)state;
@@ -630,6 +781,7 @@ int main(void)
         cmocka_unit_test(sso_pieces),         cmocka_unit_test(chain_order),
         cmocka_unit_test(chain_keyring_failure), cmocka_unit_test(chain_process_refresh),
         cmocka_unit_test(json_wipe), cmocka_unit_test(provider_conformance),
+        cmocka_unit_test(assume_role_profiles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

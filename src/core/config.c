@@ -222,6 +222,7 @@ static int load_file(cc_config *cfg, const cc_ctx *ctx, const char *path, const 
     if (rc)
         return rc;
     if (!exists) {
+        free(text);
         if (must_exist) {
             cc_err_set(err, CC_EINPUT, "config.missing", "%s: config file does not exist", path);
             cc_err_hint(err, "check the path given to --config");

@@ -90,4 +90,14 @@ sum=$(sha "$F")
 expect_rc 4 restore "$run4"
 assert_contains "$err" "damaged"
 assert_eq "$(sha "$F")" "$sum"
+# --- restore through a symlink: the real file gets the bytes, the link stays
+mkdir "$D/dots"
+printf '{"l": 1}\n' > "$D/dots/real.json"
+ln -s "$D/dots/real.json" "$D/link.json"
+cp "$D/dots/real.json" "$D/real.orig"
+expect_rc 0 --json config --file "$D/link.json" set m 2
+runl=$(basename "$(dirname "$(printf '%s\n' "$out" | jq -r '.files[0].backup')")")
+expect_rc 0 restore "$runl"
+[ -L "$D/link.json" ] || fail "restore replaced the link"
+cmp "$D/dots/real.json" "$D/real.orig" || fail "restore through link"
 echo "restore_basic: ok"

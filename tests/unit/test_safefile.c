@@ -648,6 +648,39 @@ static void test_backup_load_rejects_bad_ids(void **state)
     assert_non_null(strstr(err.hint, "restore --list"));
 }
 
+static void test_two_runs_same_second_get_distinct_folders(void **state)
+{
+    (void)state;
+    /* Same label, same pid, same second: the second run must not write
+     * into the first one's folder. */
+    safefile_run *r1 = new_run(false);
+    safefile_run *r2 = NULL;
+    cc_err err;
+    cc_err_clear(&err);
+    assert_int_equal(safefile_run_new(&ctx_plain, "test", &r2, &err), CC_OK);
+    put(p("twice1.json"), "1\n");
+    put(p("twice2.json"), "2\n");
+    safefile_result a, b;
+    edit e = {.append = "x\n"};
+    assert_int_equal(update(r1, p("twice1.json"), &e, &a, &err), CC_OK);
+    assert_int_equal(update(r2, p("twice2.json"), &e, &b, &err), CC_OK);
+    assert_string_not_equal(safefile_run_backup_dir(r1), safefile_run_backup_dir(r2));
+    assert_string_not_equal(safefile_run_id(r1), safefile_run_id(r2));
+    backup_run br;
+    assert_int_equal(backup_load(safefile_run_id(r2), &br, &err), CC_OK);
+    assert_int_equal(br.nfiles, 1);
+    assert_string_equal(br.files[0].path, p("twice2.json"));
+    backup_run_clear(&br);
+    assert_int_equal(backup_load(safefile_run_id(r1), &br, &err), CC_OK);
+    assert_int_equal(br.nfiles, 1);
+    assert_string_equal(br.files[0].path, p("twice1.json"));
+    backup_run_clear(&br);
+    safefile_result_free(&a);
+    safefile_result_free(&b);
+    safefile_run_free(r1);
+    safefile_run_free(r2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_binary_and_empty_content),
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_backup_load_rejects_bad_ids),
+        cmocka_unit_test(test_two_runs_same_second_get_distinct_folders),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -757,7 +757,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
     if (!name)
         name = "<input>";
     jsonc_doc *orig = NULL;
-    int rc = jsonc_parse(text, len, name, &orig, err);
+    int rc = jsonc_parse_flags(text, len, name, JSONC_KEYS_ONLY, &orig, err);
     if (rc)
         return rc;
     jsonc_doc **vals = calloc(n ? n : 1, sizeof *vals);
@@ -852,7 +852,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
         cc_err_clear(&check);
         /* The next edit needs a tree; after the last one a syntax check is
          * enough to prove the output is valid JSONC. */
-        rc = jsonc_parse_flags(cur, cur_len, name, i + 1 < n ? 0 : JSONC_VALIDATE, &doc, &check);
+        rc = jsonc_parse_flags(cur, cur_len, name, i + 1 < n ? JSONC_KEYS_ONLY : JSONC_VALIDATE, &doc, &check);
         if (rc) {
             char ps[512];
             path_str(edits[i].path, edits[i].path->n, ps, sizeof ps);

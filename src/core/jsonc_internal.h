@@ -28,6 +28,8 @@ struct jsonc_doc {
 /* Parse flags. */
 #define JSONC_STRICT 1u    /* plain RFC 8259: no comments, no trailing commas, no empty content */
 #define JSONC_VALIDATE 2u  /* syntax check only: the doc gets no tree, strings or comments (fast) */
+#define JSONC_KEYS_ONLY 4u /* a tree with keys, but string values (str) are "" and numbers 0:
+                            * what the editor needs, for less work on big files */
 
 int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned flags, jsonc_doc **out,
                       cc_err *err);

@@ -368,7 +368,7 @@ static const unsigned char plain_char[256] = {
 /* Parses the string token at p->pos (a '"').  On success p->pos is past the
  * closing quote and *out / *out_len hold the decoded, NUL-terminated text in
  * the arena.  A lone surrogate escape decodes to U+FFFD. */
-static int parse_string(parser *p, const char **out, size_t *out_len)
+static int parse_string(parser *p, const char **out, size_t *out_len, bool decode)
 {
     const unsigned char *s = p->s;
     size_t start = p->pos, i = start + 1, len = p->len;
@@ -410,7 +410,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
         i += n;
     }
     size_t raw = i - start - 1;
-    if (p->flags & JSONC_VALIDATE) {
+    if (!decode) {
         *out = "";
         *out_len = 0;
         p->pos = i + 1;
@@ -472,7 +472,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len)
 
 static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-static int parse_number(parser *p, double *out)
+static int parse_number(parser *p, double *out, bool convert)
 {
     const unsigned char *s = p->s;
     size_t start = p->pos, i = start, len = p->len;
@@ -505,7 +505,7 @@ static int parse_number(parser *p, double *out)
             i++;
     }
     size_t n = i - start;
-    if (p->flags & JSONC_VALIDATE) {
+    if (!convert) {
         *out = 0;
         p->pos = i;
         return 0;
@@ -673,7 +673,7 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
                 continue;
             }
             if (c == '"') {
-                if ((rc = parse_string(p, &n->str, &n->str_len)))
+                if ((rc = parse_string(p, &n->str, &n->str_len, !(flags & (JSONC_VALIDATE | JSONC_KEYS_ONLY)))))
                     goto done;
             } else if (c == 't' || c == 'f' || c == 'n') {
                 const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
@@ -685,7 +685,7 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
                 n->boolean = c == 't';
                 p->pos += wl;
             } else {
-                if ((rc = parse_number(p, &n->number)))
+                if ((rc = parse_number(p, &n->number, !(flags & (JSONC_VALIDATE | JSONC_KEYS_ONLY)))))
                     goto done;
             }
             n->end = p->pos;
@@ -703,7 +703,7 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
             }
             ks = p->pos;
             size_t kl;
-            if ((rc = parse_string(p, &key, &kl)))
+            if ((rc = parse_string(p, &key, &kl, !(flags & JSONC_VALIDATE))))
                 goto done;
             ke = p->pos;
             if ((rc = skip_trivia(p)))

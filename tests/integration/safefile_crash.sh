@@ -59,7 +59,7 @@ assert NEW != OLD and b'"k"' in NEW, NEW
 shutil.rmtree(d)
 
 failures = []
-outcome = {"old": 0, "new": 0, "temps_left": 0}
+outcome = {"old": 0, "new": 0, "temps_left": 0, "mid_write": 0}
 
 def check(d, env, what):
     t = os.path.join(d, "t")
@@ -85,6 +85,8 @@ def check(d, env, what):
             continue
         if TEMP_RE.match(n):
             temps.append(os.path.join(t, n))
+            if n != ".f.json.clinecfg-tmp.OLDOLD":
+                outcome["mid_write"] += 1  # killed between creating its temp file and the rename
         else:
             failures.append("%s: unexpected file left beside the target: %s" % (what, n))
     if temps:
@@ -127,8 +129,8 @@ for sc, n in sorted(counts.items()):
         check(d, env, "%s #%d" % (sc, N))
         shutil.rmtree(d)
         injected += 1
-print("strace kills: %d (old %d, new %d, temp files left %d)" % (injected, outcome["old"], outcome["new"],
-                                                              outcome["temps_left"]))
+print("strace kills: %d (old %d, new %d, temp files left %d, killed mid-write %d)" % (
+    injected, outcome["old"], outcome["new"], outcome["temps_left"], outcome["mid_write"]))
 
 # 2. Random kills.  Delays spread over the length of one run.
 d, env = fresh(i); i += 1
@@ -149,8 +151,9 @@ for k in range(RANDOM_KILLS):
     check(d, env, "random kill %d" % k)
     shutil.rmtree(d)
 r_old, r_new = outcome["old"] - before["old"], outcome["new"] - before["new"]
-print("random kills: %d (run time %.1f ms; old %d, new %d, temp files left %d)" % (
-    RANDOM_KILLS, run_time * 1000, r_old, r_new, outcome["temps_left"] - before["temps_left"]))
+print("random kills: %d (run time %.1f ms; old %d, new %d, temp files left %d, killed mid-write %d)" % (
+    RANDOM_KILLS, run_time * 1000, r_old, r_new, outcome["temps_left"] - before["temps_left"],
+    outcome["mid_write"] - before["mid_write"]))
 if RANDOM_KILLS >= 50 and (r_old == 0 or r_new == 0):
     failures.append("random kills never hit %s: the delays do not cover the run" % ("before the rename" if r_old == 0 else "after it"))
 if failures:

@@ -18,7 +18,4 @@ extern const cli_command cmd_admin;
 extern const cli_command cmd_whoami;
 extern const cli_command cmd_config;
 
-/* For commands not built yet: "not implemented yet", exit 2. */
-int cmd_not_implemented(cc_ctx *ctx, const cli_args *args, cc_err *err);
-
 #endif

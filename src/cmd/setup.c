@@ -261,7 +261,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
                          "clinecfg config set model ID");
         return CC_EINPUT;
     }
-    if (!ctx->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
+    bool interactive = !ctx->yes && !ctx->dry_run && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+    if (interactive &&
         !cli_confirm(ctx, true, "Set up Cline on Bedrock for team '%s' with base model %s?",
                      cfg_str(&cfg, CFG_TEAM) ? cfg_str(&cfg, CFG_TEAM) : "(none)", cfg_str(&cfg, CFG_MODEL))) {
         cfg_free(&cfg);
@@ -310,7 +311,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         .extra_tags = cfg_json(&cfg, CFG_EXTRA_TAGS),
         .allowed_regions = cfg_json(&cfg, CFG_ALLOWED_REGIONS),
         .fix_tags = cli_count(a, setup_opts, "fix-tags") > 0,
-        .no_create = ctx->dry_run,
+        .no_create = ctx->dry_run || interactive,
         .cached_arn = setupstate_matches(&st, region, cfg_str(&cfg, CFG_MODEL)) ? st.profile_arn : NULL,
         .cached_caller = st.caller_arn,
     };
@@ -320,6 +321,19 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         add_identity_json(ctx, &r, c);
     if (rc)
         goto out;
+    if (interactive && r.outcome == ONBOARD_WOULD_CREATE) {
+        out_text(&ctx->out, "Plan: create inference profile %s in %s from %s with tags", r.name, region, r.copy_from);
+        for (size_t i = 0; i < r.n_tags; i++)
+            out_text(&ctx->out, " %s=%s", r.tags[i].key, r.tags[i].value);
+        out_text(&ctx->out, "\n");
+        if (!cli_confirm(ctx, true, "Create it?")) {
+            rc = cc_err_set(err, CC_EUSAGE, "cancelled", "setup cancelled; nothing was created or changed");
+            goto out;
+        }
+        spec.no_create = false;
+        if ((rc = onboard_create(c, &spec, &r, region, &ctx->out, err)))
+            goto out;
+    }
     if (r.outcome == ONBOARD_DENIED) {
         if ((rc = file_request(ctx, &cfg, c, &r, err)))
             goto out;
@@ -376,6 +390,33 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         .force = cli_count(a, setup_opts, "force") > 0,
     };
     cline_targets_env tenv = {.loc = &loc, .aws_config = aws_config, .aws_credentials = aws_creds};
+    if (interactive) {
+        cc_ctx preview = *ctx;
+        preview.dry_run = true;
+        safefile_run *prun = NULL;
+        cline_apply_result pres;
+        memset(&pres, 0, sizeof pres);
+        rc = safefile_run_new(&preview, "setup-preview", &prun, err);
+        if (!rc)
+            rc = cline_apply(&preview, prun, &plan, &tenv, &pres, err);
+        size_t changes = 0;
+        for (size_t i = 0; !rc && i < pres.nfiles; i++) {
+            if (!pres.files[i].changed)
+                continue;
+            changes++;
+            out_text(&ctx->out, "Plan: %s %s\n", pres.files[i].created ? "create" : "update", pres.files[i].path);
+            if (ctx->out.verbose && pres.files[i].diff)
+                out_text(&ctx->out, "%s", pres.files[i].diff);
+        }
+        cline_apply_result_free(&pres);
+        safefile_run_free(prun);
+        if (rc)
+            goto out;
+        if (changes && !cli_confirm(ctx, true, "Write these %zu file(s)? (backups are kept; -v shows the diffs)", changes)) {
+            rc = cc_err_set(err, CC_EUSAGE, "cancelled", "setup cancelled; no file was changed");
+            goto out;
+        }
+    }
     out_progress(&ctx->out, "%s Cline's files", ctx->dry_run ? "Planning changes to" : "Writing");
     rc = cline_apply(ctx, run_files, &plan, &tenv, &ar, err);
     cJSON *files = cline_apply_result_files_json(&ar, ctx->dry_run);

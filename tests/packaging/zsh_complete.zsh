@@ -13,18 +13,15 @@ zpty -w cc "print '<RE''ADY>'"
 # Wait for the shell to settle: typeahead sent before the prompt is dropped.
 out=
 for i in {1..200}; do
-  zpty -r -t cc chunk && out+=$chunk
+  if zpty -r -t cc chunk; then out+=$chunk; else sleep 0.05; fi
   [[ $out == *'<READY>'* ]] && break
-  sleep 0.05
 done
-sleep 0.2
 zpty -n -w cc "$line"$'\t'
 zpty -w cc $'\C-u'"print '<DO''NE>'"
 out=
-for i in {1..100}; do
-  zpty -r -t cc chunk && out+=$chunk
+for i in {1..200}; do
+  if zpty -r -t cc chunk; then out+=$chunk; else sleep 0.05; fi
   [[ $out == *'<DONE>'* ]] && break
-  sleep 0.05
 done
 zpty -d cc
 [[ $out == *'<DONE>'* ]] || { print -u2 "zsh_complete: no answer from zsh for: $line"; exit 1; }

@@ -16,7 +16,7 @@
 /* getenv-like lookup; returns NULL when unset.  ctx is passed through. */
 typedef const char *(*aws_env_lookup)(const char *name, void *ctx);
 
-/* service: "bedrock", "bedrock-runtime", "sts" or "sso".  lookup NULL =
+/* service: "bedrock", "bedrock-runtime", "sts", "sso" or "ce".  lookup NULL =
  * getenv.  On success *url_out is a malloc'd URL without a trailing '/'.
  * CC_EINPUT for an unknown service, a bad region or a malformed override. */
 int aws_endpoint(const char *service, const char *region, const char *profile_endpoint_url,
@@ -25,6 +25,11 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
 /* The SigV4 signing name for a service key above: bedrock -> "bedrock",
  * bedrock-runtime -> "bedrock", sts -> "sts", sso -> "awsssoportal". NULL if unknown. */
 const char *aws_signing_name(const char *service);
+
+/* The region requests to `service` are signed for: the client's region,
+ * except for global services (Cost Explorer: us-east-1, or cn-northwest-1
+ * in China). */
+const char *aws_signing_region(const char *service, const char *region);
 
 /* Accepts names like us-east-1, ap-northeast-1, cn-north-1, us-gov-west-1,
  * us-isob-east-1 (lower-case letters, digits, '-', 1..50 chars, no leading or

@@ -261,7 +261,7 @@ int awsclient_prepare(awsclient *c, const char *service, aws_request *req, cc_er
         return cc_err_set(err, CC_EINTERNAL, "internal", "no signing name for service %s", service);
     req->url_base = url;
     req->service = signing;
-    req->region = c->region;
+    req->region = aws_signing_region(service, c->region);
     req->creds = cr;
     return 0;
 }

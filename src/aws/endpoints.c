@@ -26,7 +26,16 @@ static const service_info SERVICES[] = {
     {"bedrock-runtime", "BEDROCK_RUNTIME", "bedrock-runtime", "bedrock"},
     {"sts", "STS", "sts", "sts"},
     {"sso", "SSO", "portal.sso", "awsssoportal"},
+    /* Cost Explorer has one endpoint per partition (doctor's tag check). */
+    {"ce", "COST_EXPLORER", "ce", "ce"},
 };
+
+const char *aws_signing_region(const char *service, const char *region)
+{
+    if (service && !strcmp(service, "ce"))
+        return region && !strncmp(region, "cn-", 3) ? "cn-northwest-1" : "us-east-1";
+    return region;
+}
 
 static const service_info *find_service(const char *key)
 {
@@ -156,6 +165,7 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
     int rc = aws_region_validate(region, err);
     if (rc)
         return rc;
+    region = aws_signing_region(svc->key, region);
     size_t need = strlen(svc->host_prefix) + strlen(region) + strlen(dns_suffix(region)) + 16;
     char *u = malloc(need);
     if (!u)

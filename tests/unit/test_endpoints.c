@@ -125,12 +125,27 @@ static void test_region_validate(void **state)
     assert_int_equal(aws_region_validate(NULL, NULL), CC_EINPUT);
 }
 
+/* Cost Explorer is global per partition: one host, one signing region. */
+static void test_cost_explorer(void **state)
+{
+    (void)state;
+    fake_env none = {{{0}}};
+    expect_url("ce", "ap-northeast-1", NULL, &none, "https://ce.us-east-1.amazonaws.com");
+    expect_url("ce", "cn-north-1", NULL, &none, "https://ce.cn-northwest-1.amazonaws.com.cn");
+    assert_string_equal(aws_signing_region("ce", "eu-west-1"), "us-east-1");
+    assert_string_equal(aws_signing_region("bedrock", "eu-west-1"), "eu-west-1");
+    assert_string_equal(aws_signing_name("ce"), "ce");
+    fake_env ov = {{{"AWS_ENDPOINT_URL_COST_EXPLORER", "http://127.0.0.1:9999"}}};
+    expect_url("ce", "ap-northeast-1", NULL, &ov, "http://127.0.0.1:9999");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regional_defaults),
         cmocka_unit_test(test_override_order),
         cmocka_unit_test(test_bad_inputs),
+        cmocka_unit_test(test_cost_explorer),
         cmocka_unit_test(test_region_validate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -105,8 +105,10 @@ function emit(v, st, level) {
       s += JSON.stringify(k);
       if (chance(0.05)) s += ' ' + comment(false).text + ' ';
       s += chance(0.85) ? ': ' : ':';
+      if (chance(0.05)) s += comment(false).text + ' ';
     }
     s += emit(x, st, level + 1);
+    if (chance(0.04)) s += ' ' + comment(false).text; // before the comma
     if (!last || trailing) s += ',';
     if (multi && chance(0.25)) s += ' ' + comment(true).text;
   });

@@ -5,8 +5,9 @@
  * Each iteration reads FILE (safefile_read), sets POINTER to a new string
  * (jsonc_apply: parse, edit, re-parse check) and atomically replaces FILE
  * (safefile_write_atomic: temp file, fsync, rename, fsync of the folder).
- * Prints the median milliseconds of the whole cycle and of the in-memory
- * edit alone, one "name value" per line.
+ * Prints the median milliseconds of the whole cycle, of the in-memory edit
+ * alone (wall and CPU time), of the read and of the atomic replace, one
+ * "name value" per line.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -21,6 +22,13 @@ static double now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -44,9 +52,11 @@ int main(int argc, char **argv)
     }
     int iters = atoi(argv[2]);
     double *cycle = calloc((size_t)iters, sizeof *cycle), *edit = calloc((size_t)iters, sizeof *edit);
+    double *rd = calloc((size_t)iters, sizeof *rd), *wr = calloc((size_t)iters, sizeof *wr);
+    double *ecpu = calloc((size_t)iters, sizeof *ecpu);
     jsonc_path *p = NULL;
     cc_err err;
-    if (!cycle || !edit || jsonc_path_parse(argv[3], &p, &err)) {
+    if (!cycle || !edit || !rd || !wr || !ecpu || jsonc_path_parse(argv[3], &p, &err)) {
         fprintf(stderr, "bad path\n");
         return 2;
     }
@@ -62,12 +72,13 @@ int main(int argc, char **argv)
             fprintf(stderr, "%s\n", err.message);
             return 1;
         }
-        double t1 = now_ms();
+        double t1 = now_ms(), c1 = cpu_ms();
         if (jsonc_apply(text, len, argv[1], &ed, 1, &out, &out_len, &err)) {
             fprintf(stderr, "%s\n", err.message);
             return 1;
         }
         double t2 = now_ms();
+        ecpu[i] = cpu_ms() - c1;
         if (safefile_write_atomic(argv[1], out, out_len, 0600, &err)) {
             fprintf(stderr, "%s\n", err.message);
             return 1;
@@ -75,12 +86,18 @@ int main(int argc, char **argv)
         double t3 = now_ms();
         cycle[i] = t3 - t0;
         edit[i] = t2 - t1;
+        rd[i] = t1 - t0;
+        wr[i] = t3 - t2;
         free(text);
         free(out);
     }
-    printf("cycle_ms %.3f\nedit_ms %.3f\n", median(cycle, iters), median(edit, iters));
+    printf("cycle_ms %.3f\nedit_ms %.3f\nread_ms %.3f\nwrite_ms %.3f\nedit_cpu_ms %.3f\n", median(cycle, iters),
+           median(edit, iters), median(rd, iters), median(wr, iters), median(ecpu, iters));
     jsonc_path_free(p);
     free(cycle);
     free(edit);
+    free(rd);
+    free(wr);
+    free(ecpu);
     return 0;
 }

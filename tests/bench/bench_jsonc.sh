@@ -39,7 +39,8 @@ for spec in 1MB:1000000:31 20MB:20000000:11 50MB:50000000:5; do
     { echo "bench_jsonc: node is needed to generate the test file"; exit 0; }
   "$W/bench_jsonc" "$W/settings.json" "$iters" /cline.apiProvider >"$W/c.txt"
   c_cycle=$(val cycle_ms "$W/c.txt"); c_edit=$(val edit_ms "$W/c.txt")
-  line="bench_jsonc $label: C read+edit+replace median ${c_cycle} ms (in-memory edit ${c_edit} ms)"
+  c_read=$(val read_ms "$W/c.txt"); c_write=$(val write_ms "$W/c.txt"); c_ecpu=$(val edit_cpu_ms "$W/c.txt")
+  line="bench_jsonc $label: C read+edit+replace median ${c_cycle} ms (read ${c_read}, in-memory edit ${c_edit} [CPU ${c_ecpu}], atomic replace ${c_write})"
   if [ $NODE_OK = 1 ] && [ "$label" != 50MB ]; then
     node "$TOP/tests/bench/bench_jsonc.js" gen "$W/settings.json" "$bytes"
     node "$TOP/tests/bench/bench_jsonc.js" run "$CACHE/node_modules" "$W/settings.json" "$iters" cline.apiProvider >"$W/n.txt"
@@ -52,6 +53,7 @@ for spec in 1MB:1000000:31 20MB:20000000:11 50MB:50000000:5; do
   if [ "$label" = 1MB ]; then
     goal=$(awk -v a="$c_cycle" 'BEGIN{print (a < 10) ? "met" : "NOT met"}')
     egoal=$(awk -v a="$c_edit" 'BEGIN{print (a < 10) ? "met" : "NOT met"}')
-    echo "bench_jsonc goal (1 MB under 10 ms): whole cycle $goal, in-memory edit $egoal"
+    cgoal=$(awk -v a="$c_ecpu" 'BEGIN{print (a < 10) ? "met" : "NOT met"}')
+    echo "bench_jsonc goal (1 MB under 10 ms): whole cycle $goal (the atomic replace alone is ${c_write} ms of fsync-bound I/O), in-memory edit $egoal (wall), $cgoal (CPU)"
   fi
 done

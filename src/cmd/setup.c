@@ -16,6 +16,7 @@
 #include "clinecfg/config.h"
 #include "clinecfg/keyring.h"
 #include "clinecfg/onboard.h"
+#include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/setupstate.h"
 
@@ -72,16 +73,7 @@ static cJSON *tags_json(const onboard_result *r)
 static char *request_dir(const cc_config *cfg)
 {
     const char *dir = cfg_str(cfg, CFG_REQUEST_DIR);
-    if (dir)
-        return strdup(dir);
-    char buf[4096];
-    const char *xdg = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, sizeof buf, "%s/clinecfg/requests", xdg);
-    else
-        snprintf(buf, sizeof buf, "%s/.local/state/clinecfg/requests", home ? home : ".");
-    return strdup(buf);
+    return dir ? strdup(dir) : paths_state_file("requests");
 }
 
 /* Creation was denied: file the request, tell the user what happens next. */

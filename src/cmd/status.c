@@ -15,6 +15,7 @@
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/setupstate.h"
 
@@ -106,19 +107,14 @@ static void add_keyring(cc_ctx *ctx, const char *account)
 
 static void add_requests(cc_ctx *ctx, const cc_config *cfg)
 {
-    char dir[4096];
     const char *conf = cfg_str(cfg, CFG_REQUEST_DIR);
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    if (conf)
-        snprintf(dir, sizeof dir, "%s", conf);
-    else if (xdg && *xdg)
-        snprintf(dir, sizeof dir, "%s/clinecfg/requests", xdg);
-    else
-        snprintf(dir, sizeof dir, "%s/.local/state/clinecfg/requests", home ? home : ".");
+    char *dir = conf ? strdup(conf) : paths_state_file("requests");
     cJSON *arr = cJSON_AddArrayToObject(ctx->result, "requests");
-    DIR *d = opendir(dir);
-    if (!d)
+    DIR *d = dir ? opendir(dir) : NULL;
+    if (!d) {
+        free(dir);
         return;
+    }
     struct dirent *e;
     while ((e = readdir(d))) {
         size_t n = strlen(e->d_name);
@@ -130,6 +126,7 @@ static void add_requests(cc_ctx *ctx, const cc_config *cfg)
         }
     }
     closedir(d);
+    free(dir);
 }
 
 static void add_stale_temps(cc_ctx *ctx, const cline_locations *loc, const char *aws_config)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clinecfg/jsonc.h"
+#include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
 
 #define CFG_MAX_FILE (1024 * 1024)
@@ -315,17 +316,7 @@ static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON 
     return 0;
 }
 
-char *cfg_user_path(void)
-{
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    char buf[4096];
-    if (xdg && *xdg)
-        snprintf(buf, sizeof buf, "%s/clinecfg/config.json", xdg);
-    else
-        snprintf(buf, sizeof buf, "%s/.config/clinecfg/config.json", home && *home ? home : ".");
-    return strdup(buf);
-}
+char *cfg_user_path(void) { return paths_user_config(); }
 
 int cfg_load(cc_config *cfg, const cc_ctx *ctx, cc_err *err)
 {

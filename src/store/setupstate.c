@@ -8,21 +8,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
 
 #define STATE_MAX_SIZE (64 * 1024)
 
-char *setupstate_path(void)
-{
-    char buf[4096];
-    const char *xdg = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, sizeof buf, "%s/clinecfg/state.json", xdg);
-    else
-        snprintf(buf, sizeof buf, "%s/.local/state/clinecfg/state.json", home && *home ? home : ".");
-    return strdup(buf);
-}
+char *setupstate_path(void) { return paths_state_file("state.json"); }
 
 void setupstate_init(setupstate *st) { memset(st, 0, sizeof *st); }
 

@@ -1,0 +1,20 @@
+/*
+ * paths.h - where clinecfg keeps its own files, following the XDG base
+ * directory rules: the user config in ${XDG_CONFIG_HOME:-~/.config}/clinecfg,
+ * everything it remembers (backups, requests, the last profile, the
+ * endpoint record) in ${XDG_STATE_HOME:-~/.local/state}/clinecfg.
+ * Every function returns a malloc'd path, or NULL on out of memory.
+ */
+#ifndef CLINECFG_PATHS_H
+#define CLINECFG_PATHS_H
+
+/* ${XDG_CONFIG_HOME:-$HOME/.config}/clinecfg/config.json */
+char *paths_user_config(void);
+
+/* ${XDG_STATE_HOME:-$HOME/.local/state}/clinecfg */
+char *paths_state_dir(void);
+
+/* paths_state_dir() + "/" + name */
+char *paths_state_file(const char *name);
+
+#endif

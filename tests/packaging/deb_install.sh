@@ -72,6 +72,12 @@ dpkg -i --path-include='/usr/share/man/man1/clinecfg.1.gz' --path-include='/usr/
   "$DEB" >"$WORK/dpkg-i.log" 2>&1 || { cat "$WORK/dpkg-i.log" >&2; fail "dpkg -i failed"; }
 dpkg -L clinecfg >"$WORK/files"
 [ ! -e /etc/clinecfg ] || fail "installing the package created /etc/clinecfg"
+for f in /usr/bin/clinecfg /usr/share/man/man1/clinecfg.1.gz /usr/share/bash-completion/completions/clinecfg \
+         /usr/share/zsh/vendor-completions/_clinecfg /usr/share/fish/vendor_completions.d/clinecfg.fish \
+         /usr/share/doc/clinecfg/config.example.json /usr/share/doc/clinecfg/copyright; do
+  grep -qx "$f" "$WORK/files" || fail "the package does not install $f"
+  [ -f "$f" ] || fail "$f is listed but not on disk"
+done
 
 # 1. The installed binary.
 got=$(/usr/bin/clinecfg --version)
@@ -108,6 +114,16 @@ else
   note "bash-completion is not installed: completion loading not checked"
 fi
 
+# zsh and fish find the installed completions on their default paths.
+if command -v fish >/dev/null 2>&1; then
+  got=$(HOME=$WORK XDG_CONFIG_HOME=$WORK/.config fish -c 'complete -C"clinecfg setup --tar"' | cut -f1)
+  [ "$got" = "--targets" ] || fail "fish did not load /usr/share/fish/vendor_completions.d/clinecfg.fish: '$got'"
+fi
+if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; then
+  got=$(HOME=$WORK zsh -f "$TOP/tests/packaging/zsh_complete.zsh" /usr/share/zsh/vendor-completions 'clinecfg setup --targets=' | tr '\n' ' ')
+  [ "$got" = "aws-config cline-cli cline-extension " ] || fail "zsh did not complete --targets from the installed _clinecfg: '$got'"
+fi
+
 # 4. The installed binary against the emulator, in a throwaway HOME.
 t_home
 fake_aws_start
@@ -131,9 +147,11 @@ unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 
 # 5. Purge, then every installed path must be gone (folders shared with
 #    other packages stay) and nothing named clinecfg is left behind.
-note "dpkg --purge"
-dpkg --purge clinecfg >"$WORK/dpkg-r.log" 2>&1 || { cat "$WORK/dpkg-r.log" >&2; fail "dpkg --purge failed"; }
+note "dpkg -r, dpkg --purge"
+dpkg -r clinecfg >"$WORK/dpkg-r.log" 2>&1 || { cat "$WORK/dpkg-r.log" >&2; fail "dpkg -r failed"; }
+dpkg --purge clinecfg >"$WORK/dpkg-purge.log" 2>&1 || { cat "$WORK/dpkg-purge.log" >&2; fail "dpkg --purge failed"; }
 INSTALLED=0
+dpkg-query -W clinecfg >/dev/null 2>&1 && fail "dpkg still knows the clinecfg package after purge"
 while IFS= read -r path; do
   [ "$path" = "/." ] && continue
   if [ -d "$path" ] && [ ! -L "$path" ]; then

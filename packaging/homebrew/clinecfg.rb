@@ -4,7 +4,9 @@
 # tested on Debian, and only `ruby -c` checks this file.  The url version
 # must equal the VERSION file (packaging/version-check.sh); homepage, url and
 # sha256 are to be filled in when a release tarball is published
-# (`shasum -a 256 clinecfg-VERSION.tar.gz`).
+# (`shasum -a 256 clinecfg-VERSION.tar.gz`).  On macOS the build also needs
+# the Makefile to pick src/store/keyring_macos.c and the Security framework
+# instead of libsecret on Darwin, which it does not do yet.
 class Clinecfg < Formula
   desc "Per-developer Amazon Bedrock inference profiles for Cline"
   homepage "https://example.invalid/clinecfg"

@@ -44,7 +44,7 @@
 
 #define SAFEFILE_MAX_SIZE ((size_t)64 * 1024 * 1024) /* default read limit (64 MiB), = JSONC_MAX_SIZE */
 #define SAFEFILE_MAX_ATTEMPTS 4                      /* read-edit-check cycles before giving up */
-#define SAFEFILE_LOCK_TIMEOUT_MS 30000               /* default wait for another clinecfg's lock */
+#define SAFEFILE_LOCK_TIMEOUT_MS 30000               /* give up when the locked file has not changed for this long */
 #define SAFEFILE_TEMP_MARK ".clinecfg-tmp."          /* temp files: "." NAME SAFEFILE_TEMP_MARK XXXXXX */
 #define SAFEFILE_LOCK_SUFFIX ".clinecfg.lock"        /* lock files: "." NAME SAFEFILE_LOCK_SUFFIX */
 

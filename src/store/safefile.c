@@ -712,9 +712,15 @@ static int take_lock(const target *t, int timeout_ms, int *fd_out, cc_err *err)
         free(lp);
         return CC_EINPUT;
     }
+    /* flock has no timeout, so poll.  The wait is for *progress*: while
+     * other clinecfg processes keep replacing the file, a queue of waiters is
+     * moving and nobody should give up; the clock only runs while the file
+     * stays the same under a held lock. */
     struct timespec start, now;
     clock_gettime(CLOCK_MONOTONIC, &start);
-    long delay_us = 500;
+    struct stat seen;
+    bool have_seen = stat(t->real, &seen) == 0;
+    long delay_us = 200;
     for (;;) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0)
             break;
@@ -726,18 +732,27 @@ static int take_lock(const target *t, int timeout_ms, int *fd_out, cc_err *err)
             return CC_EINPUT;
         }
         clock_gettime(CLOCK_MONOTONIC, &now);
+        struct stat cur;
+        bool have_cur = stat(t->real, &cur) == 0;
+        if (have_cur != have_seen ||
+            (have_cur && (cur.st_ino != seen.st_ino || cur.st_size != seen.st_size ||
+                          cur.st_mtim.tv_sec != seen.st_mtim.tv_sec || cur.st_mtim.tv_nsec != seen.st_mtim.tv_nsec))) {
+            seen = cur;
+            have_seen = have_cur;
+            start = now;
+        }
         long waited_ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
         if (waited_ms >= timeout_ms) {
             close(fd);
-            cc_err_set(err, CC_ECONFLICT, "file.locked", "%s is being changed by another clinecfg process (lock %s held for over %d ms)",
-                       t->real, lp, timeout_ms);
+            cc_err_set(err, CC_ECONFLICT, "file.locked", "%s is locked by another clinecfg process that has not changed it for %d ms (lock %s)",
+                       t->real, timeout_ms, lp);
             cc_err_hint(err, "wait for the other clinecfg to finish and run the command again");
             free(lp);
             return CC_ECONFLICT;
         }
         struct timespec d = {0, delay_us * 1000};
         nanosleep(&d, NULL);
-        if (delay_us < 8000)
+        if (delay_us < 4000)
             delay_us *= 2;
     }
     free(lp);

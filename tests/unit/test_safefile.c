@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clinecfg/backup.h"
@@ -494,6 +496,53 @@ static void test_lock_held_times_out(void **state)
     safefile_run_free(run);
 }
 
+static void test_lock_wait_counts_progress(void **state)
+{
+    (void)state;
+    /* Another process holds the lock for ~600 ms but keeps replacing the
+     * file (a queue of writers that moves): a 250 ms timeout must not fire. */
+    put(p("busy.json"), "0\n");
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(p(".busy.json" SAFEFILE_LOCK_SUFFIX), O_RDWR | O_CREAT, 0600);
+        if (fd < 0 || flock(fd, LOCK_EX) != 0)
+            _exit(1);
+        if (write(ready[1], "x", 1) != 1)
+            _exit(1);
+        for (int i = 1; i <= 12; i++) {
+            struct timespec d = {0, 50 * 1000 * 1000};
+            nanosleep(&d, NULL);
+            char text[16];
+            snprintf(text, sizeof text, "%d\n", i);
+            char tmp[600];
+            snprintf(tmp, sizeof tmp, "%s.w", p("busy.json"));
+            put(tmp, text);
+            if (rename(tmp, p("busy.json")) != 0)
+                _exit(1);
+        }
+        _exit(0);
+    }
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    safefile_run *run = new_run(false);
+    safefile_run_set_lock_timeout(run, 250);
+    safefile_result res;
+    cc_err err;
+    edit e = {.append = "mine\n"};
+    assert_int_equal(update(run, p("busy.json"), &e, &res, &err), CC_OK);
+    assert_file(p("busy.json"), "12\nmine\n");
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(ready[0]);
+    close(ready[1]);
+    safefile_result_free(&res);
+    safefile_run_free(run);
+}
+
 static void test_size_limit_named(void **state)
 {
     (void)state;
@@ -697,6 +746,7 @@ int main(void)
         cmocka_unit_test(test_dry_run_touches_nothing),
         cmocka_unit_test(test_external_change_is_redone),
         cmocka_unit_test(test_lock_held_times_out),
+        cmocka_unit_test(test_lock_wait_counts_progress),
         cmocka_unit_test(test_size_limit_named),
         cmocka_unit_test(test_not_regular_refused),
         cmocka_unit_test(test_stale_temps_found_and_cleaned),

@@ -140,6 +140,8 @@ deb:
 	  DEB_BUILD_OPTIONS="$(strip $(DEB_BUILD_OPTIONS) noddebs)" dpkg-buildpackage -b -us -uc
 	mv $(BUILD)/deb/$(DEB_FILE) ./$(DEB_FILE)
 	@echo "built $(DEB_FILE)"
+	if command -v lintian >/dev/null 2>&1; then lintian --pedantic --fail-on error,warning $(DEB_FILE); \
+	else echo "lintian is not installed: $(DEB_FILE) not checked"; fi
 
 rpm:
 	sh packaging/version-check.sh

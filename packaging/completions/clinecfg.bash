@@ -127,8 +127,12 @@ _clinecfg()
             ;;
         restore)
             if ((nargs == 0)); then
-                local dir=${XDG_STATE_HOME:-$HOME/.local/state}/clinecfg/backups
-                [[ -d $dir ]] && COMPREPLY=($(compgen -W "$(command ls -1 "$dir" 2>/dev/null)" -- "$cur"))
+                # Run ids are the folders under the backups folder.
+                local dir=${XDG_STATE_HOME:-$HOME/.local/state}/clinecfg/backups d ids=()
+                for d in "$dir"/*/; do
+                    [[ -d $d ]] && d=${d%/} && ids+=("${d##*/}")
+                done
+                COMPREPLY=($(compgen -W "${ids[*]}" -- "$cur"))
             fi
             ;;
     esac

@@ -35,7 +35,10 @@ end
 function __clinecfg_backups
     set -l state $HOME/.local/state
     set -q XDG_STATE_HOME; and set state $XDG_STATE_HOME
-    test -d $state/clinecfg/backups; and command ls -1 $state/clinecfg/backups
+    # Run ids are the folders under the backups folder.
+    for d in $state/clinecfg/backups/*/
+        basename $d
+    end
 end
 
 # True when the command is $argv[1] and it has exactly $argv[2] positional words so far.

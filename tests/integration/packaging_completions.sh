@@ -9,6 +9,15 @@
 C="$CLINECFG_TOP/packaging/completions"
 W=$(t_tmpdir)
 t_home   # no ~/.aws or backups of the developer's leak into the answers
+# AWS profile names come from both files; sso-session sections are not profiles.
+mkdir -p "$HOME/.aws"
+printf '[default]\nregion = us-east-1\n[profile dev]\n[sso-session corp]\n[profile  spaced ]\n' >"$HOME/.aws/config"
+printf '[default]\n[legacy]\n' >"$HOME/.aws/credentials"
+printf '%s\n' default dev legacy spaced >"$W/want.profiles"
+# restore IDs are the run folders under the backups folder.
+mkdir -p "$XDG_STATE_HOME/clinecfg/backups/20261128T101500Z-1" "$XDG_STATE_HOME/clinecfg/backups/20261128T111500Z-2"
+printf '%s\n' 20261128T101500Z-1 20261128T111500Z-2 >"$W/want.backups"
+: >"$XDG_STATE_HOME/clinecfg/backups/not-a-run.txt"
 shells=""
 
 pk_commands | sort >"$W/want.commands"
@@ -58,6 +67,8 @@ EOS
   bc admin "" >"$W/got"; same "bash: admin subcommand" "$W/want" "$W/got"
   printf '%s\n' tag_keys.member tag_keys.team >"$W/want"
   bc config get tag >"$W/got"; same "bash: config keys" "$W/want" "$W/got"
+  bc setup --aws-profile "" >"$W/got"; same "bash: AWS profiles" "$W/want.profiles" "$W/got"
+  bc restore "" >"$W/got"; same "bash: restore IDs" "$W/want.backups" "$W/got"
 else
   note "bash is not installed: bash completion not checked"
 fi
@@ -79,6 +90,8 @@ if command -v fish >/dev/null 2>&1; then
   fc "clinecfg setup --mode " >"$W/got"; same "fish: --mode values" "$W/want" "$W/got"
   printf '%s\n' provision >"$W/want"
   fc "clinecfg admin " >"$W/got"; same "fish: admin subcommand" "$W/want" "$W/got"
+  fc "clinecfg login --from-profile " >"$W/got"; same "fish: AWS profiles" "$W/want.profiles" "$W/got"
+  fc "clinecfg restore " >"$W/got"; same "fish: restore IDs" "$W/want.backups" "$W/got"
 else
   note "fish is not installed: fish completion not checked"
 fi
@@ -101,6 +114,8 @@ if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; th
   zc "clinecfg setup --mode " >"$W/got"; same "zsh: --mode values" "$W/want" "$W/got"
   printf '%s\n' provision >"$W/want"
   zc "clinecfg admin " >"$W/got"; same "zsh: admin subcommand" "$W/want" "$W/got"
+  zc "clinecfg whoami --aws-profile=" >"$W/got"; same "zsh: AWS profiles" "$W/want.profiles" "$W/got"
+  zc "clinecfg restore " >"$W/got"; same "zsh: restore IDs" "$W/want.backups" "$W/got"
 else
   note "zsh (with zsh/zpty) is not installed: zsh completion not checked"
 fi

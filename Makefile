@@ -17,22 +17,35 @@ CFLAGS     ?= -O2 -g
 BUILD      ?= build
 FUZZ_SECONDS ?= 60
 
+# macOS keeps secrets in the login keychain (Security framework) instead
+# of libsecret; everything else is the same.
+UNAME_S := $(shell uname -s)
+ifeq ($(UNAME_S),Darwin)
+PKGS := libcurl openssl libcjson
+KEYRING_SKIP := src/store/keyring_libsecret.c
+PLATFORM_LIBS := -framework Security -framework CoreFoundation
+HARDEN_LD_OS :=
+else
 PKGS := libcurl openssl libcjson libsecret-1
+KEYRING_SKIP := src/store/keyring_macos.c
+PLATFORM_LIBS :=
+HARDEN_LD_OS := -Wl,-z,relro -Wl,-z,now
+endif
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(PLATFORM_LIBS) -lpthread
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
 HARDEN   := -fstack-protector-strong -fstack-clash-protection -fPIE -D_FORTIFY_SOURCE=2
-HARDEN_LD:= -pie -Wl,-z,relro -Wl,-z,now
+HARDEN_LD:= -pie $(HARDEN_LD_OS)
 ALL_CPPFLAGS = -Iinclude -I$(BUILD)/gen -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(HARDEN) $(CFLAGS) $(DEP_CFLAGS)
 ALL_LDFLAGS  = $(HARDEN_LD) $(LDFLAGS)
 
-# Every .c under src/ is part of the tool; the macOS keychain back end only
-# builds on macOS.
-SRC      := $(filter-out src/store/keyring_macos.c,$(wildcard src/*.c src/*/*.c))
+# Every .c under src/ is part of the tool, except the other platform's
+# keyring back end.
+SRC      := $(filter-out $(KEYRING_SKIP),$(wildcard src/*.c src/*/*.c))
 LIB_SRC  := $(filter-out src/main.c,$(SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ := $(BUILD)/src/main.o

@@ -68,6 +68,11 @@ const cJSON *cfg_json(const cc_config *cfg, cfg_key k);
 /* {"key": {"value": ..., "source": "...", "origin": "..."}} for status. */
 cJSON *cfg_to_json(const cc_config *cfg);
 
+/* Checks a config file's text as cfg_load would (types, region names,
+ * URLs...), without keeping anything: CC_EINPUT naming path:line:col and
+ * the key.  Unknown keys only warn. */
+int cfg_check_text(const cc_ctx *ctx, const char *path, const char *text, size_t len, cc_err *err);
+
 /* Path of the user config file (malloc'd). */
 char *cfg_user_path(void);
 

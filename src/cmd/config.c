@@ -32,39 +32,6 @@ static const cli_opt config_opts[] = {
 
 static int oom(cc_err *err) { return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory"); }
 
-/* ---- known keys of the user config -------------------------------------- */
-
-static bool known_user_key(const jsonc_path *p)
-{
-    if (p->n == 0 || !p->segs[0].key)
-        return false;
-    char dotted[512] = "";
-    size_t k = 0;
-    for (size_t i = 0; i < p->n && i < 2; i++) {
-        if (!p->segs[i].key)
-            break;
-        int w = snprintf(dotted + k, sizeof dotted - k, "%s%s", i ? "." : "", p->segs[i].key);
-        if (w < 0 || (size_t)w >= sizeof dotted - k)
-            return false;
-        k += (size_t)w;
-        if (cfg_key_lookup(dotted) >= 0)
-            return true;
-    }
-    const char *top = p->segs[0].key;
-    if (strcmp(top, "$schema") == 0 || strcmp(top, "extra_tags") == 0)
-        return true;
-    /* A group such as "tag_keys" or "request" set as a whole. */
-    if (p->n == 1) {
-        size_t n = strlen(top);
-        for (int c = 0; c < CFG_NKEYS; c++) {
-            const char *name = cfg_key_name((cfg_key)c);
-            if (strncmp(name, top, n) == 0 && name[n] == '.')
-                return true;
-        }
-    }
-    return false;
-}
-
 /* ---- warnings about interrupted writes -------------------------------------- */
 
 static void warn_stale_temps(const cc_ctx *ctx, const char *file)
@@ -94,6 +61,7 @@ static void warn_stale_temps(const cc_ctx *ctx, const char *file)
 typedef struct config_edit {
     jsonc_edit edit;
     const char *name;
+    const cc_ctx *check_ctx; /* user config: check the result as clinecfg will read it; else NULL */
 } config_edit;
 
 static bool blank(const char *s, size_t n)
@@ -111,12 +79,21 @@ static int apply_edit(void *ud, const char *path, const char *old, size_t old_le
     const config_edit *ce = ud;
     if (ce->edit.op == JSONC_EDIT_DELETE && !exists)
         return SAFEFILE_REMOVE; /* nothing to delete from; removing a missing file changes nothing */
+    int r;
     if (!exists || blank(old, old_len)) {
         /* A new (or blank) file starts as an empty object. */
         static const char empty[] = "{}\n";
-        return jsonc_apply(empty, sizeof empty - 1, ce->name, &ce->edit, 1, new_text, new_len, err);
+        r = jsonc_apply(empty, sizeof empty - 1, ce->name, &ce->edit, 1, new_text, new_len, err);
+    } else {
+        r = jsonc_apply(old, old_len, ce->name, &ce->edit, 1, new_text, new_len, err);
     }
-    return jsonc_apply(old, old_len, ce->name, &ce->edit, 1, new_text, new_len, err);
+    if (r == CC_OK && ce->check_ctx && (r = cfg_check_text(ce->check_ctx, ce->name, *new_text, *new_len, err))) {
+        /* The message points into the edited text: say which edit made it wrong. */
+        cc_err_hint(err, "the value given for this key has the wrong type or form; nothing was written");
+        free(*new_text);
+        *new_text = NULL;
+    }
+    return r;
 }
 
 /* ---- reading ----------------------------------------------------------------- */
@@ -350,15 +327,14 @@ static int do_edit(cc_ctx *ctx, const char *file, bool user_config, const char *
         cc_err_set(err, CC_EUSAGE, "usage", "KEY must name a member, not the whole document");
         return CC_EUSAGE;
     }
-    if (user_config && !known_user_key(jp))
-        out_warn(&ctx->out, "'%s' is not a clinecfg setting; it is written but clinecfg ignores it", key);
     char *vj = NULL;
     if (value && !(vj = value_json(value))) {
         jsonc_path_free(jp);
         return oom(err);
     }
     config_edit ce = {.edit = {.op = value ? JSONC_EDIT_SET : JSONC_EDIT_DELETE, .path = jp, .value_json = vj},
-                      .name = file};
+                      .name = file,
+                      .check_ctx = user_config ? ctx : NULL};
     safefile_run *run = NULL;
     r = safefile_run_new(ctx, "config", &run, err);
     safefile_result res;

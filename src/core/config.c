@@ -213,6 +213,30 @@ static int apply_member(cc_config *cfg, const cc_ctx *ctx, const char *path, con
     return 0;
 }
 
+/* Applies the settings in `text` (the file `path`) as layer `source`. */
+static int load_text(cc_config *cfg, const cc_ctx *ctx, const char *path, const char *source, const char *text,
+                     size_t len, cc_err *err)
+{
+    jsonc_doc *doc = NULL;
+    int rc = jsonc_parse(text, len, path, &doc, err);
+    if (rc) {
+        cc_err_hint(err, "fix the syntax in %s; comments and trailing commas are allowed", path);
+        return rc;
+    }
+    const jsonc_node *root = jsonc_root(doc);
+    if (root && root->type != JSONC_OBJECT) {
+        int line, col;
+        jsonc_line_col(text, len, root->start, &line, &col);
+        cc_err_set(err, CC_EINPUT, "config.type", "%s:%d:%d: the config must be a JSON object", path, line, col);
+        cc_err_hint(err, "write settings as {\"region\": \"ap-northeast-1\", ...}");
+        rc = CC_EINPUT;
+    }
+    for (const jsonc_node *m = root && !rc ? root->child : NULL; m && !rc; m = m->next)
+        rc = apply_member(cfg, ctx, path, text, len, source, m->key, m, err);
+    jsonc_free(doc);
+    return rc;
+}
+
 static int load_file(cc_config *cfg, const cc_ctx *ctx, const char *path, const char *source, bool must_exist,
                      cc_err *err)
 {
@@ -231,25 +255,17 @@ static int load_file(cc_config *cfg, const cc_ctx *ctx, const char *path, const 
         }
         return 0;
     }
-    jsonc_doc *doc = NULL;
-    rc = jsonc_parse(text, len, path, &doc, err);
-    if (rc) {
-        free(text);
-        cc_err_hint(err, "fix the syntax in %s; comments and trailing commas are allowed", path);
-        return rc;
-    }
-    const jsonc_node *root = jsonc_root(doc);
-    if (root && root->type != JSONC_OBJECT) {
-        int line, col;
-        jsonc_line_col(text, len, root->start, &line, &col);
-        cc_err_set(err, CC_EINPUT, "config.type", "%s:%d:%d: the config must be a JSON object", path, line, col);
-        cc_err_hint(err, "write settings as {\"region\": \"ap-northeast-1\", ...}");
-        rc = CC_EINPUT;
-    }
-    for (const jsonc_node *m = root && !rc ? root->child : NULL; m && !rc; m = m->next)
-        rc = apply_member(cfg, ctx, path, text, len, source, m->key, m, err);
-    jsonc_free(doc);
+    rc = load_text(cfg, ctx, path, source, text, len, err);
     free(text);
+    return rc;
+}
+
+int cfg_check_text(const cc_ctx *ctx, const char *path, const char *text, size_t len, cc_err *err)
+{
+    cc_config scratch;
+    memset(&scratch, 0, sizeof scratch);
+    int rc = load_text(&scratch, ctx, path, "check", text, len, err);
+    cfg_free(&scratch);
     return rc;
 }
 

@@ -33,11 +33,22 @@ expect_rc 0 config get /tag_keys/team
 assert_eq "$out" Team
 jq -e '.tag_keys.team == "Team" and .allowed_regions[1] == "eu-central-1" and .session_duration == 3600' "$CFG" >/dev/null \
   || fail "config.json content wrong: $(cat "$CFG")"
-assert_not_contains "$err" "not a clinecfg setting"
+assert_not_contains "$err" "unknown config key"
 
 # --- unknown keys of the user config warn (but are written)
 expect_rc 0 config set colour blue
-assert_contains "$err" "'colour' is not a clinecfg setting"
+assert_contains "$err" "unknown config key 'colour' is ignored"
+
+# --- known keys are checked before anything is written
+before=$(sha256sum "$CFG")
+expect_rc 4 config set region 5
+assert_contains "$err" "region must be a string"
+expect_rc 4 config set session_duration 10
+assert_contains "$err" "session_duration"
+expect_rc 4 config set allowed_regions '["Tokyo"]'
+assert_eq "$(sha256sum "$CFG")" "$before" "(a refused value changed the file)"
+expect_rc 0 --json config --file "$T_HOME/other.json" set region 5
+printf '%s' "$out" | jq -e '.ok' >/dev/null || fail "--file edits are not checked against clinecfg keys"
 expect_rc 0 config get colour
 assert_eq "$out" blue
 
@@ -70,7 +81,7 @@ expect_rc 0 config --file "$F" set /editor.fontSize 16
 printf '{\n\t// editor settings, hand made\n\t"editor.fontSize": 16, // big\n\t"files.exclude": {\n\t\t"**/.git": true\n\t},\n\t/* block */ "x": [1, 2]\n}\n' > "$D/want"
 cmp "$F" "$D/want" || { diff -u "$D/want" "$F" >&2; fail "minimal edit changed other bytes"; }
 assert_eq "$(mode "$F")" 640 "(mode kept)"
-assert_not_contains "$err" "not a clinecfg setting"
+assert_not_contains "$err" "unknown config key"
 expect_rc 0 config --file "$F" get /editor.fontSize
 assert_eq "$out" 16
 expect_rc 0 config --file "$F" list

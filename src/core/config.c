@@ -307,10 +307,10 @@ static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON 
         for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             char *eq = strchr(tok, '=');
             if (!eq || eq == tok) {
-                free(copy);
-                cJSON_Delete(v);
                 cc_err_set(err, CC_EINPUT, "config.type", "%s: '%s' is not KEY=VALUE", what, tok);
                 cc_err_hint(err, "write tags as Key=Value pairs separated by commas, e.g. CostCenter=1234,Project=x");
+                free(copy);
+                cJSON_Delete(v);
                 return CC_EINPUT;
             }
             *eq = '\0';

@@ -285,6 +285,15 @@ static int check_residency(const onboard_spec *s, const onboard_result *r, cc_er
     return CC_EINPUT;
 }
 
+/* A source lookup that found nothing most often means a typo in --model or
+ * a geography prefix that does not match the region. */
+static void hint_unknown_model(cc_err *err, const char *model, const char *region)
+{
+    if (bedrock_err_is(err, "ResourceNotFoundException") || bedrock_err_is(err, "ValidationException"))
+        cc_err_hint(err, "base model '%s' is not a system-defined inference profile in %s; check --model and --region",
+                    model, region);
+}
+
 /* The source: a system profile's model ARNs come from GetInferenceProfile;
  * a foundation model is its own single model. */
 static int load_source(awsclient *c, const onboard_spec *s, const char *region, onboard_result *r,
@@ -304,9 +313,7 @@ static int load_source(awsclient *c, const onboard_spec *s, const char *region, 
     rc = bedrock_get_inference_profile(c, s->model, &src, err);
     r->round_trips++;
     if (rc) {
-        if (bedrock_err_is(err, "ResourceNotFoundException") || bedrock_err_is(err, "ValidationException"))
-            cc_err_hint(err, "base model '%s' is not a system-defined inference profile in %s; check --model and "
-                             "--region", s->model, region);
+        hint_unknown_model(err, s->model, region);
         return rc;
     }
     rc = set_source_models(r, src.model_arns, src.n_models, err);
@@ -625,9 +632,7 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
     if (system_source && items[i_src].status) {
         rc = items[i_src].status;
         *err = items[i_src].err;
-        if (bedrock_err_is(err, "ResourceNotFoundException") || bedrock_err_is(err, "ValidationException"))
-            cc_err_hint(err, "base model '%s' is not a system-defined inference profile in %s; check --model and "
-                             "--region", s->model, region);
+        hint_unknown_model(err, s->model, region);
         goto done;
     }
     if ((rc = load_source(c, s, region, r, system_source ? &items[i_src].out.profile : NULL, err)))
@@ -649,7 +654,12 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
     if (fast)
         out_trace(out, "remembered profile %s no longer matches; searching", s->cached_arn);
 
-    rc = find_or_create(c, s, r, out, !fast && items[i_list].status == 0 ? &items[i_list].out.page : NULL, err);
+    if (!fast && items[i_list].status) {
+        rc = items[i_list].status;
+        *err = items[i_list].err;
+        goto done;
+    }
+    rc = find_or_create(c, s, r, out, fast ? NULL : &items[i_list].out.page, err);
 done:
     bedrock_batch_free(items, n);
     return rc;

@@ -31,6 +31,7 @@
 
 #include "clinecfg/awserror.h"
 #include "clinecfg/sigv4.h"
+#include "clinecfg/strbuf.h"
 #include "clinecfg/version.h"
 
 #define DEFAULT_CONNECT_MS 5000L
@@ -174,38 +175,6 @@ static void make_uuid(char out[37])
              b[14], b[15]);
 }
 
-typedef struct strbuf {
-    char *p;
-    size_t len, cap;
-} strbuf;
-
-static bool buf_append(strbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 1024;
-        while (nc < b->len + n + 1)
-            nc *= 2;
-        char *np = realloc(b->p, nc);
-        if (!np)
-            return false;
-        b->p = np;
-        b->cap = nc;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return true;
-}
-
-static void buf_wipe(strbuf *b)
-{
-    if (b->p) {
-        OPENSSL_cleanse(b->p, b->cap);
-        free(b->p);
-    }
-    memset(b, 0, sizeof *b);
-}
-
 /* Header names whose values never appear in traces. */
 static bool is_secret_header(const char *name, size_t n)
 {
@@ -279,7 +248,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         cl->body_too_large = true;
         return 0; /* aborts the transfer */
     }
-    return buf_append(&cl->body, data, n) ? n : 0;
+    cl->body.secret = true; /* STS and SSO answers carry credentials */
+    strbuf_put(&cl->body, data, n);
+    return cl->body.oom ? 0 : n;
 }
 
 static void copy_header_value(char *dst, size_t dsize, const char *v, size_t n)
@@ -381,7 +352,7 @@ static void call_reset_attempt(call *cl)
     cl->headers = NULL;
     free(cl->url);
     cl->url = NULL;
-    buf_wipe(&cl->body);
+    strbuf_release(&cl->body);
     cl->body_too_large = false;
     cl->error_type[0] = cl->request_id[0] = cl->date_hdr[0] = '\0';
     cl->retry_after[0] = cl->content_type[0] = cl->curl_error[0] = '\0';

@@ -8,6 +8,7 @@
  * correct diff, just not the shortest, and the cost stays bounded.
  */
 #include "clinecfg/diff.h"
+#include "clinecfg/strbuf.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -21,35 +22,6 @@ typedef struct line {
     size_t len; /* including the '\n' when there is one */
     uint64_t hash;
 } line;
-
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} buf;
-
-static void buf_put(buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_str(buf *b, const char *s) { buf_put(b, s, strlen(s)); }
 
 static uint64_t hash_bytes(const char *p, size_t n)
 {
@@ -193,15 +165,15 @@ static size_t myers(const line *a, size_t n, const line *b, size_t m, char *ops)
     return result;
 }
 
-static void put_line(buf *o, char mark, const line *l)
+static void put_line(strbuf *o, char mark, const line *l)
 {
-    buf_put(o, &mark, 1);
-    buf_put(o, l->p, l->len);
+    strbuf_put(o, &mark, 1);
+    strbuf_put(o, l->p, l->len);
     if (l->len == 0 || l->p[l->len - 1] != '\n')
-        buf_str(o, "\n\\ No newline at end of file\n");
+        strbuf_puts(o, "\n\\ No newline at end of file\n");
 }
 
-static void put_range(buf *o, size_t start0, size_t count, size_t offset)
+static void put_range(strbuf *o, size_t start0, size_t count, size_t offset)
 {
     start0 += offset;
     char tmp[64];
@@ -209,7 +181,7 @@ static void put_range(buf *o, size_t start0, size_t count, size_t offset)
         snprintf(tmp, sizeof tmp, "%zu", start0 + 1);
     else
         snprintf(tmp, sizeof tmp, "%zu,%zu", count ? start0 + 1 : start0, count);
-    buf_str(o, tmp);
+    strbuf_puts(o, tmp);
 }
 
 int cc_diff_unified(const char *old_label, const char *old, size_t old_len, const char *new_label, const char *new_text,
@@ -261,7 +233,7 @@ int cc_diff_unified(const char *old_label, const char *old, size_t old_len, cons
     line *a = split_lines(A + start, old_len - start - tail, &n);
     line *b = split_lines(B + start, new_len - start - tail, &m);
     char *ops = malloc(n + m + 1);
-    buf o = {0};
+    strbuf o = {0};
     if (!a || !b || !ops)
         goto oom;
 
@@ -289,11 +261,11 @@ int cc_diff_unified(const char *old_label, const char *old, size_t old_len, cons
     memset(ops + nops, '=', suf);
     nops += suf;
 
-    buf_str(&o, "--- ");
-    buf_str(&o, old_label ? old_label : "/dev/null");
-    buf_str(&o, "\n+++ ");
-    buf_str(&o, new_label ? new_label : "/dev/null");
-    buf_str(&o, "\n");
+    strbuf_puts(&o, "--- ");
+    strbuf_puts(&o, old_label ? old_label : "/dev/null");
+    strbuf_puts(&o, "\n+++ ");
+    strbuf_puts(&o, new_label ? new_label : "/dev/null");
+    strbuf_puts(&o, "\n");
 
     /* Hunks: runs of changes joined when fewer than 2*context equal lines
      * separate them, with `context` lines around. */
@@ -340,11 +312,11 @@ int cc_diff_unified(const char *old_label, const char *old, size_t old_len, cons
             if (ops[k] != '-')
                 bc++;
         }
-        buf_str(&o, "@@ -");
+        strbuf_puts(&o, "@@ -");
         put_range(&o, ha, ac, line_offset);
-        buf_str(&o, " +");
+        strbuf_puts(&o, " +");
         put_range(&o, hb, bc, line_offset);
-        buf_str(&o, " @@\n");
+        strbuf_puts(&o, " @@\n");
         size_t x = ha, y = hb;
         for (size_t k = hs; k < he; k++) {
             if (ops[k] == '=') {

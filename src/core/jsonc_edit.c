@@ -17,72 +17,11 @@
  * edit and as a check that the output is valid JSONC.
  */
 #include "jsonc_internal.h"
+#include "clinecfg/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- growable buffer ---------------------------------------------------- */
-
-typedef struct {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom || n == 0)
-        return;
-    if (b->cap - b->len < n + 1) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap - b->len < n + 1)
-            cap *= 2;
-        char *np = realloc(b->p, cap);
-        if (!np) {
-            b->oom = true;
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
-
-/* A JSON string literal for s (UTF-8, already validated): quotes, backslash
- * and control characters escaped (short forms where JSON has them, \u00XX
- * otherwise). */
-static void sb_json_string(sbuf *b, const char *s)
-{
-    sb_put(b, "\"", 1);
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        sb_put(b, run, (size_t)(s - run));
-        char esc[8];
-        switch (c) {
-        case '"': sb_puts(b, "\\\""); break;
-        case '\\': sb_puts(b, "\\\\"); break;
-        case '\b': sb_puts(b, "\\b"); break;
-        case '\f': sb_puts(b, "\\f"); break;
-        case '\n': sb_puts(b, "\\n"); break;
-        case '\r': sb_puts(b, "\\r"); break;
-        case '\t': sb_puts(b, "\\t"); break;
-        default:
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            sb_puts(b, esc);
-        }
-        run = s + 1;
-    }
-    sb_put(b, run, (size_t)(s - run));
-    sb_put(b, "\"", 1);
-}
 
 /* ---- text helpers (positions are token boundaries of valid JSONC) ------- */
 
@@ -248,12 +187,12 @@ typedef struct {
     char colon[8];    /* key/value separator of this container's members */
     span spans[MAX_SPANS];
     size_t nspans;
-    sbuf ins;
+    strbuf ins;
     bool changed; /* an earlier edit already changed the text */
     cc_err *err;
 } editor;
 
-static void add_span(editor *e, size_t off, size_t del, const sbuf *text)
+static void add_span(editor *e, size_t off, size_t del, const strbuf *text)
 {
     span *s = &e->spans[e->nspans++];
     s->off = off;
@@ -261,66 +200,66 @@ static void add_span(editor *e, size_t off, size_t del, const sbuf *text)
     s->ins_off = e->ins.len;
     s->ins_len = text ? text->len : 0;
     if (text && text->len)
-        sb_put(&e->ins, text->p, text->len);
+        strbuf_put(&e->ins, text->p, text->len);
 }
 
 static void add_insert_str(editor *e, size_t off, const char *s)
 {
-    sbuf b = {0};
-    sb_puts(&b, s);
+    strbuf b = {0};
+    strbuf_puts(&b, s);
     add_span(e, off, 0, &b);
     if (b.oom)
         e->ins.oom = true;
     free(b.p);
 }
 
-static void sb_indent(const editor *e, sbuf *b, const char *base, size_t base_len, int level)
+static void sb_indent(const editor *e, strbuf *b, const char *base, size_t base_len, int level)
 {
-    sb_put(b, base, base_len);
+    strbuf_put(b, base, base_len);
     for (int i = 0; i < level; i++)
-        sb_puts(b, e->unit);
+        strbuf_puts(b, e->unit);
 }
 
 /* Emits value node v (from the value's own text vt) at `level` below base. */
-static void emit_value(const editor *e, sbuf *b, const char *vt, const jsonc_node *v, bool multi, const char *base,
+static void emit_value(const editor *e, strbuf *b, const char *vt, const jsonc_node *v, bool multi, const char *base,
                        size_t base_len, int level)
 {
     if ((v->type != JSONC_OBJECT && v->type != JSONC_ARRAY) || !v->child) {
         if (v->type == JSONC_OBJECT)
-            sb_puts(b, "{}");
+            strbuf_puts(b, "{}");
         else if (v->type == JSONC_ARRAY)
-            sb_puts(b, "[]");
+            strbuf_puts(b, "[]");
         else
-            sb_put(b, vt + v->start, v->end - v->start); /* a valid JSON token as written */
+            strbuf_put(b, vt + v->start, v->end - v->start); /* a valid JSON token as written */
         return;
     }
     bool obj = v->type == JSONC_OBJECT;
-    sb_puts(b, obj ? "{" : "[");
+    strbuf_puts(b, obj ? "{" : "[");
     for (const jsonc_node *c = v->child; c; c = c->next) {
         if (multi) {
             if (c != v->child)
-                sb_puts(b, ",");
-            sb_puts(b, e->eol);
+                strbuf_puts(b, ",");
+            strbuf_puts(b, e->eol);
             sb_indent(e, b, base, base_len, level + 1);
         } else if (c != v->child) {
-            sb_puts(b, ", ");
+            strbuf_puts(b, ", ");
         }
         if (obj) {
-            sb_put(b, vt + c->key_start, c->key_end - c->key_start);
-            sb_puts(b, e->colon);
+            strbuf_put(b, vt + c->key_start, c->key_end - c->key_start);
+            strbuf_puts(b, e->colon);
         }
         emit_value(e, b, vt, c, multi, base, base_len, level + 1);
     }
     if (multi) {
-        sb_puts(b, e->eol);
+        strbuf_puts(b, e->eol);
         sb_indent(e, b, base, base_len, level);
     }
-    sb_puts(b, obj ? "}" : "]");
+    strbuf_puts(b, obj ? "}" : "]");
 }
 
 /* Emits the value for segs[from..] wrapped in the objects/arrays that are
  * missing: {"b": {"c": VALUE}} for a.b.c when only a exists. */
-static void emit_wrapped(const editor *e, sbuf *b, const jsonc_path *path, size_t from, const char *vt,
+static void emit_wrapped(const editor *e, strbuf *b, const jsonc_path *path, size_t from, const char *vt,
                          const jsonc_node *v, bool multi, const char *base, size_t base_len, int level)
 {
     if (from == path->n) {
@@ -328,30 +267,30 @@ static void emit_wrapped(const editor *e, sbuf *b, const jsonc_path *path, size_
         return;
     }
     const jsonc_seg *s = &path->segs[from];
-    sb_puts(b, s->key ? "{" : "[");
+    strbuf_puts(b, s->key ? "{" : "[");
     if (multi) {
-        sb_puts(b, e->eol);
+        strbuf_puts(b, e->eol);
         sb_indent(e, b, base, base_len, level + 1);
     }
     if (s->key) {
-        sb_json_string(b, s->key);
-        sb_puts(b, e->colon);
+        strbuf_json_string(b, s->key);
+        strbuf_puts(b, e->colon);
     }
     emit_wrapped(e, b, path, from + 1, vt, v, multi, base, base_len, level + 1);
     if (multi) {
-        sb_puts(b, e->eol);
+        strbuf_puts(b, e->eol);
         sb_indent(e, b, base, base_len, level);
     }
-    sb_puts(b, s->key ? "}" : "]");
+    strbuf_puts(b, s->key ? "}" : "]");
 }
 
 /* `"key": value` (or just the value when key is NULL). */
-static void emit_member(const editor *e, sbuf *b, const char *key, const jsonc_path *path, size_t from,
+static void emit_member(const editor *e, strbuf *b, const char *key, const jsonc_path *path, size_t from,
                         const char *vt, const jsonc_node *v, bool multi, const char *base, size_t base_len)
 {
     if (key) {
-        sb_json_string(b, key);
-        sb_puts(b, e->colon);
+        strbuf_json_string(b, key);
+        strbuf_puts(b, e->colon);
     }
     emit_wrapped(e, b, path, from, vt, v, multi, base, base_len, 0);
 }
@@ -404,13 +343,13 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
 {
     const char *t = e->t;
     size_t len = e->len;
-    sbuf m = {0};
+    strbuf m = {0};
     if (!c->child) {
         size_t open = c->start, close = c->end - 1;
         const char *bs;
         size_t bn;
         line_indent(t, len, open, &bs, &bn);
-        sbuf ind = {0};
+        strbuf ind = {0};
         bool has_nl = memchr(t + open + 1, '\n', close - open - 1) != NULL;
         /* A comment line inside the empty container shows where members go. */
         size_t k = open + 1, cs = 0, cn = 0;
@@ -426,22 +365,22 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
             k = cs;
         }
         if (from_comment) {
-            sb_put(&ind, t + cs, cn);
+            strbuf_put(&ind, t + cs, cn);
         } else {
-            sb_put(&ind, bs, bn);
-            sb_puts(&ind, e->unit);
+            strbuf_put(&ind, bs, bn);
+            strbuf_puts(&ind, e->unit);
         }
         if (has_nl && only_ws_before(t, close)) {
-            sb_put(&m, ind.p, ind.len);
+            strbuf_put(&m, ind.p, ind.len);
             emit_member(e, &m, key, path, from, vt, v, true, ind.p, ind.len);
-            sb_puts(&m, e->eol);
+            strbuf_puts(&m, e->eol);
             add_span(e, line_start(t, close), 0, &m);
         } else {
-            sb_puts(&m, e->eol);
-            sb_put(&m, ind.p, ind.len);
+            strbuf_puts(&m, e->eol);
+            strbuf_put(&m, ind.p, ind.len);
             emit_member(e, &m, key, path, from, vt, v, true, ind.p, ind.len);
-            sb_puts(&m, e->eol);
-            sb_put(&m, bs, bn);
+            strbuf_puts(&m, e->eol);
+            strbuf_put(&m, bs, bn);
             if (!comment_in(e->doc, open + 1, close))
                 add_span(e, open + 1, close - open - 1, &m); /* `{ }` -> a clean block */
             else
@@ -457,14 +396,14 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
             size_t in;
             line_indent(t, len, at, &is, &in);
             emit_member(e, &m, key, path, from, vt, v, true, is, in);
-            sb_puts(&m, ",");
-            sb_puts(&m, e->eol);
-            sb_put(&m, is, in);
+            strbuf_puts(&m, ",");
+            strbuf_puts(&m, e->eol);
+            strbuf_put(&m, is, in);
         } else {
             char sep[16];
             inline_sep(e, c, sep, sizeof sep);
             emit_member(e, &m, key, path, from, vt, v, false, "", 0);
-            sb_puts(&m, sep);
+            strbuf_puts(&m, sep);
         }
         add_span(e, at, 0, &m);
     } else {
@@ -475,11 +414,11 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
             const char *is;
             size_t in;
             line_indent(t, len, mstart(l), &is, &in);
-            sb_puts(&m, e->eol);
-            sb_put(&m, is, in);
+            strbuf_puts(&m, e->eol);
+            strbuf_put(&m, is, in);
             emit_member(e, &m, key, path, from, vt, v, true, is, in);
             if (has_comma)
-                sb_puts(&m, ","); /* the file uses trailing commas: so does the new member */
+                strbuf_puts(&m, ","); /* the file uses trailing commas: so does the new member */
             else
                 add_insert_str(e, l->end, ",");
             add_span(e, same_line_tail(t, len, has_comma ? k + 1 : l->end), 0, &m);
@@ -487,16 +426,16 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
             char sep[16];
             inline_sep(e, c, sep, sizeof sep);
             if (!has_comma) {
-                sb_puts(&m, sep);
+                strbuf_puts(&m, sep);
                 emit_member(e, &m, key, path, from, vt, v, false, "", 0);
                 add_span(e, l->end, 0, &m);
             } else {
                 /* after the existing comma: the separator's tail, the member,
                  * then the separator's head as the new trailing comma */
                 const char *comma = strchr(sep, ',');
-                sb_puts(&m, comma + 1);
+                strbuf_puts(&m, comma + 1);
                 emit_member(e, &m, key, path, from, vt, v, false, "", 0);
-                sb_put(&m, sep, (size_t)(comma - sep) + 1);
+                strbuf_put(&m, sep, (size_t)(comma - sep) + 1);
                 add_span(e, k + 1, 0, &m);
             }
         }
@@ -574,7 +513,7 @@ static int span_cmp_sort(span *s, size_t n)
 static int splice(editor *e, char **out, size_t *out_len)
 {
     span_cmp_sort(e->spans, e->nspans);
-    sbuf o = {0};
+    strbuf o = {0};
     size_t total = e->len + e->ins.len + 1;
     o.p = malloc(total);
     if (!o.p)
@@ -586,15 +525,15 @@ static int splice(editor *e, char **out, size_t *out_len)
         size_t off = s->off < pos ? pos : s->off; /* overlapping deletions merge */
         size_t end = s->off + s->del;
         if (off > pos)
-            sb_put(&o, e->t + pos, off - pos);
+            strbuf_put(&o, e->t + pos, off - pos);
         if (s->ins_len)
-            sb_put(&o, e->ins.p + s->ins_off, s->ins_len);
+            strbuf_put(&o, e->ins.p + s->ins_off, s->ins_len);
         if (end > pos)
             pos = end;
         if (off > pos)
             pos = off;
     }
-    sb_put(&o, e->t + pos, e->len - pos);
+    strbuf_put(&o, e->t + pos, e->len - pos);
     if (o.oom) {
         free(o.p);
         return CC_EINTERNAL;
@@ -664,19 +603,19 @@ static int plan_edit(editor *e, const jsonc_edit *ed, const char *vt, const json
             return CC_OK;
         /* Empty content: the new document goes at the end, after any
          * comments, on a line of its own. */
-        sbuf m = {0};
+        strbuf m = {0};
         size_t body = e->doc->bom ? 3 : 0;
         bool has_text = e->len > body;
         if (has_text && e->t[e->len - 1] == '\r') {
             /* a lone CR at the end: complete it to CRLF and write CRLF */
-            sb_puts(&m, "\n");
+            strbuf_puts(&m, "\n");
             e->eol = "\r\n";
         } else if (has_text && e->t[e->len - 1] != '\n') {
-            sb_puts(&m, e->eol);
+            strbuf_puts(&m, e->eol);
         }
         emit_wrapped(e, &m, path, 0, vt, v, true, "", 0, 0);
         if (has_text && e->t[e->len - 1] == '\n')
-            sb_puts(&m, e->eol);
+            strbuf_puts(&m, e->eol);
         add_span(e, e->len, 0, &m);
         if (m.oom)
             e->ins.oom = true;
@@ -722,7 +661,7 @@ static int plan_edit(editor *e, const jsonc_edit *ed, const char *vt, const json
         const char *is;
         size_t in;
         line_indent(e->t, e->len, mstart(cur), &is, &in);
-        sbuf m = {0};
+        strbuf m = {0};
         emit_value(e, &m, vt, v, par ? is_multiline(e->t, par) : true, is, in, 0);
         add_span(e, cur->start, cur->end - cur->start, &m);
         if (m.oom)

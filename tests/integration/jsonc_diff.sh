@@ -28,7 +28,7 @@ SAN=""
 if nm "$LIB" 2>/dev/null | grep -q __asan_; then CC_FOR_DRIVER=clang; SAN="-fsanitize=address,undefined"; fi
 # shellcheck disable=SC2046
 $CC_FOR_DRIVER -std=c11 -O1 -g $SAN -I"$CLINECFG_TOP/include" $(pkg-config --cflags libcjson) \
-  -o "$W/jsonc_driver" "$CLINECFG_TOP/tests/diff/jsonc_driver.c" "$LIB" $(pkg-config --libs libcjson) -lpthread ||
+  -o "$W/jsonc_driver" "$CLINECFG_TOP/tests/diff/jsonc_driver.c" "$LIB" $(pkg-config --libs libcjson libcrypto) -lpthread ||
   fail "could not build the driver"
 
 DRIVER="$W/jsonc_driver"

@@ -72,7 +72,13 @@ typedef struct ls_call {
     GAsyncResult *result;
     bool timed_out;
     bool gave_up;
+    struct ls_call *next_abandoned;
 } ls_call;
+
+/* Calls that libsecret never finished, even after cancelling them: their
+ * callback may still run, so they are never freed; this list keeps them
+ * reachable (the only process-wide state here, touched only on that path). */
+static ls_call *abandoned_calls;
 
 static void trace(const keyring *kr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void trace(const keyring *kr, const char *fmt, ...)
@@ -162,6 +168,8 @@ static bool call_wait(keyring *kr, ls_call *c)
     }
     if (!c->result) {
         im->abandoned = true;
+        c->next_abandoned = abandoned_calls;
+        abandoned_calls = c;
         return false;
     }
     return true;
@@ -561,6 +569,16 @@ static SecretValue *retrieve(keyring *kr, SecretRetrievable *item, int *rc, cc_e
 {
     if (SECRET_IS_ITEM(item)) {
         SecretItem *si = SECRET_ITEM(item);
+        /* The proxy may lack its properties when the service went away
+         * meanwhile; secret_item_get_locked() would then only warn. */
+        GVariant *lp = g_dbus_proxy_get_cached_property(G_DBUS_PROXY(si), "Locked");
+        if (!lp) {
+            *rc = cc_err_set(err, CC_EKEYRING, "keyring.error",
+                             "the keyring item vanished while reading the credentials (the Secret Service stopped?)");
+            cc_err_hint(err, "run the command again; check the Secret Service (gnome-keyring, KeePassXC)");
+            return NULL;
+        }
+        g_variant_unref(lp);
         if (secret_item_get_locked(si)) {
             *rc = locked_error(kr, "reading the credentials", err);
             return NULL;

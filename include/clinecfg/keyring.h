@@ -55,8 +55,12 @@ typedef struct keyring_opts {
     const cc_out *out;/* -v traces (never secrets); may be NULL */
 } keyring_opts;
 
-/* Opens the platform keyring and probes it (keyring_probe).  On failure
- * *out is NULL and err says what is missing. */
+/* Opens the platform keyring.  With no_prompt (-y) it probes it fully
+ * first (keyring_probe), so a locked keyring is refused before any prompt.
+ * With prompts allowed only the free checks run (is there any way to reach
+ * a session bus?) and the full probe runs after an operation fails, to name
+ * the cause: credential-process pays no extra D-Bus round trips.  On
+ * failure *out is NULL and err says what is missing. */
 int keyring_open(keyring **out, const keyring_opts *o, cc_err *err);
 void keyring_close(keyring *kr); /* NULL is fine */
 

@@ -339,6 +339,48 @@ static void test_secret_read_fd(void **state)
     close(fds[0]);
 }
 
+/* The credential chain's keyring source: the long-term keys of an account. */
+static void test_creds_source(void **state)
+{
+    (void)state;
+    keyring *kr = open_file_keyring();
+    cc_err err;
+    cc_err_clear(&err);
+    keyring_record r;
+    memset(&r, 0, sizeof r);
+    r.creds.access_key_id = secret_dup("AKIAUNITTEST00000001");
+    r.creds.secret_access_key = secret_dup("unit/secret/unit/secret/unit/secret/unit");
+    snprintf(r.account, sizeof r.account, "123456789012");
+    char *p = NULL;
+    assert_int_equal(keyring_record_to_payload(&r, KEYRING_LONG_TERM, &p, &err), 0);
+    assert_int_equal(keyring_store(kr, "unit-src", KEYRING_LONG_TERM, p, &err), 0);
+    keyring_payload_free(p);
+    keyring_record_wipe(&r);
+    keyring_close(kr);
+
+    keyring_source_opts so = {.account = "unit-src", .no_prompt = true};
+    aws_credentials c;
+    assert_int_equal(keyring_creds_source(&so, &c, &err), 0);
+    assert_string_equal(c.access_key_id, "AKIAUNITTEST00000001");
+    assert_string_equal(c.secret_access_key, "unit/secret/unit/secret/unit/secret/unit");
+    assert_null(c.session_token);
+    assert_int_equal(c.expiration, 0);
+    assert_string_equal(c.source, "keyring:unit-src");
+    assert_string_equal(c.account_id, "123456789012");
+    secret_free(c.access_key_id);
+    secret_free(c.secret_access_key);
+
+    so.account = "unit-nothing";
+    assert_int_equal(keyring_creds_source(&so, &c, &err), KEYRING_NOT_FOUND);
+    assert_null(c.access_key_id);
+    so.account = "bad name";
+    assert_int_equal(keyring_creds_source(&so, &c, &err), CC_EUSAGE);
+
+    kr = open_file_keyring();
+    assert_int_equal(keyring_delete(kr, "unit-src", KEYRING_ANY, &err), 0);
+    keyring_close(kr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_payload_rejects),
         cmocka_unit_test(test_time_parse_format),
         cmocka_unit_test(test_secret_read_fd),
+        cmocka_unit_test(test_creds_source),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

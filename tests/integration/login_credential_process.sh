@@ -155,7 +155,10 @@ expect_in 4 "$T_HOME/empty" credential-process --account frank
 
 # -v output and stderr carried no secret; nor did argv or any file in HOME.
 expect_in 0 "$T_HOME/alice.secret" -v login --access-key-id "$ALICE_ID" --secret-stdin
-expect_in 0 "$T_HOME/empty" -vv credential-process
+expect_in 0 "$T_HOME/empty" -vv credential-process   # a refresh: login dropped the cached session
+assert_contains "$err" "asking STS"
+LAST_SECRET=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["SecretAccessKey"])')
+LAST_TOKEN=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["SessionToken"])')
 argv_watch_stop
-assert_no_secret "$ALICE_SECRET" "$FRANK_SECRET" "$SESSION_SECRET" "$SESSION_TOKEN"
+assert_no_secret "$ALICE_SECRET" "$FRANK_SECRET" "$SESSION_SECRET" "$SESSION_TOKEN" "$LAST_SECRET" "$LAST_TOKEN"
 echo "ok"

@@ -35,7 +35,10 @@
 
 /* Default bound for one keyring call, prompts included (ms).  The
  * environment variable CLINECFG_KEYRING_TIMEOUT (seconds, e.g. "30" or
- * "0.5") overrides it when keyring_opts.timeout_ms is 0. */
+ * "0.5") overrides it when keyring_opts.timeout_ms is 0.  At the bound the
+ * call is cancelled (libsecret dismisses an open prompt); a call that does
+ * not even finish then is abandoned 2 s later, so a call never takes more
+ * than the timeout + 2 s. */
 #define KEYRING_DEFAULT_TIMEOUT_MS 30000L
 
 /* Longest account name; names use [A-Za-z0-9._@+-]. */

@@ -178,6 +178,8 @@ assert d["arn"]=="arn:aws:iam::123456789012:user/alice", d' || fail "the stored 
   expect_keyring_error keyring.dismissed "dismissed"
   CLINECFG_KEYRING_TIMEOUT=20 expect_in 7 "$T_HOME/empty" --json logout
   expect_keyring_error keyring.dismissed "dismissed"
+  CLINECFG_KEYRING_TIMEOUT=20 expect_in 7 "$T_HOME/alice.secret" --json login --account other --access-key-id "$ALICE_ID" --secret-stdin
+  expect_keyring_error keyring.dismissed "dismissed"
   [ $(( $(date +%s) - start )) -lt 15 ] || fail "a prompt that cannot be shown took too long to report"
 
   # Unlocked again (replace the daemon with an unlocked one): works again.

@@ -314,6 +314,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     char *payload = NULL;
     keyring_record rec;
     memset(&rec, 0, sizeof rec);
+    bool replaced = false;
 
     if ((rc = read_keys(ctx, a, &c, &orig, err)))
         goto out;
@@ -362,6 +363,24 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         out_progress(&ctx->out, "--dry-run: would store access key %s as account '%s' in %s", masked, account,
                      keyring_describe(kr));
     } else {
+        /* Say so when this replaces other keys stored under the account. */
+        char *old_payload = NULL;
+        cc_err lerr;
+        cc_err_clear(&lerr);
+        if (keyring_lookup(kr, account, KEYRING_LONG_TERM, &old_payload, &lerr) == 0) {
+            keyring_record old;
+            if (keyring_record_from_payload(old_payload, KEYRING_LONG_TERM, &old, &lerr) == 0) {
+                replaced = strcmp(old.creds.access_key_id, c.access_key_id) != 0;
+                if (replaced) {
+                    char old_masked[32];
+                    mask_key_id(old.creds.access_key_id, old_masked);
+                    out_progress(&ctx->out, "replacing access key %s%s%s stored earlier as account '%s'", old_masked,
+                                 old.arn[0] ? " of " : "", old.arn, account);
+                }
+                keyring_record_wipe(&old);
+            }
+        }
+        keyring_payload_free(old_payload);
         if ((rc = keyring_store(kr, account, KEYRING_LONG_TERM, payload, err)))
             goto out;
         /* Session credentials cached from the previous keys are stale now. */
@@ -379,6 +398,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     cJSON_AddStringToObject(r, "aws_account", id.account);
     cJSON_AddStringToObject(r, "keyring", keyring_describe(kr));
     cJSON_AddBoolToObject(r, "stored", !ctx->dry_run);
+    cJSON_AddBoolToObject(r, "replaced", replaced);
     if (cli_value(a, login_opts, "from-profile"))
         rc = offer_removal(ctx, cli_value(a, login_opts, "from-profile"), &orig, r, err);
 

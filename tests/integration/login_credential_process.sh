@@ -139,6 +139,12 @@ assert_eq "$(sts_calls GetSessionToken)" "$g" "(a remembered denial must not cal
 
 # --from-env, and temporary credentials refused.
 AWS_ACCESS_KEY_ID=$ALICE_ID AWS_SECRET_ACCESS_KEY=$ALICE_SECRET expect_in 0 "$T_HOME/empty" login --account envacct --from-env
+# Other keys under the same account: said so.
+expect_in 0 "$T_HOME/frank.secret" --json login --account envacct --access-key-id "$FRANK_ID" --secret-stdin
+assert_eq "$(json_get replaced)" "True"
+assert_contains "$err" "replacing access key AKIA...0000 of arn:aws:iam::123456789012:user/alice"
+expect_in 0 "$T_HOME/frank.secret" --json login --account envacct --access-key-id "$FRANK_ID" --secret-stdin
+assert_eq "$(json_get replaced)" "False"
 AWS_ACCESS_KEY_ID=$ALICE_ID AWS_SECRET_ACCESS_KEY=$ALICE_SECRET AWS_SESSION_TOKEN=tok \
   expect_in 4 "$T_HOME/empty" login --account envacct2 --from-env
 assert_contains "$err" "temporary credentials"

@@ -19,6 +19,7 @@
 
 #include "clinecfg/cli.h"
 #include "clinecfg/commands.h"
+#include "clinecfg/secret.h"
 #include "clinecfg/version.h"
 
 const cli_command *const cli_commands[] = {
@@ -307,6 +308,6 @@ int main(int argc, char **argv)
         }
     }
     int code = out_finish(&ctx.out, status, &err, ctx.result);
-    cJSON_Delete(ctx.result);
+    secret_json_delete(ctx.result);
     return code;
 }

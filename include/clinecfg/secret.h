@@ -33,4 +33,9 @@ char *secret_dup(const char *s);
 void secret_free(char *s);
 void secret_wipe(void *p, size_t n);
 
+struct cJSON;
+/* Wipes every key and string of a cJSON tree (this node and its children;
+ * j->next belongs to the caller), then deletes it.  NULL is fine. */
+void secret_json_delete(struct cJSON *j);
+
 #endif

@@ -5,6 +5,7 @@
  * lives in credential_process.c and SSO in sso.c.  See credentials.h.
  */
 #include "clinecfg/credentials.h"
+#include "clinecfg/secret.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -132,27 +133,7 @@ int aws_parse_timestamp(const char *s, time_t *out)
     return 0;
 }
 
-static void json_wipe(cJSON *j)
-{
-    for (; j; j = j->next) {
-        if (j->valuestring)
-            OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
-        if (j->string)
-            OPENSSL_cleanse(j->string, strlen(j->string));
-        json_wipe(j->child);
-    }
-}
-
-void creds_json_wipe_delete(cJSON *j)
-{
-    if (!j)
-        return;
-    /* Only this node and its children: j->next belongs to the caller. */
-    if (j->valuestring)
-        OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
-    json_wipe(j->child);
-    cJSON_Delete(j);
-}
+void creds_json_wipe_delete(cJSON *j) { secret_json_delete(j); }
 
 static int set_str(char **dst, const char *src, cc_err *err)
 {

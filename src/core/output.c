@@ -1,5 +1,6 @@
 /* output.c - progress on stderr, one result on stdout (see output.h). */
 #include "clinecfg/output.h"
+#include "clinecfg/secret.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -99,13 +100,14 @@ int out_finish(const cc_out *o, int status, const cc_err *err, const cJSON *resu
             cJSON_AddStringToObject(e, "message", err && err->message[0] ? err->message : cc_status_name(status));
             cJSON_AddStringToObject(e, "hint", err ? err->hint : "");
         }
+        /* credential-process --json carries secrets: wipe every copy. */
         char *s = cJSON_PrintUnformatted(doc);
         if (s) {
             fputs(s, outf);
             fputc('\n', outf);
-            free(s);
+            secret_free(s);
         }
-        cJSON_Delete(doc);
+        secret_json_delete(doc);
     } else if (code != 0) {
         FILE *f = o->errf ? o->errf : stderr;
         const char *msg = err && err->message[0] ? err->message : cc_status_name(status);

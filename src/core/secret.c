@@ -9,6 +9,8 @@
 #define _GNU_SOURCE
 #include "clinecfg/secret.h"
 
+#include <cjson/cJSON.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -171,4 +173,28 @@ int secret_read_tty(const char *prompt, bool echo, char **out, cc_err *err)
                           prompt);
     }
     return finish_line(buf, (size_t)n, prompt, out, err);
+}
+
+/* Wipes every string below n, siblings included (cJSON limits nesting). */
+static void json_wipe(cJSON *n)
+{
+    for (; n; n = n->next) {
+        if (n->valuestring)
+            OPENSSL_cleanse(n->valuestring, strlen(n->valuestring));
+        if (n->string)
+            OPENSSL_cleanse(n->string, strlen(n->string));
+        json_wipe(n->child);
+    }
+}
+
+void secret_json_delete(cJSON *j)
+{
+    if (!j)
+        return;
+    if (j->valuestring)
+        OPENSSL_cleanse(j->valuestring, strlen(j->valuestring));
+    if (j->string)
+        OPENSSL_cleanse(j->string, strlen(j->string));
+    json_wipe(j->child);
+    cJSON_Delete(j);
 }

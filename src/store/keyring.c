@@ -19,6 +19,8 @@
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "clinecfg/secret.h"
+#include "clinecfg/strbuf.h"
 #include "keyring_backend.h"
 
 static const keyring_ops *platform_ops(void)
@@ -200,70 +202,14 @@ int keyring_delete(keyring *kr, const char *account, keyring_kind kind, cc_err *
 
 /* ---- payload ---------------------------------------------------------- */
 
-/* A growable string whose old buffers are wiped before they are freed. */
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = malloc(cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        if (b->p) {
-            memcpy(p, b->p, b->len);
-            OPENSSL_cleanse(b->p, b->cap);
-            free(b->p);
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
-
-static void sb_json_string(sbuf *b, const char *s)
-{
-    sb_put(b, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            char esc[2] = {'\\', (char)*p};
-            sb_put(b, esc, 2);
-        } else if (*p < 0x20) {
-            char esc[8];
-            snprintf(esc, sizeof esc, "\\u%04x", *p);
-            sb_puts(b, esc);
-        } else {
-            sb_put(b, (const char *)p, 1);
-        }
-    }
-    sb_put(b, "\"", 1);
-}
-
-static void sb_field(sbuf *b, const char *key, const char *value)
+static void payload_field(strbuf *b, const char *key, const char *value)
 {
     if (!value)
         return;
-    sb_puts(b, ",");
-    sb_json_string(b, key);
-    sb_puts(b, ":");
-    sb_json_string(b, value);
+    strbuf_puts(b, ",");
+    strbuf_json_string(b, key);
+    strbuf_puts(b, ":");
+    strbuf_json_string(b, value);
 }
 
 void keyring_format_time(time_t t, char out[32])
@@ -314,57 +260,36 @@ int keyring_parse_time(const char *s, time_t *out)
 int keyring_record_to_payload(const keyring_record *r, keyring_kind kind, char **payload_out, cc_err *err)
 {
     *payload_out = NULL;
-    sbuf b = {0};
+    strbuf b = {.secret = true};
     char t[32];
-    sb_puts(&b, "{\"version\":1");
-    sb_field(&b, "type", keyring_kind_name(kind));
-    sb_field(&b, "access_key_id", r->creds.access_key_id);
-    sb_field(&b, "secret_access_key", r->creds.secret_access_key);
-    sb_field(&b, "session_token", r->creds.session_token);
+    strbuf_puts(&b, "{\"version\":1");
+    payload_field(&b, "type", keyring_kind_name(kind));
+    payload_field(&b, "access_key_id", r->creds.access_key_id);
+    payload_field(&b, "secret_access_key", r->creds.secret_access_key);
+    payload_field(&b, "session_token", r->creds.session_token);
     if (r->creds.expiration) {
         keyring_format_time(r->creds.expiration, t);
-        sb_field(&b, "expiration", t);
+        payload_field(&b, "expiration", t);
     }
     if (r->arn[0])
-        sb_field(&b, "arn", r->arn);
+        payload_field(&b, "arn", r->arn);
     if (r->account[0])
-        sb_field(&b, "account", r->account);
+        payload_field(&b, "account", r->account);
     if (r->stored_at) {
         keyring_format_time(r->stored_at, t);
-        sb_field(&b, "stored_at", t);
+        payload_field(&b, "stored_at", t);
     }
     if (r->session_denied_until) {
         keyring_format_time(r->session_denied_until, t);
-        sb_field(&b, "session_denied_until", t);
+        payload_field(&b, "session_denied_until", t);
     }
-    sb_puts(&b, "}");
+    strbuf_puts(&b, "}");
     if (b.oom) {
-        if (b.p) {
-            OPENSSL_cleanse(b.p, b.cap);
-            free(b.p);
-        }
+        strbuf_release(&b);
         return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
     }
     *payload_out = b.p;
     return 0;
-}
-
-/* Wipes every string of a parsed tree (cJSON limits nesting to 1000). */
-static void json_wipe(cJSON *n)
-{
-    for (; n; n = n->next) {
-        if (n->valuestring)
-            OPENSSL_cleanse(n->valuestring, strlen(n->valuestring));
-        if (n->string)
-            OPENSSL_cleanse(n->string, strlen(n->string));
-        json_wipe(n->child);
-    }
-}
-
-static void json_wipe_delete(cJSON *j)
-{
-    json_wipe(j);
-    cJSON_Delete(j);
 }
 
 static char *dup_field(const cJSON *obj, const char *key, bool *oom)
@@ -418,7 +343,7 @@ int keyring_record_from_payload(const char *payload, keyring_kind kind, keyring_
     const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
     if (!cJSON_IsObject(j) || !cJSON_IsNumber(ver) || ver->valuedouble != 1 || !cJSON_IsString(type) ||
         strcmp(type->valuestring, keyring_kind_name(kind)) != 0) {
-        json_wipe_delete(j);
+        secret_json_delete(j);
         cc_err_set(err, CC_EKEYRING, "keyring.payload",
                    "the keyring item (%s) was not written by this version of clinecfg", keyring_kind_name(kind));
         cc_err_hint(err, "remove it with `clinecfg logout` and run `clinecfg login` again");
@@ -433,7 +358,7 @@ int keyring_record_from_payload(const char *payload, keyring_kind kind, keyring_
     r->session_denied_until = time_field(j, "session_denied_until", &bad_time);
     copy_field(j, "arn", r->arn, sizeof r->arn);
     copy_field(j, "account", r->account, sizeof r->account);
-    json_wipe_delete(j);
+    secret_json_delete(j);
     if (oom) {
         keyring_record_wipe(r);
         return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");

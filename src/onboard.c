@@ -3,12 +3,10 @@
 #define _GNU_SOURCE
 #include "clinecfg/onboard.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -778,18 +776,7 @@ cJSON *onboard_request_json(const onboard_result *r, const char *region)
 int onboard_write_request(const cJSON *request, const char *dir, char **path_out, cc_err *err)
 {
     *path_out = NULL;
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", dir);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) && errno != EEXIST)
-            break;
-        *p = '/';
-    }
-    if (mkdir(tmp, 0700) && errno != EEXIST) {
-        cc_err_set(err, CC_EINPUT, "request.dir", "%s: cannot create the request folder: %s", dir, strerror(errno));
+    if (safefile_make_dirs(dir, err)) {
         cc_err_hint(err, "set request.dir in the config to a writable folder");
         return CC_EINPUT;
     }

@@ -125,6 +125,10 @@ void safefile_free_paths(char **paths, size_t n);
 bool safefile_is_temp_name(const char *name, size_t *target_len);
 
 /* Hex SHA-256 of bytes into out[65]. */
+/* mkdir -p: every folder it creates gets 0700 (and its parent is fsync'd).
+ * CC_EINPUT naming the folder when one cannot be made. */
+int safefile_make_dirs(const char *dir, cc_err *err);
+
 void safefile_sha256_hex(const void *data, size_t len, char out[65]);
 
 #endif

@@ -130,7 +130,7 @@ static int fsync_dir(const char *dir)
 }
 
 /* mkdir -p with 0700 for every folder it creates. */
-static int make_dirs(const char *dir, cc_err *err)
+int safefile_make_dirs(const char *dir, cc_err *err)
 {
     struct stat st;
     if (stat(dir, &st) == 0) {
@@ -144,7 +144,7 @@ static int make_dirs(const char *dir, cc_err *err)
         return oom(err);
     int r = CC_OK;
     if (strcmp(parent, dir) != 0)
-        r = make_dirs(parent, err);
+        r = safefile_make_dirs(parent, err);
     if (r == CC_OK && mkdir(dir, 0700) != 0 && errno != EEXIST) {
         r = cc_err_set(err, CC_EINPUT, "file.mkdir", "cannot create folder %s: %s", dir, strerror(errno));
         cc_err_hint(err, "check the permissions of %s", parent);
@@ -479,7 +479,7 @@ int safefile_write_atomic_ex(const char *path, const char *data, size_t len, mod
         return oom(err);
     const char *base;
     char *dir = dir_of(abs, &base);
-    int r = dir ? make_dirs(dir, err) : oom(err);
+    int r = dir ? safefile_make_dirs(dir, err) : oom(err);
     char *tmp = NULL;
     if (r == CC_OK)
         r = write_temp(dir, base, data, len, mode, false, 0, 0, abs, &tmp, err);
@@ -810,7 +810,7 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
         if (t.dir_missing) {
             const char *b;
             char *d = dir_of(t.abs, &b);
-            r = d ? make_dirs(d, err) : oom(err);
+            r = d ? safefile_make_dirs(d, err) : oom(err);
             free(d);
             if (r == CC_OK) {
                 /* Now the folder exists: resolve it for real. */

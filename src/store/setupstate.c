@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -61,25 +60,6 @@ bool setupstate_matches(const setupstate *st, const char *region, const char *mo
            strcmp(st->model, model) == 0;
 }
 
-static int make_parent(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        return 0;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    }
-    mkdir(dir, 0700);
-    return 0;
-}
-
 int setupstate_save(const char *region, const char *model, const char *profile_arn, const char *caller_arn,
                     const char *name, cc_err *err)
 {
@@ -96,10 +76,10 @@ int setupstate_save(const char *region, const char *model, const char *profile_a
     cJSON_Delete(o);
     char *path = setupstate_path();
     int rc = CC_EINTERNAL;
-    if (text && path) {
-        make_parent(path);
+    char *dir = paths_state_dir();
+    if (text && path && dir && (rc = safefile_make_dirs(dir, err)) == 0)
         rc = safefile_write_atomic(path, text, strlen(text), 0600, err);
-    }
+    free(dir);
     free(text);
     free(path);
     return rc;

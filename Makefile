@@ -21,18 +21,20 @@ FUZZ_SECONDS ?= 60
 # of libsecret; everything else is the same.
 UNAME_S := $(shell uname -s)
 ifeq ($(UNAME_S),Darwin)
-PKGS := libcurl openssl libcjson
+PKGS := libcurl libcrypto libcjson
 KEYRING_SKIP := src/store/keyring_libsecret.c
 PLATFORM_LIBS := -framework Security -framework CoreFoundation
 HARDEN_LD_OS :=
 else
-PKGS := libcurl openssl libcjson libsecret-1
+PKGS := libcurl libcrypto libcjson libsecret-1
 KEYRING_SKIP := src/store/keyring_macos.c
 PLATFORM_LIBS :=
 HARDEN_LD_OS := -Wl,-z,relro -Wl,-z,now
 endif
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) $(PLATFORM_LIBS) -lpthread
+# libcurl is opened with dlopen on first use (src/aws/curl_dl.c), so only its
+# headers are needed at build time.
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) $(PLATFORM_LIBS) -ldl -lpthread
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 

@@ -25,7 +25,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
@@ -33,6 +32,7 @@
 #include "clinecfg/sigv4.h"
 #include "clinecfg/strbuf.h"
 #include "clinecfg/version.h"
+#include "curl_dl.h"
 
 #define DEFAULT_CONNECT_MS 5000L
 #define DEFAULT_TOTAL_MS 30000L
@@ -100,6 +100,9 @@ int http_client_new(const http_opts *o, http_client **out, cc_err *err)
         }
         fclose(f);
     }
+    int loaded = curl_dl_load(err);
+    if (loaded)
+        return loaded;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         return cc_err_set(err, CC_EINTERNAL, "http.init", "could not initialise libcurl");
     http_client *c = calloc(1, sizeof *c);

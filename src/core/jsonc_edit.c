@@ -591,6 +591,46 @@ static void colon_near(editor *e, const jsonc_node *n)
 }
 
 /* Computes the spans of one edit against the parsed current text. */
+/* Appends `s` without whitespace, comments or trailing commas, so two
+ * texts of the same JSON value compare equal however they are laid out. */
+static void minify(strbuf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < n && s[j] != '"')
+                j += s[j] == '\\' ? 2 : 1;
+            strbuf_put(b, s + i, (j < n ? j + 1 : n) - i);
+            i = j;
+        } else if (c == '/' && i + 1 < n && s[i + 1] == '/') {
+            while (i < n && s[i] != '\n')
+                i++;
+        } else if (c == '/' && i + 1 < n && s[i + 1] == '*') {
+            i += 2;
+            while (i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'))
+                i++;
+            i++;
+        } else if ((c == ']' || c == '}') && b->len && b->p[b->len - 1] == ',') {
+            b->p[b->len - 1] = c; /* a trailing comma changes nothing */
+        } else if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            strbuf_put(b, &c, 1);
+        }
+    }
+}
+
+/* True when the existing value and the new one are the same JSON text. */
+static bool same_value_text(const char *a, size_t an, const char *b, size_t bn)
+{
+    strbuf x = {0}, y = {0};
+    minify(&x, a, an);
+    minify(&y, b, bn);
+    bool same = !x.oom && !y.oom && x.len == y.len && (x.len == 0 || memcmp(x.p, y.p, x.len) == 0);
+    strbuf_release(&x);
+    strbuf_release(&y);
+    return same;
+}
+
 static int plan_edit(editor *e, const jsonc_edit *ed, const char *vt, const jsonc_node *v)
 {
     const jsonc_path *path = ed->path;
@@ -658,6 +698,10 @@ static int plan_edit(editor *e, const jsonc_edit *ed, const char *vt, const json
             add_child(e, par, cur, NULL, path, path->n, vt, v);
             return CC_OK;
         }
+        /* Setting the value it already has is not a change: leave its
+         * bytes (and layout) alone. */
+        if (same_value_text(e->t + cur->start, cur->end - cur->start, vt, strlen(vt)))
+            return CC_OK;
         const char *is;
         size_t in;
         line_indent(e->t, e->len, mstart(cur), &is, &in);

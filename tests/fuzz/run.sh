@@ -22,7 +22,7 @@ for src in "$@"; do
   seeds="tests/fuzz/corpus/${name#fuzz_}"
   [ -d "$seeds" ] && cp -r "$seeds"/. "$corpus"/ 2>/dev/null || true
   echo "fuzz: $name for ${SECONDS_EACH}s"
-  if ! "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
+  if ! "$bin" -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/$name-" \
         "$corpus" >"$OUT/$name.log" 2>&1; then
     echo "fuzz: $name FAILED"; tail -n 40 "$OUT/$name.log"; status=1
   else

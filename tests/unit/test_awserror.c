@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,25 +21,6 @@
 
 #include "clinecfg/awserror.h"
 #include "clinecfg/error.h"
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    if (b)
-        b[n] = '\0';
-    fclose(f);
-    return b;
-}
 
 static char *protocol_file(const char *name)
 {
@@ -67,7 +50,7 @@ static const char *header_ci(const cJSON *headers, const char *name)
 static int run_protocol_errors(const char *file, bool query)
 {
     char *path = protocol_file(file);
-    char *txt = slurp(path);
+    char *txt = test_read_file(path, NULL);
     if (!txt) {
         printf("SKIP: %s absent; protocol error cases not checked\n", path);
         free(path);

@@ -19,6 +19,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "testutil.h"
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -27,29 +29,6 @@
 #include <cjson/cJSON.h>
 
 #include "clinecfg/awsfiles.h"
-
-static const char *top_dir(void)
-{
-    const char *t = getenv("CLINECFG_TOP");
-    return t && *t ? t : ".";
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t r = fread(b, 1, (size_t)n, f);
-    fclose(f);
-    b[r] = '\0';
-    if (len)
-        *len = r;
-    return b;
-}
 
 /* A fake environment: NULL-terminated name/value pairs. */
 typedef struct {
@@ -80,9 +59,9 @@ static void conformance_locations(void **state)
         snprintf(path, sizeof path, "%s/aws-config/config-file-location-tests.json", c);
     else
         snprintf(path, sizeof path, "%s/../shared/conformance/aws-config/config-file-location-tests.json",
-                 top_dir());
+                 test_top_dir());
     size_t len = 0;
-    char *text = read_all(path, &len);
+    char *text = test_read_file(path, &len);
     if (!text) {
         printf("SKIP: AWS config conformance data absent (%s); not checking the 10 location cases\n", path);
         skip();

@@ -22,50 +22,13 @@
 #include <strings.h>
 
 #include <cmocka.h>
+
+#include "testutil.h"
 #include <dirent.h>
 
 #include <cjson/cJSON.h>
 
 #include "clinecfg/ini.h"
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
-    for (;;) {
-        size_t r = fread(b + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0)
-            break;
-        if (n + 1 >= cap) {
-            cap *= 2;
-            b = realloc(b, cap);
-        }
-    }
-    fclose(f);
-    b[n] = '\0';
-    if (len)
-        *len = n;
-    return b;
-}
-
-static const char *top_dir(void)
-{
-    const char *t = getenv("CLINECFG_TOP");
-    return t && *t ? t : ".";
-}
-
-static void conformance_dir(char *out, size_t size)
-{
-    const char *c = getenv("CLINECFG_CONFORMANCE");
-    if (c && *c)
-        snprintf(out, size, "%s", c);
-    else
-        snprintf(out, size, "%s/../shared/conformance", top_dir());
-}
 
 /* ------------------------------------------------------------------ */
 /* Conformance                                                         */
@@ -122,10 +85,10 @@ static void conformance_parser(void **state)
 {
     (void)state;
     char dir[4096], path[4200];
-    conformance_dir(dir, sizeof dir);
+    test_conformance_dir(dir, sizeof dir);
     snprintf(path, sizeof path, "%s/aws-config/config-file-parser-tests.json", dir);
-    size_t len;
-    char *text = read_all(path, &len);
+    size_t len = 0;
+    char *text = test_read_file(path, &len);
     if (!text) {
         printf("SKIP: AWS config conformance data absent (%s); not checking the 118 parser cases\n", path);
         skip();
@@ -222,11 +185,11 @@ static int run_golden_case(const char *dir, const char *name)
     char path[8192];
     size_t in_len = 0, exp_len = 0;
     snprintf(path, sizeof path, "%s/%s.in", dir, name);
-    char *in = read_all(path, &in_len);
+    char *in = test_read_file(path, &in_len);
     snprintf(path, sizeof path, "%s/%s.edit", dir, name);
-    char *edit = read_all(path, NULL);
+    char *edit = test_read_file(path, NULL);
     snprintf(path, sizeof path, "%s/%s.out", dir, name);
-    char *exp = read_all(path, &exp_len);
+    char *exp = test_read_file(path, &exp_len);
     if (!in || !edit) {
         printf("FAIL golden %s: missing .in or .edit\n", name);
         free(in);
@@ -303,7 +266,7 @@ static void golden_edits(void **state)
 {
     (void)state;
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s/tests/golden/ini", top_dir());
+    snprintf(dir, sizeof dir, "%s/tests/golden/ini", test_top_dir());
     DIR *d = opendir(dir);
     assert_non_null(d);
     char *names[512];

@@ -28,6 +28,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,27 +45,6 @@ typedef struct {
     char *p;
     size_t len;
 } bytes;
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    *len = 0;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b)
-        b[n] = '\0';
-    *len = (size_t)n;
-    return b;
-}
 
 static bool has_flag(const char *hdr, const char *flag)
 {
@@ -294,7 +275,7 @@ static void run_case(void **state)
 {
     const golden_case *gc = *state;
     size_t flen = 0;
-    char *f = slurp(gc->file, &flen);
+    char *f = test_read_file(gc->file, &flen);
     assert_non_null(f);
     char *sec_hdr[8];
     char *sec_txt[8];

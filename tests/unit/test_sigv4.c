@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,51 +25,6 @@
 #include <cjson/cJSON.h>
 
 #include "clinecfg/sigv4.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *b = malloc(cap);
-    size_t r;
-    while (b && (r = fread(b + n, 1, cap - n - 1, f)) > 0) {
-        n += r;
-        if (cap - n < 2) {
-            char *nb = realloc(b, cap * 2);
-            if (!nb) {
-                free(b);
-                b = NULL;
-                break;
-            }
-            b = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (b) {
-        b[n] = '\0';
-        if (len)
-            *len = n;
-    }
-    return b;
-}
-
-static const char *top_dir(void)
-{
-    const char *t = getenv("CLINECFG_TOP");
-    return t && *t ? t : ".";
-}
-
-static void conformance_dir(char *out, size_t size)
-{
-    const char *c = getenv("CLINECFG_CONFORMANCE");
-    if (c && *c)
-        snprintf(out, size, "%s", c);
-    else
-        snprintf(out, size, "%s/../shared/conformance", top_dir());
-}
 
 /* Parses "2015-08-30T12:36:00Z" without timegm. */
 static time_t parse_utc(const char *s)
@@ -172,7 +129,7 @@ static char *case_file_text(const char *dir, const char *name, const char *file,
 {
     char *p = NULL;
     assert_true(asprintf(&p, "%s/%s/%s", dir, name, file) > 0);
-    char *t = slurp(p, len);
+    char *t = test_read_file(p, len);
     if (!t)
         printf("cannot read %s\n", p);
     free(p);
@@ -269,7 +226,7 @@ static void test_aws_c_auth_suite(void **state)
 {
     (void)state;
     char conf[900], dir[1024];
-    conformance_dir(conf, sizeof conf);
+    test_conformance_dir(conf, sizeof conf);
     if (snprintf(dir, sizeof dir, "%s/sigv4/v4", conf) >= (int)sizeof dir)
         fail_msg("conformance path too long");
     DIR *d = opendir(dir);
@@ -311,7 +268,7 @@ static int run_botocore_case(const char *dir, const char *name)
     char *p = NULL;
     size_t len;
     assert_true(asprintf(&p, "%s/%s.req", dir, name) > 0);
-    char *req_txt = slurp(p, &len);
+    char *req_txt = test_read_file(p, &len);
     free(p);
     if (!req_txt)
         return -1; /* not a case folder */
@@ -327,7 +284,7 @@ static int run_botocore_case(const char *dir, const char *name)
     char *sreq_token = NULL;
     if (!token) {
         assert_true(asprintf(&p, "%s/%s.sreq", dir, name) > 0);
-        char *sreq = slurp(p, NULL);
+        char *sreq = test_read_file(p, NULL);
         free(p);
         const char *t = sreq ? strcasestr(sreq, "\nX-Amz-Security-Token:") : NULL;
         if (t) {
@@ -355,7 +312,7 @@ static int run_botocore_case(const char *dir, const char *name)
         const char *got[] = {res.canonical_request, res.string_to_sign, res.authorization};
         for (int i = 0; i < 3; i++) {
             assert_true(asprintf(&p, "%s/%s.%s", dir, name, ext[i]) > 0);
-            char *want = slurp(p, NULL);
+            char *want = test_read_file(p, NULL);
             free(p);
             assert_non_null(want);
             size_t wl = strlen(want);
@@ -410,7 +367,7 @@ static void test_botocore_suite(void **state)
 {
     (void)state;
     char conf[900], dir[1024];
-    conformance_dir(conf, sizeof conf);
+    test_conformance_dir(conf, sizeof conf);
     if (snprintf(dir, sizeof dir, "%s/extra/botocore-aws4_testsuite/tests/unit/auth/aws4_testsuite",
                  conf) >= (int)sizeof dir)
         fail_msg("conformance path too long");
@@ -473,8 +430,8 @@ static void test_js_signer_vectors(void **state)
 {
     (void)state;
     char path[1024];
-    snprintf(path, sizeof path, "%s/../shared/reference/sigv4-vectors.txt", top_dir());
-    char *txt = slurp(path, NULL);
+    snprintf(path, sizeof path, "%s/../shared/reference/sigv4-vectors.txt", test_top_dir());
+    char *txt = test_read_file(path, NULL);
     if (!txt) {
         printf("SKIP: %s absent; JS signer vectors not checked\n", path);
         skip();

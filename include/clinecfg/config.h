@@ -73,7 +73,11 @@ cJSON *cfg_to_json(const cc_config *cfg);
  * the key.  Unknown keys only warn. */
 int cfg_check_text(const cc_ctx *ctx, const char *path, const char *text, size_t len, cc_err *err);
 
-/* Path of the user config file (malloc'd). */
+/* Where provisioning requests go: request.dir, else the state folder's
+ * requests/ (malloc'd; NULL without a usable HOME). */
+char *cfg_request_dir(const cc_config *cfg);
+
+/* Path of the user config file (malloc'd; NULL without a usable HOME). */
 char *cfg_user_path(void);
 
 #endif

@@ -3,7 +3,9 @@
  * directory rules: the user config in ${XDG_CONFIG_HOME:-~/.config}/clinecfg,
  * everything it remembers (backups, requests, the last profile, the
  * endpoint record) in ${XDG_STATE_HOME:-~/.local/state}/clinecfg.
- * Every function returns a malloc'd path, or NULL on out of memory.
+ * Every function returns a malloc'd path, or NULL on out of memory or when
+ * neither the XDG variable nor HOME is an absolute path (paths_error then
+ * says so).
  */
 #ifndef CLINECFG_PATHS_H
 #define CLINECFG_PATHS_H
@@ -16,5 +18,10 @@ char *paths_state_dir(void);
 
 /* paths_state_dir() + "/" + name */
 char *paths_state_file(const char *name);
+
+/* Fills err for a NULL from the functions above: CC_EINPUT when HOME is
+ * unusable, CC_EINTERNAL otherwise.  Returns the status. */
+#include "clinecfg/error.h"
+int paths_error(cc_err *err);
 
 #endif

@@ -22,6 +22,7 @@
 
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
+#include "clinecfg/paths.h"
 #include "clinecfg/jsonc.h"
 #include "clinecfg/safefile.h"
 
@@ -392,7 +393,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     if (!file) {
         user = cfg_user_path();
         if (!user)
-            return oom(err);
+            return paths_error(err);
         file = user;
     }
     int r;

@@ -70,19 +70,13 @@ static cJSON *tags_json(const onboard_result *r)
     return t;
 }
 
-static char *request_dir(const cc_config *cfg)
-{
-    const char *dir = cfg_str(cfg, CFG_REQUEST_DIR);
-    return dir ? strdup(dir) : paths_state_file("requests");
-}
-
 /* Creation was denied: file the request, tell the user what happens next. */
 static int file_request(cc_ctx *ctx, const cc_config *cfg, awsclient *c, onboard_result *r, cc_err *err)
 {
     cJSON *req = onboard_request_json(r, awsclient_region(c));
-    char *dir = request_dir(cfg);
+    char *dir = cfg_request_dir(cfg);
     char *path = NULL;
-    int rc = req && dir ? 0 : CC_EINTERNAL;
+    int rc = !req ? CC_EINTERNAL : !dir ? paths_error(err) : 0;
     if (!rc) {
         char admin[4300];
         snprintf(admin, sizeof admin, "clinecfg admin provision --request %s/%s.json", dir, r->name);

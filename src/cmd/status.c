@@ -28,7 +28,7 @@ static void add_config(cc_ctx *ctx, const cc_config *cfg)
 {
     cJSON *j = cfg_to_json(cfg);
     cJSON_AddItemToObject(ctx->result, "config", j);
-    out_text(&ctx->out, "Config (org %s, user %s):\n", cfg->org_path, cfg->user_path);
+    out_text(&ctx->out, "Config (org %s, user %s):\n", cfg->org_path, cfg->user_path ? cfg->user_path : "(no HOME)");
     for (int k = 0; k < CFG_NKEYS; k++) {
         const cfg_setting *s = &cfg->s[k];
         if (!s->value)
@@ -107,8 +107,7 @@ static void add_keyring(cc_ctx *ctx, const char *account)
 
 static void add_requests(cc_ctx *ctx, const cc_config *cfg)
 {
-    const char *conf = cfg_str(cfg, CFG_REQUEST_DIR);
-    char *dir = conf ? strdup(conf) : paths_state_file("requests");
+    char *dir = cfg_request_dir(cfg);
     cJSON *arr = cJSON_AddArrayToObject(ctx->result, "requests");
     DIR *d = dir ? opendir(dir) : NULL;
     if (!d) {

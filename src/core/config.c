@@ -334,6 +334,12 @@ static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON 
 
 char *cfg_user_path(void) { return paths_user_config(); }
 
+char *cfg_request_dir(const cc_config *cfg)
+{
+    const char *dir = cfg_str(cfg, CFG_REQUEST_DIR);
+    return dir ? strdup(dir) : paths_state_file("requests");
+}
+
 int cfg_load(cc_config *cfg, const cc_ctx *ctx, cc_err *err)
 {
     memset(cfg, 0, sizeof *cfg);
@@ -344,10 +350,10 @@ int cfg_load(cc_config *cfg, const cc_ctx *ctx, cc_err *err)
         setting_replace(&cfg->s[k], v, "default", NULL);
     }
     cfg->org_path = strdup(ctx->org_config && *ctx->org_config ? ctx->org_config : "/etc/clinecfg/config.json");
-    cfg->user_path = cfg_user_path();
+    cfg->user_path = cfg_user_path(); /* NULL without a usable HOME: no user layer */
     cfg->extra_path = ctx->config_file ? strdup(ctx->config_file) : NULL;
     int rc = load_file(cfg, ctx, cfg->org_path, "org", false, err);
-    if (!rc)
+    if (!rc && cfg->user_path)
         rc = load_file(cfg, ctx, cfg->user_path, "user", false, err);
     if (!rc && cfg->extra_path)
         rc = load_file(cfg, ctx, cfg->extra_path, "config", true, err);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 /* $VAR/clinecfg[/leaf], else $HOME/<fallback>/clinecfg[/leaf].  The XDG
- * rules ignore a relative $VAR; "." stands in for a missing HOME so a
- * path is always produced. */
+ * rules ignore a relative $VAR; without an absolute HOME there is no safe
+ * place (a relative one would scatter state into the current folder). */
 static char *xdg_path(const char *var, const char *fallback, const char *leaf)
 {
     const char *base = getenv(var);
@@ -14,8 +14,10 @@ static char *xdg_path(const char *var, const char *fallback, const char *leaf)
     char head[4096];
     if (base && base[0] == '/')
         snprintf(head, sizeof head, "%s/clinecfg", base);
+    else if (home && home[0] == '/')
+        snprintf(head, sizeof head, "%s/%s/clinecfg", home, fallback);
     else
-        snprintf(head, sizeof head, "%s/%s/clinecfg", home && *home ? home : ".", fallback);
+        return NULL;
     size_t n = (size_t)snprintf(NULL, 0, "%s%s%s", head, leaf ? "/" : "", leaf ? leaf : "") + 1;
     char *out = malloc(n);
     if (out)
@@ -28,3 +30,13 @@ char *paths_user_config(void) { return xdg_path("XDG_CONFIG_HOME", ".config", "c
 char *paths_state_dir(void) { return xdg_path("XDG_STATE_HOME", ".local/state", NULL); }
 
 char *paths_state_file(const char *name) { return xdg_path("XDG_STATE_HOME", ".local/state", name); }
+
+int paths_error(cc_err *err)
+{
+    const char *home = getenv("HOME");
+    if (home && home[0] == '/')
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    cc_err_set(err, CC_EINPUT, "env.home", "neither XDG_STATE_HOME/XDG_CONFIG_HOME nor HOME is an absolute path");
+    cc_err_hint(err, "set HOME; clinecfg keeps its files under ~/.config/clinecfg and ~/.local/state/clinecfg");
+    return CC_EINPUT;
+}

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include "clinecfg/backup.h"
+#include "clinecfg/paths.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,19 +58,8 @@ static char *str_printf(const char *a, const char *b, const char *c)
 
 int backup_root(char **out, cc_err *err)
 {
-    *out = NULL;
-    const char *xdg = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && xdg[0] == '/')
-        *out = str_printf(xdg, "", "/clinecfg/backups");
-    else if (home && home[0] == '/')
-        *out = str_printf(home, "", "/.local/state/clinecfg/backups");
-    else {
-        cc_err_set(err, CC_EINPUT, "env.home", "neither XDG_STATE_HOME nor HOME is set to an absolute path");
-        cc_err_hint(err, "set HOME; clinecfg keeps its backups under ${XDG_STATE_HOME:-~/.local/state}/clinecfg");
-        return CC_EINPUT;
-    }
-    return *out ? CC_OK : oom(err);
+    *out = paths_state_file("backups");
+    return *out ? CC_OK : paths_error(err);
 }
 
 /* Labels end up in folder names: keep [A-Za-z0-9_] only. */

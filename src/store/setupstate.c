@@ -77,7 +77,9 @@ int setupstate_save(const char *region, const char *model, const char *profile_a
     char *path = setupstate_path();
     int rc = CC_EINTERNAL;
     char *dir = paths_state_dir();
-    if (text && path && dir && (rc = safefile_make_dirs(dir, err)) == 0)
+    if (text && (!path || !dir))
+        rc = paths_error(err);
+    else if (text && (rc = safefile_make_dirs(dir, err)) == 0)
         rc = safefile_write_atomic(path, text, strlen(text), 0600, err);
     free(dir);
     free(text);

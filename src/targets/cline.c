@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include "clinecfg/cline.h"
+#include "clinecfg/paths.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1145,12 +1146,8 @@ static char *state_dir_default(const cline_targets_env *env)
 {
     if (env->state_dir)
         return strdup(env->state_dir);
-    const char *x = getenv("XDG_STATE_HOME");
-    char *s = NULL;
-    if (x && *x) {
-        if (asprintf(&s, "%s/clinecfg", x) < 0)
-            s = NULL;
-    } else if (env->loc && env->loc->home) {
+    char *s = paths_state_dir();
+    if (!s && env->loc && env->loc->home) {
         if (asprintf(&s, "%s/.local/state/clinecfg", env->loc->home) < 0)
             s = NULL;
     }

@@ -363,6 +363,13 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
     return r->arn ? 0 : CC_EINTERNAL;
 }
 
+void onboard_backoff(long *delay_ms, long cap_ms)
+{
+    struct timespec ts = {*delay_ms / 1000, (*delay_ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    *delay_ms = *delay_ms * 2 > cap_ms ? cap_ms : *delay_ms * 2;
+}
+
 static bool is_throttled(const bedrock_batch_item *it)
 {
     return it->status == CC_EAWS && bedrock_err_is(&it->err, "ThrottlingException");
@@ -388,9 +395,7 @@ void onboard_batch_with_backoff(awsclient *c, bedrock_batch_item *items, size_t 
         if (!k)
             break;
         out_trace(out, "%zu lookups were throttled; retrying them in %ld ms", k, delay_ms);
-        struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
-        delay_ms = delay_ms * 2 > 16000 ? 16000 : delay_ms * 2;
+        onboard_backoff(&delay_ms, 16000);
         bedrock_batch(c, retry, k, concurrency, &berr);
         for (size_t j = 0; j < k; j++) {
             bedrock_batch_free(&items[where[j]], 1);

@@ -98,6 +98,10 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
 int onboard_create(awsclient *c, const onboard_spec *s, onboard_result *r, const char *region, const cc_out *out,
                    cc_err *err);
 
+/* Sleeps *delay_ms, then doubles it up to cap_ms: the backoff between
+ * rounds of throttled calls and between polls. */
+void onboard_backoff(long *delay_ms, long cap_ms);
+
 /* bedrock_batch, then re-runs only the items Bedrock throttled, backing off
  * between a bounded number of rounds; finished items keep their results. */
 void onboard_batch_with_backoff(awsclient *c, bedrock_batch_item *items, size_t n, size_t concurrency,

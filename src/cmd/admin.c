@@ -152,18 +152,29 @@ static int read_input(const char *path, const char *what, char **text, size_t *l
 
 /* Bedrock throttles control-plane writes harder than the HTTP layer's three
  * attempts can absorb; keep backing off for a bounded number of rounds. */
-static int create_with_backoff(awsclient *c, const onboard_spec *spec, onboard_result *r, const cc_out *out,
-                               cc_err *err)
+/* Bedrock throttles control-plane writes harder than the HTTP layer's three
+ * attempts can absorb; keep backing off for a bounded number of rounds.
+ * `listed`: the caller already knows the name is not taken, so go straight
+ * to the create (a ConflictException then means someone just made it). */
+static int create_with_backoff(awsclient *c, const onboard_spec *spec, onboard_result *r, bool listed,
+                               const cc_out *out, cc_err *err)
 {
     long delay_ms = 1000;
     for (int round = 0;; round++) {
-        int rc = onboard_find_or_create(c, spec, r, out, err);
+        int rc;
+        if (listed) {
+            rc = onboard_create(c, spec, r, awsclient_region(c), out, err);
+            if (rc == CC_ECONFLICT && bedrock_err_is(err, "ConflictException")) {
+                cc_err_clear(err);
+                rc = onboard_find_or_create(c, spec, r, out, err);
+            }
+        } else {
+            rc = onboard_find_or_create(c, spec, r, out, err);
+        }
         if (rc != CC_EAWS || !bedrock_err_is(err, "ThrottlingException") || round >= THROTTLE_ROUNDS)
             return rc;
         out_trace(out, "throttled creating %s; retrying in %ld ms", r->name, delay_ms);
-        struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
-        delay_ms = delay_ms * 2 > 16000 ? 16000 : delay_ms * 2;
+        onboard_backoff(&delay_ms, 16000);
         cc_err_clear(err);
     }
 }
@@ -356,7 +367,7 @@ static int provision_request(cc_ctx *ctx, awsclient *c, const char *path, bool f
     if (!rc) {
         onboard_spec spec = {.fix_tags = fix_tags, .no_create = ctx->dry_run};
         out_progress(&ctx->out, "Provisioning %s for %s", name, member);
-        rc = create_with_backoff(c, &spec, &w.r, &ctx->out, err);
+        rc = create_with_backoff(c, &spec, &w.r, false, &ctx->out, err);
         set_row_outcome(&w, rc, err);
         print_rows(ctx, &w, 1);
         rc = rows_status(&w, 1, err);
@@ -494,21 +505,7 @@ static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, con
         onboard_spec spec = {.fix_tags = fix_tags, .no_create = ctx->dry_run};
         cc_err cerr;
         cc_err_clear(&cerr);
-        long delay_ms = 1000;
-        int crc;
-        for (int round = 0;; round++) {
-            crc = onboard_create(c, &spec, &w->r, region, &ctx->out, &cerr);
-            if (crc == CC_ECONFLICT && bedrock_err_is(&cerr, "ConflictException")) {
-                cc_err_clear(&cerr);
-                crc = onboard_find_or_create(c, &spec, &w->r, &ctx->out, &cerr);
-            }
-            if (crc != CC_EAWS || !bedrock_err_is(&cerr, "ThrottlingException") || round >= THROTTLE_ROUNDS)
-                break;
-            struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
-            nanosleep(&ts, NULL);
-            delay_ms = delay_ms * 2 > 16000 ? 16000 : delay_ms * 2;
-            cc_err_clear(&cerr);
-        }
+        int crc = create_with_backoff(c, &spec, &w->r, true, &ctx->out, &cerr);
         if (!crc && w->r.outcome == ONBOARD_WOULD_CREATE) {
             w->state = ROW_PENDING;
             continue;

@@ -137,9 +137,7 @@ static int wait_for_profile(cc_ctx *ctx, awsclient *c, onboard_result *r, long s
             cc_err_hint(err, "the request is still filed; run 'clinecfg setup' again once an admin has created it");
             return CC_EPENDING;
         }
-        struct timespec ts = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
-        nanosleep(&ts, NULL);
-        delay_ms = delay_ms * 2 > 15000 ? 15000 : delay_ms * 2;
+        onboard_backoff(&delay_ms, 15000);
     }
 }
 

@@ -46,12 +46,6 @@ typedef struct row {
     cc_err err;
 } row;
 
-static const char *env_lookup(const char *name, void *ud)
-{
-    (void)ud;
-    return getenv(name);
-}
-
 static void rows_free(row *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -585,7 +579,6 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         .profile = cli_value(a, admin_opts, "aws-profile"),
         .region = req_region ? req_region : cfg_str(&cfg, CFG_REGION),
         .out = &ctx->out,
-        .env = env_lookup,
         .keyring = keyring_creds_source,
         .keyring_ud = &ks,
     };

@@ -65,12 +65,6 @@ static void report(doctor *d, const char *name, check_state st, int status, cons
     }
 }
 
-static const char *env_lookup(const char *name, void *ud)
-{
-    (void)ud;
-    return getenv(name);
-}
-
 static void check_cost_tags(doctor *d, awsclient *c, const cc_config *cfg)
 {
     const char *keys[2] = {cfg_str(cfg, CFG_TAG_KEY_TEAM), cfg_str(cfg, CFG_TAG_KEY_MEMBER)};
@@ -127,7 +121,7 @@ static void check_cost_tags(doctor *d, awsclient *c, const cc_config *cfg)
 
 static void check_live(doctor *d, const char *cline_profile, const char *region, const char *arn)
 {
-    awsclient_opts ao = {.profile = cline_profile, .region = region, .out = &d->ctx->out, .env = env_lookup};
+    awsclient_opts ao = {.profile = cline_profile, .region = region, .out = &d->ctx->out};
     awsclient *c = NULL;
     cc_err err;
     cc_err_clear(&err);
@@ -215,7 +209,6 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         .profile = cli_value(a, doctor_opts, "aws-profile"),
         .region = cfg_str(&cfg, CFG_REGION),
         .out = &ctx->out,
-        .env = env_lookup,
         .keyring = keyring_creds_source,
         .keyring_ud = &ks,
     };

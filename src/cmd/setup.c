@@ -36,12 +36,6 @@ static const cli_opt setup_opts[] = {
     {0},
 };
 
-static const char *env_lookup(const char *name, void *ud)
-{
-    (void)ud;
-    return getenv(name);
-}
-
 static int parse_wait(const char *v, long *seconds, cc_err *err)
 {
     *seconds = 0;
@@ -258,7 +252,6 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         .profile = use_aws_profile,
         .region = cfg_str(&cfg, CFG_REGION),
         .out = &ctx->out,
-        .env = env_lookup,
         .keyring = keyring_creds_source,
         .keyring_ud = &ks,
     };

@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 60
 UNAME_S := $(shell uname -s)
 ifeq ($(UNAME_S),Darwin)
 PKGS := libcurl libcrypto libcjson
-KEYRING_SKIP := src/store/keyring_libsecret.c
+KEYRING_SKIP := src/store/keyring_libsecret.c src/store/libsecret_dl.c
 PLATFORM_LIBS := -framework Security -framework CoreFoundation
 HARDEN_LD_OS :=
 else
@@ -32,9 +32,11 @@ PLATFORM_LIBS :=
 HARDEN_LD_OS := -Wl,-z,relro -Wl,-z,now
 endif
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-# libcurl is opened with dlopen on first use (src/aws/curl_dl.c), so only its
-# headers are needed at build time.
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out libcurl,$(PKGS)) 2>/dev/null) $(PLATFORM_LIBS) -ldl -lpthread
+# libcurl and libsecret are opened with dlopen on first use
+# (src/aws/curl_dl.c, src/store/libsecret_dl.c), so only their headers are
+# needed at build time.
+DLOPENED   := libcurl libsecret-1
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out $(DLOPENED),$(PKGS)) 2>/dev/null) $(PLATFORM_LIBS) -ldl -lpthread
 CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 

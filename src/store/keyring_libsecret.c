@@ -21,9 +21,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <libsecret/secret.h>
-
 #include "keyring_backend.h"
+#include "libsecret_dl.h"
 
 #define SECRETS_BUS_NAME "org.freedesktop.secrets"
 #define SECRETS_PATH "/org/freedesktop/secrets"
@@ -502,6 +501,9 @@ static int ls_probe(keyring *kr, cc_err *err)
 
 static int ls_open(keyring *kr, cc_err *err)
 {
+    int lrc = libsecret_dl_load(err);
+    if (lrc)
+        return lrc;
     ls_impl *im = calloc(1, sizeof *im);
     if (!im)
         return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");

@@ -48,7 +48,8 @@ DEB_BUILD_OPTIONS="parallel=$(nproc 2>/dev/null || echo 1)" make deb >"$WORK/mak
 [ -f "$DEB" ] || fail "make deb did not produce $DEB"
 note "built $(basename "$DEB") in $(( $(date +%s) - start )) s"
 
-# Depends: the libraries the binary links (shlibs) and libcurl, which it dlopens.
+# Depends: the libraries the binary links (shlibs), and libcurl and libsecret,
+# which it dlopens.
 depends=$(dpkg-deb -f "$DEB" Depends)
 for lib in libc6 libcurl4 libssl3 libcjson1 libsecret-1-0; do
   echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib: $depends"

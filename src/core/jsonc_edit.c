@@ -739,12 +739,22 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
     *out_len = 0;
     if (!name)
         name = "<input>";
+    /* The tree holds only what the edits' paths need (jsonc_parse_paths):
+     * on a big file that is a few nodes instead of one per value. */
+    const jsonc_path **paths = calloc(n ? n : 1, sizeof *paths);
+    if (!paths)
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    for (size_t i = 0; i < n; i++)
+        paths[i] = edits[i].path;
     jsonc_doc *orig = NULL;
-    int rc = jsonc_parse_flags(text, len, name, JSONC_KEYS_ONLY, &orig, err);
-    if (rc)
+    int rc = jsonc_parse_paths(text, len, name, paths, n, &orig, err);
+    if (rc) {
+        free(paths);
         return rc;
+    }
     jsonc_doc **vals = calloc(n ? n : 1, sizeof *vals);
     if (!vals) {
+        free(paths);
         jsonc_free(orig);
         return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
     }
@@ -833,9 +843,12 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
         doc = NULL;
         cc_err check;
         cc_err_clear(&check);
-        /* The next edit needs a tree; after the last one a syntax check is
+        /* The next edits need a tree; after the last one a syntax check is
          * enough to prove the output is valid JSONC. */
-        rc = jsonc_parse_flags(cur, cur_len, name, i + 1 < n ? JSONC_KEYS_ONLY : JSONC_VALIDATE, &doc, &check);
+        if (i + 1 < n)
+            rc = jsonc_parse_paths(cur, cur_len, name, paths + i + 1, n - i - 1, &doc, &check);
+        else
+            rc = jsonc_parse_flags(cur, cur_len, name, JSONC_VALIDATE, &doc, &check);
         if (rc) {
             char ps[512];
             path_str(edits[i].path, edits[i].path->n, ps, sizeof ps);
@@ -849,6 +862,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
         }
     }
     free(e.ins.p);
+    free(paths);
     jsonc_free(doc);
     jsonc_free(orig);
     for (size_t i = 0; i < n; i++)

@@ -13,6 +13,15 @@ typedef struct jsonc_chunk {
     _Alignas(16) unsigned char data[];
 } jsonc_chunk;
 
+/* How the arena stores a node: the public part, then its position among its
+ * parent's children (0 for the root).  Every tree node is one of these. */
+typedef struct {
+    jsonc_node pub;
+    size_t index;
+} jsonc_inode;
+
+static inline size_t jsonc_node_index(const jsonc_node *n) { return ((const jsonc_inode *)n)->index; }
+
 struct jsonc_doc {
     jsonc_chunk *chunks;  /* arena: nodes and decoded strings */
     size_t nchunks;
@@ -23,6 +32,7 @@ struct jsonc_doc {
     const char *eol;
     bool bom;
     bool indent_found, eol_found;
+    bool sparse; /* from jsonc_parse_paths: only the nodes an edit needs are in the tree */
 };
 
 /* Parse flags. */
@@ -33,6 +43,19 @@ struct jsonc_doc {
 
 int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned flags, jsonc_doc **out,
                       cc_err *err);
+
+/* The editor's parse: checks every byte like JSONC_KEYS_ONLY but puts in the
+ * tree only what edits at `paths` need (a "sparse" doc).  The root is always
+ * there; so is each child of a node on a path ("expanded" node): of an
+ * expanded container's children, the list holds the first two, the last,
+ * every one that matches the path step at that depth (these are expanded in
+ * turn) and the one just before each match; nchildren is the real count and
+ * jsonc_index works by each child's stored index.  Children of other nodes
+ * are not in the tree (their child is NULL, nchildren 0).  Comments, indent,
+ * EOL and BOM are as a full parse finds them.  A text that does not parse
+ * gets exactly the error jsonc_parse_flags(JSONC_KEYS_ONLY) gives. */
+int jsonc_parse_paths(const char *text, size_t len, const char *name, const jsonc_path *const *paths,
+                      size_t npaths, jsonc_doc **out, cc_err *err);
 
 /* Reasons a parse failed, so jsonc_apply can tell a limit from a bug. */
 bool jsonc_err_is_limit(const cc_err *err);

@@ -163,23 +163,28 @@ bool jsonc_err_is_limit(const cc_err *err)
     return err && (strcmp(err->code, LIMIT_CODE_DEPTH) == 0 || strcmp(err->code, LIMIT_CODE_SIZE) == 0);
 }
 
-static int add_comment(parser *p, size_t start, size_t end)
+/* Appends a comment span; false when out of memory. */
+static bool doc_add_comment(jsonc_doc *d, size_t start, size_t end)
 {
-    jsonc_doc *d = p->doc;
-    if (p->flags & JSONC_VALIDATE)
-        return 0;
     if (d->ncomments == d->comments_cap) {
         size_t cap = d->comments_cap ? d->comments_cap * 2 : 16;
         size_t *n = realloc(d->comments, cap * 2 * sizeof *n);
         if (!n)
-            return oom(p);
+            return false;
         d->comments = n;
         d->comments_cap = cap;
     }
     d->comments[2 * d->ncomments] = start;
     d->comments[2 * d->ncomments + 1] = end;
     d->ncomments++;
-    return 0;
+    return true;
+}
+
+static int add_comment(parser *p, size_t start, size_t end)
+{
+    if (p->flags & JSONC_VALIDATE)
+        return 0;
+    return doc_add_comment(p->doc, start, end) ? 0 : oom(p);
 }
 
 /* Called at the first '\n': learns the EOL style. */
@@ -208,31 +213,43 @@ static void line_blanks(const unsigned char *s, size_t len, size_t i, size_t *ls
  * container's own line (so an indented root or odd base indentation does
  * not count).  Looks at the first few containers that start their first
  * child on a line of its own; mixed tab/space units are ignored. */
+/* One step of learning the indent: container opened at `open`, its first
+ * child (member key or element) at `cs`.  True when the unit was learned. */
+static bool indent_from(jsonc_doc *d, const unsigned char *s, size_t len, size_t open, size_t cs)
+{
+    size_t pl, pn, cl, cn;
+    line_blanks(s, len, open, &pl, &pn);
+    line_blanks(s, len, cs, &cl, &cn);
+    if (cl > open && cl + cn == cs && cn > pn && memcmp(s + pl, s + cl, pn) == 0) {
+        const unsigned char *u = s + cl + pn;
+        size_t un = cn - pn, k = 0;
+        while (k < un && u[k] == u[0])
+            k++;
+        if (k == un) {
+            if (un > 16)
+                un = 16;
+            memcpy(d->indent, u, un);
+            d->indent[un] = '\0';
+            d->indent_found = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* How many containers (with children, in the order they open) the indent
+ * is looked for in. */
+#define INDENT_LOOKS 1000
+
 static void learn_indent(jsonc_doc *d, const unsigned char *s, size_t len)
 {
     const jsonc_node *n = d->root;
     int looked = 0;
-    while (n && looked < 1000) {
+    while (n && looked < INDENT_LOOKS) {
         if ((n->type == JSONC_OBJECT || n->type == JSONC_ARRAY) && n->child) {
             looked++;
-            size_t cs = n->child->key ? n->child->key_start : n->child->start;
-            size_t pl, pn, cl, cn;
-            line_blanks(s, len, n->start, &pl, &pn);
-            line_blanks(s, len, cs, &cl, &cn);
-            if (cl > n->start && cl + cn == cs && cn > pn && memcmp(s + pl, s + cl, pn) == 0) {
-                const unsigned char *u = s + cl + pn;
-                size_t un = cn - pn, k = 0;
-                while (k < un && u[k] == u[0])
-                    k++;
-                if (k == un) {
-                    if (un > 16)
-                        un = 16;
-                    memcpy(d->indent, u, un);
-                    d->indent[un] = '\0';
-                    d->indent_found = true;
-                    return;
-                }
-            }
+            if (indent_from(d, s, len, n->start, n->child->key ? n->child->key_start : n->child->start))
+                return;
             n = n->child;
             continue;
         }
@@ -365,6 +382,59 @@ static const unsigned char plain_char[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* Decodes the body [from, to) of a valid string token into o (room for
+ * to - from + 1 bytes) and NUL-terminates it; returns the decoded length.
+ * A lone surrogate escape decodes to U+FFFD. */
+static size_t decode_string(const unsigned char *s, size_t from, size_t to, bool escapes, char *o)
+{
+    size_t olen = 0;
+    if (!escapes) {
+        memcpy(o, s + from, to - from);
+        olen = to - from;
+    } else {
+        size_t j = from;
+        while (j < to) {
+            if (s[j] != '\\') {
+                o[olen++] = (char)s[j++];
+                continue;
+            }
+            unsigned char e = s[j + 1];
+            j += 2;
+            switch (e) {
+            case 'b': o[olen++] = '\b'; break;
+            case 'f': o[olen++] = '\f'; break;
+            case 'n': o[olen++] = '\n'; break;
+            case 'r': o[olen++] = '\r'; break;
+            case 't': o[olen++] = '\t'; break;
+            case 'u': {
+                unsigned cp = read_u4(s + j);
+                j += 4;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    if (j + 6 <= to && s[j] == '\\' && s[j + 1] == 'u') {
+                        unsigned lo = read_u4(s + j + 2);
+                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                            j += 6;
+                        } else {
+                            cp = 0xFFFD;
+                        }
+                    } else {
+                        cp = 0xFFFD;
+                    }
+                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                    cp = 0xFFFD;
+                }
+                olen += put_utf8(o + olen, cp);
+                break;
+            }
+            default: o[olen++] = (char)e; break; /* " \ / */
+            }
+        }
+    }
+    o[olen] = '\0';
+    return olen;
+}
+
 /* Parses the string token at p->pos (a '"').  On success p->pos is past the
  * closing quote and *out / *out_len hold the decoded, NUL-terminated text in
  * the arena.  A lone surrogate escape decodes to U+FFFD. */
@@ -419,51 +489,7 @@ static int parse_string(parser *p, const char **out, size_t *out_len, bool decod
     char *o = arena_alloc(p->doc, raw + 1);
     if (!o)
         return oom(p);
-    size_t olen = 0;
-    if (!escapes) {
-        memcpy(o, s + start + 1, raw);
-        olen = raw;
-    } else {
-        size_t j = start + 1;
-        while (j < i) {
-            if (s[j] != '\\') {
-                o[olen++] = (char)s[j++];
-                continue;
-            }
-            unsigned char e = s[j + 1];
-            j += 2;
-            switch (e) {
-            case 'b': o[olen++] = '\b'; break;
-            case 'f': o[olen++] = '\f'; break;
-            case 'n': o[olen++] = '\n'; break;
-            case 'r': o[olen++] = '\r'; break;
-            case 't': o[olen++] = '\t'; break;
-            case 'u': {
-                unsigned cp = read_u4(s + j);
-                j += 4;
-                if (cp >= 0xD800 && cp <= 0xDBFF) {
-                    if (j + 6 <= i && s[j] == '\\' && s[j + 1] == 'u') {
-                        unsigned lo = read_u4(s + j + 2);
-                        if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                            cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                            j += 6;
-                        } else {
-                            cp = 0xFFFD;
-                        }
-                    } else {
-                        cp = 0xFFFD;
-                    }
-                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-                    cp = 0xFFFD;
-                }
-                olen += put_utf8(o + olen, cp);
-                break;
-            }
-            default: o[olen++] = (char)e; break; /* " \ / */
-            }
-        }
-    }
-    o[olen] = '\0';
+    size_t olen = decode_string(s, start + 1, i, escapes, o);
     *out = o;
     *out_len = olen;
     p->pos = i + 1;
@@ -546,16 +572,474 @@ static jsonc_node *new_node(parser *p, jsonc_type t, size_t start, jsonc_node *p
 {
     /* Validation needs only the open containers: one node per depth level,
      * reused by siblings. */
-    jsonc_node *n = (p->flags & JSONC_VALIDATE) ? &pool[depth] : arena_alloc(p->doc, sizeof *n);
+    jsonc_node *n = (p->flags & JSONC_VALIDATE) ? &pool[depth] : arena_alloc(p->doc, sizeof(jsonc_inode));
     if (!n)
         return NULL;
-    memset(n, 0, sizeof *n);
+    memset(n, 0, (p->flags & JSONC_VALIDATE) ? sizeof *n : sizeof(jsonc_inode));
     n->type = t;
     n->start = start;
     return n;
 }
 
 static const char *expect_name(jsonc_type t) { return t == JSONC_OBJECT ? "'}'" : "']'"; }
+
+typedef struct scanner scanner;
+/* ---- the fast scanner ----------------------------------------------------
+ *
+ * jsonc_apply scans every file twice (the input, then its output as a
+ * check), and nearly every file is valid.  This scanner accepts exactly the
+ * texts the parser above accepts without JSONC_STRICT (fuzz_jsonc and
+ * test_jsonc compare the two), but words no errors: on any error it just
+ * says no, and the caller runs the parser above, which finds the same error
+ * and reports it with its line:col.  It puts in the tree only the nodes an
+ * edit needs (jsonc_parse_paths), and none at all when validating.  Like the
+ * parser it keeps an explicit stack: no recursion. */
+
+#define SWAR_ONES ((uint64_t)0x0101010101010101u)
+#define SWAR_HIGH ((uint64_t)0x8080808080808080u)
+
+/* Nonzero when one of the 8 bytes of x is '"', '\\', below 0x20 or above
+ * 0x7F (the classic "has a zero byte" / "has a byte less than" tests). */
+static inline uint64_t swar_string_special(uint64_t x)
+{
+    uint64_t q = x ^ (SWAR_ONES * '"'), b = x ^ (SWAR_ONES * '\\');
+    return (((q - SWAR_ONES) & ~q) | ((b - SWAR_ONES) & ~b) | ((x - SWAR_ONES * 0x20) & ~x) | x) & SWAR_HIGH;
+}
+
+static const unsigned char ws_char[256] = {[' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1};
+
+/* The string token at *pi (a '"'): false if invalid, else *pi is past the
+ * closing quote and *escapes tells whether it has any. */
+static inline bool scan_string(const unsigned char *s, size_t len, size_t *pi, bool *escapes)
+{
+    size_t i = *pi + 1;
+    for (;;) {
+        while (len - i >= 8) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            if (swar_string_special(x))
+                break;
+            i += 8;
+        }
+        while (i < len && plain_char[s[i]])
+            i++;
+        if (i >= len)
+            return false;
+        unsigned char c = s[i];
+        if (c == '"') {
+            *pi = i + 1;
+            return true;
+        }
+        if (c == '\\') {
+            *escapes = true;
+            if (i + 1 >= len)
+                return false;
+            unsigned char e = s[i + 1];
+            if (e == 'u') {
+                if (i + 6 > len || hexval(s[i + 2]) < 0 || hexval(s[i + 3]) < 0 || hexval(s[i + 4]) < 0 ||
+                    hexval(s[i + 5]) < 0)
+                    return false;
+                i += 6;
+            } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
+                       e == 't') {
+                i += 2;
+            } else {
+                return false;
+            }
+            continue;
+        }
+        if (c < 0x20)
+            return false;
+        size_t n = utf8_seq(s + i, len - i);
+        if (!n)
+            return false;
+        i += n;
+    }
+}
+
+/* The number token at *pi: the grammar of parse_number. */
+static inline bool scan_number(const unsigned char *s, size_t len, size_t *pi)
+{
+    size_t i = *pi;
+    if (s[i] == '-')
+        i++;
+    if (i >= len || !is_digit(s[i]))
+        return false;
+    if (s[i] == '0') {
+        i++;
+        if (i < len && is_digit(s[i]))
+            return false;
+    } else {
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        if (i >= len || !is_digit(s[i]))
+            return false;
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= len || !is_digit(s[i]))
+            return false;
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    *pi = i;
+    return true;
+}
+
+/* Comments (and the whitespace between them) from *pi, which is at a '/'.
+ * False on a syntax error, invalid UTF-8 or out of memory. */
+static bool scan_comments(const unsigned char *s, size_t len, size_t *pi, jsonc_doc *d, bool collect)
+{
+    size_t i = *pi;
+    while (i < len && s[i] == '/') {
+        if (i + 1 >= len)
+            return false;
+        size_t start = i;
+        if (s[i + 1] == '/') {
+            i += 2;
+            while (i < len) {
+                unsigned char c = s[i];
+                if (c < 0x80) {
+                    if (c == '\n' || c == '\r')
+                        break;
+                    i++;
+                } else {
+                    size_t n = utf8_seq(s + i, len - i);
+                    if (!n)
+                        return false;
+                    i += n;
+                }
+            }
+        } else if (s[i + 1] == '*') {
+            i += 2;
+            for (;;) {
+                if (i + 1 >= len)
+                    return false;
+                unsigned char c = s[i];
+                if (c == '*' && s[i + 1] == '/') {
+                    i += 2;
+                    break;
+                }
+                if (c < 0x80) {
+                    i++;
+                } else {
+                    size_t n = utf8_seq(s + i, len - i);
+                    if (!n)
+                        return false;
+                    i += n;
+                }
+            }
+        } else {
+            return false;
+        }
+        if (collect && !doc_add_comment(d, start, i))
+            return false;
+        while (i < len && ws_char[s[i]])
+            i++;
+    }
+    *pi = i;
+    return true;
+}
+
+typedef struct {
+    jsonc_node *node;     /* the container's node; NULL when it is not in the tree */
+    jsonc_node *last;     /* its last child in the list */
+    jsonc_inode scratch;  /* expanded: the newest child while it is not in the list */
+    size_t start, count;  /* where it opens; children so far */
+    unsigned char close;  /* '}' or ']' */
+    bool expanded, pending;
+} scan_frame;
+
+struct scanner {
+    const unsigned char *s;
+    size_t len;
+    jsonc_doc *d;
+    const jsonc_path *const *paths;
+    size_t npaths;
+};
+
+/* Does the child (index idx, or key [raw, raw + rawlen) / decoded) of an
+ * expanded container at `depth` match a path step there?  Like step(): the
+ * first key match in an object, the index in an array. */
+static bool scan_matches(const scanner *sc, size_t depth, bool obj, size_t idx, const unsigned char *raw,
+                         size_t rawlen, const char *decoded)
+{
+    for (size_t k = 0; k < sc->npaths; k++) {
+        const jsonc_path *p = sc->paths[k];
+        if (!p || p->n < depth)
+            continue;
+        const jsonc_seg *g = &p->segs[depth - 1];
+        if (obj) {
+            if (g->key && (decoded ? strcmp(decoded, g->key) == 0
+                                   : strlen(g->key) == rawlen && memcmp(g->key, raw, rawlen) == 0))
+                return true;
+        } else if (g->numeric && g->index >= 0 && (size_t)g->index == idx) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Puts f's scratch child into the arena and at the end of f's list. */
+static jsonc_node *scan_commit(scanner *sc, scan_frame *f)
+{
+    jsonc_inode *n = arena_alloc(sc->d, sizeof *n);
+    if (!n)
+        return NULL;
+    *n = f->scratch;
+    jsonc_node *pn = &n->pub;
+    if (pn->key_end > pn->key_start && !pn->key) { /* a member key without escapes: copy it now */
+        char *k = arena_alloc(sc->d, pn->key_end - pn->key_start - 1);
+        if (!k)
+            return NULL;
+        decode_string(sc->s, pn->key_start + 1, pn->key_end - 1, false, k);
+        pn->key = k;
+    }
+    if (f->last)
+        f->last->next = pn;
+    else
+        f->node->child = pn;
+    f->last = pn;
+    f->pending = false;
+    return pn;
+}
+
+/* True when `text` is valid (non-strict) JSONC.  With `tree`, d gets the
+ * sparse tree for `paths`, the comments and the indent; else d gets nothing
+ * but the BOM and EOL.  On false, d holds partial results (free it). */
+static bool fast_scan(scanner *sc, bool tree)
+{
+    const unsigned char *s = sc->s;
+    size_t len = sc->len, i = 0, depth = 0, ks = 0, ke = 0;
+    bool kesc = false, ok = false;
+    jsonc_doc *d = sc->d;
+    int looked = d->indent_found ? INDENT_LOOKS : 0;
+    scan_frame *fr = malloc(JSONC_MAX_DEPTH * sizeof *fr);
+    if (!fr)
+        return false;
+    if (len >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) {
+        d->bom = true;
+        i = 3;
+    }
+#define TRIVIA()                                                                                \
+    do {                                                                                        \
+        while (i < len && ws_char[s[i]])                                                        \
+            i++;                                                                                \
+        if (i < len && s[i] == '/' && !scan_comments(s, len, &i, d, tree))                      \
+            goto out;                                                                           \
+    } while (0)
+    TRIVIA();
+    if (i == len) {
+        ok = true; /* empty content */
+        goto out;
+    }
+    for (;;) {
+        /* -- a value starts at i (trivia skipped) -- */
+        if (i >= len)
+            goto out;
+        unsigned char c = s[i];
+        jsonc_type t;
+        switch (c) {
+        case '{': t = JSONC_OBJECT; break;
+        case '[': t = JSONC_ARRAY; break;
+        case '"': t = JSONC_STRING; break;
+        case 't':
+        case 'f': t = JSONC_BOOL; break;
+        case 'n': t = JSONC_NULL; break;
+        default:
+            if (c != '-' && !is_digit(c))
+                goto out;
+            t = JSONC_NUMBER;
+        }
+        jsonc_node *n = NULL;
+        bool expand = false;
+        if (depth) {
+            scan_frame *f = &fr[depth - 1];
+            bool obj = f->close == '}';
+            if (tree && looked < INDENT_LOOKS && f->count == 0 &&
+                (looked++, indent_from(d, s, len, f->start, obj ? ks : i)))
+                looked = INDENT_LOOKS;
+            size_t idx = f->count++;
+            if (f->expanded) {
+                const char *key = NULL;
+                if (obj && kesc) { /* decoded now: matching needs it */
+                    char *k = arena_alloc(d, ke - ks - 1);
+                    if (!k)
+                        goto out;
+                    decode_string(s, ks + 1, ke - 1, true, k);
+                    key = k;
+                }
+                expand = scan_matches(sc, depth, obj, idx, s + ks + 1, obj ? ke - ks - 2 : 0, key);
+                if (expand && f->pending && !scan_commit(sc, f))
+                    goto out;
+                memset(&f->scratch, 0, sizeof f->scratch);
+                f->scratch.index = idx;
+                n = &f->scratch.pub;
+                n->type = t;
+                n->start = i;
+                n->parent = f->node;
+                if (obj) {
+                    n->key = key;
+                    n->key_start = ks;
+                    n->key_end = ke;
+                }
+                if (expand || idx < 2) {
+                    if (!(n = scan_commit(sc, f)))
+                        goto out;
+                } else {
+                    f->pending = true;
+                }
+            }
+        } else if (tree) {
+            jsonc_inode *r = arena_alloc(d, sizeof *r);
+            if (!r)
+                goto out;
+            memset(r, 0, sizeof *r);
+            n = &r->pub;
+            n->type = t;
+            n->start = i;
+            d->root = n;
+            expand = true;
+        }
+        if (t == JSONC_OBJECT || t == JSONC_ARRAY) {
+            if (depth == JSONC_MAX_DEPTH)
+                goto out;
+            scan_frame *g = &fr[depth++];
+            g->node = n;
+            g->last = NULL;
+            g->start = i;
+            g->count = 0;
+            g->close = (unsigned char)(c + 2); /* '{' + 2 == '}', '[' + 2 == ']' */
+            g->expanded = expand;
+            g->pending = false;
+            i++;
+            TRIVIA();
+            if (i < len && s[i] == g->close)
+                goto close;
+            if (c == '[')
+                continue;
+            goto key;
+        }
+        if (t == JSONC_STRING) {
+            bool esc = false;
+            if (!scan_string(s, len, &i, &esc))
+                goto out;
+            if (n)
+                n->str = "";
+        } else if (t == JSONC_NUMBER) {
+            if (!scan_number(s, len, &i))
+                goto out;
+        } else {
+            const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+            size_t wl = c == 'f' ? 5 : 4;
+            if (len - i < wl || memcmp(s + i, word, wl) != 0)
+                goto out;
+            i += wl;
+            if (n)
+                n->boolean = c == 't';
+        }
+        if (n)
+            n->end = i;
+        goto after;
+
+    close: /* i is at the closing bracket of fr[depth - 1] */
+        {
+            scan_frame *f = &fr[depth - 1];
+            i++;
+            if (f->node) {
+                f->node->end = i;
+                if (f->expanded) {
+                    if (f->pending && !scan_commit(sc, f))
+                        goto out;
+                    f->node->nchildren = f->count;
+                }
+            }
+            depth--;
+        }
+    after: /* a value ended at i */
+        TRIVIA();
+        if (depth == 0) {
+            ok = i == len;
+            goto out;
+        }
+        if (i >= len)
+            goto out;
+        {
+            scan_frame *f = &fr[depth - 1];
+            if (s[i] == ',') {
+                i++;
+                TRIVIA();
+                if (i < len && s[i] == f->close)
+                    goto close; /* trailing comma */
+                if (f->close == ']')
+                    continue;
+                goto key;
+            }
+            if (s[i] == f->close)
+                goto close;
+            goto out;
+        }
+    key: /* a member key starts at i (trivia skipped) */
+        if (i >= len || s[i] != '"')
+            goto out;
+        ks = i;
+        kesc = false;
+        if (!scan_string(s, len, &i, &kesc))
+            goto out;
+        ke = i;
+        TRIVIA();
+        if (i >= len || s[i] != ':')
+            goto out;
+        i++;
+        TRIVIA();
+    }
+#undef TRIVIA
+out:
+    free(fr);
+    if (ok) {
+        const unsigned char *nl = memchr(s, '\n', len);
+        if (nl) {
+            d->eol_found = true;
+            d->eol = (nl > s && nl[-1] == '\r') ? "\r\n" : "\n";
+        }
+    }
+    return ok;
+}
+
+static jsonc_doc *new_doc(void)
+{
+    jsonc_doc *d = calloc(1, sizeof *d);
+    if (d) {
+        strcpy(d->indent, "    ");
+        d->eol = "\n";
+    }
+    return d;
+}
+
+int jsonc_parse_paths(const char *text, size_t len, const char *name, const jsonc_path *const *paths,
+                      size_t npaths, jsonc_doc **out, cc_err *err)
+{
+    *out = NULL;
+    if (len <= JSONC_MAX_SIZE) {
+        jsonc_doc *d = new_doc();
+        scanner sc = {(const unsigned char *)text, len, d, paths, npaths};
+        if (d && fast_scan(&sc, true)) {
+            d->sparse = true;
+            *out = d;
+            return 0;
+        }
+        jsonc_free(d);
+    }
+    /* Not valid (or out of memory): the full parser says why. */
+    return jsonc_parse_flags(text, len, name, JSONC_KEYS_ONLY, out, err);
+}
 
 int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned flags, jsonc_doc **out,
                       cc_err *err)
@@ -567,11 +1051,18 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
         return cc_err_set(err, CC_EINPUT, LIMIT_CODE_SIZE,
                           "%s: file is %zu bytes, over the %zu MiB size limit (JSONC_MAX_SIZE)", name, len,
                           JSONC_MAX_SIZE >> 20);
-    jsonc_doc *d = calloc(1, sizeof *d);
+    if (flags == JSONC_VALIDATE) {
+        jsonc_doc *v = new_doc();
+        scanner sc = {(const unsigned char *)text, len, v, NULL, 0};
+        if (v && fast_scan(&sc, false)) {
+            *out = v;
+            return 0;
+        }
+        jsonc_free(v); /* the parser below finds the error and words it */
+    }
+    jsonc_doc *d = new_doc();
     if (!d)
         return cc_err_set(err, CC_EINTERNAL, "oom", "%s: out of memory while parsing", name);
-    strcpy(d->indent, "    ");
-    d->eol = "\n";
     parser P = {(const unsigned char *)text, len, 0, name, text, flags, d, err};
     parser *p = &P;
     frame *stack = malloc(JSONC_MAX_DEPTH * sizeof *stack);
@@ -650,6 +1141,8 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
                 else
                     f->node->child = n;
                 f->last = n;
+                if (!(flags & JSONC_VALIDATE))
+                    ((jsonc_inode *)n)->index = f->node->nchildren;
                 f->node->nchildren++;
             } else {
                 d->root = n;
@@ -798,10 +1291,16 @@ const jsonc_node *jsonc_index(const jsonc_node *arr, size_t i)
 {
     if (!arr || arr->type != JSONC_ARRAY || i >= arr->nchildren)
         return NULL;
-    const jsonc_node *c = arr->child;
-    while (i-- && c)
-        c = c->next;
-    return c;
+    /* Children carry their index: a path-directed parse keeps only some of
+     * them in the list (see jsonc_parse_paths). */
+    for (const jsonc_node *c = arr->child; c; c = c->next) {
+        size_t k = jsonc_node_index(c);
+        if (k == i)
+            return c;
+        if (k > i)
+            break;
+    }
+    return NULL;
 }
 
 size_t jsonc_comment_count(const jsonc_doc *doc) { return doc ? doc->ncomments : 0; }

@@ -24,6 +24,11 @@ typedef struct strbuf {
 
 void strbuf_put(strbuf *b, const void *s, size_t n);
 void strbuf_puts(strbuf *b, const char *s);
+/* Makes room for `n` more bytes (plus the NUL) in one step, so a buffer
+ * whose final size is known is allocated once, without the doubling slack
+ * or, for a secret buffer, a second copy alive while it grows.  Sets `oom`
+ * on failure. */
+void strbuf_reserve(strbuf *b, size_t n);
 /* A JSON string literal: quotes, backslash and control characters escaped
  * (\b \f \n \r \t, else \u00XX); other bytes copied as they are. */
 void strbuf_json_string(strbuf *b, const char *s);

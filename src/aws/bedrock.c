@@ -286,7 +286,7 @@ int bedrock_parse_profile_page(const char *body, size_t len, bedrock_profile_pag
     int rc = parse_object(body, len, what, &root, err);
     if (rc)
         return rc;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "inferenceProfileSummaries");
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "inferenceProfileSummaries");
     if ((rc = opt_str(root, "nextToken", what, &out->next_token, err)))
         goto done;
     if (out->next_token && !*out->next_token) { /* an empty token ends paging too */
@@ -305,10 +305,13 @@ int bedrock_parse_profile_page(const char *body, size_t len, bedrock_profile_pag
                 rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
                 goto done;
             }
-            const cJSON *it;
-            cJSON_ArrayForEach(it, arr)
-            {
-                if ((rc = profile_from_json(it, what, &out->items[out->n], err)))
+            /* Each summary's JSON is freed as soon as it is converted, so a
+             * page of 1000 is never held twice (tree and structs). */
+            cJSON *it;
+            while ((it = cJSON_DetachItemFromArray(arr, 0))) {
+                rc = profile_from_json(it, what, &out->items[out->n], err);
+                cJSON_Delete(it);
+                if (rc)
                     goto done;
                 out->n++;
             }

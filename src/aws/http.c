@@ -252,6 +252,14 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
         return 0; /* aborts the transfer */
     }
     cl->body.secret = true; /* STS and SSO answers carry credentials */
+    if (!cl->body.cap) {
+        /* A list page is most of a megabyte: allocate it once at its
+         * announced size instead of doubling towards it. */
+        curl_off_t announced = -1;
+        if (curl_easy_getinfo(cl->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) == CURLE_OK &&
+            announced > 0 && announced <= (curl_off_t)HTTP_MAX_BODY)
+            strbuf_reserve(&cl->body, (size_t)announced);
+    }
     strbuf_put(&cl->body, data, n);
     return cl->body.oom ? 0 : n;
 }

@@ -7,14 +7,8 @@
 
 #include <openssl/crypto.h>
 
-static bool grow(strbuf *b, size_t need)
+static bool grow_to(strbuf *b, size_t cap)
 {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < need) {
-        if (cap > (size_t)-1 / 2)
-            return false;
-        cap *= 2;
-    }
     char *np;
     if (b->secret) {
         /* realloc could leave the old block, secrets and all, on the heap. */
@@ -34,6 +28,34 @@ static bool grow(strbuf *b, size_t need)
     b->p = np;
     b->cap = cap;
     return true;
+}
+
+static bool grow(strbuf *b, size_t need)
+{
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < need) {
+        if (cap > (size_t)-1 / 2)
+            return false;
+        cap *= 2;
+    }
+    return grow_to(b, cap);
+}
+
+void strbuf_reserve(strbuf *b, size_t n)
+{
+    if (b->oom)
+        return;
+    if (n > (size_t)-1 - b->len - 1) {
+        b->oom = true;
+        return;
+    }
+    if (b->len + n + 1 > b->cap) {
+        if (!grow_to(b, b->len + n + 1)) {
+            b->oom = true;
+            return;
+        }
+        b->p[b->len] = '\0';
+    }
 }
 
 void strbuf_put(strbuf *b, const void *s, size_t n)

@@ -53,12 +53,48 @@ static void test_secret(void **state)
     assert_false(b.secret);
 }
 
+/* A reserved buffer is allocated once: appends up to the reserved size do
+ * not move it, and it is a valid empty string before the first append. */
+static void test_reserve(void **state)
+{
+    (void)state;
+    for (int secret = 0; secret < 2; secret++) {
+        strbuf b = {.secret = secret};
+        strbuf_reserve(&b, 100000);
+        assert_false(b.oom);
+        assert_non_null(b.p);
+        assert_true(b.cap >= 100001);
+        assert_string_equal(b.p, "");
+        char *before = b.p;
+        for (int i = 0; i < 10000; i++)
+            strbuf_put(&b, "0123456789", 10);
+        assert_false(b.oom);
+        assert_ptr_equal(b.p, before);
+        assert_int_equal(b.len, 100000);
+        assert_int_equal(b.p[b.len], '\0');
+        strbuf_put(&b, "x", 1); /* past the reservation: grows as usual */
+        assert_false(b.oom);
+        assert_int_equal(b.len, 100001);
+        assert_int_equal(b.p[100000], 'x');
+        strbuf_reserve(&b, 10); /* already room or grows: contents kept */
+        assert_memory_equal(b.p, "0123456789", 10);
+        strbuf_release(&b);
+    }
+    strbuf b = {0};
+    strbuf_puts(&b, "abc");
+    strbuf_reserve(&b, SIZE_MAX - 2); /* cannot be represented: oom, not a wrap */
+    assert_true(b.oom);
+    assert_string_equal(b.p, "abc");
+    strbuf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_growth),
         cmocka_unit_test(test_json_string),
         cmocka_unit_test(test_secret),
+        cmocka_unit_test(test_reserve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -278,47 +278,185 @@ int bedrock_parse_profile(const char *body, size_t len, bedrock_inference_profil
     return rc;
 }
 
+/* --- a list page, one summary at a time --------------------------------- */
+
+/* A page of 1000 summaries is most of a megabyte of JSON, and as one cJSON
+ * tree it would take three times that.  So the page object is walked here
+ * and cJSON parses one member value, or one array element, at a time: at
+ * most one summary is ever a tree.  The grammar checked is the same as a
+ * whole-document parse (cJSON parses every value; the object and array
+ * punctuation between them is checked here). */
+typedef struct {
+    const char *body;
+    size_t len, pos;
+    const char *what;
+    cc_err *err;
+} page_scan;
+
+static void scan_ws(page_scan *ps)
+{
+    while (ps->pos < ps->len && strchr(" \t\r\n", ps->body[ps->pos]) && ps->body[ps->pos])
+        ps->pos++;
+}
+
+static int scan_bad_json(page_scan *ps, size_t at)
+{
+    char detail[96];
+    snprintf(detail, sizeof detail, "not valid JSON (at byte %zu%s)", at, at + 1 >= ps->len ? ", truncated?" : "");
+    return bad(ps->err, ps->what, detail);
+}
+
+/* Punctuation expected at the current position (after whitespace). */
+static bool scan_punct(page_scan *ps, char c)
+{
+    scan_ws(ps);
+    if (ps->pos < ps->len && ps->body[ps->pos] == c) {
+        ps->pos++;
+        return true;
+    }
+    return false;
+}
+
+/* One JSON value at the current position, parsed by cJSON. */
+static int scan_value(page_scan *ps, cJSON **out)
+{
+    scan_ws(ps);
+    *out = NULL;
+    /* cJSON would skip a byte-order mark at the start of what it is given:
+     * in the middle of a document that is not JSON. */
+    if (ps->pos >= ps->len || (unsigned char)ps->body[ps->pos] == 0xEF)
+        return scan_bad_json(ps, ps->pos);
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithLengthOpts(ps->body + ps->pos, ps->len - ps->pos, &end, false);
+    if (!v) {
+        size_t at = end && end >= ps->body + ps->pos ? (size_t)(end - ps->body) : ps->pos;
+        return scan_bad_json(ps, at);
+    }
+    ps->pos = (size_t)(end - ps->body);
+    *out = v;
+    return 0;
+}
+
+static int page_add(page_scan *ps, bedrock_profile_page *out, size_t *cap, const cJSON *item)
+{
+    if (out->n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        bedrock_inference_profile *n = realloc(out->items, ncap * sizeof *n);
+        if (!n)
+            return cc_err_set(ps->err, CC_EINTERNAL, "internal", "out of memory");
+        out->items = n;
+        *cap = ncap;
+    }
+    int rc = profile_from_json(item, ps->what, &out->items[out->n], ps->err);
+    if (!rc)
+        out->n++;
+    return rc;
+}
+
+/* The "inferenceProfileSummaries" array, after its '['. */
+static int scan_summaries(page_scan *ps, bedrock_profile_page *out)
+{
+    size_t cap = 0;
+    if (scan_punct(ps, ']'))
+        return 0;
+    for (;;) {
+        cJSON *item;
+        int rc = scan_value(ps, &item);
+        if (!rc) {
+            rc = page_add(ps, out, &cap, item);
+            cJSON_Delete(item);
+        }
+        if (rc)
+            return rc;
+        if (scan_punct(ps, ']'))
+            return 0;
+        if (!scan_punct(ps, ','))
+            return scan_bad_json(ps, ps->pos);
+    }
+}
+
 int bedrock_parse_profile_page(const char *body, size_t len, bedrock_profile_page *out, cc_err *err)
 {
-    const char *what = "ListInferenceProfiles";
+    page_scan ps = {body, len, 0, "ListInferenceProfiles", err};
     memset(out, 0, sizeof *out);
-    cJSON *root;
-    int rc = parse_object(body, len, what, &root, err);
-    if (rc)
-        return rc;
-    cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "inferenceProfileSummaries");
-    if ((rc = opt_str(root, "nextToken", what, &out->next_token, err)))
-        goto done;
-    if (out->next_token && !*out->next_token) { /* an empty token ends paging too */
-        free(out->next_token);
-        out->next_token = NULL;
+    if (!body || len == 0)
+        return bad(err, ps.what, "empty body");
+    if (len > BEDROCK_MAX_BODY)
+        return cc_err_set(err, CC_EINPUT, "aws.bedrock_response", "Bedrock %s response too large (%zu bytes)",
+                          ps.what, len);
+    int rc = 0;
+    bool seen_summaries = false, seen_token = false;
+    scan_ws(&ps);
+    if (ps.pos < len && ps.body[ps.pos] != '{') {
+        /* Valid JSON of another kind, or not JSON at all. */
+        cJSON *other;
+        if ((rc = scan_value(&ps, &other)))
+            return rc;
+        cJSON_Delete(other);
+        return bad(err, ps.what, "expected a JSON object");
     }
-    if (arr && !cJSON_IsNull(arr)) {
-        if (!cJSON_IsArray(arr)) {
-            rc = bad(err, what, "\"inferenceProfileSummaries\" should be an array");
-            goto done;
-        }
-        int count = cJSON_GetArraySize(arr);
-        if (count > 0) {
-            out->items = calloc((size_t)count, sizeof *out->items);
-            if (!out->items) {
-                rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
-                goto done;
+    if (!scan_punct(&ps, '{'))
+        return scan_bad_json(&ps, ps.pos);
+    if (!scan_punct(&ps, '}')) {
+        for (;;) {
+            scan_ws(&ps);
+            if (ps.pos >= len || ps.body[ps.pos] != '"') {
+                rc = scan_bad_json(&ps, ps.pos);
+                break;
             }
-            /* Each summary's JSON is freed as soon as it is converted, so a
-             * page of 1000 is never held twice (tree and structs). */
-            cJSON *it;
-            while ((it = cJSON_DetachItemFromArray(arr, 0))) {
-                rc = profile_from_json(it, what, &out->items[out->n], err);
-                cJSON_Delete(it);
+            cJSON *key;
+            if ((rc = scan_value(&ps, &key)))
+                break;
+            bool summaries = !strcmp(key->valuestring, "inferenceProfileSummaries");
+            bool token = !strcmp(key->valuestring, "nextToken");
+            cJSON_Delete(key);
+            if (!scan_punct(&ps, ':')) {
+                rc = scan_bad_json(&ps, ps.pos);
+                break;
+            }
+            /* A repeated member counts once, the first time (as a lookup in
+             * a whole-document tree would); later copies are only checked. */
+            scan_ws(&ps);
+            if (summaries && !seen_summaries && ps.pos < len && ps.body[ps.pos] == '[') {
+                seen_summaries = true;
+                ps.pos++;
+                if ((rc = scan_summaries(&ps, out)))
+                    break;
+            } else {
+                cJSON *v;
+                if ((rc = scan_value(&ps, &v)))
+                    break;
+                if (summaries && !seen_summaries && !cJSON_IsNull(v))
+                    rc = bad(err, ps.what, "\"inferenceProfileSummaries\" should be an array");
+                if (token && !seen_token && !cJSON_IsNull(v)) {
+                    if (!cJSON_IsString(v) || !v->valuestring)
+                        rc = bad(err, ps.what, "\"nextToken\" should be a string");
+                    else if (*v->valuestring && !(out->next_token = strdup(v->valuestring)))
+                        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+                    /* an empty token ends paging too */
+                }
+                seen_summaries |= summaries;
+                seen_token |= token;
+                cJSON_Delete(v);
                 if (rc)
-                    goto done;
-                out->n++;
+                    break;
+            }
+            if (scan_punct(&ps, '}'))
+                break;
+            if (!scan_punct(&ps, ',')) {
+                rc = scan_bad_json(&ps, ps.pos);
+                break;
             }
         }
     }
-done:
-    cJSON_Delete(root);
+    if (!rc) {
+        /* Only whitespace may follow the value. */
+        for (size_t i = ps.pos; i < len; i++)
+            if (!strchr(" \t\r\n", body[i]) && body[i] != '\0') {
+                rc = bad(err, ps.what, "text after the JSON value");
+                break;
+            }
+    }
     if (rc)
         bedrock_profile_page_free(out);
     return rc;

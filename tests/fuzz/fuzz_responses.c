@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "clinecfg/bedrock.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/sts.h"
@@ -52,8 +54,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 4: {
         bedrock_profile_page pg;
-        if (bedrock_parse_profile_page(buf, len, &pg, &err) == 0)
+        if (bedrock_parse_profile_page(buf, len, &pg, &err) == 0) {
             bedrock_profile_page_free(&pg);
+            /* The page is parsed piecewise: whatever it accepts must also
+             * be one valid JSON object to a whole-document parse. */
+            const char *end = NULL;
+            cJSON *whole = cJSON_ParseWithLengthOpts(buf, len, &end, false);
+            if (!whole || !cJSON_IsObject(whole))
+                abort();
+            for (const char *p = end; p < buf + len; p++)
+                if (!strchr(" \t\r\n", *p) && *p != '\0')
+                    abort();
+            cJSON_Delete(whole);
+        }
         break;
     }
     case 5: {

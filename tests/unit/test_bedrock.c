@@ -65,6 +65,72 @@ static void parse_page(void **state)
     bedrock_profile_page_free(&pg);
 }
 
+#define SUMMARY(name)                                                                                              \
+    "{\"inferenceProfileName\":\"" name "\",\"inferenceProfileId\":\"id-" name "\",\"inferenceProfileArn\":\"arn-" name "\"}"
+
+/* The page is walked member by member (one summary is a tree at a time):
+ * layout, member order, repeated and unknown members must not change what
+ * a whole-document reading gives. */
+static void parse_page_layouts(void **state)
+{
+    (void)state;
+    struct {
+        const char *doc;
+        size_t n;
+        const char *first, *token;
+    } cases[] = {
+        {" \r\n\t{ \"nextToken\" : \"t1\" ,\n \"inferenceProfileSummaries\" :\n [ " SUMMARY("a") " ,\n " SUMMARY("b")
+         " ] } \n",
+         2, "a", "t1"},
+        {"{\"x\":{\"inferenceProfileSummaries\":[1]},\"inferenceProfileSummaries\":[" SUMMARY("c") "],\"y\":[[],{}]}",
+         1, "c", NULL},
+        /* the first of a repeated member counts, as a lookup in a tree would */
+        {"{\"inferenceProfileSummaries\":[" SUMMARY("d") "],\"inferenceProfileSummaries\":[" SUMMARY("e") ","
+         SUMMARY("f") "],\"nextToken\":\"t2\",\"nextToken\":\"t3\"}",
+         1, "d", "t2"},
+        {"{\"inferenceProfileSummaries\":null,\"nextToken\":\"\"}", 0, NULL, NULL},
+        {"{\"nextToken\":null}", 0, NULL, NULL},
+        {"{}", 0, NULL, NULL},
+        {"{\"inferenceProfileSummaries\":[]}\n\n", 0, NULL, NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bedrock_profile_page pg;
+        cc_err err;
+        cc_err_clear(&err);
+        int rc = bedrock_parse_profile_page(cases[i].doc, strlen(cases[i].doc), &pg, &err);
+        if (rc)
+            fail_msg("case %zu: rc %d: %s", i, rc, err.message);
+        assert_int_equal(pg.n, cases[i].n);
+        if (cases[i].first)
+            assert_string_equal(pg.items[0].name, cases[i].first);
+        if (cases[i].token)
+            assert_string_equal(pg.next_token, cases[i].token);
+        else
+            assert_null(pg.next_token);
+        bedrock_profile_page_free(&pg);
+    }
+    /* A page of 1000 summaries, as the service sends them. */
+    size_t cap = 1000 * 200 + 100, len = 0;
+    char *big = malloc(cap);
+    assert_non_null(big);
+    len += (size_t)snprintf(big + len, cap - len, "{\"inferenceProfileSummaries\":[");
+    for (int i = 0; i < 1000; i++)
+        len += (size_t)snprintf(big + len, cap - len,
+                                "%s{\"inferenceProfileName\":\"p%d\",\"inferenceProfileId\":\"i%d\","
+                                "\"inferenceProfileArn\":\"arn:%d\",\"models\":[{\"modelArn\":\"m%d\"}]}",
+                                i ? "," : "", i, i, i, i);
+    len += (size_t)snprintf(big + len, cap - len, "],\"nextToken\":\"next\"}");
+    bedrock_profile_page pg;
+    cc_err err;
+    assert_int_equal(bedrock_parse_profile_page(big, len, &pg, &err), 0);
+    assert_int_equal(pg.n, 1000);
+    assert_string_equal(pg.items[999].name, "p999");
+    assert_string_equal(pg.items[999].model_arns[0], "m999");
+    assert_string_equal(pg.next_token, "next");
+    bedrock_profile_page_free(&pg);
+    free(big);
+}
+
 static void parse_errors(void **state)
 {
     (void)state;
@@ -93,6 +159,19 @@ static void parse_errors(void **state)
          "\"inferenceProfileArn\":\"a\",\"createdAt\":\"yesterday\"}]}",
          "not an RFC 3339 time"},
         {"{\"nextToken\":7}", "\"nextToken\" should be a string"},
+        /* the punctuation between the values cJSON parses one by one */
+        {"{\"inferenceProfileSummaries\":[" SUMMARY("a") "," SUMMARY("b") ",]}", "not valid JSON"},
+        {"{\"inferenceProfileSummaries\":[" SUMMARY("a") " " SUMMARY("b") "]}", "not valid JSON"},
+        {"{\"inferenceProfileSummaries\":[" SUMMARY("a") "}", "not valid JSON"},
+        {"{\"inferenceProfileSummaries\"[]}", "not valid JSON"},
+        {"{\"inferenceProfileSummaries\":[],}", "not valid JSON"},
+        {"{\"a\":1 \"b\":2}", "not valid JSON"},
+        {"{inferenceProfileSummaries:[]}", "not valid JSON"},
+        {"{\"inferenceProfileSummaries\":[\xEF\xBB\xBF" SUMMARY("a") "]}", "not valid JSON"},
+        {"{\"inferenceProfileSummaries\":[]", "truncated"},
+        {"{\"inferenceProfileSummaries\":[" SUMMARY("a") ",", "truncated"},
+        {"{\"inferenceProfileSummaries\":[]} x", "text after"},
+        {"{\"inferenceProfileSummaries\":\"no\"}", "should be an array"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         bedrock_profile_page pg;
@@ -418,6 +497,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_page),
+        cmocka_unit_test(parse_page_layouts),
         cmocka_unit_test(parse_errors),
         cmocka_unit_test(parse_others),
         cmocka_unit_test_setup_teardown(emulator_end_to_end, emu_setup, emu_teardown),

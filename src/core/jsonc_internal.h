@@ -32,7 +32,6 @@ struct jsonc_doc {
     const char *eol;
     bool bom;
     bool indent_found, eol_found;
-    bool sparse; /* from jsonc_parse_paths: only the nodes an edit needs are in the tree */
 };
 
 /* Parse flags. */
@@ -56,6 +55,12 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
  * gets exactly the error jsonc_parse_flags(JSONC_KEYS_ONLY) gives. */
 int jsonc_parse_paths(const char *text, size_t len, const char *name, const jsonc_path *const *paths,
                       size_t npaths, jsonc_doc **out, cc_err *err);
+
+/* The fast scanner behind jsonc_parse_paths (tree) and JSONC_VALIDATE (no
+ * tree): the doc, or NULL when the text is not valid JSONC (or out of
+ * memory), without an error message.  Exposed so tests can check that it
+ * accepts exactly what the full parser accepts. */
+jsonc_doc *jsonc_scan(const char *text, size_t len, const jsonc_path *const *paths, size_t npaths, bool tree);
 
 /* Reasons a parse failed, so jsonc_apply can tell a limit from a bug. */
 bool jsonc_err_is_limit(const cc_err *err);

@@ -777,8 +777,11 @@ static bool scan_matches(const scanner *sc, size_t depth, bool obj, size_t idx, 
             continue;
         const jsonc_seg *g = &p->segs[depth - 1];
         if (obj) {
-            if (g->key && (decoded ? strcmp(decoded, g->key) == 0
-                                   : strlen(g->key) == rawlen && memcmp(g->key, raw, rawlen) == 0))
+            if (!g->key)
+                continue;
+            if (decoded ? strcmp(decoded, g->key) == 0
+                        : (unsigned char)g->key[0] == (rawlen ? raw[0] : 0) && strlen(g->key) == rawlen &&
+                              memcmp(g->key, raw, rawlen) == 0)
                 return true;
         } else if (g->numeric && g->index >= 0 && (size_t)g->index == idx) {
             return true;
@@ -1023,20 +1026,27 @@ static jsonc_doc *new_doc(void)
     return d;
 }
 
+jsonc_doc *jsonc_scan(const char *text, size_t len, const jsonc_path *const *paths, size_t npaths, bool tree)
+{
+    if (len > JSONC_MAX_SIZE)
+        return NULL;
+    jsonc_doc *d = new_doc();
+    if (!d)
+        return NULL;
+    scanner sc = {(const unsigned char *)text, len, d, paths, npaths};
+    if (!fast_scan(&sc, tree)) {
+        jsonc_free(d);
+        return NULL;
+    }
+    return d;
+}
+
 int jsonc_parse_paths(const char *text, size_t len, const char *name, const jsonc_path *const *paths,
                       size_t npaths, jsonc_doc **out, cc_err *err)
 {
-    *out = NULL;
-    if (len <= JSONC_MAX_SIZE) {
-        jsonc_doc *d = new_doc();
-        scanner sc = {(const unsigned char *)text, len, d, paths, npaths};
-        if (d && fast_scan(&sc, true)) {
-            d->sparse = true;
-            *out = d;
-            return 0;
-        }
-        jsonc_free(d);
-    }
+    *out = jsonc_scan(text, len, paths, npaths, true);
+    if (*out)
+        return 0;
     /* Not valid (or out of memory): the full parser says why. */
     return jsonc_parse_flags(text, len, name, JSONC_KEYS_ONLY, out, err);
 }
@@ -1051,15 +1061,8 @@ int jsonc_parse_flags(const char *text, size_t len, const char *name, unsigned f
         return cc_err_set(err, CC_EINPUT, LIMIT_CODE_SIZE,
                           "%s: file is %zu bytes, over the %zu MiB size limit (JSONC_MAX_SIZE)", name, len,
                           JSONC_MAX_SIZE >> 20);
-    if (flags == JSONC_VALIDATE) {
-        jsonc_doc *v = new_doc();
-        scanner sc = {(const unsigned char *)text, len, v, NULL, 0};
-        if (v && fast_scan(&sc, false)) {
-            *out = v;
-            return 0;
-        }
-        jsonc_free(v); /* the parser below finds the error and words it */
-    }
+    if (flags == JSONC_VALIDATE && (*out = jsonc_scan(text, len, NULL, 0, false)))
+        return 0; /* else the parser below finds the error and words it */
     jsonc_doc *d = new_doc();
     if (!d)
         return cc_err_set(err, CC_EINTERNAL, "oom", "%s: out of memory while parsing", name);

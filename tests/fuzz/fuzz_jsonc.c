@@ -5,7 +5,9 @@
  * own bytes, applies set/insert/delete edits at (or just below) them, and
  * requires that: the engine never reports an internal error, the output
  * parses again, after a plain set the path holds the value that was set,
- * and setting it once more changes no byte.
+ * and setting it once more changes no byte.  It also holds the fast scanner
+ * (jsonc_scan) to the full parser: both accept the same inputs and outputs,
+ * and the sparse tree for each edit path finds the same node there.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "clinecfg/jsonc.h"
+#include "../../src/core/jsonc_internal.h"
 
 #define MAX_NODES 4096
 
@@ -76,13 +79,53 @@ static bool consistent_eol(const uint8_t *d, size_t n)
     return !(crlf && lf);
 }
 
+/* The sparse tree for path p finds the node the full tree finds, with the
+ * same neighbours the editor looks at. */
+static void same_in_sparse(const jsonc_doc *full, const char *t, size_t n, const jsonc_path *p)
+{
+    const jsonc_path *paths[1] = {p};
+    jsonc_doc *sp = jsonc_scan(t, n, paths, 1, true);
+    if (!sp)
+        __builtin_trap();
+    const jsonc_node *a = NULL, *b = NULL;
+    cc_err ea, eb;
+    int ra = jsonc_lookup(full, t, n, "x", p, &a, &ea), rb = jsonc_lookup(sp, t, n, "x", p, &b, &eb);
+    if (ra != rb || (a == NULL) != (b == NULL) || sp->ncomments != full->ncomments ||
+        strcmp(sp->indent, full->indent) != 0 || strcmp(sp->eol, full->eol) != 0)
+        __builtin_trap();
+    if (a) {
+        if (a->start != b->start || a->end != b->end || a->key_start != b->key_start || a->nchildren != b->nchildren)
+            __builtin_trap();
+        if (a->parent) {
+            const jsonc_node *pa = NULL, *pb = NULL, *la = a->parent->child, *lb = b->parent->child;
+            for (const jsonc_node *c = a->parent->child; c != a; c = c->next)
+                pa = c;
+            for (const jsonc_node *c = b->parent->child; c != b; c = c->next)
+                pb = c;
+            while (la->next)
+                la = la->next;
+            while (lb->next)
+                lb = lb->next;
+            if ((pa == NULL) != (pb == NULL) || (pa && pa->start != pb->start) || la->start != lb->start ||
+                a->parent->nchildren != b->parent->nchildren)
+                __builtin_trap();
+        }
+    }
+    jsonc_free(sp);
+}
+
 static const char *values[] = {"42", "\"s\\u0001\"", "{\"k\": [1, {}], \"k2\": null}", "[]", "null", "{}", "[true, \"x\"]"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     jsonc_doc *doc = NULL;
     cc_err err;
-    if (jsonc_parse((const char *)data, size, "fuzz", &doc, &err) != 0)
+    jsonc_doc *fast = jsonc_scan((const char *)data, size, NULL, 0, false);
+    int parsed = jsonc_parse((const char *)data, size, "fuzz", &doc, &err);
+    if ((fast != NULL) != (parsed == 0))
+        __builtin_trap(); /* the scanner and the parser disagree */
+    jsonc_free(fast);
+    if (parsed != 0)
         return 0;
     const jsonc_node **nodes = malloc(MAX_NODES * sizeof *nodes);
     size_t nn = jsonc_root(doc) ? collect(jsonc_root(doc), nodes, MAX_NODES) : 0;
@@ -102,6 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         else if (n && mode == 1 && n->type == JSONC_ARRAY)
             jsonc_path_push_index(p, -1);
         paths[i] = p;
+        same_in_sparse(doc, (const char *)data, size, p);
         edits[i].path = p;
         edits[i].op = mode == 2 ? JSONC_EDIT_DELETE : JSONC_EDIT_SET;
         edits[i].flags = mode == 3 ? JSONC_EDIT_INSERT : 0;
@@ -118,6 +162,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             jsonc_doc *d2 = NULL;
             if (jsonc_parse(out, out_len, "out", &d2, &err) != 0)
                 __builtin_trap();
+            jsonc_doc *fo = jsonc_scan(out, out_len, NULL, 0, false);
+            if (!fo)
+                __builtin_trap(); /* the scanner refuses what the parser accepts */
+            jsonc_free(fo);
             const jsonc_edit *last = &edits[k - 1];
             bool append = last->path->n && last->path->segs[last->path->n - 1].index < 0 &&
                           !last->path->segs[last->path->n - 1].key;

@@ -6,7 +6,9 @@
  * paths, and conversion to cJSON.  The parser is a single forward pass with
  * an explicit stack (no recursion), so a depth bomb is an error at
  * JSONC_MAX_DEPTH, never a stack overflow.  All nodes and strings live in
- * one arena freed by jsonc_free.
+ * one arena freed by jsonc_free.  A second, faster scanner (jsonc_scan)
+ * serves the editor: it accepts the same texts but builds only the nodes an
+ * edit needs and words no errors; the full parser reruns to report them.
  */
 #include "jsonc_internal.h"
 

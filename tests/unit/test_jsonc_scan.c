@@ -112,7 +112,7 @@ static const char *const edge_cases[] = {
     "/**/1", "/*/ 1", "1 // x", "1 /* x */", "1 2", "{} {}", "[] x", "{\"a\":{\"b\":[1,{\"c\":2}]}}",
     "{\"\\u0000\":1,\"\\u0000\":2}", "{\"a\\nb\":1}", "{\n\t\"a\": 1\n}", "{\r\n  \"a\": [\r\n    1\r\n  ]\r\n}",
     "[\n  1,\n  // c\n  2 /* d */,\n]", "\"abcdefgh\"", "\"abcdefghijklmnop\\\"qrstuvwxyz\"",
-    "\"abcdefghijklmnopqrstuvwxyz\xC3\xA9""abcdefgh\"", "\"abcdefg", "{\"a\":\"abcdefghijklmnopqrstuvw\xFF\"}",
+    ("\"abcdefghijklmnopqrstuvwxyz\xC3\xA9" "abcdefgh\""), "\"abcdefg", "{\"a\":\"abcdefghijklmnopqrstuvw\xFF\"}",
     "[\"x\x01yyyyyyyyyyyyyyyy\"]", "\xEF\xBB\xBF{}", "\xEF\xBB\xBF\xEF\xBB\xBF{}", "{\"a\":1}\x00", "\x00",
     "[1]\r", "\r\n", "{\"a\":1 /* unterminated }",
 };

@@ -7,8 +7,10 @@
  * "<n>-<basename>") and manifest.json:
  *   {"version":1, "id", "label", "created_at" (UTC ISO 8601),
  *    "files":[{"path", "real_path", "backup" (file name or null),
- *              "created" (the run created the file), "sha256" (old bytes),
- *              "new_sha256" (bytes the run wrote last), "size", "mode"}]}
+ *              "created" (the run created the file), "withheld" (the old
+ *              bytes held a secret, so no copy was kept on purpose),
+ *              "sha256" (old bytes), "new_sha256" (bytes the run wrote
+ *              last), "size", "mode"}]}
  * Run ids sort by time: "YYYYMMDDTHHMMSSZ-<label>-<pid>".  A backup is
  * written (and the manifest updated) before the file is replaced, so a crash
  * never leaves a replaced file without its backup.
@@ -27,6 +29,7 @@ typedef struct backup_file {
     char *real_path;   /* after symlinks: the file that was replaced */
     char *backup;      /* absolute path of the copy of the old bytes; NULL when created */
     bool created;      /* the file did not exist before the run */
+    bool withheld;     /* it existed, but its old bytes held a secret: no copy kept */
     char sha256[65];   /* of the old bytes ("" when created) */
     char new_sha256[65]; /* of the bytes the run wrote last ("" = removed) */
     long long size;    /* old size */
@@ -64,9 +67,11 @@ const char *backup_writer_dir(const backup_writer *w);   /* NULL until the first
 /* Records that `real_path` is about to be replaced by bytes hashing to
  * new_sha256 (NULL = removed).  The first call for a real path in this run
  * copies `old` (when `existed`) and adds a manifest entry; later calls only
- * update new_sha256.  *backup_path (optional) gets the copy's path (malloc'd)
- * or NULL. */
+ * update new_sha256.  With `withhold` the entry is recorded but no copy is
+ * written (old bytes holding a secret must not outlive the edit that removes
+ * it).  *backup_path (optional) gets the copy's path (malloc'd) or NULL. */
 int backup_record(backup_writer *w, const char *path, const char *real_path, const char *old, size_t old_len,
-                  bool existed, mode_t old_mode, const char *new_sha256, char **backup_path, cc_err *err);
+                  bool existed, bool withhold, mode_t old_mode, const char *new_sha256, char **backup_path,
+                  cc_err *err);
 
 #endif

@@ -71,6 +71,11 @@ void safefile_run_free(safefile_run *run);
 void safefile_run_set_max_size(safefile_run *run, size_t max_size);
 void safefile_run_set_lock_timeout(safefile_run *run, int timeout_ms);
 
+/* For a run that removes a secret from a file (login --from-profile): the
+ * files it changes are listed in its backup manifest as "withheld", but no
+ * copy of their old bytes is kept, since that copy would be the secret. */
+void safefile_run_withhold_backups(safefile_run *run);
+
 /* The run id and the folder holding this run's backups, or NULL while no
  * backup has been written in this run. */
 const char *safefile_run_id(const safefile_run *run);

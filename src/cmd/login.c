@@ -8,16 +8,14 @@
  * identity shown before they are stored, and a cached session of the
  * account's previous keys is dropped.  --from-profile then offers (never
  * forces; never with -y or without a terminal) to delete the plain-text
- * keys from the file they came from, through the safe-edit engine; the
- * backup the engine keeps of that file would hold the secret, so it is
- * overwritten and removed.
+ * keys from the file they came from, through the safe-edit engine, in a run
+ * that keeps no copy of the old file (it would hold the secret): the backup
+ * manifest lists the file as withheld, and restore says so.
  */
 #define _GNU_SOURCE
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -229,29 +227,6 @@ static int remove_keys_edit(void *ud, const char *path, const char *old, size_t 
                                err);
 }
 
-/* Overwrites a file with zeros and removes it. */
-static void scrub_file(const char *path)
-{
-    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd >= 0) {
-        struct stat st;
-        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-            char zeros[4096];
-            memset(zeros, 0, sizeof zeros);
-            for (off_t left = st.st_size; left > 0;) {
-                size_t n = left > (off_t)sizeof zeros ? sizeof zeros : (size_t)left;
-                ssize_t w = write(fd, zeros, n);
-                if (w <= 0)
-                    break;
-                left -= w;
-            }
-            fsync(fd);
-        }
-        close(fd);
-    }
-    unlink(path);
-}
-
 static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *orig, cJSON *result, cc_err *err)
 {
     if (!orig->file[0])
@@ -269,15 +244,12 @@ static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *ori
     int rc = safefile_run_new(ctx, "login", &run, err);
     if (rc)
         return rc;
+    safefile_run_withhold_backups(run); /* a backup would be the plain-text secret */
     remove_ctx rctx = {orig};
     safefile_result res;
     memset(&res, 0, sizeof res);
     rc = safefile_update(run, orig->file, 0600, remove_keys_edit, &rctx, &res, err);
     if (!rc) {
-        if (res.backup_path) {
-            /* The engine's backup is the old file, secret included. */
-            scrub_file(res.backup_path);
-        }
         if (ctx->dry_run)
             out_text(&ctx->out, "%s", res.diff ? res.diff : "");
         else

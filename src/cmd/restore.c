@@ -11,7 +11,10 @@
  *
  * A file that changed after the run (its content is neither what the run
  * wrote nor the backup) is not overwritten without --force: that would lose
- * someone's later edit.  All files are checked before any is written.
+ * someone's later edit.  All files are checked before any is written.  A
+ * file whose old bytes held a secret (login --from-profile) has no copy on
+ * purpose: it is reported and left as it is; a run with nothing else in it
+ * cannot be restored.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +69,10 @@ static int do_list(cc_ctx *ctx, cc_err *err)
         cJSON_AddStringToObject(o, "dir", br->dir);
         for (size_t k = 0; k < br->nfiles; k++) {
             const backup_file *bf = &br->files[k];
-            out_text(&ctx->out, "    %s%s\n", bf->path, bf->created ? "  (created by this run)" : "");
+            out_text(&ctx->out, "    %s%s\n", bf->path,
+                     bf->created ? "  (created by this run)"
+                     : bf->withheld ? "  (no copy kept: it held plain-text keys)"
+                                    : "");
             cJSON *f = cJSON_CreateObject();
             if (!f)
                 continue;
@@ -78,6 +84,7 @@ static int do_list(cc_ctx *ctx, cc_err *err)
             else
                 cJSON_AddNullToObject(f, "backup");
             cJSON_AddBoolToObject(f, "created", bf->created);
+            cJSON_AddBoolToObject(f, "withheld", bf->withheld);
         }
     }
     backup_runs_free(runs, n);
@@ -174,11 +181,15 @@ static int do_restore(cc_ctx *ctx, const char *id, bool force, cc_err *err)
         return oom(err);
     }
     /* Check everything before writing anything. */
+    size_t restorable = 0;
     for (size_t i = 0; i < br.nfiles && r == CC_OK; i++) {
         restore_file *rf = &rfs[i];
         rf->bf = &br.files[i];
         rf->force = force;
         rf->run_id = br.id;
+        if (rf->bf->withheld)
+            continue;
+        restorable++;
         if (!rf->bf->created) {
             bool ok = false;
             r = safefile_read(rf->bf->backup, SAFEFILE_MAX_SIZE, &rf->bytes, &rf->len, &ok, err);
@@ -202,6 +213,13 @@ static int do_restore(cc_ctx *ctx, const char *id, bool force, cc_err *err)
             r = changed_since(rf, err);
         free(cur);
     }
+    if (r == CC_OK && br.nfiles && !restorable) {
+        r = cc_err_set(err, CC_EINPUT, "restore.withheld",
+                       "run %s changed only files whose old content held plain-text AWS keys; no copy of them was kept",
+                       br.id);
+        cc_err_hint(err, "the keys are in the keyring ('clinecfg credential-process' hands them out); pick another run "
+                         "with 'clinecfg restore --list'");
+    }
     safefile_run *run = NULL;
     if (r == CC_OK)
         r = safefile_run_new(ctx, "restore", &run, err);
@@ -212,6 +230,19 @@ static int do_restore(cc_ctx *ctx, const char *id, bool force, cc_err *err)
         cJSON_AddStringToObject(ctx->result, "run", br.id);
     for (size_t i = 0; i < br.nfiles && r == CC_OK; i++) {
         restore_file *rf = &rfs[i];
+        if (rf->bf->withheld) {
+            out_warn(&ctx->out, "%s is left as it is: run %s kept no copy of it (it held plain-text AWS keys)",
+                     rf->bf->path, br.id);
+            cJSON *fj = cJSON_CreateObject();
+            if (fj) {
+                cJSON_AddStringToObject(fj, "path", rf->bf->path);
+                cJSON_AddStringToObject(fj, "real_path", rf->bf->real_path);
+                cJSON_AddBoolToObject(fj, "changed", false);
+                cJSON_AddBoolToObject(fj, "withheld", true);
+                cJSON_AddItemToArray(files, fj);
+            }
+            continue;
+        }
         safefile_result res;
         mode_t mode = rf->bf->mode ? (mode_t)rf->bf->mode : 0600;
         r = safefile_update(run, rf->bf->real_path, mode, restore_cb, rf, &res, err);

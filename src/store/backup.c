@@ -229,7 +229,8 @@ static int write_manifest(backup_writer *w, cc_err *err)
 }
 
 int backup_record(backup_writer *w, const char *path, const char *real_path, const char *old, size_t old_len,
-                  bool existed, mode_t old_mode, const char *new_sha256, char **backup_path, cc_err *err)
+                  bool existed, bool withhold, mode_t old_mode, const char *new_sha256, char **backup_path,
+                  cc_err *err)
 {
     if (backup_path)
         *backup_path = NULL;
@@ -268,7 +269,8 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
     char name[300];
     snprintf(name, sizeof name, "%zu-%.250s", index, base);
     char *copy = NULL;
-    if (existed) {
+    bool keep_copy = existed && !withhold;
+    if (keep_copy) {
         copy = str_printf(w->dir, "/", name);
         if (!copy)
             return oom(err);
@@ -282,13 +284,14 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
         }
     }
     char sha[65] = "";
-    if (existed)
+    if (keep_copy) /* a withheld file's hash is no use to restore: it stays out too */
         safefile_sha256_hex(old, old_len, sha);
     entry = cJSON_CreateObject();
     if (!entry || !cJSON_AddStringToObject(entry, "path", path) ||
         !cJSON_AddStringToObject(entry, "real_path", real_path) ||
-        !(existed ? cJSON_AddStringToObject(entry, "backup", name) : cJSON_AddNullToObject(entry, "backup")) ||
-        !cJSON_AddBoolToObject(entry, "created", !existed) || !cJSON_AddStringToObject(entry, "sha256", sha) ||
+        !(keep_copy ? cJSON_AddStringToObject(entry, "backup", name) : cJSON_AddNullToObject(entry, "backup")) ||
+        !cJSON_AddBoolToObject(entry, "created", !existed) ||
+        !cJSON_AddBoolToObject(entry, "withheld", existed && withhold) || !cJSON_AddStringToObject(entry, "sha256", sha) ||
         !cJSON_AddStringToObject(entry, "new_sha256", new_sha256 ? new_sha256 : "") ||
         !cJSON_AddNumberToObject(entry, "size", (double)old_len) ||
         !cJSON_AddNumberToObject(entry, "mode", existed ? (double)(old_mode & 07777) : 0)) {
@@ -384,6 +387,12 @@ static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *er
             bf->real_path = str_dup(rp);
             bf->backup = b ? str_printf(dir, "/", b) : NULL;
             bf->created = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "created"));
+            bf->withheld = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "withheld"));
+            if (!bf->created && !bf->withheld && !b) {
+                r = cc_err_set(err, CC_EINPUT, "backup.manifest", "%s: the entry for %s names no backup copy", mpath,
+                               rp);
+                break;
+            }
             snprintf(bf->sha256, sizeof bf->sha256, "%s", jstr(f, "sha256") ? jstr(f, "sha256") : "");
             snprintf(bf->new_sha256, sizeof bf->new_sha256, "%s", jstr(f, "new_sha256") ? jstr(f, "new_sha256") : "");
             const cJSON *sz = cJSON_GetObjectItemCaseSensitive(f, "size");

@@ -39,6 +39,7 @@ struct safefile_run {
     char *label;
     size_t max_size;
     int lock_timeout_ms;
+    bool withhold_backups;
     backup_writer *backups;
 };
 
@@ -534,6 +535,7 @@ void safefile_run_free(safefile_run *run)
 
 void safefile_run_set_max_size(safefile_run *run, size_t max_size) { run->max_size = max_size; }
 void safefile_run_set_lock_timeout(safefile_run *run, int timeout_ms) { run->lock_timeout_ms = timeout_ms; }
+void safefile_run_withhold_backups(safefile_run *run) { run->withhold_backups = true; }
 const char *safefile_run_id(const safefile_run *run) { return backup_writer_id(run->backups); }
 const char *safefile_run_backup_dir(const safefile_run *run) { return backup_writer_dir(run->backups); }
 
@@ -913,7 +915,8 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
         char new_hash[65];
         if (!remove)
             safefile_sha256_hex(new_text, new_len, new_hash);
-        r = backup_record(run->backups, t.abs, t.real, old, old_len, exists, st.st_mode, remove ? NULL : new_hash,
+        r = backup_record(run->backups, t.abs, t.real, old, old_len, exists, run->withhold_backups, st.st_mode,
+                          remove ? NULL : new_hash,
                           &res->backup_path, err);
         if (r != CC_OK) {
             if (tmp)

@@ -120,4 +120,21 @@ run_cc credential-process --account dev
 
 # Nothing under HOME holds alice's secret any more (backups included).
 assert_no_secret "$ALICE_SECRET"
+
+# The run is in the backup list with the file marked withheld, and restore
+# says why it cannot put the keys back (exit 4) instead of calling the
+# backup damaged; the file stays as it is.
+expect_rc 0 --json restore --list
+login_run=$(printf '%s' "$out" | jq -r '[.runs[] | select(.label == "login")] | last | .id')
+[ -n "$login_run" ] && [ "$login_run" != null ] || fail "no login run in restore --list: $out"
+json_ok --arg id "$login_run" '.runs[] | select(.id == $id) | .files[0].withheld == true and .files[0].backup == null'
+expect_rc 0 restore --list
+printf '%s\n' "$out" > "$T_HOME/list.txt"
+assert_contains "$T_HOME/list.txt" "(no copy kept: it held plain-text keys)"
+expect_rc 4 --json restore "$login_run"
+json_ok '.error.code == "restore.withheld" and (.error.message | contains("no copy of them was kept"))'
+expect_rc 4 restore "$login_run"
+assert_contains "$err" "no copy of them was kept"
+assert_contains "$err" "restore --list"
+cmp -s "$HOME/.aws/credentials" "$T_HOME/credentials.want" || fail "a refused restore changed the credentials file"
 echo "ok"

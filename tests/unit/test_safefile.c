@@ -730,6 +730,54 @@ static void test_two_runs_same_second_get_distinct_folders(void **state)
     safefile_run_free(r2);
 }
 
+/* A run that withholds backups lists the file in its manifest, keeps no
+ * copy (nor a hash) of the old bytes, and says so to restore. */
+static void test_withheld_backup_keeps_no_copy(void **state)
+{
+    (void)state;
+    put(p("secret.ini"), "[dev]\nkey = s3cr3t\n");
+    safefile_run *run = new_run(false);
+    safefile_run_withhold_backups(run);
+    edit e = {.replace = "[dev]\n"};
+    safefile_result res;
+    cc_err err;
+    assert_int_equal(update(run, p("secret.ini"), &e, &res, &err), CC_OK);
+    assert_true(res.changed);
+    assert_null(res.backup_path);
+    assert_file(p("secret.ini"), "[dev]\n");
+    /* the run folder holds the manifest only */
+    DIR *d = opendir(safefile_run_backup_dir(run));
+    assert_non_null(d);
+    int entries = 0;
+    for (struct dirent *de; (de = readdir(d));)
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+            entries++;
+    closedir(d);
+    assert_int_equal(entries, 1);
+    backup_run br;
+    assert_int_equal(backup_load(safefile_run_id(run), &br, &err), CC_OK);
+    assert_int_equal(br.nfiles, 1);
+    assert_true(br.files[0].withheld);
+    assert_false(br.files[0].created);
+    assert_null(br.files[0].backup);
+    assert_string_equal(br.files[0].sha256, "");
+    backup_run_clear(&br);
+    safefile_result_free(&res);
+    safefile_run_free(run);
+
+    /* Without the flag the same edit keeps a copy and is not withheld. */
+    put(p("plain.ini"), "[dev]\nregion = x\n");
+    run = new_run(false);
+    assert_int_equal(update(run, p("plain.ini"), &e, &res, &err), CC_OK);
+    assert_non_null(res.backup_path);
+    assert_int_equal(backup_load(safefile_run_id(run), &br, &err), CC_OK);
+    assert_false(br.files[0].withheld);
+    assert_non_null(br.files[0].backup);
+    backup_run_clear(&br);
+    safefile_result_free(&res);
+    safefile_run_free(run);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -755,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_write_atomic),
         cmocka_unit_test(test_backup_load_rejects_bad_ids),
         cmocka_unit_test(test_two_runs_same_second_get_distinct_folders),
+        cmocka_unit_test(test_withheld_backup_keeps_no_copy),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,7 +2,8 @@
 #define _GNU_SOURCE
 #include "curl_dl.h"
 
-#include <dlfcn.h>
+#include "clinecfg/dltable.h"
+
 #include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,16 +24,7 @@ static char load_error[512];
 
 static void load(void)
 {
-    /* RTLD_NODELETE: curl's TLS back end must outlive every handle. */
-    void *h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-    if (!h) {
-        snprintf(load_error, sizeof load_error, "cannot load %s: %s", CURL_SONAME, dlerror());
-        return;
-    }
-    static const struct {
-        const char *name;
-        size_t offset;
-    } syms[] = {
+    static const dltable_sym syms[] = {
 #define SYM(field, name) {name, offsetof(curl_dl_api, field)}
         SYM(global_init, "curl_global_init"),
         SYM(global_cleanup, "curl_global_cleanup"),
@@ -55,19 +47,9 @@ static void load(void)
         SYM(getdate, "curl_getdate"),
 #undef SYM
     };
-    curl_dl_api api;
-    memset(&api, 0, sizeof api);
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        void *f = dlsym(h, syms[i].name);
-        if (!f) {
-            snprintf(load_error, sizeof load_error, "%s has no %s (libcurl 7.66 or newer is needed)", CURL_SONAME,
-                     syms[i].name);
-            return;
-        }
-        /* POSIX guarantees function pointers round-trip through void *. */
-        memcpy((char *)&api + syms[i].offset, &f, sizeof f);
-    }
-    curl_dl = api;
+    /* RTLD_NODELETE (dltable): curl's TLS back end must outlive every handle. */
+    dltable_load(CURL_SONAME, syms, sizeof syms / sizeof syms[0], &curl_dl, sizeof curl_dl,
+                 "libcurl 7.66 or newer is needed", load_error, sizeof load_error);
 }
 
 int curl_dl_load(cc_err *err)

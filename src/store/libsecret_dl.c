@@ -1,7 +1,6 @@
 /* libsecret_dl.c - libsecret loaded on first keyring use (see libsecret_dl.h
  * for why). */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,6 +8,8 @@
 
 #define LIBSECRET_DL_LOADER /* the plain names: they name the table's fields */
 #include "libsecret_dl.h"
+
+#include "clinecfg/dltable.h"
 
 libsecret_dl_api libsecret_dl;
 
@@ -19,35 +20,16 @@ static char load_error[512];
 
 static void load(void)
 {
-    /* RTLD_NODELETE: GLib registers types and threads that must outlive
-     * every keyring; libsecret's symbols are found through this handle,
-     * GLib's through its dependencies. */
-    void *h = dlopen(LIBSECRET_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-    if (!h) {
-        snprintf(load_error, sizeof load_error, "cannot load %s: %s", LIBSECRET_SONAME, dlerror());
-        return;
-    }
-    static const struct {
-        const char *name;
-        size_t offset;
-    } syms[] = {
+    static const dltable_sym syms[] = {
 #define LIBSECRET_DL_SYM(name) {#name, offsetof(libsecret_dl_api, name)},
         LIBSECRET_DL_FUNCTIONS(LIBSECRET_DL_SYM)
 #undef LIBSECRET_DL_SYM
     };
-    libsecret_dl_api api;
-    memset(&api, 0, sizeof api);
-    for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
-        void *f = dlsym(h, syms[i].name);
-        if (!f) {
-            snprintf(load_error, sizeof load_error, "%s (or the GLib it loaded) has no %s (libsecret 0.20 or newer is needed)",
-                     LIBSECRET_SONAME, syms[i].name);
-            return;
-        }
-        /* POSIX guarantees function pointers round-trip through void *. */
-        memcpy((char *)&api + syms[i].offset, &f, sizeof f);
-    }
-    libsecret_dl = api;
+    /* GLib's names are found through libsecret's dependencies; RTLD_NODELETE
+     * (dltable) because GLib registers types and threads that must outlive
+     * every keyring. */
+    dltable_load(LIBSECRET_SONAME, syms, sizeof syms / sizeof syms[0], &libsecret_dl, sizeof libsecret_dl,
+                 "libsecret 0.20 or newer, with its GLib, is needed", load_error, sizeof load_error);
 }
 
 int libsecret_dl_load(cc_err *err)

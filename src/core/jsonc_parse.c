@@ -500,18 +500,20 @@ static int parse_string(parser *p, const char **out, size_t *out_len, bool decod
 
 static bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-static int parse_number(parser *p, double *out, bool convert)
+/* The JSON number grammar, shared by the parser and the fast scanner: moves
+ * *pi past the number token at *pi and returns NULL, or returns why it is
+ * not a number (*pi unchanged). */
+static inline const char *number_token(const unsigned char *s, size_t len, size_t *pi)
 {
-    const unsigned char *s = p->s;
-    size_t start = p->pos, i = start, len = p->len;
+    size_t i = *pi;
     if (i < len && s[i] == '-')
         i++;
     if (i >= len || !is_digit(s[i]))
-        return fail_at(p, start, "jsonc.syntax", "invalid number");
+        return "invalid number";
     if (s[i] == '0') {
         i++;
         if (i < len && is_digit(s[i]))
-            return fail_at(p, start, "jsonc.syntax", "invalid number (leading zero)");
+            return "invalid number (leading zero)";
     } else {
         while (i < len && is_digit(s[i]))
             i++;
@@ -519,7 +521,7 @@ static int parse_number(parser *p, double *out, bool convert)
     if (i < len && s[i] == '.') {
         i++;
         if (i >= len || !is_digit(s[i]))
-            return fail_at(p, start, "jsonc.syntax", "invalid number (digit expected after '.')");
+            return "invalid number (digit expected after '.')";
         while (i < len && is_digit(s[i]))
             i++;
     }
@@ -528,10 +530,21 @@ static int parse_number(parser *p, double *out, bool convert)
         if (i < len && (s[i] == '+' || s[i] == '-'))
             i++;
         if (i >= len || !is_digit(s[i]))
-            return fail_at(p, start, "jsonc.syntax", "invalid number (digit expected in exponent)");
+            return "invalid number (digit expected in exponent)";
         while (i < len && is_digit(s[i]))
             i++;
     }
+    *pi = i;
+    return NULL;
+}
+
+static int parse_number(parser *p, double *out, bool convert)
+{
+    const unsigned char *s = p->s;
+    size_t start = p->pos, i = start;
+    const char *why = number_token(s, p->len, &i);
+    if (why)
+        return fail_at(p, start, "jsonc.syntax", why);
     size_t n = i - start;
     if (!convert) {
         *out = 0;
@@ -657,42 +670,6 @@ static inline bool scan_string(const unsigned char *s, size_t len, size_t *pi, b
             return false;
         i += n;
     }
-}
-
-/* The number token at *pi: the grammar of parse_number. */
-static inline bool scan_number(const unsigned char *s, size_t len, size_t *pi)
-{
-    size_t i = *pi;
-    if (s[i] == '-')
-        i++;
-    if (i >= len || !is_digit(s[i]))
-        return false;
-    if (s[i] == '0') {
-        i++;
-        if (i < len && is_digit(s[i]))
-            return false;
-    } else {
-        while (i < len && is_digit(s[i]))
-            i++;
-    }
-    if (i < len && s[i] == '.') {
-        i++;
-        if (i >= len || !is_digit(s[i]))
-            return false;
-        while (i < len && is_digit(s[i]))
-            i++;
-    }
-    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-        i++;
-        if (i < len && (s[i] == '+' || s[i] == '-'))
-            i++;
-        if (i >= len || !is_digit(s[i]))
-            return false;
-        while (i < len && is_digit(s[i]))
-            i++;
-    }
-    *pi = i;
-    return true;
 }
 
 /* Comments (and the whitespace between them) from *pi, which is at a '/'.
@@ -939,7 +916,7 @@ static bool fast_scan(scanner *sc, bool tree)
             if (n)
                 n->str = "";
         } else if (t == JSONC_NUMBER) {
-            if (!scan_number(s, len, &i))
+            if (number_token(s, len, &i))
                 goto out;
         } else {
             const char *word = c == 't' ? "true" : c == 'f' ? "false" : "null";

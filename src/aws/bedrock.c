@@ -98,6 +98,17 @@ static int bad(cc_err *err, const char *what, const char *detail)
     return cc_err_set(err, CC_EINPUT, "aws.bedrock_response", "malformed Bedrock %s response: %s", what, detail);
 }
 
+static bool is_json_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Only JSON whitespace (or the NUL some servers pad with) between p and end. */
+static bool only_whitespace(const char *p, const char *end)
+{
+    for (; p < end; p++)
+        if (!is_json_ws(*p) && *p != '\0')
+            return false;
+    return true;
+}
+
 /* Parses body as a JSON object; *root owned by the caller. */
 static int parse_object(const char *body, size_t len, const char *what, cJSON **root, cc_err *err)
 {
@@ -115,12 +126,10 @@ static int parse_object(const char *body, size_t len, const char *what, cJSON **
         snprintf(detail, sizeof detail, "not valid JSON (at byte %zu%s)", off, off + 1 >= len ? ", truncated?" : "");
         return bad(err, what, detail);
     }
-    /* Only whitespace may follow the value. */
-    for (const char *p = end; p && p < body + len; p++)
-        if (!strchr(" \t\r\n", *p) && *p != '\0') {
-            cJSON_Delete(j);
-            return bad(err, what, "text after the JSON value");
-        }
+    if (end && !only_whitespace(end, body + len)) {
+        cJSON_Delete(j);
+        return bad(err, what, "text after the JSON value");
+    }
     if (!cJSON_IsObject(j)) {
         cJSON_Delete(j);
         return bad(err, what, "expected a JSON object");
@@ -295,7 +304,7 @@ typedef struct {
 
 static void scan_ws(page_scan *ps)
 {
-    while (ps->pos < ps->len && strchr(" \t\r\n", ps->body[ps->pos]) && ps->body[ps->pos])
+    while (ps->pos < ps->len && is_json_ws(ps->body[ps->pos]))
         ps->pos++;
 }
 
@@ -449,14 +458,8 @@ int bedrock_parse_profile_page(const char *body, size_t len, bedrock_profile_pag
             }
         }
     }
-    if (!rc) {
-        /* Only whitespace may follow the value. */
-        for (size_t i = ps.pos; i < len; i++)
-            if (!strchr(" \t\r\n", body[i]) && body[i] != '\0') {
-                rc = bad(err, ps.what, "text after the JSON value");
-                break;
-            }
-    }
+    if (!rc && !only_whitespace(body + ps.pos, body + len))
+        rc = bad(err, ps.what, "text after the JSON value");
     if (rc)
         bedrock_profile_page_free(out);
     return rc;

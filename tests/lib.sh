@@ -45,23 +45,31 @@ t_home() {
   export CLINECFG_ORG_CONFIG="$T_HOME/etc-clinecfg-config.json"  # absent unless a test writes it
 }
 
-run_cc() {
+# run_prog PROGRAM ARGS...: runs PROGRAM (under $CLINECFG_WRAP) with stdout
+# in $out, stderr in the file $err and the exit code in $rc; never fails.
+run_prog() {
+  prog=$1; shift
   err="$T_HOME/stderr.$$"
   set +e
-  out=$(${CLINECFG_WRAP:-} "$CLINECFG_BIN" "$@" 2>"$err")
+  out=$(${CLINECFG_WRAP:-} "$prog" "$@" 2>"$err")
   rc=$?
   set -e
   return 0
 }
 
-expect_rc() {
+# expect_prog_rc WANT PROGRAM ARGS...: run_prog, and fail with everything it
+# printed unless it exited WANT.
+expect_prog_rc() {
   want=$1; shift
-  run_cc "$@"
+  run_prog "$@"
   if [ "$rc" != "$want" ]; then
-    echo "command: clinecfg $*" >&2; echo "stdout: $out" >&2; echo "stderr:" >&2; cat "$err" >&2
+    echo "command: $*" >&2; echo "stdout: $out" >&2; echo "stderr:" >&2; cat "$err" >&2
     fail "expected exit $want, got $rc"
   fi
 }
+
+run_cc() { run_prog "$CLINECFG_BIN" "$@"; }
+expect_rc() { want_rc=$1; shift; expect_prog_rc "$want_rc" "$CLINECFG_BIN" "$@"; }
 
 assert_contains() { grep -qF -- "$2" "$1" || { echo "--- $1:" >&2; cat "$1" >&2; fail "'$2' not found in $1"; }; }
 assert_not_contains() { if grep -qF -- "$2" "$1"; then fail "'$2' unexpectedly found in $1"; fi; }

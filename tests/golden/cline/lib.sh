@@ -30,23 +30,8 @@ cline_driver_build() {
   export CLINE_DRIVER
 }
 
-run_drv() {
-  err="$T_HOME/drv-stderr.$$"
-  set +e
-  out=$(${CLINECFG_WRAP:-} "$CLINE_DRIVER" "$@" 2>"$err")
-  rc=$?
-  set -e
-  return 0
-}
-
-expect_drv() {
-  want=$1; shift
-  run_drv "$@"
-  if [ "$rc" != "$want" ]; then
-    echo "command: driver $*" >&2; echo "stdout: $out" >&2; echo "stderr:" >&2; cat "$err" >&2
-    fail "expected exit $want, got $rc"
-  fi
-}
+run_drv() { run_prog "$CLINE_DRIVER" "$@"; }
+expect_drv() { want_rc=$1; shift; expect_prog_rc "$want_rc" "$CLINE_DRIVER" "$@"; }
 
 tree_snapshot() {
   ( cd "$1" && find . -mindepth 1 | LC_ALL=C sort | while IFS= read -r p; do

@@ -5,7 +5,8 @@ set -eu
 PKGS="build-essential pkgconf libcurl4-openssl-dev libssl-dev libcjson-dev libsecret-1-dev
 libcmocka-dev clang libclang-rt-14-dev valgrind strace jq python3 gnome-keyring dbus
 libsecret-tools nodejs npm iproute2 util-linux debhelper lintian rpm rpmlint scdoc mandoc
-groff-base man-db fish zsh bash-completion hyperfine ruby time curl"
+groff-base man-db fish zsh bash-completion hyperfine ruby time curl libexpat1-dev
+universal-ctags"
 
 missing=""
 for p in $PKGS; do

@@ -46,6 +46,9 @@ void cc_err_prefix(cc_err *err, const char *fmt, ...)
 
 void cc_err_clear(cc_err *err);
 
+/* The one out-of-memory error (status CC_EINTERNAL, code "oom"). */
+int cc_err_oom(cc_err *err);
+
 /* Maps a status to the documented process exit code (0..8). */
 int cc_exit_code(int status);
 

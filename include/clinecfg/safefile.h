@@ -134,6 +134,5 @@ bool safefile_is_temp_name(const char *name, size_t *target_len);
  * CC_EINPUT naming the folder when one cannot be made. */
 int safefile_make_dirs(const char *dir, cc_err *err);
 
-void safefile_sha256_hex(const void *data, size_t len, char out[65]);
 
 #endif

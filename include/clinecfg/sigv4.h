@@ -68,9 +68,6 @@ void sigv4_result_free(sigv4_result *r);
  * NUL-terminated string, or NULL when out of memory. */
 char *aws_uri_encode(const char *in, size_t len, bool keep_slash);
 
-/* Lower-case hex SHA-256 of data into out[65]. */
-void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
-
 /* Formats `when` (UTC) as YYYYMMDDTHHMMSSZ into out[17]. */
 void sigv4_amz_date(time_t when, char out[17]);
 

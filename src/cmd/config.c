@@ -31,7 +31,6 @@ static const cli_opt config_opts[] = {
     {0},
 };
 
-static int oom(cc_err *err) { return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory"); }
 
 /* ---- warnings about interrupted writes -------------------------------------- */
 
@@ -199,7 +198,7 @@ static int list_node(const cc_ctx *ctx, const jsonc_node *obj, keybuf *k, cc_err
         } else {
             char *v = value_text(m, true);
             if (!v)
-                r = oom(err);
+                r = cc_err_oom(err);
             else {
                 print_key(ctx, k);
                 out_text(&ctx->out, "=%s\n", v);
@@ -227,7 +226,7 @@ static int do_list(cc_ctx *ctx, const char *file, cc_err *err)
         } else {
             cJSON *v = jsonc_to_cjson(root);
             if (!v)
-                r = oom(err);
+                r = cc_err_oom(err);
             else
                 cJSON_AddItemToObject(ctx->result, "values", v);
             if (r == CC_OK && root->type == JSONC_OBJECT) {
@@ -236,7 +235,7 @@ static int do_list(cc_ctx *ctx, const char *file, cc_err *err)
             } else if (r == CC_OK) {
                 char *s = value_text(root, true);
                 if (!s)
-                    r = oom(err);
+                    r = cc_err_oom(err);
                 else
                     out_text(&ctx->out, "%s\n", s);
                 free(s);
@@ -277,7 +276,7 @@ static int do_get(cc_ctx *ctx, const char *file, bool user_config, const char *k
         char *s = value_text(n, false);
         cJSON *v = jsonc_to_cjson(n);
         if (!s || !v) {
-            r = oom(err);
+            r = cc_err_oom(err);
             cJSON_Delete(v);
         } else {
             out_text(&ctx->out, "%s\n", s);
@@ -331,7 +330,7 @@ static int do_edit(cc_ctx *ctx, const char *file, bool user_config, const char *
     char *vj = NULL;
     if (value && !(vj = value_json(value))) {
         jsonc_path_free(jp);
-        return oom(err);
+        return cc_err_oom(err);
     }
     config_edit ce = {.edit = {.op = value ? JSONC_EDIT_SET : JSONC_EDIT_DELETE, .path = jp, .value_json = vj},
                       .name = file,

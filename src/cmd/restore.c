@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinecfg/digest.h"
 #include "clinecfg/backup.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/safefile.h"
@@ -30,7 +31,6 @@ static const cli_opt restore_opts[] = {
     {0},
 };
 
-static int oom(cc_err *err) { return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory"); }
 
 /* ---- list ------------------------------------------------------------------ */
 
@@ -44,7 +44,7 @@ static int do_list(cc_ctx *ctx, cc_err *err)
     cJSON *arr = cJSON_AddArrayToObject(ctx->result, "runs");
     if (!arr) {
         backup_runs_free(runs, n);
-        return oom(err);
+        return cc_err_oom(err);
     }
     if (n == 0) {
         char *root = NULL;
@@ -60,7 +60,7 @@ static int do_list(cc_ctx *ctx, cc_err *err)
         if (!files) {
             cJSON_Delete(o);
             backup_runs_free(runs, n);
-            return oom(err);
+            return cc_err_oom(err);
         }
         cJSON_AddItemToArray(arr, o);
         cJSON_AddStringToObject(o, "id", br->id);
@@ -106,7 +106,7 @@ typedef enum { ST_ALREADY, ST_AS_WRITTEN, ST_CHANGED_SINCE } file_state;
 static file_state classify(const restore_file *rf, const char *cur, size_t cur_len, bool exists)
 {
     char h[65];
-    safefile_sha256_hex(cur, cur_len, h);
+    digest_sha256_hex(cur, cur_len, h);
     if (rf->bf->created ? !exists : (exists && strcmp(h, rf->bf->sha256) == 0))
         return ST_ALREADY;
     if (rf->bf->new_sha256[0] ? (exists && strcmp(h, rf->bf->new_sha256) == 0) : !exists)
@@ -134,7 +134,7 @@ static int restore_cb(void *ud, const char *path, const char *old, size_t old_le
         return SAFEFILE_REMOVE;
     *new_text = malloc(rf->len + 1);
     if (!*new_text)
-        return oom(err);
+        return cc_err_oom(err);
     memcpy(*new_text, rf->bytes, rf->len);
     (*new_text)[rf->len] = '\0';
     *new_len = rf->len;
@@ -178,7 +178,7 @@ static int do_restore(cc_ctx *ctx, const char *id, bool force, cc_err *err)
     restore_file *rfs = calloc(br.nfiles ? br.nfiles : 1, sizeof *rfs);
     if (!rfs) {
         backup_run_clear(&br);
-        return oom(err);
+        return cc_err_oom(err);
     }
     /* Check everything before writing anything. */
     size_t restorable = 0;
@@ -195,7 +195,7 @@ static int do_restore(cc_ctx *ctx, const char *id, bool force, cc_err *err)
             r = safefile_read(rf->bf->backup, SAFEFILE_MAX_SIZE, &rf->bytes, &rf->len, &ok, err);
             if (r == CC_OK) {
                 char h[65];
-                safefile_sha256_hex(rf->bytes, rf->len, h);
+                digest_sha256_hex(rf->bytes, rf->len, h);
                 if (!ok || strcmp(h, rf->bf->sha256) != 0) {
                     r = cc_err_set(err, CC_EINPUT, "restore.damaged", "the backup %s of %s is %s", rf->bf->backup,
                                    rf->bf->real_path, ok ? "damaged (its SHA-256 differs from the manifest)" : "missing");
@@ -225,7 +225,7 @@ static int do_restore(cc_ctx *ctx, const char *id, bool force, cc_err *err)
         r = safefile_run_new(ctx, "restore", &run, err);
     cJSON *files = r == CC_OK ? cJSON_AddArrayToObject(ctx->result, "files") : NULL;
     if (r == CC_OK && !files)
-        r = oom(err);
+        r = cc_err_oom(err);
     if (r == CC_OK)
         cJSON_AddStringToObject(ctx->result, "run", br.id);
     for (size_t i = 0; i < br.nfiles && r == CC_OK; i++) {
@@ -298,7 +298,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     if (a->npos == 1) {
         id = strdup(a->pos[0]);
         if (!id)
-            return oom(err);
+            return cc_err_oom(err);
     } else {
         int r = pick_latest(&id, err);
         if (r != CC_OK)

@@ -82,3 +82,8 @@ const char *cc_status_name(int status)
     default: return "internal";
     }
 }
+
+int cc_err_oom(cc_err *err)
+{
+    return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+}

@@ -66,7 +66,6 @@ static void free_wiped(char *s)
     }
 }
 
-static int oom(cc_err *err) { return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory"); }
 
 /* ------------------------------------------------------------------ */
 /* Lines                                                               */
@@ -445,7 +444,7 @@ static int read_section(pstate *ps, const ini_line *l)
     }
     ps->cur = plist_get_or_add(dest, name, nlen, bare_default);
     if (!ps->cur)
-        return oom(ps->err);
+        return cc_err_oom(ps->err);
     return 0;
 }
 
@@ -474,14 +473,14 @@ static int read_property(pstate *ps, const ini_line *l)
     nk.line = ps->line_no;
     if (!nk.key || !nk.value) {
         kv_clear(&nk);
-        return oom(ps->err);
+        return cc_err_oom(ps->err);
     }
     for (char *c = nk.key; *c; c++)
         if (*c >= 'A' && *c <= 'Z')
             *c = (char)(*c - 'A' + 'a');
     ps->prop = kv_put(&ps->cur->props, &ps->cur->n, &ps->cur->cap, &nk);
     if (!ps->prop)
-        return oom(ps->err);
+        return cc_err_oom(ps->err);
     return 0;
 }
 
@@ -510,17 +509,17 @@ static int read_continuation(pstate *ps, const ini_line *l)
             sk.line = ps->line_no;
             if (!sk.key || !sk.value) {
                 kv_clear(&sk);
-                return oom(ps->err);
+                return cc_err_oom(ps->err);
             }
             if (!kv_put(&k->subs, &k->nsubs, &k->capsubs, &sk))
-                return oom(ps->err);
+                return cc_err_oom(ps->err);
         }
     }
     if (!k)
         return 0;
     k->has_cont = 1;
     if (value_append(&k->value, ps->t + s, e - s) < 0)
-        return oom(ps->err);
+        return cc_err_oom(ps->err);
     return 0;
 }
 
@@ -576,12 +575,12 @@ int ini_parse_profiles(const char *config_text, size_t config_len, const char *c
     *out = NULL;
     aws_profile_set *set = calloc(1, sizeof *set);
     if (!set)
-        return oom(err);
+        return cc_err_oom(err);
     set->file_names[0] = strdup(config_name ? config_name : "config");
     set->file_names[1] = strdup(creds_name ? creds_name : "credentials");
     if (!set->file_names[0] || !set->file_names[1]) {
         ini_profiles_free(set);
-        return oom(err);
+        return cc_err_oom(err);
     }
     int rc = 0;
     pstate ps = {0};
@@ -629,11 +628,11 @@ int ini_parse_profiles(const char *config_text, size_t config_len, const char *c
             aws_profile *to = plist_find(&set->profiles, c->name, strlen(c->name), 0);
             if (!to) {
                 if (plist_push(&set->profiles, c) < 0)
-                    rc = oom(err);
+                    rc = cc_err_oom(err);
                 else
                     creds.v[i] = NULL;
             } else if (profile_merge_into(to, c) < 0) {
-                rc = oom(err);
+                rc = cc_err_oom(err);
             }
         }
         for (size_t i = 0; i < creds.n; i++)
@@ -845,7 +844,7 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
 {
     line_vec v;
     if (scan_lines(t, len, &v) < 0)
-        return oom(err);
+        return cc_err_oom(err);
     int have_profile_default = 0;
     if (tg->default_rule)
         for (size_t i = 0; i < v.n; i++)
@@ -862,7 +861,7 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
     size_t(*occ)[2] = malloc(occ_cap * sizeof *occ); /* key line, last continuation line */
     if (!occ) {
         free(v.lines);
-        return oom(err);
+        return cc_err_oom(err);
     }
     int in_match = 0, any_match = 0;
     size_t last_body = 0; /* line index after which a new key goes (last matching section) */
@@ -914,7 +913,7 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
                     if (!no) {
                         free(occ);
                         free(v.lines);
-                        return oom(err);
+                        return cc_err_oom(err);
                     }
                     occ = no;
                 }
@@ -938,7 +937,7 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
     sbuf ins = {0};
     int rc = 0;
     if (!sp) {
-        rc = oom(err);
+        rc = cc_err_oom(err);
         goto out;
     }
     if (value == NULL) {
@@ -957,7 +956,7 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
             sp[nsp++] = (splice){p.val_s, p.val_e, value, strlen(value)};
         } else {
             if (sb_str(&ins, " ") < 0 || sb_str(&ins, value) < 0) {
-                rc = oom(err);
+                rc = cc_err_oom(err);
                 goto out;
             }
             sp[nsp++] = (splice){p.eq + 1, p.eq + 1, NULL, 0}; /* filled from ins below */
@@ -1005,7 +1004,7 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
         if (!rc && sb_str(&ins, eol) < 0)
             rc = -1;
         if (rc) {
-            rc = oom(err);
+            rc = cc_err_oom(err);
             goto out;
         }
         sp[nsp++] = (splice){at, at, NULL, 0};
@@ -1021,11 +1020,11 @@ static int apply_one(const char *t, size_t len, const target *tg, const char *ke
     res->len = 0;
     for (size_t i = 0; i < nsp && !rc; i++) {
         if (sb_add(res, t + pos, sp[i].s - pos) < 0 || sb_add(res, sp[i].rep, sp[i].rep_len) < 0)
-            rc = oom(err);
+            rc = cc_err_oom(err);
         pos = sp[i].e;
     }
     if (!rc && sb_add(res, t + pos, len - pos) < 0)
-        rc = oom(err);
+        rc = cc_err_oom(err);
     /* Keep a missing final newline missing, unless dropping it would merge
      * away a blank line the user kept (then the file just ends with it). */
     if (!rc && v.n > 0 && !v.lines[v.n - 1].has_eol && res->len > 0 && res->buf[res->len - 1] == '\n') {
@@ -1277,7 +1276,7 @@ int ini_edit_section_ex(const char *text, size_t len, const char *name, int file
     }
     sbuf cur = {0}, next = {0};
     if (sb_add(&cur, text, len) < 0)
-        return oom(err);
+        return cc_err_oom(err);
     for (size_t i = 0; i < n && !rc; i++) {
         rc = apply_one(cur.buf, cur.len, &tg, sets[i].key, sets[i].value, &next, err);
         if (!rc) {

@@ -8,6 +8,8 @@
  */
 #include "clinecfg/sigv4.h"
 
+#include "clinecfg/digest.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +92,6 @@ static char *sb_take(sbuf *b)
 /* ---- encoding helpers ---- */
 
 static const char HEX_UPPER[] = "0123456789ABCDEF";
-static const char HEX_LOWER[] = "0123456789abcdef";
 
 static bool is_unreserved(unsigned char c)
 {
@@ -150,24 +151,6 @@ static char *uri_decode(const char *in, size_t len, size_t *out_len)
     o[n] = '\0';
     *out_len = n;
     return o;
-}
-
-static void to_hex(const unsigned char *d, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = HEX_LOWER[d[i] >> 4];
-        out[2 * i + 1] = HEX_LOWER[d[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-void sigv4_sha256_hex(const void *data, size_t len, char out[65])
-{
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    if (!EVP_Digest(data ? data : "", data ? len : 0, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32)
-        memset(md, 0, sizeof md); /* cannot happen with a working libcrypto */
-    to_hex(md, 32, out);
 }
 
 /* x-amz-date form of a UTC time. */
@@ -493,7 +476,7 @@ int sigv4_sign(const sigv4_request *req, const sigv4_params *p, sigv4_result *ou
     sbuf keyseed = {0};
 
     sigv4_amz_date(p->when, out->amz_date);
-    sigv4_sha256_hex(req->body, req->body_len, body_hash);
+    digest_sha256_hex(req->body, req->body_len, body_hash);
 
     bool have_host = false;
     for (size_t i = 0; i < req->nheaders; i++) {
@@ -562,7 +545,7 @@ int sigv4_sign(const sigv4_request *req, const sigv4_params *p, sigv4_result *ou
     if (cr.oom || scope.oom || signed_names.oom)
         goto done;
     char cr_hash[65];
-    sigv4_sha256_hex(cr.p, cr.len, cr_hash);
+    digest_sha256_hex(cr.p, cr.len, cr_hash);
     sb_add(&sts, "AWS4-HMAC-SHA256\n");
     sb_add(&sts, out->amz_date);
     sb_addc(&sts, '\n');
@@ -584,7 +567,7 @@ int sigv4_sign(const sigv4_request *req, const sigv4_params *p, sigv4_result *ou
         !hmac256(k2, 32, p->service, k3) || !hmac256(k3, 32, "aws4_request", k4) ||
         !hmac256(k4, 32, sts.p, sig))
         goto done;
-    to_hex(sig, 32, out->signature);
+    digest_to_hex(sig, 32, out->signature);
 
     sb_add(&auth, "AWS4-HMAC-SHA256 Credential=");
     sb_add(&auth, p->access_key_id);

@@ -6,6 +6,7 @@
  * always consistent with what was replaced so far in the run.
  */
 #define _GNU_SOURCE
+#include "clinecfg/digest.h"
 #include "clinecfg/backup.h"
 #include "clinecfg/paths.h"
 
@@ -34,7 +35,6 @@ struct backup_writer {
     cJSON *manifest; /* NULL until the first record */
 };
 
-static int oom(cc_err *err) { return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory"); }
 
 static char *str_dup(const char *s)
 {
@@ -80,7 +80,7 @@ int backup_writer_new(const char *label, backup_writer **out, cc_err *err)
     *out = NULL;
     backup_writer *w = calloc(1, sizeof *w);
     if (!w)
-        return oom(err);
+        return cc_err_oom(err);
     char lab[32], stamp[32], secs[32], iso[80], id[96];
     clean_label(label ? label : "run", lab, sizeof lab);
     struct timespec now;
@@ -97,7 +97,7 @@ int backup_writer_new(const char *label, backup_writer **out, cc_err *err)
     w->created_at = str_dup(iso);
     if (!w->label || !w->id || !w->created_at) {
         backup_writer_free(w);
-        return oom(err);
+        return cc_err_oom(err);
     }
     *out = w;
     return CC_OK;
@@ -122,7 +122,7 @@ static int mkdir_p(const char *dir, cc_err *err)
 {
     char *p = str_dup(dir);
     if (!p)
-        return oom(err);
+        return cc_err_oom(err);
     for (char *s = p + 1; *s; s++) {
         if (*s != '/')
             continue;
@@ -167,7 +167,7 @@ static int start_run(backup_writer *w, cc_err *err)
         char *cand = str_printf(root, name, "");
         if (!cand) {
             free(root);
-            return oom(err);
+            return cc_err_oom(err);
         }
         if (mkdir(cand, 0700) == 0) {
             dir = cand;
@@ -203,7 +203,7 @@ static int start_run(backup_writer *w, cc_err *err)
         cJSON_Delete(m);
         rmdir(dir);
         free(dir);
-        return oom(err);
+        return cc_err_oom(err);
     }
     w->dir = dir;
     w->manifest = m;
@@ -216,7 +216,7 @@ static int write_manifest(backup_writer *w, cc_err *err)
     char *path = str_printf(w->dir, "/", MANIFEST);
     int r;
     if (!text || !path) {
-        r = oom(err);
+        r = cc_err_oom(err);
     } else {
         size_t n = strlen(text);
         text[n] = '\n'; /* replace the NUL: the file ends with a newline */
@@ -253,13 +253,13 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
          * from before the run; only the hash of what was written moves. */
         cJSON *ns = cJSON_CreateString(new_sha256 ? new_sha256 : "");
         if (!ns)
-            return oom(err);
+            return cc_err_oom(err);
         cJSON_ReplaceItemInObjectCaseSensitive(entry, "new_sha256", ns);
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(entry, "backup");
         if (backup_path && cJSON_IsString(b)) {
             *backup_path = str_printf(w->dir, "/", b->valuestring);
             if (!*backup_path)
-                return oom(err);
+                return cc_err_oom(err);
         }
         return write_manifest(w, err);
     }
@@ -273,7 +273,7 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
     if (keep_copy) {
         copy = str_printf(w->dir, "/", name);
         if (!copy)
-            return oom(err);
+            return cc_err_oom(err);
         /* The folder is synced by the manifest write that follows, before
          * the target is replaced. */
         int r = safefile_write_atomic_ex(copy, old, old_len, 0600, false, err);
@@ -285,7 +285,7 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
     }
     char sha[65] = "";
     if (keep_copy) /* a withheld file's hash is no use to restore: it stays out too */
-        safefile_sha256_hex(old, old_len, sha);
+        digest_sha256_hex(old, old_len, sha);
     entry = cJSON_CreateObject();
     if (!entry || !cJSON_AddStringToObject(entry, "path", path) ||
         !cJSON_AddStringToObject(entry, "real_path", real_path) ||
@@ -297,7 +297,7 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
         !cJSON_AddNumberToObject(entry, "mode", existed ? (double)(old_mode & 07777) : 0)) {
         cJSON_Delete(entry);
         free(copy);
-        return oom(err);
+        return cc_err_oom(err);
     }
     cJSON_AddItemToArray(files, entry);
     int r = write_manifest(w, err);
@@ -348,7 +348,7 @@ static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *er
     memset(out, 0, sizeof *out);
     char *mpath = str_printf(dir, "/", MANIFEST);
     if (!mpath)
-        return oom(err);
+        return cc_err_oom(err);
     char *text = NULL;
     size_t len = 0;
     bool exists = false;
@@ -372,7 +372,7 @@ static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *er
         out->dir = str_dup(dir);
         out->files = calloc(n ? n : 1, sizeof *out->files);
         if (!out->id || !out->label || !out->created_at || !out->dir || !out->files)
-            r = oom(err);
+            r = cc_err_oom(err);
         const cJSON *f;
         cJSON_ArrayForEach(f, files) {
             if (r != CC_OK)
@@ -400,7 +400,7 @@ static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *er
             bf->size = cJSON_IsNumber(sz) ? (long long)sz->valuedouble : 0;
             bf->mode = cJSON_IsNumber(md) ? (unsigned)md->valuedouble : 0;
             if (!bf->path || !bf->real_path || (b && !bf->backup))
-                r = oom(err);
+                r = cc_err_oom(err);
         }
     }
     cJSON_Delete(m);
@@ -440,7 +440,7 @@ int backup_list(backup_run **runs, size_t *n, cc_err *err)
             continue;
         char *dir = str_printf(root, "/", e->d_name);
         if (!dir) {
-            r = oom(err);
+            r = cc_err_oom(err);
             break;
         }
         backup_run run;
@@ -449,7 +449,7 @@ int backup_list(backup_run **runs, size_t *n, cc_err *err)
         int lr = load_dir(dir, e->d_name, &run, &ignored);
         free(dir);
         if (lr == CC_EINTERNAL) {
-            r = oom(err);
+            r = cc_err_oom(err);
             break;
         }
         if (lr != CC_OK)
@@ -459,7 +459,7 @@ int backup_list(backup_run **runs, size_t *n, cc_err *err)
             backup_run *nr = realloc(*runs, cap * sizeof *nr);
             if (!nr) {
                 backup_run_clear(&run);
-                r = oom(err);
+                r = cc_err_oom(err);
                 break;
             }
             *runs = nr;
@@ -494,7 +494,7 @@ int backup_load(const char *id, backup_run *out, cc_err *err)
     char *dir = str_printf(root, "/", id);
     if (!dir) {
         free(root);
-        return oom(err);
+        return cc_err_oom(err);
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {

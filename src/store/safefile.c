@@ -15,6 +15,8 @@
 #define _GNU_SOURCE
 #include "clinecfg/safefile.h"
 
+#include "clinecfg/digest.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +29,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "clinecfg/backup.h"
@@ -42,25 +43,6 @@ struct safefile_run {
     bool withhold_backups;
     backup_writer *backups;
 };
-
-static int oom(cc_err *err) { return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory"); }
-
-void safefile_sha256_hex(const void *data, size_t len, char out[65])
-{
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    static const char hex[] = "0123456789abcdef";
-    if (!EVP_Digest(data ? data : "", len, md, &mdlen, EVP_sha256(), NULL) || mdlen != 32) {
-        memset(out, '0', 64);
-        out[64] = '\0';
-        return;
-    }
-    for (unsigned i = 0; i < 32; i++) {
-        out[2 * i] = hex[md[i] >> 4];
-        out[2 * i + 1] = hex[md[i] & 15];
-    }
-    out[64] = '\0';
-}
 
 /* ---- small path helpers ------------------------------------------------ */
 
@@ -142,7 +124,7 @@ int safefile_make_dirs(const char *dir, cc_err *err)
     const char *base;
     char *parent = dir_of(dir, &base);
     if (!parent)
-        return oom(err);
+        return cc_err_oom(err);
     int r = CC_OK;
     if (strcmp(parent, dir) != 0)
         r = safefile_make_dirs(parent, err);
@@ -201,7 +183,7 @@ static int read_stat(const char *path, size_t max_size, char **out, size_t *len,
                 return CC_EINPUT;
             }
             *out = calloc(1, 1);
-            return *out ? CC_OK : oom(err);
+            return *out ? CC_OK : cc_err_oom(err);
         }
         int e = errno;
         cc_err_set(err, CC_EINPUT, "file.read", "cannot open %s: %s", path, strerror(e));
@@ -234,7 +216,7 @@ static int read_stat(const char *path, size_t max_size, char **out, size_t *len,
     char *b = malloc(cap + 1);
     if (!b) {
         close(fd);
-        return oom(err);
+        return cc_err_oom(err);
     }
     for (;;) {
         if (n == cap) {
@@ -249,7 +231,7 @@ static int read_stat(const char *path, size_t max_size, char **out, size_t *len,
             if (!nb) {
                 free(b);
                 close(fd);
-                return oom(err);
+                return cc_err_oom(err);
             }
             b = nb;
             cap = ncap;
@@ -339,14 +321,14 @@ int safefile_find_stale_temps(const char *dir, const char *target_name, char ***
             cap = cap ? cap * 2 : 4;
             char **np = realloc(*paths, cap * sizeof *np);
             if (!np) {
-                r = oom(err);
+                r = cc_err_oom(err);
                 break;
             }
             *paths = np;
         }
         char *p = path_join(dir, e->d_name);
         if (!p) {
-            r = oom(err);
+            r = cc_err_oom(err);
             break;
         }
         (*paths)[(*n)++] = p;
@@ -367,7 +349,7 @@ static int create_temp(const char *dir, const char *base, char **tmp_path, cc_er
     size_t need = strlen(dir) + strlen(base) + sizeof SAFEFILE_TEMP_MARK + 16;
     char *p = malloc(need);
     if (!p) {
-        oom(err);
+        cc_err_oom(err);
         return -1;
     }
     for (int attempt = 0; attempt < 100; attempt++) {
@@ -477,10 +459,10 @@ int safefile_write_atomic_ex(const char *path, const char *data, size_t len, mod
     }
     char *abs = absolute(path);
     if (!abs)
-        return oom(err);
+        return cc_err_oom(err);
     const char *base;
     char *dir = dir_of(abs, &base);
-    int r = dir ? safefile_make_dirs(dir, err) : oom(err);
+    int r = dir ? safefile_make_dirs(dir, err) : cc_err_oom(err);
     char *tmp = NULL;
     if (r == CC_OK)
         r = write_temp(dir, base, data, len, mode, false, 0, 0, abs, &tmp, err);
@@ -506,14 +488,14 @@ int safefile_run_new(const cc_ctx *ctx, const char *label, safefile_run **out, c
     *out = NULL;
     safefile_run *run = calloc(1, sizeof *run);
     if (!run)
-        return oom(err);
+        return cc_err_oom(err);
     run->ctx = ctx;
     run->label = str_dup(label && *label ? label : "run");
     run->max_size = SAFEFILE_MAX_SIZE;
     run->lock_timeout_ms = SAFEFILE_LOCK_TIMEOUT_MS;
     if (!run->label) {
         free(run);
-        return oom(err);
+        return cc_err_oom(err);
     }
     int r = backup_writer_new(run->label, &run->backups, err);
     if (r != CC_OK) {
@@ -606,7 +588,7 @@ static int resolve_target(const char *path, target *t, cc_err *err)
         return cc_err_set(err, CC_EUSAGE, "usage", "empty file path");
     t->abs = absolute(path);
     if (!t->abs)
-        return oom(err);
+        return cc_err_oom(err);
     struct stat lst;
     if (lstat(t->abs, &lst) == 0) {
         t->via_link = S_ISLNK(lst.st_mode);
@@ -632,7 +614,7 @@ static int resolve_target(const char *path, target *t, cc_err *err)
         const char *b;
         char *d = dir_of(t->abs, &b);
         if (!d)
-            return oom(err);
+            return cc_err_oom(err);
         char *rd = realpath(d, NULL);
         if (rd) {
             t->real = path_join(rd, b);
@@ -643,7 +625,7 @@ static int resolve_target(const char *path, target *t, cc_err *err)
         }
         free(d);
         if (!t->real)
-            return oom(err);
+            return cc_err_oom(err);
     } else {
         int e = errno;
         cc_err_set(err, CC_EINPUT, "file.resolve", "cannot use %s: %s", t->abs, strerror(e));
@@ -652,7 +634,7 @@ static int resolve_target(const char *path, target *t, cc_err *err)
     }
     t->dir = dir_of(t->real, &t->base);
     if (!t->dir)
-        return oom(err);
+        return cc_err_oom(err);
     if (!*t->base)
         return cc_err_set(err, CC_EUSAGE, "usage", "%s is not a file path", path);
 
@@ -704,7 +686,7 @@ static int take_lock(const target *t, int timeout_ms, int *fd_out, cc_err *err)
     size_t need = strlen(t->dir) + strlen(t->base) + sizeof SAFEFILE_LOCK_SUFFIX + 4;
     char *lp = malloc(need);
     if (!lp)
-        return oom(err);
+        return cc_err_oom(err);
     snprintf(lp, need, "%s%s.%s%s", t->dir, strcmp(t->dir, "/") == 0 ? "" : "/", t->base, SAFEFILE_LOCK_SUFFIX);
     int fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
@@ -812,7 +794,7 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
         if (t.dir_missing) {
             const char *b;
             char *d = dir_of(t.abs, &b);
-            r = d ? safefile_make_dirs(d, err) : oom(err);
+            r = d ? safefile_make_dirs(d, err) : cc_err_oom(err);
             free(d);
             if (r == CC_OK) {
                 /* Now the folder exists: resolve it for real. */
@@ -845,7 +827,7 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
         if (r != CC_OK)
             goto out_bufs;
         char old_hash[65];
-        safefile_sha256_hex(old, old_len, old_hash);
+        digest_sha256_hex(old, old_len, old_hash);
         new_len = 0;
         int fr = fn(ud, path, old, old_len, exists, &new_text, &new_len, err);
         if (fr < 0) {
@@ -866,7 +848,7 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
         res->diff = NULL;
         if (!changed) {
             res->diff = calloc(1, 1);
-            r = res->diff ? CC_OK : oom(err);
+            r = res->diff ? CC_OK : cc_err_oom(err);
             goto out_bufs;
         }
         r = cc_diff_unified(exists ? path : NULL, old, old_len, remove ? NULL : path, new_text, new_len, 3, &res->diff,
@@ -901,7 +883,7 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
         r = read_stat(t.real, run->max_size, &now, &now_len, &now_exists, &nst, err);
         char now_hash[65] = "";
         if (r == CC_OK)
-            safefile_sha256_hex(now, now_len, now_hash);
+            digest_sha256_hex(now, now_len, now_hash);
         free(now);
         if (r != CC_OK || !same_file_state(&st, exists, old_hash, &nst, now_exists, now_hash)) {
             if (tmp)
@@ -914,7 +896,7 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
         }
         char new_hash[65];
         if (!remove)
-            safefile_sha256_hex(new_text, new_len, new_hash);
+            digest_sha256_hex(new_text, new_len, new_hash);
         r = backup_record(run->backups, t.abs, t.real, old, old_len, exists, run->withhold_backups, st.st_mode,
                           remove ? NULL : new_hash,
                           &res->backup_path, err);

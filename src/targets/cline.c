@@ -41,7 +41,6 @@
 
 #define ENDPOINT_RECORD_NAME "cline-endpoints.json"
 
-static int oom(cc_err *err) { return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory"); }
 
 static char *xstrdup(const char *s) { return s ? strdup(s) : NULL; }
 
@@ -867,7 +866,7 @@ static int apply_edits(const char *text, size_t len, const char *name, edit_list
     if (l->n == 0) {
         *out = malloc(len + 1);
         if (!*out)
-            return oom(err);
+            return cc_err_oom(err);
         memcpy(*out, text, len);
         (*out)[len] = '\0';
         *out_len = len;
@@ -894,7 +893,7 @@ static int global_state_edit(edit_job *job, const char *text, size_t len, const 
         jsonc_free(doc);
         doc = NULL;
         if (n < 0)
-            return oom(err);
+            return cc_err_oom(err);
         base = fresh;
         base_len = (size_t)n;
         rc = parse_object_doc(base, base_len, name, &doc, err);
@@ -959,7 +958,7 @@ static int global_state_edit(edit_job *job, const char *text, size_t len, const 
     if (rc == CC_OK)
         rc = apply_edits(base, base_len, name, &l, out, out_len, err);
     else if (rc == CC_EINTERNAL)
-        oom(err);
+        cc_err_oom(err);
     edits_free(&l);
     jsonc_free(doc);
     free(fresh);
@@ -1077,7 +1076,7 @@ static int providers_edit(edit_job *job, const char *text, size_t len, bool exis
     if (rc == CC_OK)
         rc = apply_edits(base, base_len, name, &l, out, out_len, err);
     else if (rc == CC_EINTERNAL)
-        oom(err);
+        cc_err_oom(err);
     edits_free(&l);
     jsonc_free(doc);
     if (rc == CC_OK) {
@@ -1126,12 +1125,12 @@ static int record_edit_cb(void *ud, const char *path, const char *old, size_t ol
     char *txt = eps ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
     if (!txt)
-        return oom(err);
+        return cc_err_oom(err);
     size_t n = strlen(txt);
     char *withnl = realloc(txt, n + 2);
     if (!withnl) {
         free(txt);
-        return oom(err);
+        return cc_err_oom(err);
     }
     withnl[n] = '\n';
     withnl[n + 1] = '\0';
@@ -1218,7 +1217,7 @@ static int check_writable(const char *path, const char *what, cc_err *err)
     }
     char *real = real_target(path);
     if (!real)
-        return oom(err);
+        return cc_err_oom(err);
     char own[32];
     int rc = CC_OK;
     uid_t me = geteuid();
@@ -1417,7 +1416,7 @@ int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, co
         record_path = NULL;
     free(state_dir);
     if (!record_path)
-        return oom(err);
+        return cc_err_oom(err);
     char *gs_real = real_target(loc->global_state), *pv_real = real_target(loc->providers);
     char *gs_rec = gs_real ? record_lookup(record_path, gs_real) : NULL;
     char *pv_rec = pv_real ? record_lookup(record_path, pv_real) : NULL;
@@ -1426,7 +1425,7 @@ int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, co
     memcpy(pv_job.updated_at, gs_job.updated_at, sizeof gs_job.updated_at);
     awsconfig_plan ap = {plan_profile(plan), plan->region, plan->exe, plan->account};
     if (!gs_real || !pv_real) {
-        rc = oom(err);
+        rc = cc_err_oom(err);
         goto done;
     }
 
@@ -1517,7 +1516,7 @@ int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, co
         rc = add_result(res, CLINE_TARGET_CLI, loc->providers, &sr);
         safefile_result_free(&sr);
         if (rc != CC_OK) {
-            oom(err);
+            cc_err_oom(err);
             goto done;
         }
         res->nremoved_secrets = pv_job.removed_secrets;
@@ -1534,7 +1533,7 @@ int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, co
         rc = add_result(res, CLINE_TARGET_EXTENSION, loc->global_state, &sr);
         safefile_result_free(&sr);
         if (rc != CC_OK) {
-            oom(err);
+            cc_err_oom(err);
             goto done;
         }
     }
@@ -1545,7 +1544,7 @@ int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, co
         rc = add_result(res, CLINE_TARGET_AWS_CONFIG, env->aws_config, &sr);
         safefile_result_free(&sr);
         if (rc != CC_OK) {
-            oom(err);
+            cc_err_oom(err);
             goto done;
         }
     }
@@ -1569,7 +1568,7 @@ int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, co
             rc = add_result(res, 0, record_path, &sr);
             safefile_result_free(&sr);
             if (rc != CC_OK) {
-                oom(err);
+                cc_err_oom(err);
                 goto done;
             }
         }

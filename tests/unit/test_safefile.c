@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clinecfg/digest.h"
 #include "clinecfg/backup.h"
 #include "clinecfg/safefile.h"
 
@@ -231,9 +232,9 @@ static void test_update_keeps_mode_and_backs_up(void **state)
     assert_string_equal(br.label, "test");
     assert_false(br.files[0].created);
     char h[65];
-    safefile_sha256_hex("old\n", 4, h);
+    digest_sha256_hex("old\n", 4, h);
     assert_string_equal(br.files[0].sha256, h);
-    safefile_sha256_hex("old\nnew\nmore\n", 13, h);
+    digest_sha256_hex("old\nnew\nmore\n", 13, h);
     assert_string_equal(br.files[0].new_sha256, h);
     assert_string_equal(br.files[0].real_path, res.real_path);
     assert_int_equal(br.files[0].mode, 0640);

@@ -1,0 +1,20 @@
+/*
+ * digest.h - the one SHA-256-as-hex helper.
+ *
+ * Backups, the edit cycle's re-check, SigV4 payload hashes and the short
+ * identity hashes all want lower-case hex of a SHA-256; this is the only
+ * place that computes it.
+ */
+#ifndef CLINECFG_DIGEST_H
+#define CLINECFG_DIGEST_H
+
+#include <stddef.h>
+
+/* Lower-case hex SHA-256 of data[0..len), NUL-terminated in out.  data may
+ * be NULL when len is 0. */
+void digest_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* Lower-case hex of n bytes; out holds 2n+1. */
+void digest_to_hex(const unsigned char *bytes, size_t n, char *out);
+
+#endif

@@ -196,7 +196,7 @@ int cc_diff_unified(const char *old_label, const char *old, size_t old_len, cons
         new_len = 0;
     if (old_len == new_len && (old_len == 0 || memcmp(old, new_text, old_len) == 0)) {
         *out = calloc(1, 1);
-        return *out ? CC_OK : cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return *out ? CC_OK : cc_err_oom(err);
     }
     /* Only a window around the changed bytes is split into lines: the common
      * prefix and suffix (cut at line starts), widened by `context` lines on

@@ -743,7 +743,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
      * on a big file that is a few nodes instead of one per value. */
     const jsonc_path **paths = calloc(n ? n : 1, sizeof *paths);
     if (!paths)
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     for (size_t i = 0; i < n; i++)
         paths[i] = edits[i].path;
     jsonc_doc *orig = NULL;
@@ -756,7 +756,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
     if (!vals) {
         free(paths);
         jsonc_free(orig);
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     /* Check every edit against the original before changing anything, so
      * positions in errors are positions in the user's file. */
@@ -823,7 +823,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
         if ((rc = plan_edit(&e, &edits[i], edits[i].value_json, vals[i] ? vals[i]->root : NULL)))
             break;
         if (e.ins.oom) {
-            rc = cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+            rc = cc_err_oom(err);
             break;
         }
         if (e.nspans == 0)
@@ -831,7 +831,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
         char *next;
         size_t next_len;
         if ((rc = splice(&e, &next, &next_len))) {
-            cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+            cc_err_oom(err);
             break;
         }
         free(owned);
@@ -875,7 +875,7 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
     if (!owned) {
         owned = malloc(len + 1);
         if (!owned)
-            return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+            return cc_err_oom(err);
         if (len)
             memcpy(owned, text, len);
         owned[len] = '\0';

@@ -1,11 +1,18 @@
 /*
- * jsonc_internal.h - what jsonc_parse.c and jsonc_edit.c share and nobody
- * else should see: the arena, the document struct and the parse flags.
+ * jsonc_internal.h - what the jsonc_*.c files share and nobody else should
+ * see: the document struct and its arena (jsonc_doc.c), the parse flags and
+ * entry points the editor uses (jsonc_parse.c, jsonc_scan.c), the lexical
+ * rules the parser and the scanner must agree on (inline below, one copy:
+ * UTF-8 sequences, \u hex digits, the number grammar), and the path-step
+ * rule the scanner's sparse tree follows (jsonc_path.c).
  */
 #ifndef CLINECFG_JSONC_INTERNAL_H
 #define CLINECFG_JSONC_INTERNAL_H
 
 #include "clinecfg/jsonc.h"
+
+#include <stdbool.h>
+#include <stddef.h>
 
 typedef struct jsonc_chunk {
     struct jsonc_chunk *next;
@@ -65,6 +72,128 @@ jsonc_doc *jsonc_scan(const char *text, size_t len, const jsonc_path *const *pat
 /* Reasons a parse failed, so jsonc_apply can tell a limit from a bug. */
 bool jsonc_err_is_limit(const cc_err *err);
 
+/* ---- the document (jsonc_doc.c) ----------------------------------------- */
+
+/* An empty doc: no root, default indent (4 spaces) and EOL ("\n"). */
+jsonc_doc *jsonc_doc_new(void);
+
+/* n bytes (16-aligned) from d's arena; NULL when out of memory. */
+void *jsonc_arena_alloc(jsonc_doc *d, size_t n);
+
+/* Appends a comment span; false when out of memory. */
+bool jsonc_doc_add_comment(jsonc_doc *d, size_t start, size_t end);
+
+/* How many containers (with children, in the order they open) the indent
+ * is looked for in. */
+#define JSONC_INDENT_LOOKS 1000
+
+/* One step of learning the indent unit: the container opened at `open` has
+ * its first child (member key or element) at `cs`.  The unit is what that
+ * child's line adds to the container's own line (so an indented root or
+ * odd base indentation does not count); mixed tab/space units are ignored.
+ * True when the unit was learned (d->indent, d->indent_found). */
+bool jsonc_indent_from(jsonc_doc *d, const unsigned char *s, size_t len, size_t open, size_t cs);
+
+/* 1 for bytes that need no attention inside a string: printable ASCII
+ * other than '"' and '\\'. */
+extern const unsigned char jsonc_plain_char[256];
+
+/* Decodes the body [from, to) of a valid string token into o (room for
+ * to - from + 1 bytes) and NUL-terminates it; returns the decoded length.
+ * A lone surrogate escape decodes to U+FFFD. */
+size_t jsonc_decode_string(const unsigned char *s, size_t from, size_t to, bool escapes, char *o);
+
 bool jsonc_utf8_valid(const unsigned char *s, size_t len);
+
+/* ---- lexical rules the parser and the scanner share ---------------------- */
+
+/* Length of the valid UTF-8 sequence at s (s[0] >= 0x80), or 0 if invalid
+ * (overlong forms, surrogates and code points past U+10FFFF are invalid). */
+static inline size_t jsonc_utf8_seq(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    if (c >= 0xC2 && c <= 0xDF)
+        return (avail >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (avail < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xE0 && s[1] < 0xA0)
+            return 0;
+        if (c == 0xED && s[1] >= 0xA0)
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (avail < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
+            return 0;
+        if (c == 0xF0 && s[1] < 0x90)
+            return 0;
+        if (c == 0xF4 && s[1] >= 0x90)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+static inline int jsonc_hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static inline bool jsonc_is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* The JSON number grammar, shared by the parser and the fast scanner: moves
+ * *pi past the number token at *pi and returns NULL, or returns why it is
+ * not a number (*pi unchanged). */
+static inline const char *jsonc_number_token(const unsigned char *s, size_t len, size_t *pi)
+{
+    size_t i = *pi;
+    if (i < len && s[i] == '-')
+        i++;
+    if (i >= len || !jsonc_is_digit(s[i]))
+        return "invalid number";
+    if (s[i] == '0') {
+        i++;
+        if (i < len && jsonc_is_digit(s[i]))
+            return "invalid number (leading zero)";
+    } else {
+        while (i < len && jsonc_is_digit(s[i]))
+            i++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        if (i >= len || !jsonc_is_digit(s[i]))
+            return "invalid number (digit expected after '.')";
+        while (i < len && jsonc_is_digit(s[i]))
+            i++;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= len || !jsonc_is_digit(s[i]))
+            return "invalid number (digit expected in exponent)";
+        while (i < len && jsonc_is_digit(s[i]))
+            i++;
+    }
+    *pi = i;
+    return NULL;
+}
+
+
+/* ---- paths (jsonc_path.c) ------------------------------------------------ */
+
+/* Does a child of a container at `depth` (>= 1) on one of `paths` match the
+ * path step there: key [raw, raw + rawlen) (escape-free) or `decoded` in an
+ * object (`obj`), index idx in an array?  The same rule as jsonc_find's step:
+ * the key in an object, the index in an array. */
+bool jsonc_path_step_matches(const jsonc_path *const *paths, size_t npaths, size_t depth, bool obj, size_t idx,
+                             const unsigned char *raw, size_t rawlen, const char *decoded);
 
 #endif

@@ -35,7 +35,7 @@ int paths_error(cc_err *err)
 {
     const char *home = getenv("HOME");
     if (home && home[0] == '/')
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     cc_err_set(err, CC_EINPUT, "env.home", "neither XDG_STATE_HOME/XDG_CONFIG_HOME nor HOME is an absolute path");
     cc_err_hint(err, "set HOME; clinecfg keeps its files under ~/.config/clinecfg and ~/.local/state/clinecfg");
     return CC_EINPUT;

@@ -69,7 +69,7 @@ static int finish_line(char *buf, size_t n, const char *what, char **out, cc_err
     } else {
         char *p = malloc(n - start + 1);
         if (!p) {
-            rc = cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+            rc = cc_err_oom(err);
         } else {
             memcpy(p, buf + start, n - start);
             p[n - start] = '\0';

@@ -1,5 +1,5 @@
 /*
- * test_jsonc_scan.c - the fast scanner (jsonc_scan, src/core/jsonc_parse.c)
+ * test_jsonc_scan.c - the fast scanner (jsonc_scan, src/core/jsonc_scan.c)
  * against the full parser.  jsonc_apply trusts the scanner twice: to accept
  * the user's file, and to prove its own output valid.  So it must accept
  * exactly the texts the full parser accepts, and the sparse tree it builds

@@ -9,6 +9,7 @@
  * compared with the original before it is handed back.
  */
 #include "clinecfg/ini.h"
+#include "clinecfg/strbuf.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -747,45 +748,6 @@ const char *ini_sub_value(const aws_profile *p, size_t i, size_t j)
 /* ------------------------------------------------------------------ */
 /* Editor                                                              */
 
-typedef struct {
-    char *buf;
-    size_t len, cap;
-} sbuf;
-
-static int sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 256;
-        while (nc < b->len + n + 1)
-            nc *= 2;
-        char *nb = malloc(nc);
-        if (!nb)
-            return -1;
-        if (b->buf) {
-            memcpy(nb, b->buf, b->len);
-            OPENSSL_cleanse(b->buf, b->cap);
-            free(b->buf);
-        }
-        b->buf = nb;
-        b->cap = nc;
-    }
-    memcpy(b->buf + b->len, s, n);
-    b->len += n;
-    b->buf[b->len] = '\0';
-    return 0;
-}
-
-static int sb_str(sbuf *b, const char *s) { return sb_add(b, s, strlen(s)); }
-
-static void sb_wipe(sbuf *b)
-{
-    if (b->buf) {
-        OPENSSL_cleanse(b->buf, b->cap);
-        free(b->buf);
-    }
-    memset(b, 0, sizeof *b);
-}
-
 /* The section an edit targets. */
 typedef struct {
     int kind;           /* SEC_* */
@@ -838,208 +800,249 @@ static int header_matches(const char *t, const sec_hdr *h, const target *tg, int
     return h->kind == tg->kind;
 }
 
-/* Applies one set/delete to text; the result replaces *b. */
-static int apply_one(const char *t, size_t len, const target *tg, const char *key,
-                     const char *value, sbuf *res, cc_err *err)
+/* Lines [from, to] of a key block go, except comments among its
+ * continuation lines (a comment there is the user's, not the value's). */
+static void splice_out_lines(const line_vec *v, size_t from, size_t to, splice *sp, size_t *nsp)
 {
-    line_vec v;
-    if (scan_lines(t, len, &v) < 0)
-        return cc_err_oom(err);
-    int have_profile_default = 0;
-    if (tg->default_rule)
-        for (size_t i = 0; i < v.n; i++)
-            if (v.lines[i].kind == L_SECTION) {
-                sec_hdr h;
-                parse_section_line(t, &v.lines[i], &h);
-                if (!h.bad_at && h.valid && h.kind == SEC_PROFILE && h.name_e - h.name_s == 7 &&
-                    memcmp(t + h.name_s, "default", 7) == 0)
-                    have_profile_default = 1;
-            }
+    for (size_t j = from; j <= to; j++)
+        if (v->lines[j].kind != L_COMMENT)
+            sp[(*nsp)++] = (splice){v->lines[j].start, v->lines[j].next, "", 0};
+}
 
-    /* Walk: find matching sections, their last body line, and key blocks. */
-    size_t occ_cap = 4, nocc = 0;
-    size_t(*occ)[2] = malloc(occ_cap * sizeof *occ); /* key line, last continuation line */
-    if (!occ) {
-        free(v.lines);
-        return cc_err_oom(err);
+/* Is there a [profile default] section?  Then "default" in a config file
+ * means that one, not [default]. */
+static int has_profile_default(const char *t, const line_vec *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (v->lines[i].kind == L_SECTION) {
+            sec_hdr h;
+            parse_section_line(t, &v->lines[i], &h);
+            if (!h.bad_at && h.valid && h.kind == SEC_PROFILE && h.name_e - h.name_s == 7 &&
+                memcmp(t + h.name_s, "default", 7) == 0)
+                return 1;
+        }
+    return 0;
+}
+
+/* Where the key is in the target section(s), and how to write a new one. */
+typedef struct {
+    size_t (*occ)[2];   /* each occurrence: key line, its last continuation line */
+    size_t nocc, occ_cap;
+    int any_match;      /* the target section exists */
+    size_t last_body;   /* line index after which a new key goes (last matching section) */
+    char sep[64];       /* key/value separator as the file writes it (" = " if it shows none) */
+} key_places;
+
+static int add_occurrence(key_places *kp, size_t first, size_t last)
+{
+    if (kp->nocc == kp->occ_cap) {
+        size_t cap = kp->occ_cap ? kp->occ_cap * 2 : 4;
+        void *no = realloc(kp->occ, cap * sizeof *kp->occ);
+        if (!no)
+            return -1;
+        kp->occ = no;
+        kp->occ_cap = cap;
     }
-    int in_match = 0, any_match = 0;
-    size_t last_body = 0; /* line index after which a new key goes (last matching section) */
-    char sep[64] = "";
+    kp->occ[kp->nocc][0] = first;
+    kp->occ[kp->nocc][1] = last;
+    kp->nocc++;
+    return 0;
+}
+
+/* Remembers the first separator seen (sep_any) and the first one in a
+ * target section (kp->sep). */
+static void learn_sep(const char *t, const prop_line *p, int in_match, key_places *kp, char *sep_any)
+{
+    if (!p->has_eq || p->val_e <= p->val_s || p->val_s - p->key_e >= sizeof kp->sep)
+        return;
+    size_t sl = p->val_s - p->key_e;
+    if (in_match && !kp->sep[0]) {
+        memcpy(kp->sep, t + p->key_e, sl);
+        kp->sep[sl] = '\0';
+    }
+    if (!sep_any[0]) {
+        memcpy(sep_any, t + p->key_e, sl);
+        sep_any[sl] = '\0';
+    }
+}
+
+/* Walks the lines: the target sections, their last body line, and the
+ * blocks of `key` in them.  -1 when out of memory (kp->occ is then freed). */
+static int find_key_places(const char *t, const line_vec *v, const target *tg, const char *key, key_places *kp)
+{
+    memset(kp, 0, sizeof *kp);
+    int have_profile_default = tg->default_rule && has_profile_default(t, v);
+    int in_match = 0;
     char sep_any[64] = "";
-    for (size_t i = 0; i < v.n; i++) {
-        const ini_line *l = &v.lines[i];
+    size_t key_len = strlen(key);
+    for (size_t i = 0; i < v->n; i++) {
+        const ini_line *l = &v->lines[i];
         if (l->kind == L_SECTION) {
             sec_hdr h;
             parse_section_line(t, l, &h);
             in_match = !h.bad_at && header_matches(t, &h, tg, have_profile_default);
             if (in_match) {
-                any_match = 1;
-                last_body = i;
+                kp->any_match = 1;
+                kp->last_body = i;
             }
             continue;
         }
-        if (l->kind == L_PROPERTY) {
-            prop_line p;
-            parse_property_line(t, l->start, l->end, 1, &p);
-            if (p.has_eq && p.val_e > p.val_s && p.val_s - p.key_e < sizeof sep) {
-                size_t sl = p.val_s - p.key_e;
-                if (in_match && !sep[0]) {
-                    memcpy(sep, t + p.key_e, sl);
-                    sep[sl] = '\0';
-                }
-                if (!sep_any[0]) {
-                    memcpy(sep_any, t + p.key_e, sl);
-                    sep_any[sl] = '\0';
-                }
-            }
-            if (!in_match)
-                continue;
-            last_body = i;
-            size_t last = i;
-            for (size_t j = i + 1; j < v.n; j++) {
-                line_kind k = v.lines[j].kind;
-                if (k == L_CONTINUATION)
-                    last = j;
-                else if (k != L_BLANK && k != L_COMMENT)
-                    break;
-            }
-            last_body = last;
-            if (p.has_eq && p.key_e - p.key_s == strlen(key) &&
-                strncasecmp(t + p.key_s, key, strlen(key)) == 0) {
-                if (nocc == occ_cap) {
-                    occ_cap *= 2;
-                    void *no = realloc(occ, occ_cap * sizeof *occ);
-                    if (!no) {
-                        free(occ);
-                        free(v.lines);
-                        return cc_err_oom(err);
-                    }
-                    occ = no;
-                }
-                occ[nocc][0] = i;
-                occ[nocc][1] = last;
-                nocc++;
-            }
-            i = last;
+        if (l->kind != L_PROPERTY)
+            continue;
+        prop_line p;
+        parse_property_line(t, l->start, l->end, 1, &p);
+        learn_sep(t, &p, in_match, kp, sep_any);
+        if (!in_match)
+            continue;
+        size_t last = i;
+        for (size_t j = i + 1; j < v->n; j++) {
+            line_kind k = v->lines[j].kind;
+            if (k == L_CONTINUATION)
+                last = j;
+            else if (k != L_BLANK && k != L_COMMENT)
+                break;
+        }
+        kp->last_body = last;
+        if (p.has_eq && p.key_e - p.key_s == key_len && strncasecmp(t + p.key_s, key, key_len) == 0 &&
+            add_occurrence(kp, i, last) < 0) {
+            free(kp->occ);
+            kp->occ = NULL;
+            return -1;
+        }
+        i = last;
+    }
+    if (!kp->sep[0])
+        strcpy(kp->sep, sep_any[0] ? sep_any : " = ");
+    return 0;
+}
+
+/* A set of a key the section has: the last occurrence gets the value, its
+ * continuation lines go (earlier ones stay: a later key replaces an earlier one). */
+static void splices_set_existing(const char *t, const line_vec *v, const key_places *kp, const char *value,
+                                 splice *sp, size_t *nsp, strbuf *ins)
+{
+    size_t kl = kp->occ[kp->nocc - 1][0], last = kp->occ[kp->nocc - 1][1];
+    const ini_line *l = &v->lines[kl];
+    prop_line p;
+    parse_property_line(t, l->start, l->end, 1, &p);
+    if (value[0] == '\0') {
+        sp[(*nsp)++] = (splice){p.eq + 1, p.val_e > p.val_s ? p.val_e : p.eq + 1, "", 0};
+    } else if (p.val_e > p.val_s) {
+        sp[(*nsp)++] = (splice){p.val_s, p.val_e, value, strlen(value)};
+    } else {
+        strbuf_puts(ins, " ");
+        strbuf_puts(ins, value);
+        sp[(*nsp)++] = (splice){p.eq + 1, p.eq + 1, NULL, 0};
+    }
+    splice_out_lines(v, kl + 1, last, sp, nsp);
+}
+
+/* A set of a key the section lacks: a new key line after the section's
+ * last property, or, without the section, a new section at the end. */
+static void splices_add_key(size_t len, const line_vec *v, const key_places *kp, const target *tg, const char *key,
+                            const char *value, const char *eol, splice *sp, size_t *nsp, strbuf *ins)
+{
+    size_t at;
+    if (kp->any_match) {
+        at = v->lines[kp->last_body].next;
+        if (!v->lines[kp->last_body].has_eol)
+            strbuf_puts(ins, eol);
+    } else {
+        at = len;
+        if (v->n > 0 && !v->lines[v->n - 1].has_eol)
+            strbuf_puts(ins, eol);
+        if (v->n > 0 && v->lines[v->n - 1].kind != L_BLANK)
+            strbuf_puts(ins, eol); /* a blank line between the last section and the new one */
+        strbuf_puts(ins, "[");
+        strbuf_puts(ins, tg->header);
+        strbuf_puts(ins, "]");
+        strbuf_puts(ins, eol);
+    }
+    strbuf_puts(ins, key);
+    if (value[0]) {
+        strbuf_puts(ins, kp->sep);
+        strbuf_puts(ins, value);
+    } else {
+        size_t sl = strlen(kp->sep);
+        while (sl > 0 && is_ws(kp->sep[sl - 1]))
+            sl--;
+        strbuf_put(ins, kp->sep, sl);
+    }
+    strbuf_puts(ins, eol);
+    sp[(*nsp)++] = (splice){at, at, NULL, 0};
+}
+
+/* res = t with the splices (sorted, non-overlapping) applied. */
+static void emit_splices(const char *t, size_t len, const line_vec *v, const splice *sp, size_t nsp, strbuf *res)
+{
+    size_t pos = 0;
+    res->len = 0;
+    for (size_t i = 0; i < nsp; i++) {
+        strbuf_put(res, t + pos, sp[i].s - pos);
+        strbuf_put(res, sp[i].rep, sp[i].rep_len);
+        pos = sp[i].e;
+    }
+    strbuf_put(res, t + pos, len - pos);
+    if (res->oom)
+        return;
+    /* Keep a missing final newline missing, unless dropping it would merge
+     * away a blank line the user kept (then the file just ends with it). */
+    if (v->n > 0 && !v->lines[v->n - 1].has_eol && res->len > 0 && res->p[res->len - 1] == '\n') {
+        size_t nl = res->len - 1;
+        if (nl > 0 && res->p[nl - 1] == '\r')
+            nl--;
+        if (nl > 0 && res->p[nl - 1] != '\n') {
+            res->len = nl;
+            res->p[res->len] = '\0';
         }
     }
+}
 
+/* Applies one set (value) or delete (value NULL) to text; the result
+ * replaces res's contents. */
+static int apply_one(const char *t, size_t len, const target *tg, const char *key, const char *value,
+                     strbuf *res, cc_err *err)
+{
+    line_vec v;
+    if (scan_lines(t, len, &v) < 0)
+        return cc_err_oom(err);
+    key_places kp;
+    if (find_key_places(t, &v, tg, key, &kp) < 0) {
+        free(v.lines);
+        return cc_err_oom(err);
+    }
     const char *eol = "\n";
     if (v.n && v.lines[0].has_eol && v.lines[0].end < v.lines[0].next - 1)
         eol = "\r\n";
-    if (!sep[0])
-        memcpy(sep, sep_any[0] ? sep_any : " = ", strlen(sep_any[0] ? sep_any : " = ") + 1);
 
-    /* Build the splices (sorted by position, non-overlapping). */
-    size_t sp_cap = 2 * (v.n + 4), nsp = 0;
-    splice *sp = calloc(sp_cap, sizeof *sp);
-    sbuf ins = {0};
+    size_t nsp = 0;
+    splice *sp = calloc(2 * (v.n + 4), sizeof *sp);
+    strbuf ins = {.secret = true};
+    if (sp) {
+        if (value == NULL)
+            for (size_t o = 0; o < kp.nocc; o++)
+                splice_out_lines(&v, kp.occ[o][0], kp.occ[o][1], sp, &nsp);
+        else if (kp.nocc > 0)
+            splices_set_existing(t, &v, &kp, value, sp, &nsp, &ins);
+        else
+            splices_add_key(len, &v, &kp, tg, key, value, eol, sp, &nsp, &ins);
+        for (size_t i = 0; i < nsp; i++)
+            if (!sp[i].rep) {
+                sp[i].rep = ins.p;
+                sp[i].rep_len = ins.len;
+            }
+    }
     int rc = 0;
-    if (!sp) {
+    if (!sp || ins.oom)
         rc = cc_err_oom(err);
-        goto out;
-    }
-    if (value == NULL) {
-        for (size_t o = 0; o < nocc; o++)
-            for (size_t j = occ[o][0]; j <= occ[o][1]; j++)
-                if (v.lines[j].kind != L_COMMENT)
-                    sp[nsp++] = (splice){v.lines[j].start, v.lines[j].next, "", 0};
-    } else if (nocc > 0) {
-        size_t kl = occ[nocc - 1][0], last = occ[nocc - 1][1];
-        const ini_line *l = &v.lines[kl];
-        prop_line p;
-        parse_property_line(t, l->start, l->end, 1, &p);
-        if (value[0] == '\0') {
-            sp[nsp++] = (splice){p.eq + 1, p.val_e > p.val_s ? p.val_e : p.eq + 1, "", 0};
-        } else if (p.val_e > p.val_s) {
-            sp[nsp++] = (splice){p.val_s, p.val_e, value, strlen(value)};
-        } else {
-            if (sb_str(&ins, " ") < 0 || sb_str(&ins, value) < 0) {
-                rc = cc_err_oom(err);
-                goto out;
-            }
-            sp[nsp++] = (splice){p.eq + 1, p.eq + 1, NULL, 0}; /* filled from ins below */
-        }
-        for (size_t j = kl + 1; j <= last; j++)
-            if (v.lines[j].kind != L_COMMENT)
-                sp[nsp++] = (splice){v.lines[j].start, v.lines[j].next, "", 0};
-    } else {
-        /* New key line, after the section's last property (or the new header). */
-        size_t at;
-        int need_eol_first;
-        if (any_match) {
-            at = v.lines[last_body].next;
-            need_eol_first = !v.lines[last_body].has_eol;
-        } else {
-            at = len;
-            need_eol_first = v.n > 0 && !v.lines[v.n - 1].has_eol;
-            /* A blank line between the last section and the new one. */
-            int blank_before = v.n > 0 && v.lines[v.n - 1].kind != L_BLANK;
-            if (need_eol_first && sb_str(&ins, eol) < 0)
-                rc = -1;
-            need_eol_first = 0;
-            if (!rc && blank_before && sb_str(&ins, eol) < 0)
-                rc = -1;
-            if (!rc && (sb_str(&ins, "[") < 0 || sb_str(&ins, tg->header) < 0 ||
-                        sb_str(&ins, "]") < 0 || sb_str(&ins, eol) < 0))
-                rc = -1;
-        }
-        if (!rc && need_eol_first && sb_str(&ins, eol) < 0)
-            rc = -1;
-        if (!rc && sb_str(&ins, key) < 0)
-            rc = -1;
-        if (!rc) {
-            if (value[0]) {
-                if (sb_str(&ins, sep) < 0 || sb_str(&ins, value) < 0)
-                    rc = -1;
-            } else {
-                size_t sl = strlen(sep);
-                while (sl > 0 && is_ws(sep[sl - 1]))
-                    sl--;
-                if (sb_add(&ins, sep, sl) < 0)
-                    rc = -1;
-            }
-        }
-        if (!rc && sb_str(&ins, eol) < 0)
-            rc = -1;
-        if (rc) {
+    else {
+        emit_splices(t, len, &v, sp, nsp, res);
+        if (res->oom)
             rc = cc_err_oom(err);
-            goto out;
-        }
-        sp[nsp++] = (splice){at, at, NULL, 0};
     }
-    for (size_t i = 0; i < nsp; i++)
-        if (!sp[i].rep) {
-            sp[i].rep = ins.buf;
-            sp[i].rep_len = ins.len;
-        }
-
-    /* Emit. */
-    size_t pos = 0;
-    res->len = 0;
-    for (size_t i = 0; i < nsp && !rc; i++) {
-        if (sb_add(res, t + pos, sp[i].s - pos) < 0 || sb_add(res, sp[i].rep, sp[i].rep_len) < 0)
-            rc = cc_err_oom(err);
-        pos = sp[i].e;
-    }
-    if (!rc && sb_add(res, t + pos, len - pos) < 0)
-        rc = cc_err_oom(err);
-    /* Keep a missing final newline missing, unless dropping it would merge
-     * away a blank line the user kept (then the file just ends with it). */
-    if (!rc && v.n > 0 && !v.lines[v.n - 1].has_eol && res->len > 0 && res->buf[res->len - 1] == '\n') {
-        size_t nl = res->len - 1;
-        if (nl > 0 && res->buf[nl - 1] == '\r')
-            nl--;
-        if (nl > 0 && res->buf[nl - 1] != '\n') {
-            res->len = nl;
-            res->buf[res->len] = '\0';
-        }
-    }
-out:
-    sb_wipe(&ins);
+    strbuf_release(&ins);
     free(sp);
-    free(occ);
+    free(kp.occ);
     free(v.lines);
     return rc;
 }
@@ -1274,25 +1277,28 @@ int ini_edit_section_ex(const char *text, size_t len, const char *name, int file
                              "move the file away) and run again");
         return rc;
     }
-    sbuf cur = {0}, next = {0};
-    if (sb_add(&cur, text, len) < 0)
+    /* The text passes through two buffers, each edit reading one and
+     * writing the other; both may hold secrets (a credentials file). */
+    strbuf cur = {.secret = true}, next = {.secret = true};
+    strbuf_put(&cur, text, len);
+    if (cur.oom)
         return cc_err_oom(err);
     for (size_t i = 0; i < n && !rc; i++) {
-        rc = apply_one(cur.buf, cur.len, &tg, sets[i].key, sets[i].value, &next, err);
+        rc = apply_one(cur.p, cur.len, &tg, sets[i].key, sets[i].value, &next, err);
         if (!rc) {
-            sbuf tmp = cur;
+            strbuf tmp = cur;
             cur = next;
             next = tmp;
         }
     }
-    sb_wipe(&next);
+    strbuf_release(&next);
     if (!rc)
-        rc = verify_edit(text, len, cur.buf, cur.len, name, &tg, sets, n, err);
+        rc = verify_edit(text, len, cur.p, cur.len, name, &tg, sets, n, err);
     if (rc) {
-        sb_wipe(&cur);
+        strbuf_release(&cur);
         return rc;
     }
-    *out = cur.buf;
+    *out = cur.p;
     if (out_len)
         *out_len = cur.len;
     return 0;

@@ -184,6 +184,159 @@ static void put_range(strbuf *o, size_t start0, size_t count, size_t offset)
     strbuf_puts(o, tmp);
 }
 
+/* The window of the texts that is split into lines: the common byte prefix
+ * and suffix (cut at line starts) are left out, widened by `context` lines
+ * on each side, which the hunks may show.  Keeps a small edit of a big file
+ * cheap. */
+typedef struct {
+    size_t start;       /* the window starts at this byte of both texts */
+    size_t tail;        /* and ends this many bytes before the end of each */
+    size_t line_offset; /* lines before the window */
+} window;
+
+static window diff_window(const char *A, size_t old_len, const char *B, size_t new_len, int context)
+{
+    size_t minlen = old_len < new_len ? old_len : new_len;
+    size_t pre_b = 0;
+    while (pre_b < minlen && A[pre_b] == B[pre_b])
+        pre_b++;
+    while (pre_b > 0 && A[pre_b - 1] != '\n')
+        pre_b--;
+    size_t suf_b = 0;
+    while (suf_b < minlen - pre_b && A[old_len - 1 - suf_b] == B[new_len - 1 - suf_b])
+        suf_b++;
+    while (suf_b > 0 && !((old_len - suf_b == 0 || A[old_len - suf_b - 1] == '\n') &&
+                          (new_len - suf_b == 0 || B[new_len - suf_b - 1] == '\n')))
+        suf_b--;
+    window w = {pre_b, suf_b, 0};
+    for (int k = 0; k < context && w.start > 0; k++) {
+        w.start--; /* onto the '\n' that ends the previous line */
+        while (w.start > 0 && A[w.start - 1] != '\n')
+            w.start--;
+    }
+    for (int k = 0; k < context && w.tail > 0; k++) {
+        const char *nl = memchr(A + old_len - w.tail, '\n', w.tail);
+        w.tail = nl ? old_len - (size_t)(nl + 1 - A) : 0;
+    }
+    for (const char *q = A; (q = memchr(q, '\n', (size_t)(A + w.start - q))) != NULL; q++)
+        w.line_offset++;
+    return w;
+}
+
+/* The edit script a[0..n) -> b[0..m) into ops (room for n + m): equal
+ * prefix and suffix lines, Myers in between, or when that needs too many
+ * edits the middle as one deletion and one insertion.  Returns the number
+ * of ops, or (size_t)-1 when out of memory. */
+static size_t edit_script(const line *a, size_t n, const line *b, size_t m, char *ops)
+{
+    size_t pre = 0;
+    while (pre < n && pre < m && line_eq(&a[pre], &b[pre]))
+        pre++;
+    size_t suf = 0;
+    while (suf < n - pre && suf < m - pre && line_eq(&a[n - 1 - suf], &b[m - 1 - suf]))
+        suf++;
+    size_t nops = pre;
+    memset(ops, '=', pre);
+    size_t mid = myers(a + pre, n - pre - suf, b + pre, m - pre - suf, ops + nops);
+    if (mid == (size_t)-2)
+        return (size_t)-1;
+    if (mid == (size_t)-1) {
+        memset(ops + nops, '-', n - pre - suf);
+        nops += n - pre - suf;
+        memset(ops + nops, '+', m - pre - suf);
+        nops += m - pre - suf;
+    } else {
+        nops += mid;
+    }
+    memset(ops + nops, '=', suf);
+    return nops + suf;
+}
+
+/* The op just past the hunk whose first change is ops[i]: changes join
+ * while at most 2*ctx equal lines separate them, then ctx lines follow. */
+static size_t hunk_end(const char *ops, size_t nops, size_t i, size_t ctx)
+{
+    size_t j = i, last_change = i;
+    while (j < nops) {
+        if (ops[j] != '=') {
+            last_change = j;
+            j++;
+            continue;
+        }
+        size_t run = 0;
+        while (j + run < nops && ops[j + run] == '=')
+            run++;
+        if (j + run >= nops || run > 2 * ctx)
+            break;
+        j += run;
+    }
+    size_t he = last_change + 1;
+    size_t fwd = 0;
+    while (fwd < ctx && he + fwd < nops && ops[he + fwd] == '=')
+        fwd++;
+    return he + fwd;
+}
+
+/* One hunk, ops [hs, he) starting at line ha of a and hb of b: its "@@"
+ * header and lines.  Moves *ha and *hb past it. */
+static void put_hunk(strbuf *o, const char *ops, size_t hs, size_t he, const line *a, const line *b, size_t *ha,
+                     size_t *hb, size_t line_offset)
+{
+    size_t ac = 0, bc = 0;
+    for (size_t k = hs; k < he; k++) {
+        if (ops[k] != '+')
+            ac++;
+        if (ops[k] != '-')
+            bc++;
+    }
+    strbuf_puts(o, "@@ -");
+    put_range(o, *ha, ac, line_offset);
+    strbuf_puts(o, " +");
+    put_range(o, *hb, bc, line_offset);
+    strbuf_puts(o, " @@\n");
+    size_t x = *ha, y = *hb;
+    for (size_t k = hs; k < he; k++) {
+        if (ops[k] == '=') {
+            put_line(o, ' ', &a[x]);
+            x++;
+            y++;
+        } else if (ops[k] == '-') {
+            put_line(o, '-', &a[x]);
+            x++;
+        } else {
+            put_line(o, '+', &b[y]);
+            y++;
+        }
+    }
+    *ha = x;
+    *hb = y;
+}
+
+/* Hunks: runs of changes joined when at most 2*ctx equal lines separate
+ * them, with ctx lines around. */
+static void put_hunks(strbuf *o, const char *ops, size_t nops, const line *a, const line *b, size_t ctx,
+                      size_t line_offset)
+{
+    size_t i = 0;
+    size_t ai = 0, bi = 0; /* line index in a / b at op i */
+    while (i < nops) {
+        if (ops[i] == '=') {
+            i++;
+            ai++;
+            bi++;
+            continue;
+        }
+        size_t back = 0; /* a hunk starts `ctx` equal lines before its first change */
+        while (back < ctx && back < i && ops[i - back - 1] == '=')
+            back++;
+        size_t hs = i - back, he = hunk_end(ops, nops, i, ctx);
+        ai -= back;
+        bi -= back;
+        put_hunk(o, ops, hs, he, a, b, &ai, &bi, line_offset);
+        i = he;
+    }
+}
+
 int cc_diff_unified(const char *old_label, const char *old, size_t old_len, const char *new_label, const char *new_text,
                     size_t new_len, int context, char **out, cc_err *err)
 {
@@ -198,154 +351,29 @@ int cc_diff_unified(const char *old_label, const char *old, size_t old_len, cons
         *out = calloc(1, 1);
         return *out ? CC_OK : cc_err_oom(err);
     }
-    /* Only a window around the changed bytes is split into lines: the common
-     * prefix and suffix (cut at line starts), widened by `context` lines on
-     * each side, which the hunks may show.  Keeps a small edit of a big file
-     * cheap. */
     const char *A = old ? old : "", *B = new_text ? new_text : "";
-    size_t minlen = old_len < new_len ? old_len : new_len;
-    size_t pre_b = 0;
-    while (pre_b < minlen && A[pre_b] == B[pre_b])
-        pre_b++;
-    while (pre_b > 0 && A[pre_b - 1] != '\n')
-        pre_b--;
-    size_t suf_b = 0;
-    while (suf_b < minlen - pre_b && A[old_len - 1 - suf_b] == B[new_len - 1 - suf_b])
-        suf_b++;
-    while (suf_b > 0 && !((old_len - suf_b == 0 || A[old_len - suf_b - 1] == '\n') &&
-                          (new_len - suf_b == 0 || B[new_len - suf_b - 1] == '\n')))
-        suf_b--;
-    size_t start = pre_b;
-    for (int k = 0; k < context && start > 0; k++) {
-        start--; /* onto the '\n' that ends the previous line */
-        while (start > 0 && A[start - 1] != '\n')
-            start--;
-    }
-    size_t tail = suf_b; /* bytes of the common suffix outside the window */
-    for (int k = 0; k < context && tail > 0; k++) {
-        const char *nl = memchr(A + old_len - tail, '\n', tail);
-        tail = nl ? old_len - (size_t)(nl + 1 - A) : 0;
-    }
-    size_t line_offset = 0;
-    for (const char *q = A; (q = memchr(q, '\n', (size_t)(A + start - q))) != NULL; q++)
-        line_offset++;
+    window w = diff_window(A, old_len, B, new_len, context);
     size_t n = 0, m = 0;
-    line *a = split_lines(A + start, old_len - start - tail, &n);
-    line *b = split_lines(B + start, new_len - start - tail, &m);
+    line *a = split_lines(A + w.start, old_len - w.start - w.tail, &n);
+    line *b = split_lines(B + w.start, new_len - w.start - w.tail, &m);
     char *ops = malloc(n + m + 1);
     strbuf o = {0};
-    if (!a || !b || !ops)
-        goto oom;
-
-    /* Common prefix and suffix. */
-    size_t pre = 0;
-    while (pre < n && pre < m && line_eq(&a[pre], &b[pre]))
-        pre++;
-    size_t suf = 0;
-    while (suf < n - pre && suf < m - pre && line_eq(&a[n - 1 - suf], &b[m - 1 - suf]))
-        suf++;
-    size_t nops = 0;
-    memset(ops, '=', pre);
-    nops = pre;
-    size_t mid = myers(a + pre, n - pre - suf, b + pre, m - pre - suf, ops + nops);
-    if (mid == (size_t)-2)
-        goto oom;
-    if (mid == (size_t)-1) {
-        memset(ops + nops, '-', n - pre - suf);
-        nops += n - pre - suf;
-        memset(ops + nops, '+', m - pre - suf);
-        nops += m - pre - suf;
-    } else {
-        nops += mid;
+    size_t nops = a && b && ops ? edit_script(a, n, b, m, ops) : (size_t)-1;
+    if (nops != (size_t)-1) {
+        strbuf_puts(&o, "--- ");
+        strbuf_puts(&o, old_label ? old_label : "/dev/null");
+        strbuf_puts(&o, "\n+++ ");
+        strbuf_puts(&o, new_label ? new_label : "/dev/null");
+        strbuf_puts(&o, "\n");
+        put_hunks(&o, ops, nops, a, b, (size_t)context, w.line_offset);
     }
-    memset(ops + nops, '=', suf);
-    nops += suf;
-
-    strbuf_puts(&o, "--- ");
-    strbuf_puts(&o, old_label ? old_label : "/dev/null");
-    strbuf_puts(&o, "\n+++ ");
-    strbuf_puts(&o, new_label ? new_label : "/dev/null");
-    strbuf_puts(&o, "\n");
-
-    /* Hunks: runs of changes joined when fewer than 2*context equal lines
-     * separate them, with `context` lines around. */
-    size_t ctx = (size_t)context;
-    size_t i = 0;
-    size_t ai = 0, bi = 0; /* line index in a / b at op i */
-    while (i < nops) {
-        if (ops[i] == '=') {
-            i++;
-            ai++;
-            bi++;
-            continue;
-        }
-        /* Start of a hunk: back up `ctx` equal lines. */
-        size_t back = 0;
-        while (back < ctx && back < i && ops[i - back - 1] == '=')
-            back++;
-        size_t hs = i - back, ha = ai - back, hb = bi - back;
-        /* Find the end: after the last change whose following equal run is
-         * shorter than or equal to 2*ctx (or the end). */
-        size_t j = i, last_change = i;
-        while (j < nops) {
-            if (ops[j] != '=') {
-                last_change = j;
-                j++;
-                continue;
-            }
-            size_t run = 0;
-            while (j + run < nops && ops[j + run] == '=')
-                run++;
-            if (j + run >= nops || run > 2 * ctx)
-                break;
-            j += run;
-        }
-        size_t he = last_change + 1;
-        size_t fwd = 0;
-        while (fwd < ctx && he + fwd < nops && ops[he + fwd] == '=')
-            fwd++;
-        he += fwd;
-        size_t ac = 0, bc = 0;
-        for (size_t k = hs; k < he; k++) {
-            if (ops[k] != '+')
-                ac++;
-            if (ops[k] != '-')
-                bc++;
-        }
-        strbuf_puts(&o, "@@ -");
-        put_range(&o, ha, ac, line_offset);
-        strbuf_puts(&o, " +");
-        put_range(&o, hb, bc, line_offset);
-        strbuf_puts(&o, " @@\n");
-        size_t x = ha, y = hb;
-        for (size_t k = hs; k < he; k++) {
-            if (ops[k] == '=') {
-                put_line(&o, ' ', &a[x]);
-                x++;
-                y++;
-            } else if (ops[k] == '-') {
-                put_line(&o, '-', &a[x]);
-                x++;
-            } else {
-                put_line(&o, '+', &b[y]);
-                y++;
-            }
-        }
-        i = he;
-        ai = x;
-        bi = y;
-    }
-    if (o.oom)
-        goto oom;
     free(a);
     free(b);
     free(ops);
+    if (nops == (size_t)-1 || o.oom) {
+        strbuf_release(&o);
+        return cc_err_oom(err);
+    }
     *out = o.p;
     return CC_OK;
-oom:
-    free(a);
-    free(b);
-    free(ops);
-    free(o.p);
-    return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory while building a diff");
 }

@@ -732,88 +732,73 @@ static int plan_edit(editor *e, const jsonc_edit *ed, const char *vt, const json
 
 char *jsonc_value_from_cjson(const cJSON *v) { return v ? cJSON_PrintUnformatted(v) : NULL; }
 
-int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit *edits, size_t n, char **out,
-                size_t *out_len, cc_err *err)
+/* Checks edit number i (from 0) against the original text before anything
+ * changes, so positions in errors are positions in the user's file, and
+ * parses a set's value into *val. */
+static int check_edit(const jsonc_doc *orig, const char *text, size_t len, const char *name, const jsonc_edit *ed,
+                      size_t i, jsonc_doc **val, cc_err *err)
 {
-    *out = NULL;
-    *out_len = 0;
-    if (!name)
-        name = "<input>";
-    /* The tree holds only what the edits' paths need (jsonc_parse_paths):
-     * on a big file that is a few nodes instead of one per value. */
-    const jsonc_path **paths = calloc(n ? n : 1, sizeof *paths);
-    if (!paths)
-        return cc_err_oom(err);
-    for (size_t i = 0; i < n; i++)
-        paths[i] = edits[i].path;
-    jsonc_doc *orig = NULL;
-    int rc = jsonc_parse_paths(text, len, name, paths, n, &orig, err);
-    if (rc) {
-        free(paths);
+    if (!ed->path)
+        return cc_err_set(err, CC_EUSAGE, "jsonc.path", "%s: edit %zu has no path", name, i + 1);
+    char ps[512];
+    path_str(ed->path, ed->path->n, ps, sizeof ps);
+    if (ed->path->n > JSONC_MAX_DEPTH)
+        return cc_err_set(err, CC_EINPUT, "jsonc.depth", "%s: path %s is deeper than the limit of %d levels", name,
+                          ps, JSONC_MAX_DEPTH);
+    for (size_t k = 0; k < ed->path->n; k++) {
+        const char *key = ed->path->segs[k].key;
+        if (key && !jsonc_utf8_valid((const unsigned char *)key, strlen(key)))
+            return cc_err_set(err, CC_EINPUT, "jsonc.path", "%s: a key in path %s is not valid UTF-8", name, ps);
+    }
+    const jsonc_node *found;
+    int rc = jsonc_lookup(orig, text, len, name, ed->path, &found, err);
+    if (rc || ed->op != JSONC_EDIT_SET)
         return rc;
-    }
-    jsonc_doc **vals = calloc(n ? n : 1, sizeof *vals);
-    if (!vals) {
-        free(paths);
-        jsonc_free(orig);
-        return cc_err_oom(err);
-    }
-    /* Check every edit against the original before changing anything, so
-     * positions in errors are positions in the user's file. */
-    for (size_t i = 0; i < n && !rc; i++) {
-        const jsonc_edit *ed = &edits[i];
-        char ps[512];
-        if (!ed->path) {
-            rc = cc_err_set(err, CC_EUSAGE, "jsonc.path", "%s: edit %zu has no path", name, i + 1);
-            break;
-        }
-        path_str(ed->path, ed->path->n, ps, sizeof ps);
-        if (ed->path->n > JSONC_MAX_DEPTH) {
-            rc = cc_err_set(err, CC_EINPUT, "jsonc.depth", "%s: path %s is deeper than the limit of %d levels",
-                            name, ps, JSONC_MAX_DEPTH);
-            break;
-        }
-        for (size_t k = 0; k < ed->path->n; k++) {
-            const char *key = ed->path->segs[k].key;
-            if (key && !jsonc_utf8_valid((const unsigned char *)key, strlen(key))) {
-                rc = cc_err_set(err, CC_EINPUT, "jsonc.path", "%s: a key in path %s is not valid UTF-8", name, ps);
-                break;
-            }
-        }
-        if (rc)
-            break;
-        const jsonc_node *found;
-        if ((rc = jsonc_lookup(orig, text, len, name, ed->path, &found, err)))
-            break;
-        if (ed->op == JSONC_EDIT_SET) {
-            if (!ed->value_json) {
-                rc = cc_err_set(err, CC_EUSAGE, "jsonc.value", "%s: no value given for %s", name, ps);
-                break;
-            }
-            char vname[600];
-            snprintf(vname, sizeof vname, "value for %s", ps);
-            rc = jsonc_parse_flags(ed->value_json, strlen(ed->value_json), vname, JSONC_STRICT, &vals[i], err);
-            if (rc) {
-                cc_err_hint(err, "the value must be JSON text: a string needs quotes, e.g. '\"text\"'");
-                break;
-            }
-        }
-    }
+    if (!ed->value_json)
+        return cc_err_set(err, CC_EUSAGE, "jsonc.value", "%s: no value given for %s", name, ps);
+    char vname[600];
+    snprintf(vname, sizeof vname, "value for %s", ps);
+    rc = jsonc_parse_flags(ed->value_json, strlen(ed->value_json), vname, JSONC_STRICT, val, err);
+    if (rc)
+        cc_err_hint(err, "the value must be JSON text: a string needs quotes, e.g. '\"text\"'");
+    return rc;
+}
+
+/* The text after edit `ed` did not parse again (`check` says why): a limit
+ * the edit would break, or a bug. */
+static int edit_broke_text(const char *name, const jsonc_edit *ed, const cc_err *check, cc_err *err)
+{
+    char ps[512];
+    path_str(ed->path, ed->path->n, ps, sizeof ps);
+    if (jsonc_err_is_limit(check))
+        return cc_err_set(err, CC_EINPUT, check->code, "%s: setting %s would break a limit: %s", name, ps,
+                          check->message);
+    return cc_err_set(err, CC_EINTERNAL, "jsonc.bug",
+                      "%s: editing %s produced text that does not parse (a bug; nothing was written): %s", name, ps,
+                      check->message);
+}
+
+/* Applies the checked edits in turn, each planned against the text the one
+ * before left and its tree (`doc`, the original's, which this frees).
+ * After each change the text is parsed again: a tree for the next edit,
+ * and after the last one a syntax check that proves the output is valid
+ * JSONC.  *out is the new text, or NULL when no edit changed anything. */
+static int apply_edits(const char *text, size_t len, const char *name, const jsonc_edit *edits, size_t n,
+                       jsonc_doc *const *vals, const jsonc_path *const *paths, jsonc_doc *doc, char **out,
+                       size_t *out_len, cc_err *err)
+{
     const char *cur = text;
     size_t cur_len = len;
     char *owned = NULL;
-    jsonc_doc *doc = orig;
-    orig = NULL;
     editor e = {0};
     e.name = name;
-    e.unit = doc->indent;
-    e.eol = doc->eol;
     e.err = err;
-    char unit[17], eol[3];
+    char unit[17], eol[3]; /* the original's style, kept for every edit */
     strcpy(unit, doc->indent);
     strcpy(eol, doc->eol);
     e.unit = unit;
     e.eol = eol;
+    int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
         e.t = cur;
         e.len = cur_len;
@@ -843,45 +828,69 @@ int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit
         doc = NULL;
         cc_err check;
         cc_err_clear(&check);
-        /* The next edits need a tree; after the last one a syntax check is
-         * enough to prove the output is valid JSONC. */
         if (i + 1 < n)
             rc = jsonc_parse_paths(cur, cur_len, name, paths + i + 1, n - i - 1, &doc, &check);
         else
             rc = jsonc_parse_flags(cur, cur_len, name, JSONC_VALIDATE, &doc, &check);
-        if (rc) {
-            char ps[512];
-            path_str(edits[i].path, edits[i].path->n, ps, sizeof ps);
-            if (jsonc_err_is_limit(&check))
-                rc = cc_err_set(err, CC_EINPUT, check.code, "%s: setting %s would break a limit: %s", name, ps,
-                                check.message);
-            else
-                rc = cc_err_set(err, CC_EINTERNAL, "jsonc.bug",
-                                "%s: editing %s produced text that does not parse (a bug; nothing was written): %s",
-                                name, ps, check.message);
-        }
+        if (rc)
+            rc = edit_broke_text(name, &edits[i], &check, err);
     }
     free(e.ins.p);
-    free(paths);
     jsonc_free(doc);
-    jsonc_free(orig);
-    for (size_t i = 0; i < n; i++)
-        jsonc_free(vals[i]);
-    free(vals);
     if (rc) {
         free(owned);
         return rc;
     }
-    if (!owned) {
-        owned = malloc(len + 1);
-        if (!owned)
-            return cc_err_oom(err);
-        if (len)
-            memcpy(owned, text, len);
-        owned[len] = '\0';
-        cur_len = len;
-    }
     *out = owned;
     *out_len = cur_len;
+    return CC_OK;
+}
+
+int jsonc_apply(const char *text, size_t len, const char *name, const jsonc_edit *edits, size_t n, char **out,
+                size_t *out_len, cc_err *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (!name)
+        name = "<input>";
+    /* The tree holds only what the edits' paths need (jsonc_parse_paths):
+     * on a big file that is a few nodes instead of one per value. */
+    const jsonc_path **paths = calloc(n ? n : 1, sizeof *paths);
+    if (!paths)
+        return cc_err_oom(err);
+    for (size_t i = 0; i < n; i++)
+        paths[i] = edits[i].path;
+    jsonc_doc *orig = NULL;
+    int rc = jsonc_parse_paths(text, len, name, paths, n, &orig, err);
+    if (rc) {
+        free(paths);
+        return rc;
+    }
+    jsonc_doc **vals = calloc(n ? n : 1, sizeof *vals);
+    if (!vals) {
+        free(paths);
+        jsonc_free(orig);
+        return cc_err_oom(err);
+    }
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = check_edit(orig, text, len, name, &edits[i], i, &vals[i], err);
+    if (rc)
+        jsonc_free(orig);
+    else
+        rc = apply_edits(text, len, name, edits, n, vals, paths, orig, out, out_len, err);
+    free(paths);
+    for (size_t i = 0; i < n; i++)
+        jsonc_free(vals[i]);
+    free(vals);
+    if (rc || *out)
+        return rc;
+    /* Nothing changed: the caller still gets its own copy. */
+    *out = malloc(len + 1);
+    if (!*out)
+        return cc_err_oom(err);
+    if (len)
+        memcpy(*out, text, len);
+    (*out)[len] = '\0';
+    *out_len = len;
     return CC_OK;
 }

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "clinecfg/arn.h"
+#include "clinecfg/digest.h"
 
 int identity_from_arn(const char *arn, identity *out, cc_err *err)
 {
@@ -226,13 +227,14 @@ void identity_request_token(const char *account, const char *region, const char 
     }
     EVP_DigestFinal_ex(c, md, &mdlen);
     EVP_MD_CTX_free(c);
-    static const char hex[] = "0123456789abcdef";
+    char hex[33];
+    digest_to_hex(md, 16, hex);
+    /* UUID-shaped: 8-4-4-4-12 hex digits */
     size_t o = 0;
-    for (int i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
+    for (int i = 0; i < 32; i++) {
+        if (i == 8 || i == 12 || i == 16 || i == 20)
             out[o++] = '-';
-        out[o++] = hex[md[i] >> 4];
-        out[o++] = hex[md[i] & 15];
+        out[o++] = hex[i];
     }
     out[o] = '\0';
 }

@@ -3,7 +3,7 @@
  * see: the document struct and its arena (jsonc_doc.c), the parse flags and
  * entry points the editor uses (jsonc_parse.c, jsonc_scan.c), the lexical
  * rules the parser and the scanner must agree on (inline below, one copy:
- * UTF-8 sequences, \u hex digits, the number grammar), and the path-step
+ * UTF-8 sequences, escapes, comments, the number grammar), and the path-step
  * rule the scanner's sparse tree follows (jsonc_path.c).
  */
 #ifndef CLINECFG_JSONC_INTERNAL_H
@@ -144,6 +144,57 @@ static inline int jsonc_hexval(unsigned char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+/* Length of the valid escape at s[i] (a backslash inside a string): 6 for
+ * \uXXXX, 2 for \" \\ \/ \b \f \n \r \t; 0 when invalid or cut off. */
+static inline size_t jsonc_escape_len(const unsigned char *s, size_t len, size_t i)
+{
+    if (i + 1 >= len)
+        return 0;
+    unsigned char e = s[i + 1];
+    if (e == 'u')
+        return i + 6 <= len && jsonc_hexval(s[i + 2]) >= 0 && jsonc_hexval(s[i + 3]) >= 0 &&
+                       jsonc_hexval(s[i + 4]) >= 0 && jsonc_hexval(s[i + 5]) >= 0
+                   ? 6
+                   : 0;
+    return e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't' ? 2 : 0;
+}
+
+typedef enum { JSONC_COMMENT_OK, JSONC_COMMENT_UNTERMINATED, JSONC_COMMENT_BAD_UTF8 } jsonc_comment_status;
+
+/* Moves *pi past the line or block comment that starts at *pi: a line
+ * comment ends before its line break, a block comment after its close.  On
+ * JSONC_COMMENT_BAD_UTF8 *pi is at the bad byte; on ..._UNTERMINATED (a
+ * block comment without its end) *pi is unchanged. */
+static inline jsonc_comment_status jsonc_skip_comment(const unsigned char *s, size_t len, size_t *pi)
+{
+    bool block = s[*pi + 1] == '*';
+    size_t i = *pi + 2;
+    for (;;) {
+        if (block) {
+            if (i + 1 >= len)
+                return JSONC_COMMENT_UNTERMINATED;
+            if (s[i] == '*' && s[i + 1] == '/') {
+                i += 2;
+                break;
+            }
+        } else if (i >= len || s[i] == '\n' || s[i] == '\r') {
+            break;
+        }
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n = jsonc_utf8_seq(s + i, len - i);
+        if (!n) {
+            *pi = i;
+            return JSONC_COMMENT_BAD_UTF8;
+        }
+        i += n;
+    }
+    *pi = i;
+    return JSONC_COMMENT_OK;
 }
 
 static inline bool jsonc_is_digit(unsigned char c) { return c >= '0' && c <= '9'; }

@@ -106,38 +106,15 @@ static int skip_trivia(parser *p)
             if (p->flags & JSONC_STRICT)
                 return fail_at(p, i, "jsonc.syntax", "comments are not allowed here");
             size_t start = i;
-            if (s[i + 1] == '/') {
-                i += 2;
-                while (i < len && s[i] != '\n' && s[i] != '\r') {
-                    if (s[i] >= 0x80) {
-                        size_t n = jsonc_utf8_seq(s + i, len - i);
-                        if (!n)
-                            return fail_at(p, i, "jsonc.utf8", "invalid UTF-8 in a comment");
-                        i += n;
-                    } else {
-                        i++;
-                    }
-                }
-            } else {
-                i += 2;
-                for (;;) {
-                    if (i + 1 >= len)
-                        return fail_at(p, start, "jsonc.syntax", "unterminated block comment");
-                    if (s[i] == '*' && s[i + 1] == '/') {
-                        i += 2;
-                        break;
-                    }
-                    if (s[i] >= 0x80) {
-                        size_t n = jsonc_utf8_seq(s + i, len - i);
-                        if (!n)
-                            return fail_at(p, i, "jsonc.utf8", "invalid UTF-8 in a comment");
-                        i += n;
-                    } else {
-                        if (s[i] == '\n' && !p->doc->eol_found)
-                            learn_eol(p, i);
-                        i++;
-                    }
-                }
+            switch (jsonc_skip_comment(s, len, &i)) {
+            case JSONC_COMMENT_BAD_UTF8: return fail_at(p, i, "jsonc.utf8", "invalid UTF-8 in a comment");
+            case JSONC_COMMENT_UNTERMINATED: return fail_at(p, start, "jsonc.syntax", "unterminated block comment");
+            case JSONC_COMMENT_OK: break;
+            }
+            if (!p->doc->eol_found) { /* a block comment may hold the first line break */
+                const unsigned char *nl = memchr(s + start, '\n', i - start);
+                if (nl)
+                    learn_eol(p, (size_t)(nl - s));
             }
             int rc = add_comment(p, start, i);
             if (rc)
@@ -173,18 +150,11 @@ static int parse_string(parser *p, const char **out, size_t *out_len, bool decod
             escapes = true;
             if (i + 1 >= len)
                 return fail_at(p, start, "jsonc.syntax", "unterminated string");
-            unsigned char e = s[i + 1];
-            if (e == 'u') {
-                if (i + 6 > len || jsonc_hexval(s[i + 2]) < 0 || jsonc_hexval(s[i + 3]) < 0 || jsonc_hexval(s[i + 4]) < 0 ||
-                    jsonc_hexval(s[i + 5]) < 0)
-                    return fail_at(p, i, "jsonc.syntax", "invalid \\u escape (needs 4 hex digits)");
-                i += 6;
-            } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
-                       e == 't') {
-                i += 2;
-            } else {
-                return fail_at(p, i, "jsonc.syntax", "invalid escape in string");
-            }
+            size_t n = jsonc_escape_len(s, len, i);
+            if (!n)
+                return fail_at(p, i, "jsonc.syntax", s[i + 1] == 'u' ? "invalid \\u escape (needs 4 hex digits)"
+                                                                     : "invalid escape in string");
+            i += n;
             continue;
         }
         if (c < 0x20)

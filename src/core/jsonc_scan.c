@@ -54,20 +54,10 @@ static inline bool scan_string(const unsigned char *s, size_t len, size_t *pi, b
         }
         if (c == '\\') {
             *escapes = true;
-            if (i + 1 >= len)
+            size_t n = jsonc_escape_len(s, len, i);
+            if (!n)
                 return false;
-            unsigned char e = s[i + 1];
-            if (e == 'u') {
-                if (i + 6 > len || jsonc_hexval(s[i + 2]) < 0 || jsonc_hexval(s[i + 3]) < 0 || jsonc_hexval(s[i + 4]) < 0 ||
-                    jsonc_hexval(s[i + 5]) < 0)
-                    return false;
-                i += 6;
-            } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' ||
-                       e == 't') {
-                i += 2;
-            } else {
-                return false;
-            }
+            i += n;
             continue;
         }
         if (c < 0x20)
@@ -85,46 +75,11 @@ static bool scan_comments(const unsigned char *s, size_t len, size_t *pi, jsonc_
 {
     size_t i = *pi;
     while (i < len && s[i] == '/') {
-        if (i + 1 >= len)
+        if (i + 1 >= len || (s[i + 1] != '/' && s[i + 1] != '*'))
             return false;
         size_t start = i;
-        if (s[i + 1] == '/') {
-            i += 2;
-            while (i < len) {
-                unsigned char c = s[i];
-                if (c < 0x80) {
-                    if (c == '\n' || c == '\r')
-                        break;
-                    i++;
-                } else {
-                    size_t n = jsonc_utf8_seq(s + i, len - i);
-                    if (!n)
-                        return false;
-                    i += n;
-                }
-            }
-        } else if (s[i + 1] == '*') {
-            i += 2;
-            for (;;) {
-                if (i + 1 >= len)
-                    return false;
-                unsigned char c = s[i];
-                if (c == '*' && s[i + 1] == '/') {
-                    i += 2;
-                    break;
-                }
-                if (c < 0x80) {
-                    i++;
-                } else {
-                    size_t n = jsonc_utf8_seq(s + i, len - i);
-                    if (!n)
-                        return false;
-                    i += n;
-                }
-            }
-        } else {
+        if (jsonc_skip_comment(s, len, &i) != JSONC_COMMENT_OK)
             return false;
-        }
         if (collect && !jsonc_doc_add_comment(d, start, i))
             return false;
         while (i < len && ws_char[s[i]])

@@ -336,6 +336,35 @@ static void inline_sep(const editor *e, const jsonc_node *c, char *out, size_t c
     out[z - a] = '\0';
 }
 
+/* The indent of the first member of the empty container c: a comment line
+ * inside it shows where members go; else its line's indent plus one unit. */
+static void first_member_indent(const editor *e, const jsonc_node *c, bool has_nl, strbuf *ind)
+{
+    const char *t = e->t;
+    size_t len = e->len, close = c->end - 1;
+    size_t k = c->start + 1, cs = 0, cn = 0;
+    bool from_comment = false;
+    while (has_nl && k < close && !from_comment) {
+        const char *nl = memchr(t + k, '\n', close - k);
+        if (!nl)
+            break;
+        cs = (size_t)(nl - t) + 1;
+        cn = skip_sp(t, len, cs) - cs;
+        if (cs + cn < close && is_comment(t, len, cs + cn))
+            from_comment = true;
+        k = cs;
+    }
+    if (from_comment) {
+        strbuf_put(ind, t + cs, cn);
+        return;
+    }
+    const char *bs;
+    size_t bn;
+    line_indent(t, len, c->start, &bs, &bn);
+    strbuf_put(ind, bs, bn);
+    strbuf_puts(ind, e->unit);
+}
+
 /* Adds a child (member `key`, or an element when key is NULL) at the end of
  * container c, or before child `before`. */
 static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, const char *key,
@@ -349,27 +378,9 @@ static void add_child(editor *e, const jsonc_node *c, const jsonc_node *before, 
         const char *bs;
         size_t bn;
         line_indent(t, len, open, &bs, &bn);
-        strbuf ind = {0};
         bool has_nl = memchr(t + open + 1, '\n', close - open - 1) != NULL;
-        /* A comment line inside the empty container shows where members go. */
-        size_t k = open + 1, cs = 0, cn = 0;
-        bool from_comment = false;
-        while (has_nl && k < close && !from_comment) {
-            const char *nl = memchr(t + k, '\n', close - k);
-            if (!nl)
-                break;
-            cs = (size_t)(nl - t) + 1;
-            cn = skip_sp(t, len, cs) - cs;
-            if (cs + cn < close && is_comment(t, len, cs + cn))
-                from_comment = true;
-            k = cs;
-        }
-        if (from_comment) {
-            strbuf_put(&ind, t + cs, cn);
-        } else {
-            strbuf_put(&ind, bs, bn);
-            strbuf_puts(&ind, e->unit);
-        }
+        strbuf ind = {0};
+        first_member_indent(e, c, has_nl, &ind);
         if (has_nl && only_ws_before(t, close)) {
             strbuf_put(&m, ind.p, ind.len);
             emit_member(e, &m, key, path, from, vt, v, true, ind.p, ind.len);

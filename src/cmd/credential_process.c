@@ -35,9 +35,13 @@
 #define SESSION_DENIED_RETRY_S 3600    /* ask STS again after a denial */
 #define RECURSION_GUARD "CLINECFG_IN_CREDENTIAL_PROCESS"
 
-static const cli_opt credential_process_opts[] = {
-    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
-    {0},
+enum {
+    CREDENTIAL_PROCESS_OPT_ACCOUNT,
+    CREDENTIAL_PROCESS_OPT_COUNT
+};
+
+static const cli_opt credential_process_opts[CREDENTIAL_PROCESS_OPT_COUNT] = {
+    [CREDENTIAL_PROCESS_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
 };
 
 /* Appends s JSON-escaped; returns the new end.  dst has room for 6x. */
@@ -175,7 +179,7 @@ static void warn_long_term(cc_ctx *ctx, const char *account, const char *why)
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    const char *account = keyring_account_name(cli_value(a, credential_process_opts, "account"));
+    const char *account = keyring_account_name(cli_value(a, CREDENTIAL_PROCESS_OPT_ACCOUNT));
     int rc = keyring_check_account(account, err);
     if (rc)
         return rc;
@@ -319,13 +323,12 @@ fail_prefix:
 
 const cli_command cmd_credential_process = {
     .name = "credential-process",
-    .synopsis = "[--account NAME]",
     .summary = "print AWS credential_process JSON (Version 1) from the keyring",
     .description = "Meant for an AWS profile's `credential_process = clinecfg credential-process`. Prints STS "
                    "session credentials made from the access key that `clinecfg login` stored (12 hours by "
                    "default: config session_duration or CLINECFG_SESSION_DURATION), cached in the keyring and "
                    "renewed 5 minutes before they expire. The long-term key itself is printed only when "
                    "sts:GetSessionToken is denied, and then a warning says so on stderr.",
-    .opts = credential_process_opts,
+    .opts = CLI_OPTS(credential_process_opts),
     .run = run,
 };

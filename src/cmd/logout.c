@@ -6,14 +6,18 @@
 #include "clinecfg/commands.h"
 #include "clinecfg/keyring.h"
 
-static const cli_opt logout_opts[] = {
-    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
-    {0},
+enum {
+    LOGOUT_OPT_ACCOUNT,
+    LOGOUT_OPT_COUNT
+};
+
+static const cli_opt logout_opts[LOGOUT_OPT_COUNT] = {
+    [LOGOUT_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
 };
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    const char *account = keyring_account_name(cli_value(a, logout_opts, "account"));
+    const char *account = keyring_account_name(cli_value(a, LOGOUT_OPT_ACCOUNT));
     int rc = keyring_check_account(account, err);
     if (rc)
         return rc;
@@ -53,8 +57,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_logout = {
     .name = "logout",
-    .synopsis = "[--account NAME]",
     .summary = "remove an account's credentials (and cached session) from the keyring",
-    .opts = logout_opts,
+    .opts = CLI_OPTS(logout_opts),
     .run = run,
 };

@@ -1,0 +1,31 @@
+/*
+ * session.c - opens the AWS client a command works with: the credential
+ * chain with the keyring account as one of its sources, the command's
+ * --aws-profile and region, and the run's output for traces and prompts.
+ */
+#include <string.h>
+
+#include "clinecfg/session.h"
+
+int session_open(session *s, const cc_ctx *ctx, const session_opts *o, cc_err *err)
+{
+    memset(s, 0, sizeof *s);
+    s->keyring.account = o->account;
+    s->keyring.no_prompt = ctx->yes;
+    s->keyring.out = &ctx->out;
+    awsclient_opts ao = {
+        .profile = o->aws_profile,
+        .region = o->region,
+        .fallback_region = o->fallback_region,
+        .out = &ctx->out,
+        .keyring = keyring_creds_source,
+        .keyring_ud = &s->keyring,
+    };
+    return awsclient_new(&ao, &s->aws, err);
+}
+
+void session_close(session *s)
+{
+    awsclient_free(s->aws);
+    s->aws = NULL;
+}

@@ -127,7 +127,7 @@ static int keys_from_profile(const char *profile, aws_credentials *c, key_origin
     c->access_key_id = secret_dup(id);
     c->secret_access_key = secret_dup(secret);
     if (!c->access_key_id || !c->secret_access_key) {
-        rc = cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        rc = cc_err_oom(err);
         goto out;
     }
     const char *file = NULL;
@@ -208,7 +208,7 @@ static int read_keys(cc_ctx *ctx, const cli_args *a, aws_credentials *c, key_ori
     if (id) {
         c->access_key_id = secret_dup(id);
         if (!c->access_key_id)
-            return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+            return cc_err_oom(err);
     } else if ((rc = secret_read_tty("AWS access key ID", true, &c->access_key_id, err))) {
         return rc;
     }

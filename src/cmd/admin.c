@@ -682,7 +682,8 @@ const cli_command cmd_admin = {
     .name = "admin",
     .operands = "provision",
     .summary = "admin: create requested profiles or a whole roster",
-    .description = "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
+    .description = "Give exactly one of --request FILE or --roster CSV.\n"
+                   "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
                    "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.",
     .opts = CLI_OPTS(admin_opts),
     .run = run,

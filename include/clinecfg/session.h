@@ -30,4 +30,9 @@ int session_open(session *s, const cc_ctx *ctx, const session_opts *o, cc_err *e
 /* Frees the client; safe on a session that failed to open or was zeroed. */
 void session_close(session *s);
 
+/* The keyring account named by `flag` (else CLINECFG_ACCOUNT, else
+ * "default"), checked, and the OS keyring opened with ctx's prompt policy.
+ * On failure *kr is NULL; close it with keyring_close. */
+int session_keyring(const cc_ctx *ctx, const char *flag, const char **account, keyring **kr, cc_err *err);
+
 #endif

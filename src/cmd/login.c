@@ -26,6 +26,7 @@
 #include "clinecfg/ini.h"
 #include "clinecfg/keyclient.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/session.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/secret.h"
 #include "clinecfg/sts.h"
@@ -274,15 +275,11 @@ static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *ori
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    const char *account = keyring_account_name(cli_value(a, LOGIN_OPT_ACCOUNT));
-    int rc = keyring_check_account(account, err);
-    if (rc)
-        return rc;
-
     /* Probe first: no point asking for a secret that cannot be stored. */
-    keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
-    keyring *kr = NULL;
-    if ((rc = keyring_open(&kr, &ko, err)))
+    const char *account;
+    keyring *kr;
+    int rc = session_keyring(ctx, cli_value(a, LOGIN_OPT_ACCOUNT), &account, &kr, err);
+    if (rc)
         return rc;
 
     aws_credentials c;

@@ -5,6 +5,7 @@
  */
 #include "clinecfg/commands.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/session.h"
 
 enum {
     LOGOUT_OPT_ACCOUNT,
@@ -17,13 +18,10 @@ static const cli_opt logout_opts[LOGOUT_OPT_COUNT] = {
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    const char *account = keyring_account_name(cli_value(a, LOGOUT_OPT_ACCOUNT));
-    int rc = keyring_check_account(account, err);
+    const char *account;
+    keyring *kr;
+    int rc = session_keyring(ctx, cli_value(a, LOGOUT_OPT_ACCOUNT), &account, &kr, err);
     if (rc)
-        return rc;
-    keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
-    keyring *kr = NULL;
-    if ((rc = keyring_open(&kr, &ko, err)))
         return rc;
     bool removed = false;
     if (ctx->dry_run) {

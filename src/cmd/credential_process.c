@@ -41,7 +41,8 @@ enum {
 };
 
 static const cli_opt credential_process_opts[CREDENTIAL_PROCESS_OPT_COUNT] = {
-    [CREDENTIAL_PROCESS_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
+    [CREDENTIAL_PROCESS_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
+                                        "keyring account name (default: CLINECFG_ACCOUNT or default)"},
 };
 
 /* Appends s JSON-escaped; returns the new end.  dst has room for 6x. */

@@ -34,8 +34,10 @@ enum {
 };
 
 static const cli_opt doctor_opts[DOCTOR_OPT_COUNT] = {
-    [DOCTOR_OPT_LIVE] = {"live", 0, OPT_FLAG, NULL, "also make one tiny Bedrock Converse call through the profile (maxTokens 1)"},
-    [DOCTOR_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "check with AWS profile P instead of the default chain"},
+    [DOCTOR_OPT_LIVE] = {"live", 0, OPT_FLAG, NULL,
+                         "also make one tiny Bedrock Converse call through the profile (maxTokens 1)"},
+    [DOCTOR_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P",
+                                "check with AWS profile P instead of the default chain"},
     [DOCTOR_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account to check (default: default)"},
 };
 
@@ -217,7 +219,8 @@ static bool check_profile(doctor *d, const char *fix)
         return true;
     }
     if (!d->arn || !arn_is_application_profile(d->arn)) {
-        report(d, CHECK_FAIL, CC_EINPUT, "run 'clinecfg setup'", "Cline does not point at an application inference profile");
+        report(d, CHECK_FAIL, CC_EINPUT, "run 'clinecfg setup'",
+               "Cline does not point at an application inference profile");
         return true;
     }
     bedrock_batch_item *items = d->items;

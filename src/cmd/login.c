@@ -42,12 +42,16 @@ enum {
 };
 
 static const cli_opt login_opts[LOGIN_OPT_COUNT] = {
-    [LOGIN_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
-    [LOGIN_OPT_ACCESS_KEY_ID] = {"access-key-id", 0, OPT_VALUE, "ID", "the access key id; the secret comes from stdin or the TTY"},
+    [LOGIN_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
+                           "keyring account name (default: CLINECFG_ACCOUNT or default)"},
+    [LOGIN_OPT_ACCESS_KEY_ID] = {"access-key-id", 0, OPT_VALUE, "ID",
+                                 "the access key id; the secret comes from stdin or the TTY"},
     [LOGIN_OPT_SECRET_STDIN] = {"secret-stdin", 0, OPT_FLAG, NULL, "read the secret access key from stdin (one line)"},
     [LOGIN_OPT_FROM_ENV] = {"from-env", 0, OPT_FLAG, NULL, "take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
-    [LOGIN_OPT_FROM_PROFILE] = {"from-profile", 0, OPT_VALUE, "P", "import static keys of profile P from the shared credentials file"},
-    [LOGIN_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "region for the STS check (default: AWS_REGION, config, us-east-1)"},
+    [LOGIN_OPT_FROM_PROFILE] = {"from-profile", 0, OPT_VALUE, "P",
+                                "import static keys of profile P from the shared credentials file"},
+    [LOGIN_OPT_REGION] = {"region", 0, OPT_VALUE, "R",
+                          "region for the STS check (default: AWS_REGION, config, us-east-1)"},
 };
 
 static void mask_key_id(const char *id, char out[32])

@@ -13,7 +13,8 @@ enum {
 };
 
 static const cli_opt logout_opts[LOGOUT_OPT_COUNT] = {
-    [LOGOUT_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
+    [LOGOUT_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
+                            "keyring account name (default: CLINECFG_ACCOUNT or default)"},
 };
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)

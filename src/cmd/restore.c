@@ -33,7 +33,8 @@ enum {
 
 static const cli_opt restore_opts[RESTORE_OPT_COUNT] = {
     [RESTORE_OPT_LIST] = {"list", 0, OPT_FLAG, NULL, "list the backups"},
-    [RESTORE_OPT_FORCE] = {"force", 0, OPT_FLAG, NULL, "also put back files that changed after that run (their current bytes are backed up)"},
+    [RESTORE_OPT_FORCE] = {"force", 0, OPT_FLAG, NULL,
+                           "also put back files that changed after that run (their current bytes are backed up)"},
 };
 
 

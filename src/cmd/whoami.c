@@ -25,7 +25,8 @@ enum {
 static const cli_opt whoami_opts[WHOAMI_OPT_COUNT] = {
     [WHOAMI_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "resolve credentials from profile P"},
     [WHOAMI_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region"},
-    [WHOAMI_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account to look in (default: CLINECFG_ACCOUNT or default)"},
+    [WHOAMI_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
+                            "keyring account to look in (default: CLINECFG_ACCOUNT or default)"},
 };
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)

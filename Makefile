@@ -49,10 +49,14 @@ ALL_LDFLAGS  = $(HARDEN_LD) $(LDFLAGS)
 
 # Every .c under src/ is part of the tool, except the other platform's
 # keyring back end.
+# The command layer (main, the option parser and src/cmd/) links straight
+# into the binary; everything below it goes into the archive that the unit
+# tests, fuzzers and drivers link against.
 SRC      := $(filter-out $(KEYRING_SKIP),$(wildcard src/*.c src/*/*.c))
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
+CLI_SRC  := src/main.c src/cli.c $(wildcard src/cmd/*.c)
+LIB_SRC  := $(filter-out $(CLI_SRC),$(SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/src/main.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -65,7 +69,7 @@ all: clinecfg
 clinecfg: $(BUILD)/clinecfg
 	cp $< $@
 
-$(BUILD)/clinecfg: $(MAIN_OBJ) $(BUILD)/libclinecfg.a
+$(BUILD)/clinecfg: $(CLI_OBJ) $(BUILD)/libclinecfg.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(BUILD)/libclinecfg.a: $(LIB_OBJ)
@@ -84,7 +88,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclinecfg.a $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libclinecfg.a $(CMOCKA_LIBS) $(DEP_LIBS)
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 unit: $(UNIT_BIN)
 

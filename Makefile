@@ -62,7 +62,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 VERSION_H := $(BUILD)/gen/clinecfg/version.h
 
-.PHONY: all check check-asan check-valgrind fuzz bench demo install uninstall clean deps deps-if-missing deb rpm unit
+
+.PHONY: build-deps-present all check check-asan check-valgrind fuzz bench demo install uninstall clean deps deps-if-missing deb rpm unit
 
 all: clinecfg
 
@@ -80,7 +81,7 @@ $(VERSION_H): VERSION
 	@mkdir -p $(dir $@)
 	printf '#ifndef CLINECFG_VERSION_H\n#define CLINECFG_VERSION_H\n#define CLINECFG_VERSION "%s"\n#endif\n' "$(VERSION)" > $@
 
-$(BUILD)/%.o: %.c $(VERSION_H)
+$(BUILD)/%.o: %.c $(VERSION_H) | build-deps-present
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -91,6 +92,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclinecfg.a $(VERSION_H)
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 unit: $(UNIT_BIN)
+
+# A plain `make` on a machine without the -dev packages says what to do
+# instead of failing on a missing header.
+build-deps-present:
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || { \
+	  echo "clinecfg: the build needs the pkg-config packages '$(PKGS)' ($(PKG_CONFIG) cannot find:$$(for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || printf ' %s' $$p; done))." >&2; \
+	  echo "clinecfg: run 'make deps' (Debian/Ubuntu; installs them with apt-get), or 'make check' / 'make demo', which install what is missing first." >&2; exit 4; }
 
 # Installs missing build and test packages only when something is missing.
 deps-if-missing:
@@ -116,10 +124,15 @@ check-valgrind: deps-if-missing
 fuzz: deps-if-missing
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_SRC)
 
-bench: deps-if-missing all
+# demo and bench build in a second make: this one read the pkg-config flags
+# when it started, which on a fresh machine was before deps installed the
+# headers they name.
+bench: deps-if-missing
+	$(MAKE) all
 	CLINECFG_BIN=$(CURDIR)/$(BUILD)/clinecfg sh tests/bench/run.sh
 
-demo: deps-if-missing all
+demo: deps-if-missing
+	$(MAKE) all
 	CLINECFG_BIN=$(CURDIR)/$(BUILD)/clinecfg sh tests/demo.sh
 
 install: all

@@ -3,10 +3,13 @@
 #define _GNU_SOURCE
 #include "clinecfg/onboard.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +17,8 @@
 #include "clinecfg/identity.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/sts.h"
+
+#include "../aws/curl_dl.h" /* libcurl's URL parser, through the table */
 
 #define LIST_PAGE_SIZE 1000
 #define ONBOARD_THROTTLE_ROUNDS 8
@@ -61,17 +66,50 @@ bool onboard_model_supports_prompt_cache(const char *id)
     return true;
 }
 
+/* The first line `git config --get user.email` prints, or NULL.  git runs
+ * without a shell, with stdin and stderr on /dev/null, and sees none of our
+ * other descriptors (O_CLOEXEC). */
 static char *read_git_email(void)
 {
-    /* No user input reaches this command line. */
-    FILE *p = popen("git config --get user.email 2>/dev/null", "r");
-    if (!p)
+    static char *const argv[] = {"git", "config", "--get", "user.email", NULL};
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0)
         return NULL;
-    char buf[256] = "";
-    char *got = fgets(buf, sizeof buf, p);
-    pclose(p);
-    if (!got)
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        close(out[0]);
+        close(out[1]);
         return NULL;
+    }
+    pid_t pid = -1;
+    /* dup2 onto 0/1/2 clears close-on-exec there, and only there. */
+    int rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (!rc)
+        rc = posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+    if (!rc)
+        rc = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    if (!rc)
+        rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    char buf[256];
+    size_t used = 0;
+    while (!rc && used + 1 < sizeof buf) {
+        ssize_t n = read(out[0], buf + used, sizeof buf - 1 - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        used += (size_t)n;
+        if (memchr(buf + used - (size_t)n, '\n', (size_t)n))
+            break;
+    }
+    close(out[0]);
+    while (!rc && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    if (rc)
+        return NULL;
+    buf[used] = '\0';
     buf[strcspn(buf, "\r\n")] = '\0';
     return buf[0] ? strdup(buf) : NULL;
 }
@@ -803,22 +841,80 @@ int onboard_write_request(const cJSON *request, const char *dir, char **path_out
     return *path_out ? 0 : CC_EINTERNAL;
 }
 
+/* A webhook URL split, with libcurl's parser, into what the HTTP layer takes
+ * (strings libcurl allocated). */
+typedef struct webhook_url {
+    char *base;  /* scheme://authority, user info kept so the HTTP layer refuses it as for any endpoint */
+    char *path;  /* "/" when the URL has none */
+    char *query; /* without '?', NULL when none */
+} webhook_url;
+
+static void webhook_url_free(webhook_url *w)
+{
+    curl_free(w->base);
+    curl_free(w->path);
+    curl_free(w->query);
+    memset(w, 0, sizeof *w);
+}
+
+static int split_webhook_url(const char *url, webhook_url *w, cc_err *err)
+{
+    memset(w, 0, sizeof *w);
+    int rc = curl_dl_load(err);
+    if (rc)
+        return rc;
+    CURLU *u = curl_url();
+    if (!u)
+        return cc_err_oom(err);
+    /* Any scheme parses; the HTTP layer says which ones it takes. */
+    CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_PATH, &w->path, 0);
+    if (uc == CURLUE_OK) {
+        uc = curl_url_get(u, CURLUPART_QUERY, &w->query, 0);
+        if (uc == CURLUE_NO_QUERY)
+            uc = CURLUE_OK;
+    }
+    /* What is left without path, query and fragment is the base. */
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(u, CURLUPART_PATH, NULL, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(u, CURLUPART_QUERY, NULL, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_URL, &w->base, 0);
+    curl_url_cleanup(u);
+    if (uc == CURLUE_OUT_OF_MEMORY) {
+        webhook_url_free(w);
+        return cc_err_oom(err);
+    }
+    if (uc != CURLUE_OK) {
+        webhook_url_free(w);
+        return cc_err_set(err, CC_EINPUT, "request.webhook_url", "webhook URL '%s' is not a URL", url);
+    }
+    size_t n = strlen(w->base);
+    if (n && w->base[n - 1] == '/')
+        w->base[n - 1] = '\0'; /* the empty path libcurl puts back */
+    return 0;
+}
+
 int onboard_post_webhook(awsclient *c, const char *url, const cJSON *request, cc_err *err)
 {
-    /* Split "scheme://host[:port]" from the path: the HTTP layer takes them apart. */
-    const char *hostpart = strstr(url, "://");
-    if (!hostpart)
-        return cc_err_set(err, CC_EINPUT, "request.webhook_url", "webhook URL '%s' is not a URL", url);
-    const char *slash = strchr(hostpart + 3, '/');
-    char base[1024];
-    snprintf(base, sizeof base, "%.*s", (int)(slash ? (size_t)(slash - url) : strlen(url)), url);
+    webhook_url w;
+    int rc = split_webhook_url(url, &w, err);
+    if (rc)
+        return rc;
     char *body = cJSON_PrintUnformatted(request);
-    if (!body)
-        return CC_EINTERNAL;
+    if (!body) {
+        webhook_url_free(&w);
+        return cc_err_oom(err);
+    }
     aws_request req = {
         .method = "POST",
-        .url_base = base,
-        .path = slash ? slash : "/",
+        .url_base = w.base,
+        .path = w.path,
+        .query = w.query,
         .content_type = "application/json",
         .body = body,
         .body_len = strlen(body),
@@ -828,10 +924,11 @@ int onboard_post_webhook(awsclient *c, const char *url, const cJSON *request, cc
     };
     aws_response resp;
     memset(&resp, 0, sizeof resp);
-    int rc = http_aws_call(awsclient_http(c), &req, &resp, err);
+    rc = http_aws_call(awsclient_http(c), &req, &resp, err);
     if (!rc && (resp.status < 200 || resp.status >= 300))
         rc = cc_err_set(err, CC_EAWS, "webhook", "the request webhook %s answered HTTP %ld", url, resp.status);
     aws_response_free(&resp);
     free(body);
+    webhook_url_free(&w);
     return rc;
 }

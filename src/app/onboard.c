@@ -67,8 +67,9 @@ bool onboard_model_supports_prompt_cache(const char *id)
 }
 
 /* The first line `git config --get user.email` prints, or NULL.  git runs
- * without a shell, with stdin and stderr on /dev/null, and sees none of our
- * other descriptors (O_CLOEXEC). */
+ * without a shell, with stdin and stderr on /dev/null; our pipe is
+ * close-on-exec, and where the C library can, every other descriptor is
+ * closed in the child too. */
 static char *read_git_email(void)
 {
     static char *const argv[] = {"git", "config", "--get", "user.email", NULL};
@@ -88,6 +89,11 @@ static char *read_git_email(void)
         rc = posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
     if (!rc)
         rc = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    /* libcurl's sockets are not close-on-exec; git has no use for them. */
+    if (!rc)
+        rc = posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+#endif
     if (!rc)
         rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);

@@ -132,7 +132,7 @@ static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard
             return rc;
         r->member_source = "--member";
         r->member = strdup(name);
-        return r->member ? 0 : CC_EINTERNAL;
+        return r->member ? 0 : cc_err_oom(err);
     }
     identity id;
     int rc = identity_from_arn(caller_arn, &id, err);
@@ -141,7 +141,7 @@ static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard
     if (identity_sanitize(id.raw_name, IDENTITY_NAME_MAX, "caller name", name, sizeof name, NULL) == 0) {
         r->member_source = "caller ARN";
         r->member = strdup(name);
-        return r->member ? 0 : CC_EINTERNAL;
+        return r->member ? 0 : cc_err_oom(err);
     }
     out_trace(out, "caller name '%s' gives no usable member name; trying git user.email", id.raw_name);
     char *email = read_git_email();
@@ -149,14 +149,14 @@ static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard
         free(email);
         r->member_source = "git user.email";
         r->member = strdup(name);
-        return r->member ? 0 : CC_EINTERNAL;
+        return r->member ? 0 : cc_err_oom(err);
     }
     free(email);
     const char *user = getenv("USER");
     if (user && identity_sanitize(user, IDENTITY_NAME_MAX, "$USER", name, sizeof name, NULL) == 0) {
         r->member_source = "$USER";
         r->member = strdup(name);
-        return r->member ? 0 : CC_EINTERNAL;
+        return r->member ? 0 : cc_err_oom(err);
     }
     cc_err_set(err, CC_EINPUT, "identity.member", "no member name could be derived from '%s', git or $USER",
                id.raw_name);
@@ -179,13 +179,13 @@ static int add_tag(onboard_result *r, const char *key, const char *value, cc_err
     }
     bedrock_tag *t = realloc(r->tags, (r->n_tags + 1) * sizeof *t);
     if (!t)
-        return CC_EINTERNAL;
+        return cc_err_oom(err);
     r->tags = t;
     t[r->n_tags].key = strdup(key);
     t[r->n_tags].value = strdup(value);
-    if (!t[r->n_tags].key || !t[r->n_tags].value)
-        return CC_EINTERNAL;
-    r->n_tags++;
+    r->n_tags++; /* counted even when a copy failed, so onboard_result_free frees the other */
+    if (!t[r->n_tags - 1].key || !t[r->n_tags - 1].value)
+        return cc_err_oom(err);
     return 0;
 }
 
@@ -279,20 +279,21 @@ static int set_source_models(onboard_result *r, char *const *arns, size_t n, cc_
     r->model_arns = calloc(n ? n : 1, sizeof *r->model_arns);
     r->regions = calloc(n ? n : 1, sizeof *r->regions);
     if (!r->model_arns || !r->regions)
-        return CC_EINTERNAL;
+        return cc_err_oom(err);
     for (size_t i = 0; i < n; i++) {
-        r->model_arns[r->n_model_arns++] = strdup(arns[i]);
+        if (!(r->model_arns[r->n_model_arns++] = strdup(arns[i])))
+            return cc_err_oom(err);
         arn_parts p;
         if (arn_parse(arns[i], "model ARN", &p, err) == 0) {
             bool seen = false;
             for (size_t k = 0; k < r->n_regions; k++)
                 seen = seen || strcmp(r->regions[k], p.region) == 0;
-            if (!seen)
-                r->regions[r->n_regions++] = strdup(p.region);
+            if (!seen && !(r->regions[r->n_regions++] = strdup(p.region)))
+                return cc_err_oom(err);
         }
         const char *fm = arn_foundation_model_id(arns[i]);
-        if (fm && !r->base_model_id)
-            r->base_model_id = strdup(fm);
+        if (fm && !r->base_model_id && !(r->base_model_id = strdup(fm)))
+            return cc_err_oom(err);
     }
     if (!r->base_model_id) {
         cc_err_set(err, CC_EINPUT, "model.source", "the source profile %s lists no foundation model", r->copy_from);
@@ -392,7 +393,7 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
     if (model_ok && tag_ok) {
         r->outcome = ONBOARD_FOUND;
         r->arn = strdup(arn);
-        return r->arn ? 0 : CC_EINTERNAL;
+        return r->arn ? 0 : cc_err_oom(err);
     }
     if (!model_ok || !s->fix_tags || s->no_create)
         return report_conflict(r, arn, tags, model_ok, s->fix_tags, err);
@@ -404,7 +405,7 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
     r->retagged = true;
     r->outcome = ONBOARD_FOUND;
     r->arn = strdup(arn);
-    return r->arn ? 0 : CC_EINTERNAL;
+    return r->arn ? 0 : cc_err_oom(err);
 }
 
 void onboard_backoff(long *delay_ms, long cap_ms)
@@ -469,22 +470,23 @@ static void candidates_free(candidate *cands, size_t n)
     free(cands);
 }
 
-static int candidate_add(candidate **cands, size_t *n, const bedrock_inference_profile *p)
+static int candidate_add(candidate **cands, size_t *n, const bedrock_inference_profile *p, cc_err *err)
 {
     candidate *grown = realloc(*cands, (*n + 1) * sizeof *grown);
     if (!grown)
-        return CC_EINTERNAL;
+        return cc_err_oom(err);
     *cands = grown;
     candidate *c = &grown[*n];
     memset(c, 0, sizeof *c);
+    (*n)++; /* counted at once, so candidates_free frees what was copied */
     c->arn = strdup(p->arn);
     c->name = strdup(p->name);
     c->model_arns = calloc(p->n_models ? p->n_models : 1, sizeof *c->model_arns);
     if (!c->arn || !c->name || !c->model_arns)
-        return CC_EINTERNAL;
+        return cc_err_oom(err);
     for (size_t k = 0; k < p->n_models; k++)
-        c->model_arns[c->n_models++] = strdup(p->model_arns[k]);
-    (*n)++;
+        if (!(c->model_arns[c->n_models++] = strdup(p->model_arns[k])))
+            return cc_err_oom(err);
     return 0;
 }
 
@@ -535,7 +537,7 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
         for (size_t i = 0; i < page.n && !match; i++) {
             if (page.items[i].name && strcmp(page.items[i].name, r->name) == 0)
                 match = &page.items[i];
-            else if (is_tag_candidate(r, &page.items[i]) && (rc = candidate_add(&cands, &ncands, &page.items[i])))
+            else if (is_tag_candidate(r, &page.items[i]) && (rc = candidate_add(&cands, &ncands, &page.items[i], err)))
                 break;
         }
         if (rc || match || !page.next_token)
@@ -558,7 +560,7 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
         /* Tags decide for profiles named some other way. */
         bedrock_batch_item *items = calloc(ncands, sizeof *items);
         if (!items) {
-            rc = CC_EINTERNAL;
+            rc = cc_err_oom(err);
         } else {
             for (size_t i = 0; i < ncands; i++) {
                 items[i].op = BEDROCK_OP_LIST_TAGS;
@@ -668,7 +670,7 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
     snprintf(r->account, sizeof r->account, "%s", items[i_id].out.identity.account);
     r->caller_arn = strdup(items[i_id].out.identity.arn);
     if (!r->caller_arn) {
-        rc = CC_EINTERNAL;
+        rc = cc_err_oom(err);
         goto done;
     }
     if ((rc = resolve_member(s, r->caller_arn, r, out, err)))
@@ -695,7 +697,7 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
         out_trace(out, "remembered profile %s still matches", s->cached_arn);
         r->outcome = ONBOARD_FOUND;
         r->arn = strdup(s->cached_arn);
-        rc = r->arn ? 0 : CC_EINTERNAL;
+        rc = r->arn ? 0 : cc_err_oom(err);
         goto done;
     }
     if (fast)
@@ -833,18 +835,20 @@ int onboard_write_request(const cJSON *request, const char *dir, char **path_out
     char path[4200];
     snprintf(path, sizeof path, "%s/%s.json", dir, cJSON_IsString(name) ? name->valuestring : "request");
     char *text = cJSON_Print(request);
-    if (!text)
-        return CC_EINTERNAL;
-    size_t len = strlen(text);
-    text = realloc(text, len + 2);
-    text[len++] = '\n';
-    text[len] = '\0';
-    int rc = safefile_write_atomic(path, text, len, 0600, err);
-    free(text);
+    size_t len = text ? strlen(text) : 0;
+    char *line = text ? realloc(text, len + 2) : NULL;
+    if (!line) {
+        free(text);
+        return cc_err_oom(err);
+    }
+    line[len++] = '\n';
+    line[len] = '\0';
+    int rc = safefile_write_atomic(path, line, len, 0600, err);
+    free(line);
     if (rc)
         return rc;
     *path_out = strdup(path);
-    return *path_out ? 0 : CC_EINTERNAL;
+    return *path_out ? 0 : cc_err_oom(err);
 }
 
 /* A webhook URL split, with libcurl's parser, into what the HTTP layer takes

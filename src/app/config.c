@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinecfg/envlookup.h"
 #include "clinecfg/jsonc.h"
 #include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
@@ -373,7 +374,7 @@ int cfg_load(cc_config *cfg, const cc_ctx *ctx, cc_err *err)
     if (!rc && cfg->extra_path)
         rc = load_file(cfg, ctx, cfg->extra_path, "config", true, err);
     for (int k = 0; !rc && k < CFG_NKEYS; k++) {
-        const char *ev = getenv(keys[k].env);
+        const char *ev = cc_getenv(NULL, NULL, keys[k].env);
         if (!ev)
             continue;
         cJSON *v = NULL;

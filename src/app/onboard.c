@@ -1,5 +1,9 @@
-/* onboard.c - find, create or request the developer's tagged inference
- * profile (see include/clinecfg/onboard.h). */
+/* onboard.c - the flow behind `setup` and `admin provision`: who the
+ * developer is (member name from the caller, git or $USER), the profile's
+ * name and tags, finding it (remembered ARN, list pages, tags), creating it,
+ * and the request file and webhook when creation is denied (see
+ * include/clinecfg/onboard.h).  It talks to AWS only through awsclient and
+ * bedrock, and writes no Cline files. */
 #define _GNU_SOURCE
 #include "clinecfg/onboard.h"
 
@@ -14,6 +18,7 @@
 #include <unistd.h>
 
 #include "clinecfg/arn.h"
+#include "clinecfg/envlookup.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/sts.h"
@@ -152,7 +157,7 @@ static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard
         return r->member ? 0 : cc_err_oom(err);
     }
     free(email);
-    const char *user = getenv("USER");
+    const char *user = cc_getenv(NULL, NULL, "USER");
     if (user && identity_sanitize(user, IDENTITY_NAME_MAX, "$USER", name, sizeof name, NULL) == 0) {
         r->member_source = "$USER";
         r->member = strdup(name);

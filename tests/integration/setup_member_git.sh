@@ -54,6 +54,13 @@ assert_contains "$err" "member name 'henry' from \$USER"
 
 note "no git at all: \$USER"
 mkdir -p "$T_HOME/nogit"
+# A PATH without git, but with the test wrapper (valgrind) and what a failure report uses.
+for tool in ${CLINECFG_WRAP:-} cat; do
+  case "$tool" in -*) continue;; esac
+  p=$(command -v "$tool" 2>/dev/null) || continue
+  printf '#!/bin/sh\nexec %s "$@"\n' "$p" > "$T_HOME/nogit/$tool"
+  chmod +x "$T_HOME/nogit/$tool"
+done
 PATH="$T_HOME/nogit" USER=henry expect_rc 0 setup -y --dry-run --team teamA --model "$MODEL" --region ap-northeast-1
 assert_contains "$err" "member name 'henry' from \$USER"
 echo "setup member from git: ok"

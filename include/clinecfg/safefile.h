@@ -102,4 +102,30 @@ void safefile_result_free(safefile_result *res);
  * for a command's JSON "files" array; NULL on out of memory. */
 cJSON *safefile_result_json(const safefile_run *run, const char *path, const safefile_result *res);
 
+/* May clinecfg replace the file at `real_path` (absolute, symlinks already
+ * resolved; the file need not exist)?  The one permission check every writer
+ * uses: safefile_update runs it on each target (and reports a refusal only
+ * when the edit changes the file), the Cline targets run it in their
+ * preflight, before the first of several files is written.  In this order:
+ *   - the file, if it exists: a regular file ("<prefix>.not_regular"),
+ *     writable by its owner bit and access(2) ("<prefix>.read_only"), owned
+ *     by us ("<prefix>.owner"; without owner_strict root may replace anyone's
+ *     file, which keeps its owner);
+ *   - its folder: a folder ("<prefix>.not_dir"), owned by us
+ *     ("<prefix>.folder_owner"; without owner_strict a folder of root's is
+ *     fine too), writable and searchable by its owner bits and access(2)
+ *     ("<prefix>.folder_read_only");
+ *   - when the folder is missing: the nearest existing ancestor must let us
+ *     create folders ("<prefix>.folder_read_only").
+ * Root is held to the owner bits as well: a 0444 file or a 0555 folder means
+ * "do not edit", whoever runs us.  Messages start with `shown` (NULL:
+ * real_path) and name the file as `what`.  CC_OK or CC_EINPUT. */
+typedef struct safefile_check_opts {
+    const char *code_prefix; /* "file" gives codes "file.read_only", ... */
+    const char *what;        /* the file in messages: "the file", "Cline's providers.json" */
+    const char *shown;       /* the path messages start with, e.g. "link (symlink to real)"; NULL: real_path */
+    bool owner_strict;       /* root too must own the file and its folder (files of the user who runs Cline) */
+} safefile_check_opts;
+int safefile_check(const char *real_path, const safefile_check_opts *opts, cc_err *err);
+
 #endif

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,14 +133,130 @@ static void target_free(target *t)
     free(t->dir);
 }
 
-static void refuse(target *t, const char *code, const char *msg, const char *hint)
+/* ---- may the file be replaced? ---------------------------------------- */
+
+/* cc_err_set with the code "<prefix>.<reason>". */
+static int check_fail(cc_err *err, const safefile_check_opts *o, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int check_fail(cc_err *err, const safefile_check_opts *o, const char *reason, const char *fmt, ...)
 {
-    if (t->via_link)
-        cc_err_set(&t->write_err, CC_EINPUT, code, "%s (symlink to %s): %s", t->abs, t->real, msg);
-    else
-        cc_err_set(&t->write_err, CC_EINPUT, code, "%s: %s", t->real, msg);
-    cc_err_hint(&t->write_err, "%s", hint);
-    t->write_status = CC_EINPUT;
+    char code[48], msg[sizeof err->message];
+    snprintf(code, sizeof code, "%s.%s", o->code_prefix, reason);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return cc_err_set(err, CC_EINPUT, code, "%s", msg);
+}
+
+static bool foreign_owner(const safefile_check_opts *o, uid_t owner, uid_t me, bool root_is_fine)
+{
+    if (owner == me)
+        return false;
+    return o->owner_strict || !root_is_fine;
+}
+
+static int check_file(const char *real, const struct stat *st, const safefile_check_opts *o, const char *shown,
+                      cc_err *err)
+{
+    uid_t me = geteuid();
+    if (!S_ISREG(st->st_mode)) {
+        check_fail(err, o, "not_regular", "%s: %s is not a regular file", shown, o->what);
+        cc_err_hint(err, "give the path of a JSON or INI file");
+        return CC_EINPUT;
+    }
+    if (access(real, W_OK) != 0 || !(st->st_mode & S_IWUSR)) {
+        check_fail(err, o, "read_only", "%s: %s is read-only", shown, o->what);
+        cc_err_hint(err, "make it writable (chmod u+w) if clinecfg should change it; if a dotfile manager such as "
+                         "home-manager generates it, change the setting where it is generated");
+        return CC_EINPUT;
+    }
+    /* Without owner_strict root may replace anyone's file: the temp file
+     * gets the old owner. */
+    if (foreign_owner(o, st->st_uid, me, me == 0)) {
+        check_fail(err, o, "owner", "%s: %s is owned by uid %u, not by you (uid %u)", shown, o->what,
+                   (unsigned)st->st_uid, (unsigned)me);
+        cc_err_hint(err, "run clinecfg as the user who owns the file");
+        return CC_EINPUT;
+    }
+    return CC_OK;
+}
+
+/* The folder that will hold the file (`nearest` false) or, when that is
+ * missing, its nearest existing ancestor, where the missing folders would be
+ * created (`nearest` true). */
+static int check_folder(const char *dir, const struct stat *st, bool nearest, const safefile_check_opts *o,
+                        const char *shown, cc_err *err)
+{
+    uid_t me = geteuid();
+    if (!S_ISDIR(st->st_mode))
+        return check_fail(err, o, "not_dir", "%s: %s is not a folder", shown, dir);
+    if (nearest) {
+        if (access(dir, W_OK | X_OK) != 0 || ((st->st_mode & S_IWUSR) == 0 && st->st_uid == me)) {
+            check_fail(err, o, "folder_read_only", "%s: cannot create the folders for %s: %s is read-only", shown,
+                       o->what, dir);
+            cc_err_hint(err, "make %s writable, or choose a location you can write", dir);
+            return CC_EINPUT;
+        }
+        return CC_OK;
+    }
+    /* Without owner_strict a folder of root's is fine (/etc, a system-wide
+     * config folder edited by root). */
+    if (foreign_owner(o, st->st_uid, me, st->st_uid == 0)) {
+        check_fail(err, o, "folder_owner",
+                   "%s: the folder holding %s is owned by uid %u, not by you (uid %u); clinecfg does not write into "
+                   "a folder owned by another user",
+                   shown, o->what, (unsigned)st->st_uid, (unsigned)me);
+        cc_err_hint(err, "run clinecfg as the user who owns %s, or edit the file by hand", dir);
+        return CC_EINPUT;
+    }
+    if (access(dir, W_OK | X_OK) != 0 || (st->st_mode & (S_IWUSR | S_IXUSR)) != (S_IWUSR | S_IXUSR)) {
+        check_fail(err, o, "folder_read_only", "%s: the folder holding %s is read-only (%s is not writable by uid %u)",
+                   shown, o->what, dir, (unsigned)me);
+        cc_err_hint(err, "clinecfg replaces files through a temp file in the same folder; make it writable (chmod u+w %s)",
+                    dir);
+        return CC_EINPUT;
+    }
+    return CC_OK;
+}
+
+int safefile_check(const char *real_path, const safefile_check_opts *opts, cc_err *err)
+{
+    const char *shown = opts->shown ? opts->shown : real_path;
+    struct stat st;
+    if (stat(real_path, &st) == 0) {
+        int rc = check_file(real_path, &st, opts, shown, err);
+        if (rc != CC_OK)
+            return rc;
+    }
+    const char *base;
+    char *dir = atomicfile_dir_of(real_path, &base);
+    if (!dir)
+        return cc_err_oom(err);
+    int rc = CC_OK;
+    for (bool nearest = false;; nearest = true) {
+        if (stat(dir, &st) == 0) {
+            rc = check_folder(dir, &st, nearest, opts, shown, err);
+            break;
+        }
+        if (errno != ENOENT && errno != ENOTDIR) {
+            rc = check_fail(err, opts, "folder", "%s: cannot stat the folder %s: %s", shown, dir, strerror(errno));
+            cc_err_hint(err, "check the path and the permissions of its folders");
+            break;
+        }
+        char *up = atomicfile_dir_of(dir, &base);
+        if (!up) {
+            rc = cc_err_oom(err);
+            break;
+        }
+        bool top = strcmp(up, dir) == 0;
+        free(dir);
+        dir = up;
+        if (top)
+            break;
+    }
+    free(dir);
+    return rc;
 }
 
 static int resolve_target(const char *path, target *t, cc_err *err)
@@ -199,46 +316,14 @@ static int resolve_target(const char *path, target *t, cc_err *err)
     if (!*t->base)
         return cc_err_set(err, CC_EUSAGE, "usage", "%s is not a file path", path);
 
-    /* Can it be written?  Root passes access(2) on anything, so the owner's
-     * write bit is checked as well: a 0444 file or 0555 folder means "do not
-     * edit" whoever runs us. */
-    uid_t me = geteuid();
-    struct stat st;
-    if (!t->dir_missing) {
-        if (stat(t->dir, &st) != 0) {
-            char msg[PATH_MAX + 128];
-            snprintf(msg, sizeof msg, "cannot stat its folder %s: %s", t->dir, strerror(errno));
-            refuse(t, "file.folder", msg, "check the path");
-        } else if (st.st_uid != me && st.st_uid != 0) {
-            char msg[PATH_MAX + 128];
-            snprintf(msg, sizeof msg, "its folder %s is owned by another user (uid %u)", t->dir, (unsigned)st.st_uid);
-            refuse(t, "file.folder_owner", msg,
-                   "run clinecfg as the user who owns the folder, or edit the file by hand");
-        } else if (access(t->dir, W_OK | X_OK) != 0 || !(st.st_mode & S_IWUSR)) {
-            char msg[PATH_MAX + 128];
-            snprintf(msg, sizeof msg, "its folder %s is not writable", t->dir);
-            refuse(t, "file.folder_read_only", msg,
-                   "clinecfg replaces files atomically through a temp file in the same folder; make the folder writable");
-        }
-    }
-    if (t->write_status == CC_OK && stat(t->real, &st) == 0) {
-        if (!S_ISREG(st.st_mode)) {
-            cc_err_set(err, CC_EINPUT, "file.not_regular", "%s: not a regular file", t->real);
-            cc_err_hint(err, "give the path of a JSON or INI file");
-            return CC_EINPUT;
-        }
-        if (access(t->real, W_OK) != 0 || !(st.st_mode & S_IWUSR)) {
-            refuse(t, "file.read_only", "the file is read-only",
-                   t->via_link ? "the link points at a read-only file (a dotfile manager such as home-manager?); "
-                                 "change the setting where that file is generated, or make it writable"
-                               : "make it writable (chmod u+w) if clinecfg should change it");
-        } else if (st.st_uid != me && me != 0) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "the file is owned by another user (uid %u); replacing it would change its owner",
-                     (unsigned)st.st_uid);
-            refuse(t, "file.owner", msg, "run clinecfg as the owner of the file");
-        }
-    }
+    /* Refused only when the edit changes the file (see the top). */
+    char *shown = NULL;
+    if (t->via_link && asprintf(&shown, "%s (symlink to %s)", t->abs, t->real) < 0)
+        return cc_err_oom(err);
+    safefile_check_opts opts = {"file", "the file", shown, false};
+    cc_err_clear(&t->write_err);
+    t->write_status = safefile_check(t->real, &opts, &t->write_err);
+    free(shown);
     return CC_OK;
 }
 

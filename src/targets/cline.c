@@ -1197,77 +1197,17 @@ static char *real_target(const char *path)
     return out;
 }
 
-static const char *owner_name(uid_t uid, char *buf, size_t size)
-{
-    snprintf(buf, size, "uid %u", (unsigned)uid);
-    return buf;
-}
-
-/* Checks that clinecfg may write `path` the way Cline would (files and
- * folders of this user, owner-writable), before anything is written.
- * Root is checked by the owner bits too: writing into another user's
- * Cline folder or a read-only one would break their setup. */
+/* Cline's files belong to the user who runs Cline: even root must own them
+ * and their folders (writing into another user's Cline folder, or a
+ * read-only one, would break their setup).  Checked before anything is
+ * written. */
 static int check_writable(const char *path, const char *what, cc_err *err)
 {
-    struct stat st;
-    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && stat(path, &st) != 0) {
-        cc_err_set(err, CC_EINPUT, "cline.dangling", "%s: is a symbolic link to a missing file", path);
-        cc_err_hint(err, "fix or remove the link, then run clinecfg again");
-        return CC_EINPUT;
-    }
     char *real = real_target(path);
     if (!real)
         return cc_err_oom(err);
-    char own[32];
-    int rc = CC_OK;
-    uid_t me = geteuid();
-    if (stat(real, &st) == 0) {
-        if (!S_ISREG(st.st_mode)) {
-            rc = cc_err_set(err, CC_EINPUT, "cline.not_file", "%s: %s is not a regular file", real, what);
-        } else if (st.st_uid != me) {
-            rc = cc_err_set(err, CC_EINPUT, "cline.owner", "%s: %s is owned by %s, not by you (uid %u)", real, what,
-                            owner_name(st.st_uid, own, sizeof own), (unsigned)me);
-            cc_err_hint(err, "run clinecfg as the user who runs Cline");
-        } else if (!(st.st_mode & S_IWUSR)) {
-            rc = cc_err_set(err, CC_EINPUT, "cline.read_only", "%s: %s is read-only", real, what);
-            cc_err_hint(err, "make it writable (chmod u+w), or if a dotfile manager owns it, change it there");
-        }
-    }
-    /* the folder that will hold it (or its nearest existing ancestor) */
-    char *dir = strdup(real);
-    bool nearest_missing = false;
-    while (rc == CC_OK && dir) {
-        char *slash = strrchr(dir, '/');
-        if (!slash)
-            break;
-        if (slash == dir)
-            slash[1] = '\0';
-        else
-            *slash = '\0';
-        if (stat(dir, &st) == 0) {
-            if (!S_ISDIR(st.st_mode)) {
-                rc = cc_err_set(err, CC_EINPUT, "cline.not_dir", "%s: is not a folder (needed for %s)", dir, real);
-            } else if (!nearest_missing) {
-                if (st.st_uid != me) {
-                    rc = cc_err_set(err, CC_EINPUT, "cline.owner", "%s: the folder holding %s is owned by %s, not by you (uid %u)",
-                                    dir, what, owner_name(st.st_uid, own, sizeof own), (unsigned)me);
-                    cc_err_hint(err, "run clinecfg as the user who runs Cline, or chown the folder");
-                } else if ((st.st_mode & (S_IWUSR | S_IXUSR)) != (S_IWUSR | S_IXUSR)) {
-                    rc = cc_err_set(err, CC_EINPUT, "cline.read_only", "%s: the folder holding %s is read-only", dir, what);
-                    cc_err_hint(err, "make it writable (chmod u+w %s)", dir);
-                }
-            } else if (access(dir, W_OK | X_OK) != 0 || ((st.st_mode & S_IWUSR) == 0 && st.st_uid == me)) {
-                rc = cc_err_set(err, CC_EINPUT, "cline.read_only", "%s: cannot create folders for %s here (read-only)", dir,
-                                what);
-                cc_err_hint(err, "make %s writable, or point CLINE_DATA_DIR somewhere writable", dir);
-            }
-            break;
-        }
-        nearest_missing = true;
-        if (strcmp(dir, "/") == 0)
-            break;
-    }
-    free(dir);
+    safefile_check_opts opts = {"cline", what, NULL, true};
+    int rc = safefile_check(real, &opts, err);
     free(real);
     return rc;
 }

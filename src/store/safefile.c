@@ -416,6 +416,218 @@ static bool same_file_state(const struct stat *a, bool a_exists, const char *ha,
            a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && strcmp(ha, hb) == 0;
 }
 
+/* Step 1-2: resolve the path and, unless dry-run or refused, create the
+ * missing folders, take the lock and clear crash leftovers. */
+static int open_target(const safefile_run *run, const char *path, bool dry, target *t, int *lock_fd, cc_err *err)
+{
+    *lock_fd = -1;
+    int r = resolve_target(path, t, err);
+    if (r != CC_OK || dry || t->write_status != CC_OK)
+        return r;
+    if (t->dir_missing) {
+        const char *b;
+        char *d = atomicfile_dir_of(t->abs, &b);
+        r = d ? safefile_make_dirs(d, err) : cc_err_oom(err);
+        free(d);
+        if (r != CC_OK)
+            return r;
+        /* Now the folder exists: resolve it for real. */
+        target t2;
+        r = resolve_target(path, &t2, err);
+        target_free(t);
+        *t = t2;
+        if (r != CC_OK)
+            return r;
+    }
+    if (t->write_status != CC_OK)
+        return CC_OK;
+    r = take_lock(t, run->lock_timeout_ms, lock_fd, err);
+    if (r == CC_OK)
+        remove_leftovers(run, t);
+    return r;
+}
+
+/* One read-edit cycle's bytes. */
+typedef struct edit_attempt {
+    char *old, *new_text;
+    size_t old_len, new_len;
+    bool exists;
+    bool remove;       /* the callback asked for the file to be deleted */
+    struct stat st;    /* of the file as read */
+    char old_hash[65];
+} edit_attempt;
+
+static void attempt_clear(edit_attempt *a)
+{
+    free(a->old);
+    free(a->new_text);
+    memset(a, 0, sizeof *a);
+}
+
+/* Step 3: read the file and run the caller's edit on it. */
+static int read_and_edit(const safefile_run *run, const target *t, const char *path, safefile_edit_fn fn, void *ud,
+                         edit_attempt *a, cc_err *err)
+{
+    attempt_clear(a);
+    int r = atomicfile_read_stat(t->real, run->max_size, &a->old, &a->old_len, &a->exists, &a->st, err);
+    if (r != CC_OK)
+        return r;
+    digest_sha256_hex(a->old, a->old_len, a->old_hash);
+    int fr = fn(ud, path, a->old, a->old_len, a->exists, &a->new_text, &a->new_len, err);
+    if (fr < 0)
+        return fr;
+    a->remove = fr == SAFEFILE_REMOVE;
+    if (a->remove) {
+        free(a->new_text);
+        a->new_text = NULL;
+        a->new_len = 0;
+    } else if (!a->new_text) {
+        return cc_err_set(err, CC_EINTERNAL, "internal", "edit of %s returned no content", t->real);
+    }
+    return CC_OK;
+}
+
+static bool attempt_changes(const edit_attempt *a)
+{
+    if (a->remove)
+        return a->exists;
+    return !a->exists || a->new_len != a->old_len || memcmp(a->old, a->new_text, a->old_len) != 0;
+}
+
+/* Fills res->diff and the changed/created/removed flags for a change. */
+static int describe_change(const char *path, const edit_attempt *a, safefile_result *res, cc_err *err)
+{
+    free(res->diff);
+    res->diff = NULL;
+    int r = cc_diff_unified(a->exists ? path : NULL, a->old, a->old_len, a->remove ? NULL : path, a->new_text,
+                            a->new_len, 3, &res->diff, err);
+    if (r != CC_OK)
+        return r;
+    res->changed = true;
+    res->created = !a->exists;
+    res->removed = a->remove;
+    return CC_OK;
+}
+
+/* Step 5's check: does the file still hold what was read? */
+static int still_as_read(const safefile_run *run, const target *t, const edit_attempt *a, bool *same, cc_err *err)
+{
+    char *now = NULL;
+    size_t now_len = 0;
+    bool now_exists = false;
+    struct stat nst;
+    int r = atomicfile_read_stat(t->real, run->max_size, &now, &now_len, &now_exists, &nst, err);
+    char now_hash[65] = "";
+    if (r == CC_OK)
+        digest_sha256_hex(now, now_len, now_hash);
+    free(now);
+    *same = r == CC_OK && same_file_state(&a->st, a->exists, a->old_hash, &nst, now_exists, now_hash);
+    return r;
+}
+
+/* Step 6: back up the old bytes, then rename the temp file over the target
+ * (or remove it) and sync the folder.  Consumes tmp. */
+static int back_up_and_replace(const safefile_run *run, const target *t, const edit_attempt *a, char *tmp,
+                               safefile_result *res, cc_err *err)
+{
+    char new_hash[65];
+    if (!a->remove)
+        digest_sha256_hex(a->new_text, a->new_len, new_hash);
+    int r = backup_record(run->backups, t->abs, t->real, a->old, a->old_len, a->exists, run->withhold_backups,
+                          a->st.st_mode, a->remove ? NULL : new_hash, &res->backup_path, err);
+    if (r != CC_OK) {
+        cc_err_hint(err, "%s was not changed: clinecfg does not replace a file it could not back up", t->real);
+    } else {
+        if (a->exists && a->st.st_nlink > 1 && run->ctx)
+            out_warn(&run->ctx->out,
+                     "%s has %lu hard links; the file is replaced, so the other links keep the old content",
+                     t->real, (unsigned long)a->st.st_nlink);
+        if (a->remove) {
+            if (unlink(t->real) != 0 && errno != ENOENT)
+                r = cc_err_set(err, CC_EINPUT, "file.write", "cannot remove %s: %s", t->real, strerror(errno));
+        } else if (rename(tmp, t->real) != 0) {
+            r = cc_err_set(err, CC_EINPUT, "file.write", "cannot replace %s: %s", t->real, strerror(errno));
+            cc_err_hint(err, "the file was not changed");
+        }
+    }
+    if (r != CC_OK && tmp)
+        unlink(tmp);
+    free(tmp);
+    if (r == CC_OK && atomicfile_sync_dir(t->dir) != 0)
+        r = cc_err_set(err, CC_EINPUT, "file.write", "%s was replaced but its folder could not be synced: %s",
+                       t->real, strerror(errno));
+    return r;
+}
+
+/* Steps 4-6 for one attempt; *raced is set (and nothing written) when the
+ * file changed since it was read. */
+static int write_attempt(const safefile_run *run, const target *t, const edit_attempt *a, mode_t new_file_mode,
+                         safefile_result *res, bool *raced, cc_err *err)
+{
+    *raced = false;
+    char *tmp = NULL;
+    if (!a->remove) {
+        atomicfile_owner owner = {a->exists, a->st.st_uid, a->st.st_gid};
+        int r = atomicfile_write_temp(t->dir, t->base, a->new_text, a->new_len,
+                                      a->exists ? a->st.st_mode : new_file_mode, owner, t->real, &tmp, err);
+        if (r != CC_OK)
+            return r;
+    }
+    /* Has anyone (not holding our lock) changed the file? */
+    bool same = false;
+    int r = still_as_read(run, t, a, &same, err);
+    if (r != CC_OK || !same) {
+        if (tmp)
+            unlink(tmp);
+        free(tmp);
+        *raced = r == CC_OK;
+        return r;
+    }
+    return back_up_and_replace(run, t, a, tmp, res, err);
+}
+
+/* The cycle of safefile.h: read, edit, and (unless dry-run or refused) write
+ * with a re-check, until the file held still or the attempts ran out. */
+static int edit_cycle(const safefile_run *run, const target *t, const char *path, mode_t new_file_mode,
+                      safefile_edit_fn fn, void *ud, safefile_result *res, cc_err *err)
+{
+    bool dry = run->ctx && run->ctx->dry_run;
+    edit_attempt a;
+    memset(&a, 0, sizeof a);
+    int r = CC_OK;
+    bool raced = true;
+    for (int attempt = 0; raced && attempt < SAFEFILE_MAX_ATTEMPTS; attempt++) {
+        raced = false;
+        r = read_and_edit(run, t, path, fn, ud, &a, err);
+        if (r != CC_OK)
+            break;
+        if (!attempt_changes(&a)) {
+            free(res->diff);
+            res->diff = calloc(1, 1);
+            r = res->diff ? CC_OK : cc_err_oom(err);
+            break;
+        }
+        r = describe_change(path, &a, res, err);
+        if (r == CC_OK && t->write_status != CC_OK) {
+            *err = t->write_err;
+            r = t->write_status;
+        }
+        if (r != CC_OK || dry)
+            break;
+        r = write_attempt(run, t, &a, new_file_mode, res, &raced, err);
+        if (raced)
+            res->changed = res->created = res->removed = false;
+    }
+    attempt_clear(&a);
+    if (raced) { /* the file changed under every attempt */
+        r = cc_err_set(err, CC_ECONFLICT, "file.changing",
+                       "%s kept changing while clinecfg edited it (%d attempts); nothing was written", t->real,
+                       SAFEFILE_MAX_ATTEMPTS);
+        cc_err_hint(err, "another program is writing this file; close it (VS Code, Cline?) and run the command again");
+    }
+    return r;
+}
+
 int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, safefile_edit_fn fn, void *ud,
                     safefile_result *res, cc_err *err)
 {
@@ -430,166 +642,10 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
     memset(res, 0, sizeof *res);
     bool dry = run->ctx && run->ctx->dry_run;
     target t;
-    int r = resolve_target(path, &t, err);
-    if (r != CC_OK) {
-        target_free(&t);
-        return r;
-    }
     int lock_fd = -1;
-    if (!dry && t.write_status == CC_OK) {
-        if (t.dir_missing) {
-            const char *b;
-            char *d = atomicfile_dir_of(t.abs, &b);
-            r = d ? safefile_make_dirs(d, err) : cc_err_oom(err);
-            free(d);
-            if (r == CC_OK) {
-                /* Now the folder exists: resolve it for real. */
-                target t2;
-                r = resolve_target(path, &t2, err);
-                target_free(&t);
-                t = t2;
-            }
-            if (r != CC_OK)
-                goto out;
-        }
-        if (t.write_status == CC_OK) {
-            r = take_lock(&t, run->lock_timeout_ms, &lock_fd, err);
-            if (r != CC_OK)
-                goto out;
-            remove_leftovers(run, &t);
-        }
-    }
-
-    char *old = NULL, *new_text = NULL;
-    size_t old_len = 0, new_len = 0;
-    bool exists = false;
-    struct stat st;
-    int attempt;
-    for (attempt = 0; attempt < SAFEFILE_MAX_ATTEMPTS; attempt++) {
-        free(old);
-        free(new_text);
-        old = new_text = NULL;
-        r = atomicfile_read_stat(t.real, run->max_size, &old, &old_len, &exists, &st, err);
-        if (r != CC_OK)
-            goto out_bufs;
-        char old_hash[65];
-        digest_sha256_hex(old, old_len, old_hash);
-        new_len = 0;
-        int fr = fn(ud, path, old, old_len, exists, &new_text, &new_len, err);
-        if (fr < 0) {
-            r = fr;
-            goto out_bufs;
-        }
-        bool remove = fr == SAFEFILE_REMOVE;
-        if (remove) {
-            free(new_text);
-            new_text = NULL;
-            new_len = 0;
-        } else if (!new_text) {
-            r = cc_err_set(err, CC_EINTERNAL, "internal", "edit of %s returned no content", t.real);
-            goto out_bufs;
-        }
-        bool changed = remove ? exists : (!exists || new_len != old_len || memcmp(old, new_text, old_len) != 0);
-        free(res->diff);
-        res->diff = NULL;
-        if (!changed) {
-            res->diff = calloc(1, 1);
-            r = res->diff ? CC_OK : cc_err_oom(err);
-            goto out_bufs;
-        }
-        r = cc_diff_unified(exists ? path : NULL, old, old_len, remove ? NULL : path, new_text, new_len, 3, &res->diff,
-                            err);
-        if (r != CC_OK)
-            goto out_bufs;
-        res->changed = true;
-        res->created = !exists;
-        res->removed = remove;
-        if (t.write_status != CC_OK) {
-            *err = t.write_err;
-            r = t.write_status;
-            goto out_bufs;
-        }
-        if (dry) {
-            r = CC_OK;
-            goto out_bufs;
-        }
-
-        char *tmp = NULL;
-        if (!remove) {
-            atomicfile_owner owner = {exists, st.st_uid, st.st_gid};
-            r = atomicfile_write_temp(t.dir, t.base, new_text, new_len, exists ? st.st_mode : new_file_mode, owner,
-                                      t.real, &tmp, err);
-            if (r != CC_OK)
-                goto out_bufs;
-        }
-        /* Re-check: has anyone (not holding our lock) changed the file? */
-        char *now = NULL;
-        size_t now_len = 0;
-        bool now_exists = false;
-        struct stat nst;
-        r = atomicfile_read_stat(t.real, run->max_size, &now, &now_len, &now_exists, &nst, err);
-        char now_hash[65] = "";
-        if (r == CC_OK)
-            digest_sha256_hex(now, now_len, now_hash);
-        free(now);
-        if (r != CC_OK || !same_file_state(&st, exists, old_hash, &nst, now_exists, now_hash)) {
-            if (tmp)
-                unlink(tmp);
-            free(tmp);
-            if (r != CC_OK)
-                goto out_bufs;
-            res->changed = res->created = res->removed = false;
-            continue; /* read, edit and check again */
-        }
-        char new_hash[65];
-        if (!remove)
-            digest_sha256_hex(new_text, new_len, new_hash);
-        r = backup_record(run->backups, t.abs, t.real, old, old_len, exists, run->withhold_backups, st.st_mode,
-                          remove ? NULL : new_hash,
-                          &res->backup_path, err);
-        if (r != CC_OK) {
-            if (tmp)
-                unlink(tmp);
-            free(tmp);
-            cc_err_hint(err, "%s was not changed: clinecfg does not replace a file it could not back up",
-                        t.real);
-            goto out_bufs;
-        }
-        if (exists && st.st_nlink > 1 && run->ctx)
-            out_warn(&run->ctx->out,
-                     "%s has %lu hard links; the file is replaced, so the other links keep the old content",
-                     t.real, (unsigned long)st.st_nlink);
-        if (remove) {
-            if (unlink(t.real) != 0 && errno != ENOENT) {
-                r = cc_err_set(err, CC_EINPUT, "file.write", "cannot remove %s: %s", t.real, strerror(errno));
-                goto out_bufs;
-            }
-        } else if (rename(tmp, t.real) != 0) {
-            int e = errno;
-            unlink(tmp);
-            free(tmp);
-            r = cc_err_set(err, CC_EINPUT, "file.write", "cannot replace %s: %s", t.real, strerror(e));
-            cc_err_hint(err, "the file was not changed");
-            goto out_bufs;
-        }
-        free(tmp);
-        if (atomicfile_sync_dir(t.dir) != 0) {
-            r = cc_err_set(err, CC_EINPUT, "file.write", "%s was replaced but its folder could not be synced: %s",
-                           t.real, strerror(errno));
-            goto out_bufs;
-        }
-        r = CC_OK;
-        goto out_bufs;
-    }
-    r = cc_err_set(err, CC_ECONFLICT, "file.changing",
-                   "%s kept changing while clinecfg edited it (%d attempts); nothing was written", t.real,
-                   SAFEFILE_MAX_ATTEMPTS);
-    cc_err_hint(err, "another program is writing this file; close it (VS Code, Cline?) and run the command again");
-
-out_bufs:
-    free(old);
-    free(new_text);
-out:
+    int r = open_target(run, path, dry, &t, &lock_fd, err);
+    if (r == CC_OK)
+        r = edit_cycle(run, &t, path, new_file_mode, fn, ud, res, err);
     if (lock_fd >= 0)
         close(lock_fd); /* releases the flock */
     if (r == CC_OK) {
@@ -599,8 +655,7 @@ out:
             res->diff = calloc(1, 1);
     }
     target_free(&t);
-    if (r != CC_OK || res == &local) {
+    if (r != CC_OK || res == &local)
         safefile_result_free(res);
-    }
     return r;
 }

@@ -257,215 +257,278 @@ cJSON *cline_apply_result_files_json(const cline_apply_result *res, bool with_di
     return arr;
 }
 
-int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, const cline_targets_env *env,
-                cline_apply_result *res, cc_err *err)
+/* What the steps of cline_apply share. */
+typedef struct apply_job {
+    const cline_plan *plan;
+    const cline_targets_env *env;
+    const cline_locations *loc;
+    const cc_out *out;          /* NULL: no warnings */
+    bool dry;
+    bool do_gs, do_pv, do_aws;  /* globalState.json, providers.json, the AWS profile */
+    char *record_path;          /* clinecfg's endpoint record */
+    char *gs_real, *pv_real;    /* real paths of the Cline files: the record's keys */
+    char *gs_rec, *pv_rec;      /* endpoints recorded for them */
+    cline_edit_job gs_job, pv_job;
+    awsconfig_plan ap;
+} apply_job;
+
+static void apply_job_free(apply_job *j)
 {
-    memset(res, 0, sizeof *res);
-    const cc_out *out = ctx ? &ctx->out : NULL;
-    bool dry = ctx && ctx->dry_run;
+    free(j->gs_rec);
+    free(j->pv_rec);
+    free(j->gs_real);
+    free(j->pv_real);
+    free(j->record_path);
+}
+
+static int apply_job_init(apply_job *j, const cc_ctx *ctx, const cline_plan *plan, const cline_targets_env *env,
+                          cc_err *err)
+{
+    memset(j, 0, sizeof *j);
     unsigned targets = cline_plan_targets(plan);
-    int rc = cline_plan_validate(plan, err);
-    if (rc != CC_OK)
-        return rc;
-    const cline_locations *loc = env->loc;
-    bool do_gs = targets & CLINE_TARGET_EXTENSION, do_pv = targets & CLINE_TARGET_CLI;
-    bool do_aws = (targets & CLINE_TARGET_AWS_CONFIG) && plan->own_aws_profile;
-    if (do_aws && !env->aws_config)
+    j->plan = plan;
+    j->env = env;
+    j->loc = env->loc;
+    j->out = ctx ? &ctx->out : NULL;
+    j->dry = ctx && ctx->dry_run;
+    j->do_gs = targets & CLINE_TARGET_EXTENSION;
+    j->do_pv = targets & CLINE_TARGET_CLI;
+    j->do_aws = (targets & CLINE_TARGET_AWS_CONFIG) && plan->own_aws_profile;
+    if (j->do_aws && !env->aws_config)
         return cc_err_set(err, CC_EINTERNAL, "cline.no_aws_config", "no AWS config path given for the aws-config target");
 
     /* endpoint record: which endpoint clinecfg wrote where */
     char *state_dir = state_dir_default(env);
-    char *record_path = NULL;
-    if (!state_dir || asprintf(&record_path, "%s/%s", state_dir, CLINE_ENDPOINT_RECORD_NAME) < 0)
-        record_path = NULL;
+    if (!state_dir || asprintf(&j->record_path, "%s/%s", state_dir, CLINE_ENDPOINT_RECORD_NAME) < 0)
+        j->record_path = NULL;
     free(state_dir);
-    if (!record_path)
+    j->gs_real = real_target(j->loc->global_state);
+    j->pv_real = real_target(j->loc->providers);
+    if (!j->record_path || !j->gs_real || !j->pv_real)
         return cc_err_oom(err);
-    char *gs_real = real_target(loc->global_state), *pv_real = real_target(loc->providers);
-    char *gs_rec = gs_real ? cline_record_lookup(record_path, gs_real) : NULL;
-    char *pv_rec = pv_real ? cline_record_lookup(record_path, pv_real) : NULL;
-    cline_edit_job gs_job = {plan, gs_rec, "", 0}, pv_job = {plan, pv_rec, "", 0};
-    now_iso(plan->now_ms, gs_job.updated_at);
-    memcpy(pv_job.updated_at, gs_job.updated_at, sizeof gs_job.updated_at);
-    awsconfig_plan ap = {cline_plan_profile(plan), plan->region, plan->exe, plan->account};
-    if (!gs_real || !pv_real) {
-        rc = cc_err_oom(err);
-        goto done;
-    }
+    j->gs_rec = cline_record_lookup(j->record_path, j->gs_real);
+    j->pv_rec = cline_record_lookup(j->record_path, j->pv_real);
+    j->gs_job = (cline_edit_job){plan, j->gs_rec, "", 0};
+    j->pv_job = (cline_edit_job){plan, j->pv_rec, "", 0};
+    now_iso(plan->now_ms, j->gs_job.updated_at);
+    memcpy(j->pv_job.updated_at, j->gs_job.updated_at, sizeof j->gs_job.updated_at);
+    j->ap = (awsconfig_plan){cline_plan_profile(plan), plan->region, plan->exe, plan->account};
+    return CC_OK;
+}
 
-    /* 1. preflight every file before the first write */
-    if (do_pv && (rc = preflight_file(&pv_job, 1, loc->providers, "Cline's providers.json", err)) != CC_OK)
-        goto done;
-    if (do_gs && (rc = preflight_file(&gs_job, 0, loc->global_state, "Cline's globalState.json", err)) != CC_OK)
-        goto done;
-    if (do_aws) {
-        if ((rc = awsconfig_check_credentials_file(&ap, env->aws_credentials, err)) != CC_OK)
-            goto done;
-        char *txt = NULL, *o = NULL;
-        size_t len = 0, olen = 0;
-        bool exists = false;
-        rc = safefile_read(env->aws_config, INI_MAX_SIZE, &txt, &len, &exists, err);
-        if (rc == CC_OK)
-            rc = awsconfig_edit(&ap, txt, len, env->aws_config, &o, &olen, err);
-        bool changes = rc == CC_OK && (!exists || olen != len || memcmp(o, txt, len) != 0);
-        free(txt);
-        free(o);
-        if (rc == CC_OK && changes)
-            rc = check_writable(env->aws_config, "the AWS config file", err);
-        if (rc != CC_OK)
-            goto done;
-    }
-
-    /* the user's own profile (--aws-profile P) is not ours to write, but
-     * Cline fails without it: say so before pointing Cline at it */
-    if ((do_gs || do_pv) && !plan->own_aws_profile && out && env->aws_config) {
-        aws_profile_set *set = NULL;
-        cc_err e1;
-        if (awsfiles_load(env->aws_config, env->aws_credentials, &set, &e1) == CC_OK) {
-            if (!ini_profile(set, cline_plan_profile(plan)))
-                out_warn(out, "AWS profile \"%s\" is not defined in %s; Cline will not find credentials until it is",
-                         cline_plan_profile(plan), env->aws_config);
-            ini_profiles_free(set);
-        }
-    }
-
-    /* 2. running Cline */
-    if (do_gs || do_pv) {
-        editors_scan_opts so = {env->proc_root, loc->data_dir, NULL, NULL, 0};
-        cc_err e2;
-        if (editors_find_running_cline(&so, &res->running, &e2) != CC_OK && out)
-            out_warn(out, "could not check whether Cline is running: %s", e2.message);
-        if (res->running.n > 0) {
-            char list[1024] = "", one[512];
-            for (size_t i = 0; i < res->running.n && i < CLINE_MAX_PROCS; i++) {
-                cline_process_describe(&res->running.procs[i], one, sizeof one);
-                if (strlen(list) + strlen(one) + 3 < sizeof list) {
-                    if (*list)
-                        strcat(list, "; ");
-                    strcat(list, one);
-                }
-            }
-            if (out)
-                out_warn(out, "Cline is running: %s. It keeps its settings in memory and may write them back over ours.",
-                         list);
-            if (!plan->force && !dry) {
-                cc_err_set(err, CC_ECONFLICT, "cline.running", "Cline is running (%s); not changing its settings under it",
-                           list);
-                cc_err_hint(err, "quit Cline (close the editor window or stop the cline process) and run again, or pass --force and reload the editor afterwards");
-                rc = CC_ECONFLICT;
-                goto done;
-            }
-            res->reload_needed = !dry;
-        }
-    }
-
-    /* 3. legacy extension */
-    if (do_gs && access(loc->global_state, F_OK) != 0) {
-        cc_err e3;
-        if (editors_find_legacy_cline(NULL, NULL, &res->legacy, &res->nlegacy, &e3) == CC_OK && res->nlegacy > 0 && out)
-            for (size_t i = 0; i < res->nlegacy; i++)
-                out_warn(out,
-                         "%s has settings of an old Cline extension (3.65 or older) in %s, which clinecfg does not change; "
-                         "update Cline to 3.66 or later: it reads %s, which clinecfg writes now",
-                         res->legacy[i].product, res->legacy[i].state_db, loc->global_state);
-    }
-
-    /* 4. write */
-    safefile_result sr;
-    if (do_pv) {
-        cb_ud c = {&pv_job, 1};
-        memset(&sr, 0, sizeof sr);
-        if ((rc = safefile_update(run, loc->providers, 0600, cline_edit_cb, &c, &sr, err)) != CC_OK)
-            goto done;
-        rc = add_result(res, CLINE_TARGET_CLI, loc->providers, &sr);
-        safefile_result_free(&sr);
-        if (rc != CC_OK) {
-            cc_err_oom(err);
-            goto done;
-        }
-        res->nremoved_secrets = pv_job.removed_secrets;
-        if (pv_job.removed_secrets && out)
-            out_warn(out, "removed %zu stored secret(s) from the bedrock entry of %s: Cline now gets credentials from "
-                          "AWS profile %s (the old file is in the backup)",
-                     pv_job.removed_secrets, loc->providers, cline_plan_profile(plan));
-    }
-    if (do_gs) {
-        cb_ud c = {&gs_job, 0};
-        memset(&sr, 0, sizeof sr);
-        if ((rc = safefile_update(run, loc->global_state, 0600, cline_edit_cb, &c, &sr, err)) != CC_OK)
-            goto done;
-        rc = add_result(res, CLINE_TARGET_EXTENSION, loc->global_state, &sr);
-        safefile_result_free(&sr);
-        if (rc != CC_OK) {
-            cc_err_oom(err);
-            goto done;
-        }
-    }
-    if (do_aws) {
-        memset(&sr, 0, sizeof sr);
-        if ((rc = awsconfig_apply(run, env->aws_config, &ap, &sr, err)) != CC_OK)
-            goto done;
-        rc = add_result(res, CLINE_TARGET_AWS_CONFIG, env->aws_config, &sr);
-        safefile_result_free(&sr);
-        if (rc != CC_OK) {
-            cc_err_oom(err);
-            goto done;
-        }
-    }
-    /* the record follows what the files now hold */
-    if (do_gs || do_pv) {
-        bool want = plan->endpoint != NULL;
-        bool had = (do_gs && gs_rec) || (do_pv && pv_rec);
-        if (want || had) {
-            cline_record_job rj = {{0}, {0}, 0};
-            if (do_gs) {
-                rj.keys[rj.n] = gs_real;
-                rj.values[rj.n++] = plan->endpoint;
-            }
-            if (do_pv) {
-                rj.keys[rj.n] = pv_real;
-                rj.values[rj.n++] = plan->endpoint;
-            }
-            memset(&sr, 0, sizeof sr);
-            if ((rc = safefile_update(run, record_path, 0600, cline_record_edit, &rj, &sr, err)) != CC_OK)
-                goto done;
-            rc = add_result(res, 0, record_path, &sr);
-            safefile_result_free(&sr);
-            if (rc != CC_OK) {
-                cc_err_oom(err);
-                goto done;
-            }
-        }
-    }
-
-    /* 5. read back */
-    if (!dry) {
-        cline_inspection in;
-        cline_targets_env venv = *env;
-        rc = cline_inspect(&venv, &in, err);
-        if (rc == CC_OK) {
-            /* the inspection follows the files' profile; verify against the plan */
-            rc = cline_verify(plan, &in, err);
-            cline_inspection_free(&in);
-        }
-        if (rc == CC_OK && do_aws)
-            rc = awsconfig_verify(env->aws_config, env->aws_credentials, &ap, err);
-        if (rc != CC_OK) {
-            cc_err_prefix(err, "read back after writing");
-            err->status = CC_EINTERNAL;
-            rc = CC_EINTERNAL;
-            goto done;
-        }
-        if (res->reload_needed && out)
-            out_warn(out, "Cline was running while its settings changed: reload the editor window "
-                          "(Command Palette: \"Developer: Reload Window\") and restart any cline CLI session");
-    }
-done:
-    free(gs_rec);
-    free(pv_rec);
-    free(gs_real);
-    free(pv_real);
-    free(record_path);
+/* The AWS profile step of the preflight: static keys in the credentials
+ * file, the edit of ~/.aws/config, and its permissions when it changes. */
+static int preflight_aws_config(apply_job *j, cc_err *err)
+{
+    const cline_targets_env *env = j->env;
+    int rc = awsconfig_check_credentials_file(&j->ap, env->aws_credentials, err);
+    if (rc != CC_OK)
+        return rc;
+    char *txt = NULL, *o = NULL;
+    size_t len = 0, olen = 0;
+    bool exists = false;
+    rc = safefile_read(env->aws_config, INI_MAX_SIZE, &txt, &len, &exists, err);
+    if (rc == CC_OK)
+        rc = awsconfig_edit(&j->ap, txt, len, env->aws_config, &o, &olen, err);
+    bool changes = rc == CC_OK && (!exists || olen != len || memcmp(o, txt, len) != 0);
+    free(txt);
+    free(o);
+    if (rc == CC_OK && changes)
+        rc = check_writable(env->aws_config, "the AWS config file", err);
     return rc;
 }
 
+/* The user's own profile (--aws-profile P) is not ours to write, but Cline
+ * fails without it: say so before pointing Cline at it. */
+static void warn_missing_user_profile(const apply_job *j)
+{
+    const cline_targets_env *env = j->env;
+    if (!(j->do_gs || j->do_pv) || j->plan->own_aws_profile || !j->out || !env->aws_config)
+        return;
+    aws_profile_set *set = NULL;
+    cc_err e;
+    if (awsfiles_load(env->aws_config, env->aws_credentials, &set, &e) != CC_OK)
+        return;
+    const char *prof = cline_plan_profile(j->plan);
+    if (!ini_profile(set, prof))
+        out_warn(j->out, "AWS profile \"%s\" is not defined in %s; Cline will not find credentials until it is", prof,
+                 env->aws_config);
+    ini_profiles_free(set);
+}
+
+/* 1. preflight every file before the first write */
+static int preflight(apply_job *j, cc_err *err)
+{
+    int rc = CC_OK;
+    if (j->do_pv && (rc = preflight_file(&j->pv_job, 1, j->loc->providers, "Cline's providers.json", err)) != CC_OK)
+        return rc;
+    if (j->do_gs &&
+        (rc = preflight_file(&j->gs_job, 0, j->loc->global_state, "Cline's globalState.json", err)) != CC_OK)
+        return rc;
+    if (j->do_aws && (rc = preflight_aws_config(j, err)) != CC_OK)
+        return rc;
+    warn_missing_user_profile(j);
+    return CC_OK;
+}
+
+/* 2. running Cline: it keeps its settings in memory and may write them back */
+static int running_cline(const apply_job *j, cline_apply_result *res, cc_err *err)
+{
+    if (!(j->do_gs || j->do_pv))
+        return CC_OK;
+    editors_scan_opts so = {j->env->proc_root, j->loc->data_dir, NULL, NULL, 0};
+    cc_err e2;
+    if (editors_find_running_cline(&so, &res->running, &e2) != CC_OK && j->out)
+        out_warn(j->out, "could not check whether Cline is running: %s", e2.message);
+    if (res->running.n == 0)
+        return CC_OK;
+    char list[1024] = "", one[512];
+    for (size_t i = 0; i < res->running.n && i < CLINE_MAX_PROCS; i++) {
+        cline_process_describe(&res->running.procs[i], one, sizeof one);
+        if (strlen(list) + strlen(one) + 3 < sizeof list) {
+            if (*list)
+                strcat(list, "; ");
+            strcat(list, one);
+        }
+    }
+    if (j->out)
+        out_warn(j->out, "Cline is running: %s. It keeps its settings in memory and may write them back over ours.",
+                 list);
+    if (!j->plan->force && !j->dry) {
+        cc_err_set(err, CC_ECONFLICT, "cline.running", "Cline is running (%s); not changing its settings under it",
+                   list);
+        cc_err_hint(err, "quit Cline (close the editor window or stop the cline process) and run again, or pass --force and reload the editor afterwards");
+        return CC_ECONFLICT;
+    }
+    res->reload_needed = !j->dry;
+    return CC_OK;
+}
+
+/* 3. legacy extension: its store is never written, so say where Cline reads now */
+static void legacy_extension(const apply_job *j, cline_apply_result *res)
+{
+    if (!j->do_gs || access(j->loc->global_state, F_OK) == 0)
+        return;
+    cc_err e3;
+    if (editors_find_legacy_cline(NULL, NULL, &res->legacy, &res->nlegacy, &e3) != CC_OK || !j->out)
+        return;
+    for (size_t i = 0; i < res->nlegacy; i++)
+        out_warn(j->out,
+                 "%s has settings of an old Cline extension (3.65 or older) in %s, which clinecfg does not change; "
+                 "update Cline to 3.66 or later: it reads %s, which clinecfg writes now",
+                 res->legacy[i].product, res->legacy[i].state_db, j->loc->global_state);
+}
+
+/* One file of step 4 through the safe writer, its outcome added to res. */
+static int write_one(safefile_run *run, const char *path, unsigned target, safefile_edit_fn fn, void *ud,
+                     cline_apply_result *res, cc_err *err)
+{
+    safefile_result sr;
+    memset(&sr, 0, sizeof sr);
+    int rc = safefile_update(run, path, 0600, fn, ud, &sr, err);
+    if (rc != CC_OK)
+        return rc;
+    rc = add_result(res, target, path, &sr);
+    safefile_result_free(&sr);
+    return rc == CC_OK ? CC_OK : cc_err_oom(err);
+}
+
+/* The record follows what the files now hold. */
+static int update_endpoint_record(apply_job *j, safefile_run *run, cline_apply_result *res, cc_err *err)
+{
+    bool want = j->plan->endpoint != NULL;
+    bool had = (j->do_gs && j->gs_rec) || (j->do_pv && j->pv_rec);
+    if (!(j->do_gs || j->do_pv) || !(want || had))
+        return CC_OK;
+    cline_record_job rj = {{0}, {0}, 0};
+    if (j->do_gs) {
+        rj.keys[rj.n] = j->gs_real;
+        rj.values[rj.n++] = j->plan->endpoint;
+    }
+    if (j->do_pv) {
+        rj.keys[rj.n] = j->pv_real;
+        rj.values[rj.n++] = j->plan->endpoint;
+    }
+    return write_one(run, j->record_path, 0, cline_record_edit, &rj, res, err);
+}
+
+/* 4. write (ctx->dry_run: diffs only) */
+static int write_targets(apply_job *j, safefile_run *run, cline_apply_result *res, cc_err *err)
+{
+    int rc;
+    if (j->do_pv) {
+        cb_ud c = {&j->pv_job, 1};
+        if ((rc = write_one(run, j->loc->providers, CLINE_TARGET_CLI, cline_edit_cb, &c, res, err)) != CC_OK)
+            return rc;
+        res->nremoved_secrets = j->pv_job.removed_secrets;
+        if (j->pv_job.removed_secrets && j->out)
+            out_warn(j->out, "removed %zu stored secret(s) from the bedrock entry of %s: Cline now gets credentials from "
+                             "AWS profile %s (the old file is in the backup)",
+                     j->pv_job.removed_secrets, j->loc->providers, cline_plan_profile(j->plan));
+    }
+    if (j->do_gs) {
+        cb_ud c = {&j->gs_job, 0};
+        if ((rc = write_one(run, j->loc->global_state, CLINE_TARGET_EXTENSION, cline_edit_cb, &c, res, err)) != CC_OK)
+            return rc;
+    }
+    if (j->do_aws) {
+        safefile_result sr;
+        memset(&sr, 0, sizeof sr);
+        if ((rc = awsconfig_apply(run, j->env->aws_config, &j->ap, &sr, err)) != CC_OK)
+            return rc;
+        rc = add_result(res, CLINE_TARGET_AWS_CONFIG, j->env->aws_config, &sr);
+        safefile_result_free(&sr);
+        if (rc != CC_OK)
+            return cc_err_oom(err);
+    }
+    return update_endpoint_record(j, run, res, err);
+}
+
+/* 5. read back every written file and check it against the plan */
+static int read_back(const apply_job *j, const cline_apply_result *res, cc_err *err)
+{
+    if (j->dry)
+        return CC_OK;
+    cline_inspection in;
+    cline_targets_env venv = *j->env;
+    int rc = cline_inspect(&venv, &in, err);
+    if (rc == CC_OK) {
+        /* the inspection follows the files' profile; verify against the plan */
+        rc = cline_verify(j->plan, &in, err);
+        cline_inspection_free(&in);
+    }
+    if (rc == CC_OK && j->do_aws)
+        rc = awsconfig_verify(j->env->aws_config, j->env->aws_credentials, &j->ap, err);
+    if (rc != CC_OK) {
+        cc_err_prefix(err, "read back after writing");
+        err->status = CC_EINTERNAL;
+        return CC_EINTERNAL;
+    }
+    if (res->reload_needed && j->out)
+        out_warn(j->out, "Cline was running while its settings changed: reload the editor window "
+                         "(Command Palette: \"Developer: Reload Window\") and restart any cline CLI session");
+    return CC_OK;
+}
+
+int cline_apply(const cc_ctx *ctx, safefile_run *run, const cline_plan *plan, const cline_targets_env *env,
+                cline_apply_result *res, cc_err *err)
+{
+    memset(res, 0, sizeof *res);
+    int rc = cline_plan_validate(plan, err);
+    if (rc != CC_OK)
+        return rc;
+    apply_job j;
+    rc = apply_job_init(&j, ctx, plan, env, err);
+    if (rc == CC_OK)
+        rc = preflight(&j, err);
+    if (rc == CC_OK)
+        rc = running_cline(&j, res, err);
+    if (rc == CC_OK) {
+        legacy_extension(&j, res);
+        rc = write_targets(&j, run, res, err);
+    }
+    if (rc == CC_OK)
+        rc = read_back(&j, res, err);
+    apply_job_free(&j);
+    return rc;
+}

@@ -80,99 +80,115 @@ static void add_problem(cline_inspection *in, const char *fmt, ...)
 
 static bool str_diff(const char *a, const char *b) { return a && b && strcmp(a, b) != 0; }
 
-int cline_inspect(const cline_targets_env *env, cline_inspection *in, cc_err *err)
+static void inspect_global_state(const cline_locations *loc, cline_inspection *in)
 {
-    memset(in, 0, sizeof *in);
     in->gs_use_profile = in->gs_cross_region = in->gs_prompt_cache = -1;
     in->plan.custom_selected = in->act.custom_selected = -1;
-    const cline_locations *loc = env->loc;
     char *txt = NULL;
     size_t len = 0;
     bool exists = false;
     cc_err e;
-    /* globalState.json */
     if (safefile_read(loc->global_state, SAFEFILE_MAX_SIZE, &txt, &len, &exists, &e) != CC_OK) {
         in->gs_exists = true;
         snprintf(in->gs_error, sizeof in->gs_error, "%s", e.message);
+        return;
+    }
+    jsonc_doc *doc = NULL;
+    in->gs_exists = exists;
+    if (exists && cline_parse_object_doc(txt, len, loc->global_state, &doc, &e) != CC_OK) {
+        snprintf(in->gs_error, sizeof in->gs_error, "%s", e.message);
     } else if (exists) {
-        in->gs_exists = true;
-        jsonc_doc *doc = NULL;
-        if (cline_parse_object_doc(txt, len, loc->global_state, &doc, &e) != CC_OK) {
-            snprintf(in->gs_error, sizeof in->gs_error, "%s", e.message);
-        } else {
-            static const char *const prefixes[2] = {"planMode", "actMode"};
-            for (int m = 0; m < 2; m++) {
-                cline_mode_view *v = m == 0 ? &in->plan : &in->act;
-                char k[64];
-                const char *kk[] = {k, NULL};
-                snprintf(k, sizeof k, "%sApiProvider", prefixes[m]);
-                v->provider = doc_str(doc, kk);
-                snprintf(k, sizeof k, "%sApiModelId", prefixes[m]);
-                v->model_id = doc_str(doc, kk);
-                snprintf(k, sizeof k, "%sAwsBedrockCustomModelBaseId", prefixes[m]);
-                v->base_model_id = doc_str(doc, kk);
-                snprintf(k, sizeof k, "%sAwsBedrockCustomSelected", prefixes[m]);
-                v->custom_selected = doc_bool(doc, kk);
-            }
-            in->gs_region = doc_str(doc, (const char *const[]){"awsRegion", NULL});
-            in->gs_authentication = doc_str(doc, (const char *const[]){"awsAuthentication", NULL});
-            in->gs_profile = doc_str(doc, (const char *const[]){"awsProfile", NULL});
-            in->gs_endpoint = doc_str(doc, (const char *const[]){"awsBedrockEndpoint", NULL});
-            in->gs_use_profile = doc_bool(doc, (const char *const[]){"awsUseProfile", NULL});
-            in->gs_cross_region = doc_bool(doc, (const char *const[]){"awsUseCrossRegionInference", NULL});
-            in->gs_prompt_cache = doc_bool(doc, (const char *const[]){"awsBedrockUsePromptCache", NULL});
-            jsonc_free(doc);
+        static const char *const prefixes[2] = {"planMode", "actMode"};
+        for (int m = 0; m < 2; m++) {
+            cline_mode_view *v = m == 0 ? &in->plan : &in->act;
+            char k[64];
+            const char *kk[] = {k, NULL};
+            snprintf(k, sizeof k, "%sApiProvider", prefixes[m]);
+            v->provider = doc_str(doc, kk);
+            snprintf(k, sizeof k, "%sApiModelId", prefixes[m]);
+            v->model_id = doc_str(doc, kk);
+            snprintf(k, sizeof k, "%sAwsBedrockCustomModelBaseId", prefixes[m]);
+            v->base_model_id = doc_str(doc, kk);
+            snprintf(k, sizeof k, "%sAwsBedrockCustomSelected", prefixes[m]);
+            v->custom_selected = doc_bool(doc, kk);
         }
+        in->gs_region = doc_str(doc, (const char *const[]){"awsRegion", NULL});
+        in->gs_authentication = doc_str(doc, (const char *const[]){"awsAuthentication", NULL});
+        in->gs_profile = doc_str(doc, (const char *const[]){"awsProfile", NULL});
+        in->gs_endpoint = doc_str(doc, (const char *const[]){"awsBedrockEndpoint", NULL});
+        in->gs_use_profile = doc_bool(doc, (const char *const[]){"awsUseProfile", NULL});
+        in->gs_cross_region = doc_bool(doc, (const char *const[]){"awsUseCrossRegionInference", NULL});
+        in->gs_prompt_cache = doc_bool(doc, (const char *const[]){"awsBedrockUsePromptCache", NULL});
+        jsonc_free(doc);
     }
     free(txt);
-    txt = NULL;
-    /* providers.json */
+}
+
+static void inspect_providers(const cline_locations *loc, cline_inspection *in)
+{
     in->pv_prompt_cache = in->pv_cross_region = -1;
+    char *txt = NULL;
+    size_t len = 0;
+    bool exists = false;
+    cc_err e;
     if (safefile_read(loc->providers, SAFEFILE_MAX_SIZE, &txt, &len, &exists, &e) != CC_OK) {
         in->pv_exists = true;
         snprintf(in->pv_error, sizeof in->pv_error, "%s", e.message);
-    } else if (exists) {
-        in->pv_exists = true;
-        if (cline_providers_check(txt, len, loc->providers, &e) != CC_OK) {
-            snprintf(in->pv_error, sizeof in->pv_error, "%s", e.message);
-        } else {
-            jsonc_doc *doc = NULL;
-            if (jsonc_parse(txt, len, loc->providers, &doc, &e) == CC_OK) {
+        return;
+    }
+    jsonc_doc *doc = NULL;
+    in->pv_exists = exists;
+    if (exists && cline_providers_check(txt, len, loc->providers, &e) != CC_OK) {
+        snprintf(in->pv_error, sizeof in->pv_error, "%s", e.message);
+    } else if (exists && jsonc_parse(txt, len, loc->providers, &doc, &e) == CC_OK) {
 #define B(...) ((const char *const[]){"providers", "bedrock", "settings", __VA_ARGS__, NULL})
-                in->pv_last_used = doc_str(doc, (const char *const[]){"lastUsedProvider", NULL});
-                in->pv_has_bedrock = cline_node_at(doc, (const char *const[]){"providers", "bedrock", NULL}) != NULL;
-                in->pv_model = doc_str(doc, B("model"));
-                in->pv_region = doc_str(doc, B("aws", "region"));
-                in->pv_authentication = doc_str(doc, B("aws", "authentication"));
-                in->pv_profile = doc_str(doc, B("aws", "profile"));
-                in->pv_endpoint = doc_str(doc, B("aws", "endpoint"));
-                in->pv_base_model_id = doc_str(doc, B("aws", "customModelBaseId"));
-                in->pv_prompt_cache = doc_bool(doc, B("aws", "usePromptCache"));
-                in->pv_cross_region = doc_bool(doc, B("aws", "useCrossRegionInference"));
-                in->pv_has_static_keys = cline_node_at(doc, B("aws", "accessKey")) || cline_node_at(doc, B("apiKey"));
+        in->pv_last_used = doc_str(doc, (const char *const[]){"lastUsedProvider", NULL});
+        in->pv_has_bedrock = cline_node_at(doc, (const char *const[]){"providers", "bedrock", NULL}) != NULL;
+        in->pv_model = doc_str(doc, B("model"));
+        in->pv_region = doc_str(doc, B("aws", "region"));
+        in->pv_authentication = doc_str(doc, B("aws", "authentication"));
+        in->pv_profile = doc_str(doc, B("aws", "profile"));
+        in->pv_endpoint = doc_str(doc, B("aws", "endpoint"));
+        in->pv_base_model_id = doc_str(doc, B("aws", "customModelBaseId"));
+        in->pv_prompt_cache = doc_bool(doc, B("aws", "usePromptCache"));
+        in->pv_cross_region = doc_bool(doc, B("aws", "useCrossRegionInference"));
+        in->pv_has_static_keys = cline_node_at(doc, B("aws", "accessKey")) || cline_node_at(doc, B("apiKey"));
 #undef B
-                jsonc_free(doc);
-            }
-        }
+        jsonc_free(doc);
     }
     free(txt);
-    /* the AWS profile Cline uses */
-    const char *prof = in->gs_profile ? in->gs_profile : in->pv_profile;
-    if (prof && env->aws_config) {
-        aws_profile_set *set = NULL;
-        if (awsfiles_load(env->aws_config, env->aws_credentials, &set, &e) == CC_OK) {
-            const aws_profile *p = ini_profile(set, prof);
-            in->aws_profile_exists = p != NULL;
-            if (p) {
-                in->aws_region = cline_strdup_or_null(ini_get(p, "region"));
-                in->aws_credential_process = cline_strdup_or_null(ini_get(p, "credential_process"));
-            }
-            ini_profiles_free(set);
-        } else {
-            add_problem(in, "the AWS config could not be read: %s", e.message);
-        }
+}
+
+/* The AWS profile Cline uses: globalState's awsProfile, else providers.json's. */
+static const char *inspected_profile(const cline_inspection *in)
+{
+    return in->gs_profile ? in->gs_profile : in->pv_profile;
+}
+
+static void inspect_aws_profile(const cline_targets_env *env, cline_inspection *in)
+{
+    const char *prof = inspected_profile(in);
+    if (!prof || !env->aws_config)
+        return;
+    aws_profile_set *set = NULL;
+    cc_err e;
+    if (awsfiles_load(env->aws_config, env->aws_credentials, &set, &e) != CC_OK) {
+        add_problem(in, "the AWS config could not be read: %s", e.message);
+        return;
     }
-    /* consistency */
+    const aws_profile *p = ini_profile(set, prof);
+    in->aws_profile_exists = p != NULL;
+    if (p) {
+        in->aws_region = cline_strdup_or_null(ini_get(p, "region"));
+        in->aws_credential_process = cline_strdup_or_null(ini_get(p, "credential_process"));
+    }
+    ini_profiles_free(set);
+}
+
+/* Disagreements between the extension, the CLI and the AWS profile. */
+static void find_problems(const cline_targets_env *env, cline_inspection *in)
+{
+    const char *prof = inspected_profile(in);
     if (*in->gs_error)
         add_problem(in, "globalState.json cannot be read: %s", in->gs_error);
     if (*in->pv_error)
@@ -206,6 +222,15 @@ int cline_inspect(const cline_targets_env *env, cline_inspection *in, cc_err *er
     if (in->aws_region && str_diff(in->aws_region, in->gs_region ? in->gs_region : in->pv_region))
         add_problem(in, "AWS profile \"%s\" has region %s but Cline uses %s", prof, in->aws_region,
                     in->gs_region ? in->gs_region : in->pv_region);
+}
+
+int cline_inspect(const cline_targets_env *env, cline_inspection *in, cc_err *err)
+{
+    memset(in, 0, sizeof *in);
+    inspect_global_state(env->loc, in);
+    inspect_providers(env->loc, in);
+    inspect_aws_profile(env, in);
+    find_problems(env, in);
     (void)err;
     return CC_OK;
 }

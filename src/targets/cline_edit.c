@@ -294,10 +294,81 @@ static cJSON *bedrock_entry(const cline_edit_job *job)
     return e;
 }
 
+#define K(...) ((const char *const[]){"providers", "bedrock", __VA_ARGS__, NULL})
+
+/* The keys of an existing providers.bedrock.settings.aws object. */
+static int bedrock_aws_edits(cline_edit_job *job, const jsonc_doc *doc, edit_list *l, bool *changed)
+{
+    const cline_plan *p = job->plan;
+    int rc = set_if_differs(l, doc, K("settings", "aws", "region"), cJSON_CreateString(p->region), changed);
+    if (rc == CC_OK)
+        rc = set_if_differs(l, doc, K("settings", "aws", "authentication"), cJSON_CreateString("profile"), changed);
+    if (rc == CC_OK)
+        rc = set_if_differs(l, doc, K("settings", "aws", "profile"), cJSON_CreateString(cline_plan_profile(p)), changed);
+    if (rc == CC_OK)
+        rc = set_if_differs(l, doc, K("settings", "aws", "customModelBaseId"), cJSON_CreateString(p->base_model_id),
+                            changed);
+    if (rc == CC_OK)
+        rc = set_if_differs(l, doc, K("settings", "aws", "usePromptCache"), cJSON_CreateBool(p->prompt_cache), changed);
+    if (rc == CC_OK)
+        rc = set_if_differs(l, doc, K("settings", "aws", "useCrossRegionInference"), cJSON_CreateFalse(), changed);
+    const jsonc_node *g = cline_node_at(doc, K("settings", "aws", "useGlobalInference"));
+    if (rc == CC_OK && g && !(g->type == JSONC_BOOL && !g->boolean))
+        rc = set_if_differs(l, doc, K("settings", "aws", "useGlobalInference"), cJSON_CreateFalse(), changed);
+    /* static keys would be used instead of the profile: the keyring is the only source */
+    static const char *const secret_keys[] = {"accessKey", "secretKey", "sessionToken", NULL};
+    for (size_t i = 0; rc == CC_OK && secret_keys[i]; i++) {
+        size_t before = l->n;
+        rc = delete_if_present(l, doc, K("settings", "aws", secret_keys[i]), changed);
+        job->removed_secrets += l->n - before;
+    }
+    if (rc == CC_OK) {
+        bool remove = false;
+        const char *ep = endpoint_decision(job, cline_node_string(doc, K("settings", "aws", "endpoint")), &remove);
+        if (ep)
+            rc = set_if_differs(l, doc, K("settings", "aws", "endpoint"), cJSON_CreateString(ep), changed);
+        else if (remove)
+            rc = delete_if_present(l, doc, K("settings", "aws", "endpoint"), changed);
+    }
+    return rc;
+}
+
+/* The edits of an existing providers.bedrock entry; updatedAt and
+ * tokenSource move only when something else in it changed. */
+static int bedrock_entry_edits(cline_edit_job *job, const jsonc_doc *doc, edit_list *l)
+{
+    const cline_plan *p = job->plan;
+    bool changed = false;
+    int rc = set_if_differs(l, doc, K("settings", "provider"), cJSON_CreateString("bedrock"), &changed);
+    if (rc == CC_OK)
+        rc = set_if_differs(l, doc, K("settings", "model"), cJSON_CreateString(p->profile_arn), &changed);
+    const jsonc_node *aws = cline_node_at(doc, K("settings", "aws"));
+    if (rc == CC_OK && !aws) {
+        cJSON *tmp = bedrock_entry(job);
+        cJSON *a = cJSON_DetachItemFromObject(cJSON_GetObjectItem(tmp, "settings"), "aws");
+        cJSON_Delete(tmp);
+        rc = set_if_differs(l, doc, K("settings", "aws"), a, &changed);
+    } else if (rc == CC_OK) {
+        rc = bedrock_aws_edits(job, doc, l, &changed);
+    }
+    if (rc == CC_OK) {
+        size_t before = l->n;
+        rc = delete_if_present(l, doc, K("settings", "apiKey"), &changed);
+        job->removed_secrets += l->n - before;
+    }
+    if (rc == CC_OK && changed) {
+        rc = set_if_differs(l, doc, K("updatedAt"), cJSON_CreateString(job->updated_at), NULL);
+        if (rc == CC_OK)
+            rc = set_if_differs(l, doc, K("tokenSource"), cJSON_CreateString("manual"), NULL);
+    }
+    return rc;
+}
+
+#undef K
+
 int cline_providers_edit(cline_edit_job *job, const char *text, size_t len, bool exists, const char *name, char **out,
                          size_t *out_len, cc_err *err)
 {
-    const cline_plan *p = job->plan;
     job->removed_secrets = 0;
     static const char envelope[] = "{\n  \"version\": 1,\n  \"lastUsedProvider\": \"bedrock\",\n  \"modes\": {},\n  \"providers\": {}\n}\n";
     const char *base = text;
@@ -320,65 +391,10 @@ int cline_providers_edit(cline_edit_job *job, const char *text, size_t len, bool
     edit_list l = {0};
     static const char *const k_entry[] = {"providers", "bedrock", NULL};
     static const char *const k_last[] = {"lastUsedProvider", NULL};
-    const jsonc_node *entry = cline_node_at(doc, k_entry);
-    if (!entry) {
+    if (!cline_node_at(doc, k_entry))
         rc = edits_add(&l, JSONC_EDIT_SET, k_entry, bedrock_entry(job));
-    } else {
-        bool changed = false;
-#define K(...) ((const char *const[]){"providers", "bedrock", __VA_ARGS__, NULL})
-        rc = set_if_differs(&l, doc, K("settings", "provider"), cJSON_CreateString("bedrock"), &changed);
-        if (rc == CC_OK)
-            rc = set_if_differs(&l, doc, K("settings", "model"), cJSON_CreateString(p->profile_arn), &changed);
-        const jsonc_node *aws = cline_node_at(doc, K("settings", "aws"));
-        if (rc == CC_OK && !aws) {
-            cJSON *tmp = bedrock_entry(job);
-            cJSON *a = cJSON_DetachItemFromObject(cJSON_GetObjectItem(tmp, "settings"), "aws");
-            cJSON_Delete(tmp);
-            rc = set_if_differs(&l, doc, K("settings", "aws"), a, &changed);
-        } else if (rc == CC_OK) {
-            rc = set_if_differs(&l, doc, K("settings", "aws", "region"), cJSON_CreateString(p->region), &changed);
-            if (rc == CC_OK)
-                rc = set_if_differs(&l, doc, K("settings", "aws", "authentication"), cJSON_CreateString("profile"), &changed);
-            if (rc == CC_OK)
-                rc = set_if_differs(&l, doc, K("settings", "aws", "profile"), cJSON_CreateString(cline_plan_profile(p)), &changed);
-            if (rc == CC_OK)
-                rc = set_if_differs(&l, doc, K("settings", "aws", "customModelBaseId"), cJSON_CreateString(p->base_model_id),
-                                    &changed);
-            if (rc == CC_OK)
-                rc = set_if_differs(&l, doc, K("settings", "aws", "usePromptCache"), cJSON_CreateBool(p->prompt_cache), &changed);
-            if (rc == CC_OK)
-                rc = set_if_differs(&l, doc, K("settings", "aws", "useCrossRegionInference"), cJSON_CreateFalse(), &changed);
-            const jsonc_node *g = cline_node_at(doc, K("settings", "aws", "useGlobalInference"));
-            if (rc == CC_OK && g && !(g->type == JSONC_BOOL && !g->boolean))
-                rc = set_if_differs(&l, doc, K("settings", "aws", "useGlobalInference"), cJSON_CreateFalse(), &changed);
-            /* static keys would be used instead of the profile: the keyring is the only source */
-            static const char *const secret_keys[] = {"accessKey", "secretKey", "sessionToken", NULL};
-            for (size_t i = 0; rc == CC_OK && secret_keys[i]; i++) {
-                size_t before = l.n;
-                rc = delete_if_present(&l, doc, K("settings", "aws", secret_keys[i]), &changed);
-                job->removed_secrets += l.n - before;
-            }
-            if (rc == CC_OK) {
-                bool remove = false;
-                const char *ep = endpoint_decision(job, cline_node_string(doc, K("settings", "aws", "endpoint")), &remove);
-                if (ep)
-                    rc = set_if_differs(&l, doc, K("settings", "aws", "endpoint"), cJSON_CreateString(ep), &changed);
-                else if (remove)
-                    rc = delete_if_present(&l, doc, K("settings", "aws", "endpoint"), &changed);
-            }
-        }
-        if (rc == CC_OK) {
-            size_t before = l.n;
-            rc = delete_if_present(&l, doc, K("settings", "apiKey"), &changed);
-            job->removed_secrets += l.n - before;
-        }
-        if (rc == CC_OK && changed) {
-            rc = set_if_differs(&l, doc, K("updatedAt"), cJSON_CreateString(job->updated_at), NULL);
-            if (rc == CC_OK)
-                rc = set_if_differs(&l, doc, K("tokenSource"), cJSON_CreateString("manual"), NULL);
-        }
-#undef K
-    }
+    else
+        rc = bedrock_entry_edits(job, doc, &l);
     if (rc == CC_OK)
         rc = set_if_differs(&l, doc, k_last, cJSON_CreateString("bedrock"), NULL);
     if (rc == CC_OK)

@@ -376,7 +376,7 @@ static int running_cline(const apply_job *j, cline_apply_result *res, cc_err *er
 {
     if (!(j->do_gs || j->do_pv))
         return CC_OK;
-    editors_scan_opts so = {j->env->proc_root, j->loc->data_dir, NULL, NULL, 0};
+    editors_scan_opts so = {.data_dir = j->loc->data_dir};
     cc_err e2;
     if (editors_find_running_cline(&so, &res->running, &e2) != CC_OK && j->out)
         out_warn(j->out, "could not check whether Cline is running: %s", e2.message);

@@ -1,6 +1,6 @@
 /*
- * editors.c - Cline's data folder, the VS Code family folders, running-Cline
- * and legacy-extension detection.  See include/clinecfg/editors.h.
+ * cline_running.c - running-Cline and legacy-extension detection, and the
+ * VS Code family folders both look in (see include/clinecfg/cline_running.h).
  *
  * Detection reads /proc (Linux) or `ps` output (macOS) and never writes.  A
  * process only counts when it belongs to this user and, when its
@@ -8,15 +8,13 @@
  * run with another HOME or CLINE_DATA_DIR cannot overwrite our files.
  */
 #define _GNU_SOURCE
-#include "clinecfg/editors.h"
+#include "clinecfg/cline_running.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,147 +22,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clinecfg/cline_paths.h"
+
 #define CLINE_EXTENSION_ID "saoudrizwan.claude-dev"
 #define CLINE_HUB_PORT 25463
 
-const char *editors_process_env(void *ud, const char *name)
-{
-    (void)ud;
-    const char *v = getenv(name);
-    return (v && *v) ? v : NULL;
-}
-
-static const char *env_get(editors_getenv_fn fn, void *ud, const char *name)
-{
-    const char *v = fn ? fn(ud, name) : editors_process_env(NULL, name);
-    return (v && *v) ? v : NULL;
-}
-
-static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *str_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int r = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    return r < 0 ? NULL : s;
-}
-
-/* Joins a (possibly relative) path onto the current folder and removes
- * "." and empty segments and resolves "..", as Node's path.resolve does. */
-static char *path_absolute(const char *p)
-{
-    char *joined;
-    if (p[0] == '/') {
-        joined = strdup(p);
-    } else {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd))
-            return NULL;
-        joined = str_printf("%s/%s", cwd, p);
-    }
-    if (!joined)
-        return NULL;
-    size_t n = strlen(joined);
-    char *out = malloc(n + 2);
-    if (!out) {
-        free(joined);
-        return NULL;
-    }
-    size_t o = 0;
-    const char *s = joined;
-    while (*s) {
-        while (*s == '/')
-            s++;
-        if (!*s)
-            break;
-        const char *e = strchr(s, '/');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (len == 1 && s[0] == '.') {
-            /* skip */
-        } else if (len == 2 && s[0] == '.' && s[1] == '.') {
-            while (o > 0 && out[o - 1] != '/')
-                o--;
-            if (o > 0)
-                o--;
-        } else {
-            out[o++] = '/';
-            memcpy(out + o, s, len);
-            o += len;
-        }
-        s += len;
-    }
-    if (o == 0)
-        out[o++] = '/';
-    out[o] = '\0';
-    free(joined);
-    return out;
-}
-
-static char *home_dir(editors_getenv_fn fn, void *ud)
-{
-    const char *h = env_get(fn, ud, "HOME");
-    if (h)
-        return path_absolute(h);
-    struct passwd pw, *res = NULL;
-    char buf[4096];
-    if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &res) == 0 && res && res->pw_dir && *res->pw_dir)
-        return path_absolute(res->pw_dir);
-    return NULL;
-}
-
-void cline_locations_free(cline_locations *loc)
-{
-    if (!loc)
-        return;
-    free(loc->home);
-    free(loc->data_dir);
-    free(loc->global_state);
-    free(loc->secrets);
-    free(loc->providers);
-    free(loc->cli_global_settings);
-    memset(loc, 0, sizeof *loc);
-}
-
-int cline_locate(editors_getenv_fn getenv_fn, void *ud, cline_locations *out, cc_err *err)
-{
-    memset(out, 0, sizeof *out);
-    const char *data = env_get(getenv_fn, ud, "CLINE_DATA_DIR");
-    const char *cdir = env_get(getenv_fn, ud, "CLINE_DIR");
-    out->home = home_dir(getenv_fn, ud);
-    if (data) {
-        out->data_dir = path_absolute(data);
-        out->data_dir_from = "CLINE_DATA_DIR";
-    } else if (cdir) {
-        char *tmp = str_printf("%s/data", cdir);
-        out->data_dir = tmp ? path_absolute(tmp) : NULL;
-        free(tmp);
-        out->data_dir_from = "CLINE_DIR";
-    } else {
-        if (!out->home) {
-            cline_locations_free(out);
-            cc_err_set(err, CC_EINPUT, "cline.no_home", "cannot find the Cline data folder: HOME is not set and the password database has no home folder");
-            cc_err_hint(err, "set HOME, or CLINE_DATA_DIR to Cline's data folder");
-            return CC_EINPUT;
-        }
-        out->data_dir = str_printf("%s/.cline/data", strcmp(out->home, "/") == 0 ? "" : out->home);
-        out->data_dir_from = "HOME";
-    }
-    if (!out->data_dir)
-        goto oom;
-    out->global_state = str_printf("%s/globalState.json", out->data_dir);
-    out->secrets = str_printf("%s/secrets.json", out->data_dir);
-    out->cli_global_settings = str_printf("%s/settings/global-settings.json", out->data_dir);
-    const char *pv = env_get(getenv_fn, ud, "CLINE_PROVIDER_SETTINGS_PATH");
-    out->providers = pv ? path_absolute(pv) : str_printf("%s/settings/providers.json", out->data_dir);
-    if (!out->global_state || !out->secrets || !out->providers || !out->cli_global_settings)
-        goto oom;
-    return CC_OK;
-oom:
-    cline_locations_free(out);
-    return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
-}
+/* One VS Code family product installation as seen from this user. */
+typedef struct editor_dirs {
+    const char *product;   /* "VS Code", "VSCodium", "Cursor", ... (static) */
+    char *user_data;       /* e.g. ~/.config/Code (may not exist) */
+    char *extensions;      /* e.g. ~/.vscode/extensions (may not exist); NULL if unknown */
+} editor_dirs;
 
 /* ---- editor folders ---- */
 
@@ -192,7 +60,7 @@ static const struct {
     {"VSCodium Server", ".vscodium-server"},
 };
 
-void editors_list_free(editor_dirs *dirs, size_t n)
+static void editors_list_free(editor_dirs *dirs, size_t n)
 {
     for (size_t i = 0; dirs && i < n; i++) {
         free(dirs[i].user_data);
@@ -225,12 +93,12 @@ static int push_dir(editor_dirs **arr, size_t *n, size_t *cap, const char *produ
     return CC_OK;
 }
 
-int editors_list(editors_getenv_fn getenv_fn, void *ud, editor_dirs **out, size_t *n, cc_err *err)
+static int editors_list(cc_getenv_fn getenv_fn, void *ud, editor_dirs **out, size_t *n, cc_err *err)
 {
     *out = NULL;
     *n = 0;
     size_t cap = 0;
-    char *home = home_dir(getenv_fn, ud);
+    char *home = cline_home_dir(getenv_fn, ud);
     if (!home) {
         cc_err_set(err, CC_EINPUT, "cline.no_home", "cannot find the editor folders: HOME is not set");
         cc_err_hint(err, "set HOME");
@@ -238,33 +106,33 @@ int editors_list(editors_getenv_fn getenv_fn, void *ud, editor_dirs **out, size_
     }
     char *cfg_base;
 #ifdef __APPLE__
-    cfg_base = str_printf("%s/Library/Application Support", home);
+    cfg_base = cline_path_format("%s/Library/Application Support", home);
 #else
-    const char *xdg = env_get(getenv_fn, ud, "XDG_CONFIG_HOME");
-    cfg_base = xdg ? strdup(xdg) : str_printf("%s/.config", home);
+    const char *xdg = cline_getenv(getenv_fn, ud, "XDG_CONFIG_HOME");
+    cfg_base = xdg ? strdup(xdg) : cline_path_format("%s/.config", home);
 #endif
-    const char *appdata = env_get(getenv_fn, ud, "VSCODE_APPDATA");
-    const char *portable = env_get(getenv_fn, ud, "VSCODE_PORTABLE");
-    const char *xdg_data = env_get(getenv_fn, ud, "XDG_DATA_HOME");
+    const char *appdata = cline_getenv(getenv_fn, ud, "VSCODE_APPDATA");
+    const char *portable = cline_getenv(getenv_fn, ud, "VSCODE_PORTABLE");
+    const char *xdg_data = cline_getenv(getenv_fn, ud, "XDG_DATA_HOME");
     int rc = cfg_base ? CC_OK : CC_EINTERNAL;
     for (size_t i = 0; rc == CC_OK && i < sizeof products / sizeof products[0]; i++) {
         rc = push_dir(out, n, &cap, products[i].product,
-                      str_printf("%s/%s", appdata ? appdata : cfg_base, products[i].config_name),
-                      str_printf("%s/%s/extensions", home, products[i].extensions_dot));
+                      cline_path_format("%s/%s", appdata ? appdata : cfg_base, products[i].config_name),
+                      cline_path_format("%s/%s/extensions", home, products[i].extensions_dot));
     }
     if (rc == CC_OK) {
-        char *csdata = xdg_data ? str_printf("%s/code-server", xdg_data) : str_printf("%s/.local/share/code-server", home);
-        char *csext = csdata ? str_printf("%s/extensions", csdata) : NULL;
+        char *csdata = xdg_data ? cline_path_format("%s/code-server", xdg_data) : cline_path_format("%s/.local/share/code-server", home);
+        char *csext = csdata ? cline_path_format("%s/extensions", csdata) : NULL;
         rc = push_dir(out, n, &cap, "code-server", csdata, csext);
     }
     for (size_t i = 0; rc == CC_OK && i < sizeof remote_servers / sizeof remote_servers[0]; i++) {
         /* remote servers keep User/ directly under data/ */
-        rc = push_dir(out, n, &cap, remote_servers[i].product, str_printf("%s/%s/data", home, remote_servers[i].dot),
-                      str_printf("%s/%s/extensions", home, remote_servers[i].dot));
+        rc = push_dir(out, n, &cap, remote_servers[i].product, cline_path_format("%s/%s/data", home, remote_servers[i].dot),
+                      cline_path_format("%s/%s/extensions", home, remote_servers[i].dot));
     }
     if (rc == CC_OK && portable) {
-        rc = push_dir(out, n, &cap, "VS Code (portable)", str_printf("%s/user-data", portable),
-                      str_printf("%s/extensions", portable));
+        rc = push_dir(out, n, &cap, "VS Code (portable)", cline_path_format("%s/user-data", portable),
+                      cline_path_format("%s/extensions", portable));
     }
     free(cfg_base);
     free(home);
@@ -277,7 +145,8 @@ int editors_list(editors_getenv_fn getenv_fn, void *ud, editor_dirs **out, size_
     return CC_OK;
 }
 
-bool editors_has_cline_extension(const char *extensions_dir)
+/* True when `extensions_dir` holds a saoudrizwan.claude-dev-* folder. */
+static bool editors_has_cline_extension(const char *extensions_dir)
 {
     if (!extensions_dir)
         return false;
@@ -884,7 +753,7 @@ static bool vscdb_has_cline_row(const char *path)
     return found;
 }
 
-int editors_find_legacy_cline(editors_getenv_fn getenv_fn, void *ud, cline_legacy **out, size_t *n, cc_err *err)
+int editors_find_legacy_cline(cc_getenv_fn getenv_fn, void *ud, cline_legacy **out, size_t *n, cc_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -899,7 +768,7 @@ int editors_find_legacy_cline(editors_getenv_fn getenv_fn, void *ud, cline_legac
         return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
     }
     for (size_t i = 0; i < nd; i++) {
-        char *db = str_printf("%s/User/globalStorage/state.vscdb", dirs[i].user_data);
+        char *db = cline_path_format("%s/User/globalStorage/state.vscdb", dirs[i].user_data);
         if (!db) {
             editors_legacy_free(arr, *n);
             editors_list_free(dirs, nd);
@@ -918,3 +787,4 @@ int editors_find_legacy_cline(editors_getenv_fn getenv_fn, void *ud, cline_legac
     *out = arr;
     return CC_OK;
 }
+

@@ -147,6 +147,6 @@ int cline_locate(cc_getenv_fn getenv_fn, void *ud, cline_locations *out, cc_err 
     return CC_OK;
 oom:
     cline_locations_free(out);
-    return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    return cc_err_oom(err);
 }
 

@@ -140,7 +140,7 @@ static int editors_list(cc_getenv_fn getenv_fn, void *ud, editor_dirs **out, siz
         editors_list_free(*out, *n);
         *out = NULL;
         *n = 0;
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     return CC_OK;
 }
@@ -585,6 +585,130 @@ static int scan_ps(const editors_scan_opts *opts, const editor_dirs *dirs, size_
 }
 #endif
 
+/* What a /proc scan carries from one process to the next. */
+typedef struct proc_scan {
+    const char *root;           /* "/proc" or a test's fake tree */
+    const editor_dirs *dirs;
+    size_t ndirs;
+    const char *our_data;       /* canonical Cline data folder, or NULL: no filter */
+    unsigned long hub_inode;    /* socket of the hub's port (1: listening, inode unknown; 0: none) */
+    bool hub_owner_seen;
+} proc_scan;
+
+/* The extensions folder an editor process loads from: the product's, or
+ * for a remote server the one next to its bin/ folder. */
+static const char *process_extensions(const proc_scan *sc, const proc_info *pi, const char *product, const char *hint,
+                                      char *buf, size_t size)
+{
+    const char *ext = extensions_for(sc->dirs, sc->ndirs, product);
+    if (!hint)
+        return ext;
+    const char *a = NULL;
+    for (size_t i = 0; i < pi->argc && !a; i++)
+        if (strstr(pi->argv[i], hint))
+            a = pi->argv[i];
+    const char *at = a ? strstr(a, hint) : NULL;
+    if (!at)
+        return ext;
+    snprintf(buf, size, "%.*s%s/extensions", (int)(at - a), a, hint);
+    return buf;
+}
+
+/* Decides whether one process is a Cline and adds it to `out`. */
+static void classify_process(proc_scan *sc, long pid, const proc_info *pi, cline_running *out)
+{
+    cline_proc_kind kind = classify_cli(pi);
+    const char *hint = NULL;
+    const char *product = kind ? NULL : classify_editor(pi, &hint);
+    const char *evidence = NULL;
+    if (sc->hub_inode > 1 && !sc->hub_owner_seen && proc_has_socket(sc->root, pid, sc->hub_inode)) {
+        sc->hub_owner_seen = true;
+        if (!kind) {
+            kind = CLINE_PROC_HUB;
+            evidence = "listening on 127.0.0.1:25463";
+        }
+    }
+    if (evidence) {
+        /* set above */
+    } else if (kind) {
+        evidence = "command line";
+    } else if (strstr(pi->cmdline_joined, CLINE_EXTENSION_ID)) {
+        kind = CLINE_PROC_EDITOR;
+        product = product ? product : "editor";
+        evidence = "command line names the Cline extension";
+    } else if (product) {
+        char extpath[PATH_MAX];
+        const char *ext = process_extensions(sc, pi, product, hint, extpath, sizeof extpath);
+        if (proc_has_extension_open(sc->root, pid)) {
+            kind = CLINE_PROC_EDITOR;
+            evidence = "has Cline extension files open";
+        } else if (editors_has_cline_extension(ext)) {
+            kind = CLINE_PROC_EDITOR;
+            evidence = "running, with the Cline extension installed";
+        }
+    }
+    if (kind && !proc_uses_other_data_dir(sc->root, pid, sc->our_data))
+        add_proc(out, pid, kind, kind == CLINE_PROC_CLI ? "cline CLI" : kind == CLINE_PROC_HUB ? "cline hub" : product,
+                 evidence, pi->cmdline_joined);
+}
+
+/* Reads /proc/PID/cmdline of a process of ours and classifies it.  Only out
+ * of memory is an error: a process that vanished is skipped. */
+static int scan_pid(proc_scan *sc, long pid, cline_running *out, cc_err *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%ld", sc->root, pid);
+    struct stat st;
+    if (stat(path, &st) != 0 || st.st_uid != geteuid())
+        return CC_OK;
+    snprintf(path, sizeof path, "%s/%ld/cmdline", sc->root, pid);
+    size_t len = 0;
+    char *cmd = read_small(path, 256u << 10, &len);
+    if (!cmd || len == 0) {
+        free(cmd);
+        return CC_OK; /* kernel thread or gone */
+    }
+    proc_info pi = {0};
+    int rc = split_nul(cmd, len, &pi) == 0 ? CC_OK : cc_err_oom(err);
+    free(cmd);
+    if (rc == CC_OK)
+        classify_process(sc, pid, &pi, out);
+    proc_info_free(&pi);
+    return rc;
+}
+
+static int scan_proc(const editors_scan_opts *opts, proc_scan *sc, cline_running *out, cc_err *err)
+{
+    /* only this process is skipped: a Cline that runs clinecfg as a tool (an
+     * ancestor) still holds its settings in memory and writes them back */
+    long self = opts->self_pid ? opts->self_pid : (long)getpid();
+    /* the hub listens on a fixed port; its owner (when it is ours to see)
+     * tells which data folder it serves */
+    sc->hub_inode = hub_port_listening(sc->root);
+    DIR *d = opendir(sc->root);
+    if (!d)
+        return cc_err_set(err, CC_EINTERNAL, "cline.proc", "cannot read %s to look for a running Cline: %s", sc->root,
+                          strerror(errno));
+    int rc = CC_OK;
+    struct dirent *e;
+    while (rc == CC_OK && (e = readdir(d)) != NULL) {
+        char *endp;
+        long pid = strtol(e->d_name, &endp, 10);
+        if (pid > 0 && !*endp && pid != self)
+            rc = scan_pid(sc, pid, out, err);
+    }
+    closedir(d);
+    if (rc == CC_OK && sc->hub_inode && !sc->hub_owner_seen) {
+        bool have_hub = false;
+        for (size_t i = 0; i < out->n && i < CLINE_MAX_PROCS; i++)
+            if (out->procs[i].kind == CLINE_PROC_HUB)
+                have_hub = true;
+        if (!have_hub)
+            add_proc(out, 0, CLINE_PROC_HUB, "cline hub", "listening on 127.0.0.1:25463", NULL);
+    }
+    return rc;
+}
+
 int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -599,7 +723,7 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
         ndirs = 0;
     }
     char *our_data = opts->data_dir ? canonical(opts->data_dir) : NULL;
-    int rc = CC_OK;
+    int rc;
 #ifdef __APPLE__
     if (!opts->proc_root) {
         rc = scan_ps(opts, dirs, ndirs, out, err);
@@ -608,107 +732,8 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
         return rc;
     }
 #endif
-    const char *root = opts->proc_root ? opts->proc_root : "/proc";
-    /* only this process is skipped: a Cline that runs clinecfg as a tool (an
-     * ancestor) still holds its settings in memory and writes them back */
-    long self = opts->self_pid ? opts->self_pid : (long)getpid();
-    /* the hub listens on a fixed port; its owner (when it is ours to see)
-     * tells which data folder it serves */
-    unsigned long hub_inode = hub_port_listening(root);
-    bool hub_owner_seen = false;
-
-    DIR *d = opendir(root);
-    if (!d) {
-        editors_list_free(dirs, ndirs);
-        free(our_data);
-        return cc_err_set(err, CC_EINTERNAL, "cline.proc", "cannot read %s to look for a running Cline: %s", root,
-                          strerror(errno));
-    }
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char *endp;
-        long pid = strtol(e->d_name, &endp, 10);
-        if (pid <= 0 || *endp)
-            continue;
-        if (pid == self)
-            continue;
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%ld", root, pid);
-        struct stat st;
-        if (stat(path, &st) != 0 || st.st_uid != geteuid())
-            continue;
-        snprintf(path, sizeof path, "%s/%ld/cmdline", root, pid);
-        size_t len = 0;
-        char *cmd = read_small(path, 256u << 10, &len);
-        if (!cmd || len == 0) {
-            free(cmd);
-            continue; /* kernel thread or gone */
-        }
-        proc_info pi = {0};
-        if (split_nul(cmd, len, &pi) != 0) {
-            free(cmd);
-            proc_info_free(&pi);
-            rc = cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
-            break;
-        }
-        free(cmd);
-        cline_proc_kind kind = classify_cli(&pi);
-        const char *hint = NULL;
-        const char *product = kind ? NULL : classify_editor(&pi, &hint);
-        const char *evidence = NULL;
-        if (hub_inode > 1 && !hub_owner_seen && proc_has_socket(root, pid, hub_inode)) {
-            hub_owner_seen = true;
-            if (!kind) {
-                kind = CLINE_PROC_HUB;
-                evidence = "listening on 127.0.0.1:25463";
-            }
-        }
-        if (evidence) {
-            /* set above */
-        } else if (kind) {
-            evidence = "command line";
-        } else if (strstr(pi.cmdline_joined, CLINE_EXTENSION_ID)) {
-            kind = CLINE_PROC_EDITOR;
-            product = product ? product : "editor";
-            evidence = "command line names the Cline extension";
-        } else if (product) {
-            char extpath[PATH_MAX];
-            const char *ext = extensions_for(dirs, ndirs, product);
-            if (hint) {
-                /* a remote server's extensions live next to its bin/ folder */
-                const char *a = NULL;
-                for (size_t i = 0; i < pi.argc && !a; i++)
-                    if (strstr(pi.argv[i], hint))
-                        a = pi.argv[i];
-                const char *at = a ? strstr(a, hint) : NULL;
-                if (at) {
-                    snprintf(extpath, sizeof extpath, "%.*s%s/extensions", (int)(at - a), a, hint);
-                    ext = extpath;
-                }
-            }
-            if (proc_has_extension_open(root, pid)) {
-                kind = CLINE_PROC_EDITOR;
-                evidence = "has Cline extension files open";
-            } else if (editors_has_cline_extension(ext)) {
-                kind = CLINE_PROC_EDITOR;
-                evidence = "running, with the Cline extension installed";
-            }
-        }
-        if (kind && !proc_uses_other_data_dir(root, pid, our_data))
-            add_proc(out, pid, kind,
-                     kind == CLINE_PROC_CLI ? "cline CLI" : kind == CLINE_PROC_HUB ? "cline hub" : product, evidence,
-                     pi.cmdline_joined);
-        proc_info_free(&pi);
-    }
-    closedir(d);
-    if (rc == CC_OK && hub_inode && !hub_owner_seen) {
-        bool have_hub = false;
-        for (size_t i = 0; i < out->n && i < CLINE_MAX_PROCS; i++)
-            if (out->procs[i].kind == CLINE_PROC_HUB)
-                have_hub = true;
-        if (!have_hub)
-            add_proc(out, 0, CLINE_PROC_HUB, "cline hub", "listening on 127.0.0.1:25463", NULL);
-    }
+    proc_scan sc = {opts->proc_root ? opts->proc_root : "/proc", dirs, ndirs, our_data, 0, false};
+    rc = scan_proc(opts, &sc, out, err);
     editors_list_free(dirs, ndirs);
     free(our_data);
     return rc;
@@ -765,7 +790,7 @@ int editors_find_legacy_cline(cc_getenv_fn getenv_fn, void *ud, cline_legacy **o
     cline_legacy *arr = calloc(nd ? nd : 1, sizeof *arr);
     if (!arr) {
         editors_list_free(dirs, nd);
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     for (size_t i = 0; i < nd; i++) {
         char *db = cline_path_format("%s/User/globalStorage/state.vscdb", dirs[i].user_data);
@@ -773,7 +798,7 @@ int editors_find_legacy_cline(cc_getenv_fn getenv_fn, void *ud, cline_legacy **o
             editors_legacy_free(arr, *n);
             editors_list_free(dirs, nd);
             *n = 0;
-            return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+            return cc_err_oom(err);
         }
         if (vscdb_has_cline_row(db)) {
             arr[*n].product = dirs[i].product;

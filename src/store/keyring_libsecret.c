@@ -506,7 +506,7 @@ static int ls_open(keyring *kr, cc_err *err)
         return lrc;
     ls_impl *im = calloc(1, sizeof *im);
     if (!im)
-        return cc_err_oom(err);
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
     im->ctx = g_main_context_new();
     g_main_context_push_thread_default(im->ctx);
     kr->impl = im;
@@ -658,7 +658,7 @@ static int ls_lookup(keyring *kr, const char *account, keyring_kind kind, char *
             } else {
                 *payload_out = keyring_copy_secret(data, len);
                 if (!*payload_out)
-                    rc = cc_err_oom(err);
+                    rc = cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
             }
             secret_value_unref(v);
         }

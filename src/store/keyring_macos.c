@@ -110,7 +110,7 @@ static int mac_store(keyring *kr, const char *account, keyring_kind kind, const 
             CFRelease(data);
         if (lab)
             CFRelease(lab);
-        return cc_err_oom(err);
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
     }
     CFMutableDictionaryRef add = CFDictionaryCreateMutableCopy(kCFAllocatorDefault, 0, q);
     OSStatus st = errSecAllocate;
@@ -143,7 +143,7 @@ static int mac_lookup(keyring *kr, const char *account, keyring_kind kind, char 
     *payload_out = NULL;
     CFMutableDictionaryRef q = item_query(account, kind);
     if (!q)
-        return cc_err_oom(err);
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
     CFDictionarySetValue(q, kSecReturnData, kCFBooleanTrue);
     CFDictionarySetValue(q, kSecMatchLimit, kSecMatchLimitOne);
     CFTypeRef result = NULL;
@@ -164,14 +164,14 @@ static int mac_lookup(keyring *kr, const char *account, keyring_kind kind, char 
     CFDataRef d = (CFDataRef)result;
     *payload_out = keyring_copy_secret(CFDataGetBytePtr(d), (size_t)CFDataGetLength(d));
     CFRelease(result);
-    return *payload_out ? 0 : cc_err_oom(err);
+    return *payload_out ? 0 : cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
 }
 
 static int mac_remove_one(const char *account, keyring_kind kind, bool *removed, cc_err *err)
 {
     CFMutableDictionaryRef q = item_query(account, kind);
     if (!q)
-        return cc_err_oom(err);
+        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
     OSStatus st = SecItemDelete(q);
     CFRelease(q);
     if (st == errSecItemNotFound)

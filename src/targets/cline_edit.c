@@ -183,6 +183,19 @@ static int apply_edits(const char *text, size_t len, const char *name, edit_list
     return jsonc_apply(text, len, name, l->e, l->n, out, out_len, err);
 }
 
+/* Applies the edits collected (rc: how collecting them went; CC_EINTERNAL
+ * is out of memory) and frees them. */
+static int finish_edits(int rc, const char *text, size_t len, const char *name, edit_list *l, char **out,
+                        size_t *out_len, cc_err *err)
+{
+    if (rc == CC_OK)
+        rc = apply_edits(text, len, name, l, out, out_len, err);
+    else if (rc == CC_EINTERNAL)
+        cc_err_oom(err);
+    edits_free(l);
+    return rc;
+}
+
 int cline_global_state_edit(cline_edit_job *job, const char *text, size_t len, const char *name, char **out,
                             size_t *out_len, cc_err *err)
 {
@@ -263,11 +276,7 @@ int cline_global_state_edit(cline_edit_job *job, const char *text, size_t len, c
         else if (remove)
             rc = delete_if_present(&l, doc, k_ep, NULL);
     }
-    if (rc == CC_OK)
-        rc = apply_edits(base, base_len, name, &l, out, out_len, err);
-    else if (rc == CC_EINTERNAL)
-        cc_err_oom(err);
-    edits_free(&l);
+    rc = finish_edits(rc, base, base_len, name, &l, out, out_len, err);
     jsonc_free(doc);
     free(fresh);
     return rc;
@@ -397,11 +406,7 @@ int cline_providers_edit(cline_edit_job *job, const char *text, size_t len, bool
         rc = bedrock_entry_edits(job, doc, &l);
     if (rc == CC_OK)
         rc = set_if_differs(&l, doc, k_last, cJSON_CreateString("bedrock"), NULL);
-    if (rc == CC_OK)
-        rc = apply_edits(base, base_len, name, &l, out, out_len, err);
-    else if (rc == CC_EINTERNAL)
-        cc_err_oom(err);
-    edits_free(&l);
+    rc = finish_edits(rc, base, base_len, name, &l, out, out_len, err);
     jsonc_free(doc);
     if (rc == CC_OK) {
         /* never hand Cline a file it would discard */

@@ -80,21 +80,29 @@ static void add_problem(cline_inspection *in, const char *fmt, ...)
 
 static bool str_diff(const char *a, const char *b) { return a && b && strcmp(a, b) != 0; }
 
+/* Reads one of Cline's stores.  False when it cannot be read: it then
+ * counts as existing, with the reason in `error`. */
+static bool read_store(const char *path, char **txt, size_t *len, bool *exists, char *error, size_t error_size)
+{
+    cc_err e;
+    if (safefile_read(path, SAFEFILE_MAX_SIZE, txt, len, exists, &e) == CC_OK)
+        return true;
+    *exists = true;
+    snprintf(error, error_size, "%s", e.message);
+    return false;
+}
+
 static void inspect_global_state(const cline_locations *loc, cline_inspection *in)
 {
     in->gs_use_profile = in->gs_cross_region = in->gs_prompt_cache = -1;
     in->plan.custom_selected = in->act.custom_selected = -1;
     char *txt = NULL;
     size_t len = 0;
-    bool exists = false;
-    cc_err e;
-    if (safefile_read(loc->global_state, SAFEFILE_MAX_SIZE, &txt, &len, &exists, &e) != CC_OK) {
-        in->gs_exists = true;
-        snprintf(in->gs_error, sizeof in->gs_error, "%s", e.message);
+    if (!read_store(loc->global_state, &txt, &len, &in->gs_exists, in->gs_error, sizeof in->gs_error))
         return;
-    }
+    bool exists = in->gs_exists;
+    cc_err e;
     jsonc_doc *doc = NULL;
-    in->gs_exists = exists;
     if (exists && cline_parse_object_doc(txt, len, loc->global_state, &doc, &e) != CC_OK) {
         snprintf(in->gs_error, sizeof in->gs_error, "%s", e.message);
     } else if (exists) {
@@ -129,15 +137,11 @@ static void inspect_providers(const cline_locations *loc, cline_inspection *in)
     in->pv_prompt_cache = in->pv_cross_region = -1;
     char *txt = NULL;
     size_t len = 0;
-    bool exists = false;
-    cc_err e;
-    if (safefile_read(loc->providers, SAFEFILE_MAX_SIZE, &txt, &len, &exists, &e) != CC_OK) {
-        in->pv_exists = true;
-        snprintf(in->pv_error, sizeof in->pv_error, "%s", e.message);
+    if (!read_store(loc->providers, &txt, &len, &in->pv_exists, in->pv_error, sizeof in->pv_error))
         return;
-    }
+    bool exists = in->pv_exists;
+    cc_err e;
     jsonc_doc *doc = NULL;
-    in->pv_exists = exists;
     if (exists && cline_providers_check(txt, len, loc->providers, &e) != CC_OK) {
         snprintf(in->pv_error, sizeof in->pv_error, "%s", e.message);
     } else if (exists && jsonc_parse(txt, len, loc->providers, &doc, &e) == CC_OK) {

@@ -347,39 +347,46 @@ static const char *extensions_for(const editor_dirs *dirs, size_t n, const char 
     return NULL;
 }
 
-/* Looks for the extension id in the targets of the /proc/PID/fd links and in
- * /proc/PID/maps: the cheap signs that the extension is loaded. */
-static bool proc_has_extension_open(const char *proc_root, long pid)
+/* True when one of the /proc/PID/fd links of `pid` points at a target that
+ * contains `needle` (exact: equals it).  At most max_links links are read
+ * (0: all). */
+static bool proc_fd_links_to(const char *proc_root, long pid, const char *needle, bool exact, int max_links)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%ld/fd", proc_root, pid);
     DIR *d = opendir(path);
+    if (!d)
+        return false;
     bool found = false;
-    if (d) {
-        struct dirent *e;
-        int budget = 4096;
-        while (!found && budget-- > 0 && (e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            char link[PATH_MAX + 300], target[PATH_MAX];
-            snprintf(link, sizeof link, "%s/%s", path, e->d_name);
-            ssize_t r = readlink(link, target, sizeof target - 1);
-            if (r <= 0)
-                continue;
-            target[r] = '\0';
-            if (strstr(target, CLINE_EXTENSION_ID))
-                found = true;
-        }
-        closedir(d);
+    struct dirent *e;
+    int seen = 0;
+    while (!found && (max_links == 0 || seen++ < max_links) && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char link[PATH_MAX + 300], target[PATH_MAX];
+        snprintf(link, sizeof link, "%s/%s", path, e->d_name);
+        ssize_t r = readlink(link, target, sizeof target - 1);
+        if (r <= 0)
+            continue;
+        target[r] = '\0';
+        found = exact ? strcmp(target, needle) == 0 : strstr(target, needle) != NULL;
     }
-    if (!found) {
-        snprintf(path, sizeof path, "%s/%ld/maps", proc_root, pid);
-        size_t len = 0;
-        char *maps = read_small(path, 8u << 20, &len);
-        if (maps && strstr(maps, CLINE_EXTENSION_ID))
-            found = true;
-        free(maps);
-    }
+    closedir(d);
+    return found;
+}
+
+/* Looks for the extension id in the targets of the /proc/PID/fd links and in
+ * /proc/PID/maps: the cheap signs that the extension is loaded. */
+static bool proc_has_extension_open(const char *proc_root, long pid)
+{
+    if (proc_fd_links_to(proc_root, pid, CLINE_EXTENSION_ID, false, 4096))
+        return true;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%ld/maps", proc_root, pid);
+    size_t len = 0;
+    char *maps = read_small(path, 8u << 20, &len);
+    bool found = maps && strstr(maps, CLINE_EXTENSION_ID);
+    free(maps);
     return found;
 }
 
@@ -495,27 +502,9 @@ static unsigned long hub_port_listening(const char *proc_root)
 /* True when process `pid` holds the socket with this inode. */
 static bool proc_has_socket(const char *proc_root, long pid, unsigned long inode)
 {
-    char path[PATH_MAX], want[64];
-    snprintf(path, sizeof path, "%s/%ld/fd", proc_root, pid);
+    char want[64];
     snprintf(want, sizeof want, "socket:[%lu]", inode);
-    DIR *d = opendir(path);
-    if (!d)
-        return false;
-    bool found = false;
-    struct dirent *e;
-    while (!found && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char link[PATH_MAX + 300], target[128];
-        snprintf(link, sizeof link, "%s/%s", path, e->d_name);
-        ssize_t r = readlink(link, target, sizeof target - 1);
-        if (r > 0) {
-            target[r] = '\0';
-            found = strcmp(target, want) == 0;
-        }
-    }
-    closedir(d);
-    return found;
+    return proc_fd_links_to(proc_root, pid, want, true, 0);
 }
 
 #ifdef __APPLE__

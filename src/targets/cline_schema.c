@@ -440,23 +440,14 @@ static int check_settings(schema_ctx *s, const cJSON *settings, const char *wher
         return schema_fail(s, field, "is missing");
     if (!cJSON_IsString(prov) || !provider_id_ok(prov->valuestring))
         return schema_fail(s, field, "must be a provider id (letters, digits, '-')");
+    static const struct {
+        const char *key;
+        const field_rule *rules;
+    } subs[] = {{"aws", aws_rules}, {"auth", auth_rules}, {"reasoning", reasoning_rules}, {"gcp", gcp_rules},
+                {"azure", azure_rules}, {"sap", sap_rules}, {"oca", oca_rules}, {"modelCatalog", catalog_rules}};
     int rc = check_fields(s, settings, where, settings_rules);
-    if (rc == CC_OK)
-        rc = check_sub(s, settings, where, "aws", aws_rules);
-    if (rc == CC_OK)
-        rc = check_sub(s, settings, where, "auth", auth_rules);
-    if (rc == CC_OK)
-        rc = check_sub(s, settings, where, "reasoning", reasoning_rules);
-    if (rc == CC_OK)
-        rc = check_sub(s, settings, where, "gcp", gcp_rules);
-    if (rc == CC_OK)
-        rc = check_sub(s, settings, where, "azure", azure_rules);
-    if (rc == CC_OK)
-        rc = check_sub(s, settings, where, "sap", sap_rules);
-    if (rc == CC_OK)
-        rc = check_sub(s, settings, where, "oca", oca_rules);
-    if (rc == CC_OK)
-        rc = check_sub(s, settings, where, "modelCatalog", catalog_rules);
+    for (size_t i = 0; rc == CC_OK && i < sizeof subs / sizeof subs[0]; i++)
+        rc = check_sub(s, settings, where, subs[i].key, subs[i].rules);
     if (rc != CC_OK)
         return rc;
     const cJSON *v;

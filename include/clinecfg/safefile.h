@@ -4,8 +4,10 @@
  * Owns the edit cycle every target goes through (Cline's globalState.json and
  * providers.json, ~/.aws/config, editor settings.json, clinecfg's own config):
  *   1. resolve the path: a symlink is followed to its real target (the link is
- *      kept); a dangling link, a read-only file or folder, or a folder owned by
- *      another user is refused (CC_EINPUT, message names the real path, hint);
+ *      kept); a dangling link is refused, and so are a read-only file or
+ *      folder and a folder owned by another user (safefile_check below), but
+ *      those only when the edit changes the file (CC_EINPUT, message names
+ *      the real path, hint);
  *   2. take an advisory lock (flock) on the sidecar ".<name>.clinecfg.lock" in
  *      the real target's folder.  The lock file lives beside the target, not
  *      under $HOME, so that two clinecfg processes with different HOME or

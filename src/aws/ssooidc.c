@@ -72,6 +72,13 @@ int sso_endpoint(sso_service which, const char *region, const char *profile_endp
         url = oidc;
     }
     free(fallback);
+    static const char portal_var[] = "AWS_ENDPOINT_URL_SSO ";
+    if (rc && err && which == SSO_SERVICE_OIDC && !strncmp(err->message, portal_var, strlen(portal_var))) {
+        /* endpoints.c named the variable it was asked for; the user set the OIDC one */
+        char rest[sizeof err->message];
+        snprintf(rest, sizeof rest, "%s", err->message + strlen(portal_var) - 1);
+        snprintf(err->message, sizeof err->message, "AWS_ENDPOINT_URL_SSO_OIDC%.900s", rest);
+    }
     if (rc) {
         free(url);
         return rc;

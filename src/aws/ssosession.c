@@ -213,8 +213,10 @@ int sso_session_role_credentials(sso_session *s, const sso_conn *oidc, const sso
         return CC_EINPUT;
     }
     int rc = 0;
+    bool tried = false; /* one refresh per call, whatever its outcome */
     if (!sso_session_access_valid(s, now, SSO_SESSION_REFRESH_WINDOW_S)) {
         if (sso_session_can_refresh(s, now)) {
+            tried = true;
             rc = sso_session_refresh(s, oidc, now, err);
             if (rc && !sso_session_access_valid(s, now, 0))
                 return rc;
@@ -228,7 +230,7 @@ int sso_session_role_credentials(sso_session *s, const sso_conn *oidc, const sso
         }
     }
     rc = ssoportal_get_role_credentials(portal, s->token.access_token, s->account_id, s->role_name, out, err);
-    if (rc == CC_EDENIED && err && !strcmp(err->code, SSO_ERR_TOKEN_REJECTED) && !*refreshed &&
+    if (rc == CC_EDENIED && err && !strcmp(err->code, SSO_ERR_TOKEN_REJECTED) && !tried &&
         sso_session_can_refresh(s, now)) {
         if ((rc = sso_session_refresh(s, oidc, now, err)))
             return rc;

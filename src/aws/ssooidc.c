@@ -174,10 +174,11 @@ static int oidc_post(const sso_conn *c, const char *path, const char *operation,
     return rc;
 }
 
-static void json_member(strbuf *b, bool first, const char *key, const char *value)
+void sso_json_put(strbuf *b, const char *key, const char *value)
 {
-    if (!first)
-        strbuf_puts(b, ",");
+    if (!value)
+        return;
+    strbuf_puts(b, ",");
     strbuf_json_string(b, key);
     strbuf_puts(b, ":");
     strbuf_json_string(b, value);
@@ -187,9 +188,9 @@ static void json_member(strbuf *b, bool first, const char *key, const char *valu
 static void client_body(strbuf *b, const ssooidc_client *client)
 {
     b->secret = true;
-    strbuf_puts(b, "{");
-    json_member(b, true, "clientId", client->client_id);
-    json_member(b, false, "clientSecret", client->client_secret);
+    strbuf_puts(b, "{\"clientId\":");
+    strbuf_json_string(b, client->client_id);
+    sso_json_put(b, "clientSecret", client->client_secret);
 }
 
 /* The answer of a failed OIDC call as a cc_err.  login: whether a new
@@ -240,9 +241,8 @@ int ssooidc_register_client(const sso_conn *c, const char *client_name, ssooidc_
     static const char op[] = "sso-oidc:RegisterClient";
     memset(out, 0, sizeof *out);
     strbuf body = {0};
-    strbuf_puts(&body, "{");
-    json_member(&body, true, "clientName", client_name);
-    json_member(&body, false, "clientType", "public");
+    strbuf_puts(&body, "{\"clientType\":\"public\"");
+    sso_json_put(&body, "clientName", client_name);
     strbuf_puts(&body, ",\"scopes\":[\"sso:account:access\"],\"grantTypes\":[\"" DEVICE_GRANT "\",\"" REFRESH_GRANT
                        "\"]}");
     aws_response resp;
@@ -285,7 +285,7 @@ int ssooidc_start_device_authorization(const sso_conn *c, const ssooidc_client *
     memset(out, 0, sizeof *out);
     strbuf body = {0};
     client_body(&body, client);
-    json_member(&body, false, "startUrl", start_url);
+    sso_json_put(&body, "startUrl", start_url);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/device_authorization", op, &body, &resp, err);
@@ -343,8 +343,8 @@ int ssooidc_poll_once(const sso_conn *c, const ssooidc_client *client, const sso
     *result = SSOOIDC_POLL_PENDING;
     strbuf body = {0};
     client_body(&body, client);
-    json_member(&body, false, "grantType", DEVICE_GRANT);
-    json_member(&body, false, "deviceCode", dev->device_code);
+    sso_json_put(&body, "grantType", DEVICE_GRANT);
+    sso_json_put(&body, "deviceCode", dev->device_code);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/token", op, &body, &resp, err);
@@ -438,8 +438,8 @@ int ssooidc_refresh(const sso_conn *c, const ssooidc_client *client, const char 
     }
     strbuf body = {0};
     client_body(&body, client);
-    json_member(&body, false, "grantType", REFRESH_GRANT);
-    json_member(&body, false, "refreshToken", refresh_token);
+    sso_json_put(&body, "grantType", REFRESH_GRANT);
+    sso_json_put(&body, "refreshToken", refresh_token);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/token", op, &body, &resp, err);

@@ -34,23 +34,13 @@ void sso_session_wipe(sso_session *s)
 
 /* --- to JSON ------------------------------------------------------------ */
 
-static void put_string(strbuf *b, const char *key, const char *value)
-{
-    if (!value)
-        return;
-    strbuf_puts(b, ",");
-    strbuf_json_string(b, key);
-    strbuf_puts(b, ":");
-    strbuf_json_string(b, value);
-}
-
 static void put_time(strbuf *b, const char *key, time_t t)
 {
     if (!t)
         return;
     char text[32];
     keyring_format_time(t, text);
-    put_string(b, key, text);
+    sso_json_put(b, key, text);
 }
 
 int sso_session_to_payload(const sso_session *s, char **payload_out, cc_err *err)
@@ -60,21 +50,21 @@ int sso_session_to_payload(const sso_session *s, char **payload_out, cc_err *err
         return cc_err_set(err, CC_EINTERNAL, "internal", "an SSO session without start URL, region, client or token");
     strbuf b = {.secret = true};
     strbuf_puts(&b, "{\"version\":1,\"type\":\"" PAYLOAD_TYPE "\"");
-    put_string(&b, "start_url", s->start_url);
-    put_string(&b, "region", s->region);
-    put_string(&b, "account_id", s->account_id);
-    put_string(&b, "role_name", s->role_name);
-    put_string(&b, "client_id", s->client.client_id);
-    put_string(&b, "client_secret", s->client.client_secret);
+    sso_json_put(&b, "start_url", s->start_url);
+    sso_json_put(&b, "region", s->region);
+    sso_json_put(&b, "account_id", s->account_id);
+    sso_json_put(&b, "role_name", s->role_name);
+    sso_json_put(&b, "client_id", s->client.client_id);
+    sso_json_put(&b, "client_secret", s->client.client_secret);
     put_time(&b, "client_issued_at", s->client.issued_at);
     put_time(&b, "registration_expires_at", s->client.expires_at);
-    put_string(&b, "access_token", s->token.access_token);
+    sso_json_put(&b, "access_token", s->token.access_token);
     char expires[32];
     keyring_format_time(s->token.expires_at, expires);
-    put_string(&b, "access_token_expires_at", expires);
-    put_string(&b, "refresh_token", s->token.refresh_token);
-    put_string(&b, "oidc_endpoint", s->oidc_endpoint);
-    put_string(&b, "portal_endpoint", s->portal_endpoint);
+    sso_json_put(&b, "access_token_expires_at", expires);
+    sso_json_put(&b, "refresh_token", s->token.refresh_token);
+    sso_json_put(&b, "oidc_endpoint", s->oidc_endpoint);
+    sso_json_put(&b, "portal_endpoint", s->portal_endpoint);
     put_time(&b, "stored_at", s->stored_at);
     strbuf_puts(&b, "}");
     if (b.oom) {

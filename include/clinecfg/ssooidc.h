@@ -63,9 +63,11 @@ typedef enum { SSO_SERVICE_OIDC, SSO_SERVICE_PORTAL } sso_service;
 int sso_endpoint(sso_service which, const char *region, const char *profile_endpoint_url, cc_getenv_fn env,
                  void *env_ud, char **url_out, cc_err *err);
 
-/* Sends req through c; 0 when an answer arrived (any status; the caller maps
- * it), else the http layer's status with err set.  resp must be freed with
- * aws_response_free in every case.  Shared with ssoportal.c. */
+/* Sends req through c and returns what http_aws_call returns (0 for most
+ * answers of any status, which the caller maps; CC_EDENIED / CC_EAWS with
+ * err set for AccessDenied-class names, 5xx and network failures - resp
+ * still holds the answer).  Free resp with aws_response_free in every case.
+ * Shared with ssoportal.c. */
 int sso_conn_send(const sso_conn *c, const aws_request *req, aws_response *resp, cc_err *err);
 
 /* --- RegisterClient ----------------------------------------------------- */

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """server.py - the loopback AWS emulator clinecfg's tests run against
 (tests/fake_aws).  Owns the HTTP side: one 127.0.0.1 port serving STS
-(awsQuery), the Bedrock control plane and runtime (restJson1), SSO
-GetRoleCredentials and Cost Explorer ListCostAllocationTags (awsJson1_1);
+(awsQuery), the Bedrock control plane and runtime (restJson1), the IAM
+Identity Center portal (GetRoleCredentials, ListAccounts, ListAccountRoles,
+Logout) and SSO OIDC device flow (identitycenter.py), and Cost Explorer
+ListCostAllocationTags (awsJson1_1);
 SigV4 verification of every signed request (sigv4_verify.py), the fault and
 latency knobs, the JSON-lines request log, statistics and the unsigned
 /__admin/ endpoints.  The account itself lives in state.py.  See README.md.
@@ -31,6 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree clean when tests start it
 sys.path.insert(0, HERE)
 
+import identitycenter  # noqa: E402
 import runtime  # noqa: E402
 import sigv4_verify  # noqa: E402
 from state import ApiError, State, iso  # noqa: E402
@@ -39,11 +42,14 @@ MAX_BODY = 16 * 1024 * 1024
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 CORAL_BEDROCK = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 CORAL_AUTH = ":http://internal.amazon.com/coral/com.amazon.coral.service/"
+CORAL_SSO = ":http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/"
+CORAL_OIDC = ":http://internal.amazon.com/coral/com.amazonaws.awsssooidc/"
 
 # Protocols of the routes below.
 REST = "restJson1"
 QUERY = "awsQuery"
 JSON11 = "awsJson1_1"
+OIDC = "restJson1/oidc"  # restJson1 whose errors carry the OAuth {"error", "error_description"} body
 
 AUTH_ERRORS = {
     # kind: {protocol: (name, status)}
@@ -63,12 +69,16 @@ AUTH_ERRORS = {
                   JSON11: ("InvalidSignatureException", 400)},
 }
 THROTTLE = {REST: ("ThrottlingException", 429, "Too many requests, please wait before trying again."),
+            OIDC: ("TooManyRequestsException", 429, "Too many requests"),
             QUERY: ("Throttling", 400, "Rate exceeded"),
             JSON11: ("ThrottlingException", 400, "Rate exceeded")}
 INTERNAL = {REST: ("InternalServerException", 500, "Internal server error (injected by fake_aws)."),
+            OIDC: ("InternalServerException", 500, "Internal server error (injected by fake_aws)."),
             QUERY: ("InternalFailure", 500, "An internal error occurred (injected by fake_aws)."),
             JSON11: ("InternalServerException", 500, "Internal server error (injected by fake_aws).")}
 
+
+PORTAL_OPS = {"GetRoleCredentials", "ListAccounts", "ListAccountRoles", "Logout"}
 
 # Operations that change state: an injected fault may hit them after they ran.
 MUTATING_OPS = {"CreateInferenceProfile", "DeleteInferenceProfile", "TagResource", "UntagResource",
@@ -122,6 +132,16 @@ def route_request(method, path, query, headers, body):
                      {"model": urllib.parse.unquote(segments[1])})
     if method == "GET" and segments == ["federation", "credentials"]:
         return Route("GetRoleCredentials", REST, None, None, {"q": q}, signed=False)
+    if method == "GET" and segments == ["assignment", "accounts"]:
+        return Route("ListAccounts", REST, None, None, {"q": q}, signed=False)
+    if method == "GET" and segments == ["assignment", "roles"]:
+        return Route("ListAccountRoles", REST, None, None, {"q": q}, signed=False)
+    if method == "POST" and segments == ["logout"]:
+        return Route("Logout", REST, None, None, {"q": q}, signed=False)
+    oidc_ops = {"client/register": "RegisterClient", "device_authorization": "StartDeviceAuthorization",
+                "token": "CreateToken"}
+    if method == "POST" and "/".join(segments) in oidc_ops:
+        return Route(oidc_ops["/".join(segments)], OIDC, None, None, {}, signed=False)
     if path == "/" and method == "POST" and headers.get("x-amz-target"):
         target = headers.get("x-amz-target")
         if target == "AWSInsightsIndexService.ListCostAllocationTags":
@@ -155,8 +175,9 @@ class TokenBucket:
 class Emulator:
     """Everything the request handlers share; each part has its own lock."""
 
-    def __init__(self, state, args):
+    def __init__(self, state, args, identity_center):
         self.state = state
+        self.identity_center = identity_center
         self.latency_ms = args.latency_ms
         self.fail_rate = args.fail_rate
         self.drop_rate = args.drop_rate
@@ -186,6 +207,7 @@ class Emulator:
             self.throttled = 0
             self.converse_calls = []
             self.auth_failures = {}
+        self.identity_center.reset_counters()
 
     def new_connection(self):
         with self.lock:
@@ -216,6 +238,7 @@ class Emulator:
                 "faults_after_execution": self.faults_after_execution,
                 "throttled": self.throttled,
                 "converse_calls": list(self.converse_calls),
+                "identity_center": self.identity_center.snapshot_counters(),
             }
 
     def note_request(self, op, invocation_id, attempt):
@@ -290,7 +313,8 @@ class Emulator:
         with self.lock:
             return {"latency_ms": self.latency_ms, "fail_rate": self.fail_rate, "drop_rate": self.drop_rate,
                     "throttle": {op: b.rate for op, b in self.buckets.items()},
-                    "clock_offset_seconds": self.state.clock_offset}
+                    "clock_offset_seconds": self.state.clock_offset,
+                    "sso": self.identity_center.get_knobs()}
 
     def set_knobs(self, data):
         with self.lock:
@@ -304,6 +328,8 @@ class Emulator:
                 self.buckets = {op: TokenBucket(rate) for op, rate in (data["throttle"] or {}).items()}
             if "clock_offset_seconds" in data:
                 self.state.clock_offset = float(data["clock_offset_seconds"])
+            if "sso" in data:
+                self.identity_center.set_knobs(data["sso"])
 
 
 class BodyTooLarge(Exception):
@@ -390,6 +416,9 @@ class Handler(BaseHTTPRequestHandler):
         elif protocol == JSON11:
             obj = {"__type": name, "message": message}
             self.send_json(status, obj, {"x-amzn-ErrorType": name + coral}, "application/x-amz-json-1.1")
+        elif protocol == OIDC:
+            obj = {"error": (extra or {}).get("error", "server_error"), "error_description": message}
+            self.send_json(status, obj, {"x-amzn-ErrorType": name + CORAL_OIDC})
         else:
             obj = {"message": message}
             obj.update(extra or {})
@@ -520,7 +549,7 @@ class Handler(BaseHTTPRequestHandler):
                 return
         if not self.emu.throttle_allows(route.op):
             name, status, message = THROTTLE[route.protocol]
-            if route.op == "GetRoleCredentials":
+            if route.op in PORTAL_OPS:
                 name, status = "TooManyRequestsException", 429
             self.send_api_error(route.protocol, name, status, message)
             return
@@ -550,8 +579,10 @@ class Handler(BaseHTTPRequestHandler):
                 self.handle_sts(route, record)
             elif route.protocol == JSON11:
                 self.handle_ce(route, body)
-            elif route.op == "GetRoleCredentials":
+            elif route.op in PORTAL_OPS:
                 self.handle_sso(route, entry)
+            elif route.protocol == OIDC:
+                self.handle_oidc(route, body)
             elif route.op in ("Converse", "ConverseStream"):
                 self.handle_runtime(route, region, body, record, entry)
             else:
@@ -610,17 +641,74 @@ class Handler(BaseHTTPRequestHandler):
     def handle_sso(self, route, entry):
         q = route.params["q"]
         token = self.headers.get("x-amz-sso_bearer_token")
+        state, ic = self.emu.state, self.emu.identity_center
+        coral = CORAL_SSO
+        try:
+            if route.op == "GetRoleCredentials":
+                self.sso_role_credentials(q, token, entry)
+                return
+            if not token:
+                raise ApiError("UnauthorizedException", "Session token not found or invalid", 401)
+            if ic.is_ours(token):
+                if route.op == "Logout":
+                    ic.logout(token)
+                    self.send_bytes(200, b"", None)
+                    return
+                assignments, _ = ic.assignments(token)
+            else:
+                if route.op == "Logout":
+                    state.sso_logout(token)
+                    self.send_bytes(200, b"", None)
+                    return
+                assignments = state.sso_assignments(token)
+            if route.op == "ListAccounts":
+                self.send_json(200, ic.list_accounts(assignments, q))
+            else:
+                self.send_json(200, ic.list_account_roles(assignments, q))
+        except ApiError as err:
+            self.send_api_error(REST, err.name, err.status, err.message, coral=coral)
+
+    def sso_role_credentials(self, q, token, entry):
+        state, ic = self.emu.state, self.emu.identity_center
         role = (q.get("role_name") or [None])[0]
         account = (q.get("account_id") or [None])[0]
         if not role or not account:
             raise ApiError("InvalidRequestException", "role_name and account_id are required", 400)
         if not token:
             raise ApiError("UnauthorizedException", "Session token not found or invalid", 401)
-        akid, secret, session, expires = self.emu.state.sso_role_credentials(token, role, account)
+        if ic.is_ours(token):
+            arn, ttl = ic.role_arn(token, account, role)
+            akid, secret, session, expires = state.sso_mint(arn, account, ttl)
+        else:
+            akid, secret, session, expires = state.sso_role_credentials(token, role, account)
         entry["access_key_id"] = akid
         self.send_json(200, {"roleCredentials": {"accessKeyId": akid, "secretAccessKey": secret,
                                                  "sessionToken": session,
                                                  "expiration": int(expires.timestamp() * 1000)}})
+
+    # -------------------------------------------------------------- OIDC
+    def handle_oidc(self, route, body):
+        ic = self.emu.identity_center
+        try:
+            request = json.loads(body or b"{}")
+            if not isinstance(request, dict):
+                raise ValueError("not an object")
+        except ValueError:
+            raise identitycenter.oidc_error("InvalidRequestException", "Malformed JSON body")
+        if route.op == "RegisterClient":
+            self.send_json(200, ic.register_client(request))
+        elif route.op == "StartDeviceAuthorization":
+            self.send_json(200, ic.start_device_authorization(request, self.region_from_host()))
+        else:
+            self.send_json(200, ic.create_token(request))
+
+    def region_from_host(self):
+        """oidc.<region>.amazonaws.com names the region; a loopback host does not (seed default)."""
+        host = (self.headers.get("host") or "").split(":")[0]
+        parts = host.split(".")
+        if len(parts) > 2 and parts[0] == "oidc":
+            return parts[1]
+        return self.emu.state.default_region
 
     # ----------------------------------------------------------- Bedrock
     def json_body(self, body):
@@ -716,7 +804,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, emu.stats())
         elif self.command == "GET" and name == "state":
             q = urllib.parse.parse_qs(query)
-            self.send_json(200, state.snapshot(include_fillers=(q.get("fillers") or ["1"])[0] != "0"))
+            snap = state.snapshot(include_fillers=(q.get("fillers") or ["1"])[0] != "0")
+            snap["identity_center"] = emu.identity_center.snapshot()
+            self.send_json(200, snap)
         elif self.command == "POST" and name == "reset-stats":
             emu.reset_stats()
             self.send_json(200, {"ok": True})
@@ -728,13 +818,33 @@ class Handler(BaseHTTPRequestHandler):
             (state.deny if name == "deny" else state.allow)(user, data["action"])
             self.send_json(200, {"ok": True, "user": user["name"], "deny": sorted(user["deny"])})
         elif self.command == "POST" and name == "sso-expire":
-            self.send_json(200, {"ok": True, "expired": state.expire_sso(data.get("access_token"))})
+            token = data.get("access_token")
+            count = state.expire_sso(token) + emu.identity_center.expire(token, bool(data.get("refresh_tokens")))
+            self.send_json(200, {"ok": True, "expired": count})
+        elif self.command == "POST" and name in ("sso-approve", "sso-deny"):
+            ic = emu.identity_center
+            try:
+                if name == "sso-approve":
+                    code = ic.approve(data.get("user_code"), data.get("identity", ""))
+                else:
+                    code = ic.deny(data.get("user_code"))
+            except KeyError as exc:
+                self.send_json(404, {"message": "admin: %s" % exc.args[0]})
+                return
+            except ValueError as exc:
+                self.send_json(400, {"message": "admin: %s" % exc})
+                return
+            self.send_json(200, {"ok": True, "user_code": code})
         elif self.command == "POST" and name == "expire-credentials":
             ok = state.expire_credentials(data.get("access_key_id", ""))
             self.send_json(200 if ok else 404, {"ok": ok})
         elif name == "knobs" and self.command in ("GET", "POST"):
             if self.command == "POST":
-                emu.set_knobs(data)
+                try:
+                    emu.set_knobs(data)
+                except (ValueError, TypeError) as exc:
+                    self.send_json(400, {"message": "admin: %s" % exc})
+                    return
             self.send_json(200, emu.knobs())
         else:
             self.send_json(404, {"message": "admin: unknown endpoint %s %s" % (self.command, name)})
@@ -835,7 +945,7 @@ def main(argv=None):
         seed = json.load(f)
     state = State(seed, rng_seed=args.fail_seed, filler_override=args.filler)
     state.clock_offset = args.clock_offset
-    emulator = Emulator(state, args)
+    emulator = Emulator(state, args, identitycenter.IdentityCenter(state, seed))
     tls = make_tls(args.tls_dir) if args.tls_dir else None
     servers = []
     main_server = Server(("127.0.0.1", args.port), emulator, tls if args.tls_only else None)

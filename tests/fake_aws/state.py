@@ -1,6 +1,6 @@
 """state.py - the emulated AWS account behind tests/fake_aws/server.py.  Owns
 the seed file format, credentials (long-term keys, STS session credentials,
-SSO role credentials), identities, and the Bedrock control-plane state and
+SSO role credentials, also those identitycenter.py hands out), identities, and the Bedrock control-plane state and
 rules: system-defined and application inference profiles, tags, foundation
 models, paging, validation and idempotency, as described in
 shared/reference/aws-wire.md sections 1-5.
@@ -236,6 +236,34 @@ class State:
                         return self._new_temporary(user, 3600, "sso")
                 raise ApiError("ForbiddenException", "No access", 403)
             raise ApiError("UnauthorizedException", "Session token not found or invalid", 401)
+
+    def sso_mint(self, arn, account_id, lifetime):
+        """Role credentials for an Identity Center sign-in (identitycenter.py):
+        a new temporary key acting as the assumed-role ARN."""
+        with self.lock:
+            return self._new_temporary(self._sso_user({"arn": arn, "account_id": account_id}), lifetime, "sso")
+
+    def _seeded_sso(self, access_token):
+        for entry in self.sso:
+            if entry["access_token"] == access_token:
+                if entry.get("expired") or entry["expires_at"] <= datetime.now(timezone.utc):
+                    break
+                return entry
+        raise ApiError("UnauthorizedException", "Session token not found or invalid", 401)
+
+    def sso_assignments(self, access_token):
+        """A seeded token's roles in identitycenter's assignment shape."""
+        with self.lock:
+            entry = self._seeded_sso(access_token)
+            accounts = {}
+            for role in entry["roles"]:
+                item = accounts.setdefault(role["account_id"], {"account_id": role["account_id"], "roles": []})
+                item["roles"].append(role["role_name"])
+            return list(accounts.values())
+
+    def sso_logout(self, access_token):
+        with self.lock:
+            self._seeded_sso(access_token)["expired"] = True
 
     def _sso_user(self, role):
         for user in self.users:

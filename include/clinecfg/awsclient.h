@@ -32,8 +32,8 @@ typedef struct awsclient_opts {
     const char *region;          /* --region; NULL = environment, then profile */
     const char *fallback_region; /* last resort (e.g. clinecfg's own config); may be NULL */
     const cc_out *out;           /* progress and -v traces; may be NULL */
-    aws_env_lookup env;          /* NULL = getenv */
-    void *env_ctx;
+    cc_getenv_fn env;            /* NULL = the process environment */
+    void *env_ud;
     creds_keyring_fn keyring;    /* the keyring source; NULL = skipped */
     void *keyring_ud;
     const http_opts *http;       /* NULL = defaults; out and ca_bundle are filled in when unset */

@@ -16,8 +16,8 @@
 #define MAX_ENDPOINTS 8
 
 struct awsclient {
-    aws_env_lookup env;
-    void *env_ctx;
+    cc_getenv_fn env;
+    void *env_ud;
     const cc_out *out;
     char *config_path, *creds_path;
     char files_desc[1024];
@@ -35,21 +35,9 @@ struct awsclient {
     size_t neps;
 };
 
-typedef struct env_adapter {
-    aws_env_lookup fn;
-    void *ctx;
-} env_adapter;
-
-static const char *adapt_env(void *ud, const char *name)
-{
-    const env_adapter *a = ud;
-    return a->fn ? a->fn(name, a->ctx) : getenv(name);
-}
-
 static const char *env_get(const awsclient *c, const char *name)
 {
-    const char *v = c->env ? c->env(name, c->env_ctx) : getenv(name);
-    return v && *v ? v : NULL;
+    return cc_getenv_set(c->env, c->env_ud, name);
 }
 
 static void trace(const awsclient *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -122,10 +110,9 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     if (!c)
         return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
     c->env = o->env;
-    c->env_ctx = o->env_ctx;
+    c->env_ud = o->env_ud;
     c->out = o->out;
-    env_adapter ad = {o->env, o->env_ctx};
-    int rc = awsfiles_locate(adapt_env, &ad, &c->config_path, &c->creds_path, err);
+    int rc = awsfiles_locate(o->env, o->env_ud, &c->config_path, &c->creds_path, err);
     if (!rc)
         rc = awsfiles_load(c->config_path, c->creds_path, &c->profiles, err);
     if (rc)
@@ -174,7 +161,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
         .profiles = c->profiles,
         .files_desc = c->files_desc,
         .env = o->env,
-        .env_ctx = o->env_ctx,
+        .env_ud = o->env_ud,
         .keyring = o->keyring,
         .keyring_ud = o->keyring_ud,
         .http = c->http,
@@ -232,7 +219,7 @@ int awsclient_endpoint(awsclient *c, const char *service, const char **url, cc_e
         return cc_err_set(err, CC_EINTERNAL, "internal", "too many endpoints");
     char *u = NULL;
     int rc = aws_endpoint(service, c->region, c->profile ? ini_get(c->profile, "endpoint_url") : NULL, c->env,
-                          c->env_ctx, &u, err);
+                          c->env_ud, &u, err);
     if (rc)
         return rc;
     snprintf(c->eps[c->neps].service, sizeof c->eps[0].service, "%s", service);

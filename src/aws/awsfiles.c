@@ -15,16 +15,9 @@
 
 #include <openssl/crypto.h>
 
-const char *awsfiles_process_env(void *ud, const char *name)
-{
-    (void)ud;
-    return getenv(name);
-}
-
 static const char *env_nonempty(const awsfiles_opts *o, const char *name)
 {
-    const char *v = o->getenv_fn ? o->getenv_fn(o->ud, name) : NULL;
-    return v && v[0] ? v : NULL;
+    return cc_getenv_set(o->getenv_fn, o->ud, name);
 }
 
 static char *join2(const char *a, const char *b)
@@ -160,7 +153,7 @@ int awsfiles_locate_ex(const awsfiles_opts *o, char **config_path, char **creden
     return rc;
 }
 
-int awsfiles_locate(awsfiles_getenv_fn getenv_fn, void *ud, char **config_path,
+int awsfiles_locate(cc_getenv_fn getenv_fn, void *ud, char **config_path,
                     char **credentials_path, cc_err *err)
 {
     awsfiles_opts o = {getenv_fn, ud, AWSFILES_POSIX, NULL};

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "clinecfg/awsclient.h"
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/sigv4.h"
 

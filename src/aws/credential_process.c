@@ -7,7 +7,9 @@
  * sneak in.  Why a process group: a wrapper script's children must die with
  * it when the time bound hits, or they would keep the pipe open.
  */
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/secret.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,7 +216,7 @@ int creds_parse_process_output(const char *json, size_t len, const char *profile
     if (account && strlen(account) < sizeof out->account_id)
         snprintf(out->account_id, sizeof out->account_id, "%s", account);
 done:
-    creds_json_wipe_delete(j);
+    secret_json_delete(j);
     if (rc)
         aws_credentials_wipe(out);
     return rc;

@@ -32,8 +32,7 @@ struct creds_provider {
 
 static const char *env_get(const creds_chain_opts *o, const char *name)
 {
-    const char *v = o && o->env ? o->env(name, o->env_ctx) : getenv(name);
-    return v && *v ? v : NULL;
+    return cc_getenv_set(o->env, o->env_ud, name);
 }
 
 static void trace(const creds_chain_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -49,92 +48,6 @@ static void trace(const creds_chain_opts *o, const char *fmt, ...)
     out_trace(o->out, "%s", line);
 }
 
-static bool leap(long y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days from 1970-01-01 to the given date (year >= 1970). */
-static long long days_since_epoch(long y, long m, long d)
-{
-    static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-    long long days = 0;
-    for (long yy = 1970; yy < y; yy++)
-        days += leap(yy) ? 366 : 365;
-    days += before[m - 1] + (m > 2 && leap(y) ? 1 : 0);
-    return days + d - 1;
-}
-
-static int digits(const char **p, int n, long *out)
-{
-    long v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)(*p)[i]))
-            return -1;
-        v = v * 10 + ((*p)[i] - '0');
-    }
-    *p += n;
-    *out = v;
-    return 0;
-}
-
-int aws_parse_timestamp(const char *s, time_t *out)
-{
-    if (!s)
-        return -1;
-    const char *p = s;
-    long y, mo, d, h, mi, sec, oh = 0, om = 0;
-    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
-        return -1;
-    if (*p != 'T' && *p != 't' && *p != ' ')
-        return -1;
-    p++;
-    if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &sec))
-        return -1;
-    if (*p == '.' || *p == ',') {
-        p++;
-        if (!isdigit((unsigned char)*p))
-            return -1;
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    int sign = 0;
-    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
-        p++;
-    } else if (strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0) {
-        p += 3;
-    } else if (*p == '+' || *p == '-') {
-        sign = *p == '+' ? 1 : -1;
-        p++;
-        if (digits(&p, 2, &oh))
-            return -1;
-        if (*p == ':')
-            p++;
-        if (digits(&p, 2, &om))
-            return -1;
-        if (oh > 23 || om > 59)
-            return -1;
-    } else {
-        return -1; /* no zone: ambiguous, refuse */
-    }
-    if (*p != '\0')
-        return -1;
-    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
-        return -1;
-    unsigned dim = mdays[mo - 1] + (mo == 2 && leap(y) ? 1 : 0);
-    if ((unsigned long)d > dim)
-        return -1;
-    long long t = days_since_epoch(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL + sec;
-    t -= sign * (oh * 3600LL + om * 60LL);
-    if (t < 0 || (sizeof(time_t) < 8 && t > 0x7fffffffLL))
-        return -1;
-    *out = (time_t)t;
-    return 0;
-}
-
-void creds_json_wipe_delete(cJSON *j) { secret_json_delete(j); }
-
 static int set_str(char **dst, const char *src, cc_err *err)
 {
     *dst = strdup(src);
@@ -143,10 +56,10 @@ static int set_str(char **dst, const char *src, cc_err *err)
 
 /* --- environment --------------------------------------------------------- */
 
-int creds_from_env(aws_env_lookup env, void *env_ctx, aws_credentials *out, cc_err *err)
+int creds_from_env(cc_getenv_fn env, void *env_ud, aws_credentials *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
-    creds_chain_opts o = {.env = env, .env_ctx = env_ctx};
+    creds_chain_opts o = {.env = env, .env_ud = env_ud};
     const char *id = env_get(&o, "AWS_ACCESS_KEY_ID");
     const char *secret = env_get(&o, "AWS_SECRET_ACCESS_KEY");
     const char *token = env_get(&o, "AWS_SESSION_TOKEN");
@@ -295,7 +208,7 @@ static int assume_role_creds(const creds_chain_opts *o, const char *profile, con
         duration = (int)v;
     }
     char *url = NULL;
-    rc = aws_endpoint("sts", region, ini_get(p, "endpoint_url"), o->env, o->env_ctx, &url, err);
+    rc = aws_endpoint("sts", region, ini_get(p, "endpoint_url"), o->env, o->env_ud, &url, err);
     if (!rc) {
         trace(o, "credentials: profile %s assumes %s with the credentials of %s", profile, role_arn, source);
         rc = sts_assume_role_with(o->http, url, region, &src, role_arn, ini_get(p, "role_session_name"),
@@ -363,7 +276,7 @@ static int fetch(creds_provider *p, aws_credentials *out, cc_err *err)
 {
     switch (p->kind) {
     case SRC_ENV: {
-        int rc = creds_from_env(p->o.env, p->o.env_ctx, out, err);
+        int rc = creds_from_env(p->o.env, p->o.env_ud, out, err);
         if (rc == CREDS_NOT_FOUND)
             rc = cc_err_set(err, CC_EINPUT, "credentials.env_gone", "the AWS_* credential variables are no longer set");
         return rc;
@@ -414,7 +327,7 @@ int creds_resolve(const creds_chain_opts *o, creds_provider **out, cc_err *err)
         int rc = creds_from_profile(o, explicit_profile, &c, err);
         return rc ? rc : provider_new(o, SRC_PROFILE, explicit_profile, &c, out, err);
     }
-    int rc = creds_from_env(o->env, o->env_ctx, &c, err);
+    int rc = creds_from_env(o->env, o->env_ud, &c, err);
     if (rc == 0) {
         trace(o, "credentials: using %s", "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment");
         return provider_new(o, SRC_ENV, NULL, &c, out, err);

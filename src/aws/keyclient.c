@@ -13,9 +13,9 @@
 
 /* The environment as the chain should see it: no profile selection and no
  * ambient keys. */
-static const char *filtered_env(const char *name, void *ctx)
+static const char *filtered_env(void *ud, const char *name)
 {
-    (void)ctx;
+    (void)ud;
     static const char *const hidden[] = {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID",
                                          "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"};
     for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)

@@ -5,7 +5,9 @@
  * clinecfg only reads the token cache; it never refreshes or rewrites it
  * (that needs SSO-OIDC and is `aws sso login`'s job).
  */
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/secret.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -76,7 +78,7 @@ int sso_parse_token(const char *json, size_t len, const char *profile, time_t no
     if (expires_out)
         *expires_out = t;
 done:
-    creds_json_wipe_delete(j);
+    secret_json_delete(j);
     return rc;
 }
 
@@ -115,16 +117,10 @@ int sso_parse_role_credentials(const char *json, size_t len, aws_credentials *ou
     }
     out->expiration = (time_t)(exp->valuedouble / 1000.0);
 done:
-    creds_json_wipe_delete(j);
+    secret_json_delete(j);
     if (rc)
         aws_credentials_wipe(out);
     return rc;
-}
-
-static const char *env_get(const creds_chain_opts *o, const char *name)
-{
-    const char *v = o->env ? o->env(name, o->env_ctx) : getenv(name);
-    return v && *v ? v : NULL;
 }
 
 /* Reads the token cache file into a malloc'd buffer. */
@@ -205,7 +201,7 @@ int sso_profile_credentials(const creds_chain_opts *o, const char *profile, cons
     if (!o->http)
         return cc_err_set(err, CC_EINTERNAL, "internal", "SSO credentials need an HTTP client");
 
-    const char *home = env_get(o, "HOME");
+    const char *home = cc_getenv_set(o->env, o->env_ud, "HOME");
     if (!home)
         return cc_err_set(err, CC_EINPUT, "credentials.no_home", "HOME is not set; cannot find the SSO token cache");
     char key[41], path[4096];
@@ -234,7 +230,7 @@ int sso_profile_credentials(const creds_chain_opts *o, const char *profile, cons
     }
     snprintf(header, hlen, "x-amz-sso_bearer_token: %s", token);
     snprintf(query, sizeof query, "role_name=%s&account_id=%s", q_role, q_acct);
-    if ((rc = aws_endpoint("sso", sso_region, ini_get(p, "endpoint_url"), o->env, o->env_ctx, &url, err)))
+    if ((rc = aws_endpoint("sso", sso_region, ini_get(p, "endpoint_url"), o->env, o->env_ud, &url, err)))
         goto done;
     const char *headers[] = {header, NULL};
     aws_request req = {

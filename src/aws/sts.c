@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "clinecfg/awsclient.h"
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/sigv4.h"
 

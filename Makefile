@@ -21,12 +21,12 @@ FUZZ_SECONDS ?= 60
 # of libsecret; everything else is the same.
 UNAME_S := $(shell uname -s)
 ifeq ($(UNAME_S),Darwin)
-PKGS := libcurl libcrypto libcjson
+PKGS := libcurl libcrypto libcjson expat
 KEYRING_SKIP := src/store/keyring_libsecret.c src/store/libsecret_dl.c
 PLATFORM_LIBS := -framework Security -framework CoreFoundation
 HARDEN_LD_OS :=
 else
-PKGS := libcurl libcrypto libcjson libsecret-1
+PKGS := libcurl libcrypto libcjson libsecret-1 expat
 KEYRING_SKIP := src/store/keyring_macos.c
 PLATFORM_LIBS :=
 HARDEN_LD_OS := -Wl,-z,relro -Wl,-z,now

@@ -253,65 +253,13 @@ int awsclient_prepare(awsclient *c, const char *service, aws_request *req, cc_er
     return 0;
 }
 
-int awsclient_check(const aws_response *resp, const char *operation, cc_err *err)
-{
-    if (resp->status >= 200 && resp->status <= 299)
-        return 0;
-    char code[128], msg[512];
-    snprintf(code, sizeof code, "%s", resp->error_code);
-    snprintf(msg, sizeof msg, "%s", resp->error_message);
-    if (!code[0] && resp->body && resp->body_len) {
-        if (resp->body[0] == '<')
-            aws_parse_query_error(resp->body, resp->body_len, code, sizeof code, msg, sizeof msg);
-        else
-            aws_parse_rest_json_error(NULL, resp->body, resp->body_len, code, sizeof code, msg, sizeof msg);
-    }
-    int st = aws_error_status(code, resp->status);
-    if (st == 0) {
-        if (strcmp(code, "ConflictException") == 0)
-            st = CC_ECONFLICT;
-        else if (strcmp(code, "ValidationException") == 0 || strcmp(code, "ResourceNotFoundException") == 0 ||
-                 strcmp(code, "TooManyTagsException") == 0)
-            st = CC_EINPUT;
-        else
-            st = CC_EAWS;
-    }
-    char ccode[48];
-    if (code[0])
-        snprintf(ccode, sizeof ccode, "aws:%.43s", code);
-    else
-        snprintf(ccode, sizeof ccode, "aws:http%ld", resp->status);
-    const char *op = operation ? operation : "AWS call";
-    if (code[0])
-        cc_err_set(err, st, ccode, "%s failed: %s (HTTP %ld)%s%.400s", op, code, resp->status, msg[0] ? ": " : "",
-                   msg);
-    else
-        cc_err_set(err, st, ccode, "%s failed: HTTP %ld", op, resp->status);
-    if (st == CC_EDENIED)
-        cc_err_hint(err, "the credentials were rejected or lack permission for %s; check them with "
-                         "`clinecfg whoami` and the IAM policy",
-                    op);
-    else if (st == CC_EAWS)
-        cc_err_hint(err, "retry later; run with -v to see the requests");
-    return st;
-}
-
 int awsclient_call(awsclient *c, const char *service, aws_request *req, aws_response *resp, cc_err *err)
 {
     memset(resp, 0, sizeof *resp);
     int rc = awsclient_prepare(c, service, req, err);
     if (rc)
         return rc;
-    rc = http_aws_call(c->http, req, resp, err);
-    if (rc == 0 || (resp->status >= 300 && (rc == CC_EDENIED || rc == CC_EAWS))) {
-        /* A uniform message and code for every AWS error answer; keep the
-         * HTTP layer's verdict (e.g. retries exhausted) when it had one. */
-        int st = awsclient_check(resp, req->operation, err);
-        rc = rc ? rc : st;
-        if (err && rc)
-            err->status = rc;
-    }
-    return rc;
+    return aws_call_verdict(http_aws_call(c->http, req, resp, err), resp, req->operation, err);
 }
 
 int awsclient_call_many(awsclient *c, aws_request *reqs, size_t n, size_t max_in_flight, aws_response *results,
@@ -322,13 +270,7 @@ int awsclient_call_many(awsclient *c, aws_request *reqs, size_t n, size_t max_in
     http_aws_call_many(c->http, reqs, n, max_in_flight, results, statuses, errs);
     int first = 0;
     for (size_t i = 0; i < n; i++) {
-        int rc = statuses[i];
-        if (rc == 0 || (results[i].status >= 300 && (rc == CC_EDENIED || rc == CC_EAWS))) {
-            int st = awsclient_check(&results[i], reqs[i].operation, &errs[i]);
-            rc = rc ? rc : st;
-            if (rc)
-                errs[i].status = rc;
-        }
+        int rc = aws_call_verdict(statuses[i], &results[i], reqs[i].operation, &errs[i]);
         statuses[i] = rc;
         if (rc && !first)
             first = rc;

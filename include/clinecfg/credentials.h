@@ -103,6 +103,32 @@ const char *creds_source(const creds_provider *p);
 const char *creds_profile(const creds_provider *p);
 void creds_free(creds_provider *p);
 
+/* --- profile sources ---------------------------------------------------- */
+
+/* What a profile source is handed: the chain's options, the profile's name
+ * and settings, and how many source_profile hops led here. */
+typedef struct creds_profile_ctx {
+    const creds_chain_opts *o;
+    const char *profile;
+    const aws_profile *p;
+    int depth;
+} creds_profile_ctx;
+
+/* One way a profile can hold credentials.  The chain keeps them in one
+ * table in precedence order (role_arn, SSO, static keys, credential_process)
+ * and uses the first that `applies`; each source lives in its own module
+ * and never calls back into the chain. */
+typedef struct creds_profile_source {
+    const char *name; /* in creds_source(): "profile:dev (sso)" */
+    bool (*applies)(const aws_profile *p);
+    int (*fetch)(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err);
+} creds_profile_source;
+
+extern const creds_profile_source creds_source_assume_role; /* credentials.c */
+extern const creds_profile_source creds_source_static;      /* credentials.c */
+extern const creds_profile_source creds_source_sso;         /* sso.c */
+extern const creds_profile_source creds_source_process;     /* credential_process.c */
+
 /* --- single sources (also used by `login --from-env/--from-profile`) --- */
 
 /* AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN].  CREDS_NOT_FOUND

@@ -384,3 +384,35 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
     free(buf);
     return rc;
 }
+
+static bool has_process(const aws_profile *p)
+{
+    return ini_get(p, "credential_process") != NULL;
+}
+
+/* o->process_timeout_ms, else CLINECFG_PROCESS_TIMEOUT_MS (1 ms .. 1 h),
+ * else CREDS_PROCESS_TIMEOUT_MS. */
+static long process_timeout(const creds_chain_opts *o)
+{
+    if (o->process_timeout_ms > 0)
+        return o->process_timeout_ms;
+    const char *v = cc_getenv_set(o->env, o->env_ud, "CLINECFG_PROCESS_TIMEOUT_MS");
+    if (v) {
+        char *end;
+        errno = 0;
+        long ms = strtol(v, &end, 10);
+        if (!errno && *end == '\0' && ms > 0 && ms <= 3600000L)
+            return ms;
+    }
+    return CREDS_PROCESS_TIMEOUT_MS;
+}
+
+static int process_fetch(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err)
+{
+    if (ctx->o->out)
+        out_trace(ctx->o->out, "credentials: running credential_process of profile %s", ctx->profile);
+    return creds_run_process(ctx->profile, ini_get(ctx->p, "credential_process"), process_timeout(ctx->o), out,
+                             err);
+}
+
+const creds_profile_source creds_source_process = {"credential_process", has_process, process_fetch};

@@ -1,14 +1,13 @@
 /*
  * credentials.c - the credential chain (explicit profile, environment,
  * keyring, default profile), static profile keys, refresh on expiry, and the
- * small shared helpers (timestamps, wiping cJSON trees).  credential_process
- * lives in credential_process.c and SSO in sso.c.  See credentials.h.
+ * profile source table: role_arn (AssumeRole through sts_wire.c) and static
+ * keys live here, SSO in sso.c, credential_process in credential_process.c.
+ * The sources never call back into this file.  See credentials.h.
  */
 #include "clinecfg/credentials.h"
 #include "clinecfg/secret.h"
 
-#include <ctype.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,36 +81,6 @@ int creds_from_env(cc_getenv_fn env, void *env_ud, aws_credentials *out, cc_err 
 
 /* --- profiles ------------------------------------------------------------ */
 
-typedef enum { PK_NONE, PK_ROLE, PK_SSO, PK_STATIC, PK_PROCESS } profile_kind;
-
-static profile_kind kind_of(const aws_profile *p)
-{
-    if (ini_get(p, "role_arn"))
-        return PK_ROLE;
-    if (ini_get(p, "sso_session") || ini_get(p, "sso_start_url") || ini_get(p, "sso_account_id"))
-        return PK_SSO;
-    if (ini_get(p, "aws_access_key_id") || ini_get(p, "aws_secret_access_key"))
-        return PK_STATIC;
-    if (ini_get(p, "credential_process"))
-        return PK_PROCESS;
-    return PK_NONE;
-}
-
-static long process_timeout(const creds_chain_opts *o)
-{
-    if (o->process_timeout_ms > 0)
-        return o->process_timeout_ms;
-    const char *v = env_get(o, "CLINECFG_PROCESS_TIMEOUT_MS");
-    if (v) {
-        char *end;
-        errno = 0;
-        long ms = strtol(v, &end, 10);
-        if (!errno && *end == '\0' && ms > 0 && ms <= 3600000L)
-            return ms;
-    }
-    return CREDS_PROCESS_TIMEOUT_MS;
-}
-
 static int missing_profile(const creds_chain_opts *o, const char *profile, cc_err *err)
 {
     cc_err_set(err, CC_EINPUT, "credentials.profile_missing", "AWS profile '%s' not found in %s", profile,
@@ -128,17 +97,22 @@ static int missing_profile(const creds_chain_opts *o, const char *profile, cc_er
 static int profile_creds(const creds_chain_opts *o, const char *profile, int depth, aws_credentials *out,
                          cc_err *err);
 
-static int static_keys(const creds_chain_opts *o, const char *profile, const aws_profile *p, aws_credentials *out,
-                       cc_err *err)
+static bool has_static_keys(const aws_profile *p)
 {
+    return ini_get(p, "aws_access_key_id") || ini_get(p, "aws_secret_access_key");
+}
+
+static int static_keys(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err)
+{
+    const aws_profile *p = ctx->p;
     const char *id = ini_get(p, "aws_access_key_id"), *secret = ini_get(p, "aws_secret_access_key");
     const char *token = ini_get(p, "aws_session_token");
     if (!id || !*id || !secret || !*secret) {
-        cc_err_set(err, CC_EINPUT, "credentials.partial", "AWS profile '%s' has %s but no %s", profile,
+        cc_err_set(err, CC_EINPUT, "credentials.partial", "AWS profile '%s' has %s but no %s", ctx->profile,
                    id && *id ? "aws_access_key_id" : "aws_secret_access_key",
                    id && *id ? "aws_secret_access_key" : "aws_access_key_id");
         cc_err_hint(err, "add the missing key to the profile (in %s)",
-                    o->files_desc ? o->files_desc : "the credentials file");
+                    ctx->o->files_desc ? ctx->o->files_desc : "the credentials file");
         return CC_EINPUT;
     }
     if (set_str(&out->access_key_id, id, err) || set_str(&out->secret_access_key, secret, err) ||
@@ -149,6 +123,8 @@ static int static_keys(const creds_chain_opts *o, const char *profile, const aws
     return 0;
 }
 
+const creds_profile_source creds_source_static = {"static", has_static_keys, static_keys};
+
 static int role_unsupported(const char *profile, const char *what, cc_err *err)
 {
     cc_err_set(err, CC_EINPUT, "credentials.unsupported",
@@ -158,35 +134,66 @@ static int role_unsupported(const char *profile, const char *what, cc_err *err)
     return CC_EINPUT;
 }
 
+/* The checks before any call: MFA, web identity and credential_source are
+ * refused, the chain is bounded, duration_seconds is in range. */
+static int role_preflight(const creds_profile_ctx *ctx, int *duration, cc_err *err)
+{
+    const aws_profile *p = ctx->p;
+    const char *source = ini_get(p, "source_profile");
+    if (ini_get(p, "mfa_serial"))
+        return role_unsupported(ctx->profile, "role_arn with mfa_serial (an MFA prompt)", err);
+    if (!source || !*source)
+        return role_unsupported(ctx->profile,
+                                ini_get(p, "web_identity_token_file") ? "role_arn with web_identity_token_file"
+                                                                      : "role_arn without source_profile "
+                                                                        "(credential_source)",
+                                err);
+    if (ctx->depth >= ROLE_CHAIN_MAX) {
+        cc_err_set(err, CC_EINPUT, "credentials.role_chain",
+                   "AWS profile '%s': source_profile chain is longer than %d profiles or circular", ctx->profile,
+                   ROLE_CHAIN_MAX);
+        cc_err_hint(err, "check the source_profile keys in %s",
+                    ctx->o->files_desc ? ctx->o->files_desc : "the AWS config");
+        return CC_EINPUT;
+    }
+    if (!ctx->o->http)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "AssumeRole needs an HTTP client");
+    *duration = 0;
+    const char *d = ini_get(p, "duration_seconds");
+    if (d) {
+        char *end;
+        long v = strtol(d, &end, 10);
+        if (*end || v < 900 || v > 43200)
+            return cc_err_set(err, CC_EINPUT, "credentials.role_duration",
+                              "AWS profile '%s': duration_seconds must be 900..43200", ctx->profile);
+        *duration = (int)v;
+    }
+    return 0;
+}
+
+static bool has_role_arn(const aws_profile *p)
+{
+    return ini_get(p, "role_arn") != NULL;
+}
+
 /* role_arn + source_profile: the source profile's credentials call STS
  * AssumeRole.  A profile that names itself as its source uses its own
  * static keys (as the SDKs do); longer chains are followed up to
  * ROLE_CHAIN_MAX profiles, which also stops cycles. */
-static int assume_role_creds(const creds_chain_opts *o, const char *profile, const aws_profile *p, int depth,
-                             aws_credentials *out, cc_err *err)
+static int assume_role(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err)
 {
-    const char *role_arn = ini_get(p, "role_arn");
+    const creds_chain_opts *o = ctx->o;
+    const aws_profile *p = ctx->p;
+    const char *profile = ctx->profile, *role_arn = ini_get(p, "role_arn");
     const char *source = ini_get(p, "source_profile");
-    if (ini_get(p, "mfa_serial"))
-        return role_unsupported(profile, "role_arn with mfa_serial (an MFA prompt)", err);
-    if (!source || !*source)
-        return role_unsupported(profile, ini_get(p, "web_identity_token_file") ? "role_arn with web_identity_token_file"
-                                                                                : "role_arn without source_profile "
-                                                                                  "(credential_source)",
-                                err);
-    if (depth >= ROLE_CHAIN_MAX) {
-        cc_err_set(err, CC_EINPUT, "credentials.role_chain",
-                   "AWS profile '%s': source_profile chain is longer than %d profiles or circular", profile,
-                   ROLE_CHAIN_MAX);
-        cc_err_hint(err, "check the source_profile keys in %s", o->files_desc ? o->files_desc : "the AWS config");
-        return CC_EINPUT;
-    }
-    if (!o->http)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "AssumeRole needs an HTTP client");
+    int duration = 0;
+    int rc = role_preflight(ctx, &duration, err);
+    if (rc)
+        return rc;
     aws_credentials src;
     memset(&src, 0, sizeof src);
-    int rc = strcmp(source, profile) == 0 ? static_keys(o, profile, p, &src, err)
-                                          : profile_creds(o, source, depth + 1, &src, err);
+    rc = strcmp(source, profile) == 0 ? static_keys(ctx, &src, err)
+                                      : profile_creds(o, source, ctx->depth + 1, &src, err);
     if (rc) {
         if (strcmp(source, profile) != 0)
             cc_err_prefix(err, "source_profile of AWS profile '%s'", profile);
@@ -195,18 +202,6 @@ static int assume_role_creds(const creds_chain_opts *o, const char *profile, con
     const char *region = o->region && *o->region ? o->region : ini_get(p, "region");
     if (!region || !*region)
         region = "us-east-1";
-    int duration = 0;
-    const char *d = ini_get(p, "duration_seconds");
-    if (d) {
-        char *end;
-        long v = strtol(d, &end, 10);
-        if (*end || v < 900 || v > 43200) {
-            aws_credentials_wipe(&src);
-            return cc_err_set(err, CC_EINPUT, "credentials.role_duration",
-                              "AWS profile '%s': duration_seconds must be 900..43200", profile);
-        }
-        duration = (int)v;
-    }
     char *url = NULL;
     rc = aws_endpoint("sts", region, ini_get(p, "endpoint_url"), o->env, o->env_ud, &url, err);
     if (!rc) {
@@ -221,6 +216,24 @@ static int assume_role_creds(const creds_chain_opts *o, const char *profile, con
     return rc;
 }
 
+const creds_profile_source creds_source_assume_role = {"assume_role", has_role_arn, assume_role};
+
+/* The profile sources in precedence order: the first that applies wins. */
+static const creds_profile_source *const PROFILE_SOURCES[] = {
+    &creds_source_assume_role,
+    &creds_source_sso,
+    &creds_source_static,
+    &creds_source_process,
+};
+
+static const creds_profile_source *source_for(const aws_profile *p)
+{
+    for (size_t i = 0; i < sizeof PROFILE_SOURCES / sizeof PROFILE_SOURCES[0]; i++)
+        if (PROFILE_SOURCES[i]->applies(p))
+            return PROFILE_SOURCES[i];
+    return NULL;
+}
+
 int creds_from_profile(const creds_chain_opts *o, const char *profile, aws_credentials *out, cc_err *err)
 {
     return profile_creds(o, profile, 0, out, err);
@@ -233,40 +246,22 @@ static int profile_creds(const creds_chain_opts *o, const char *profile, int dep
     const aws_profile *p = o->profiles ? ini_profile(o->profiles, profile) : NULL;
     if (!p)
         return missing_profile(o, profile, err);
-    int rc = 0;
-    const char *how = "";
-    switch (kind_of(p)) {
-    case PK_ROLE:
-        rc = assume_role_creds(o, profile, p, depth, out, err);
-        how = "assume_role";
-        break;
-    case PK_SSO:
-        trace(o, "credentials: profile %s uses IAM Identity Center (SSO)", profile);
-        rc = sso_profile_credentials(o, profile, p, out, err);
-        how = "sso";
-        break;
-    case PK_STATIC:
-        rc = static_keys(o, profile, p, out, err);
-        how = "static";
-        break;
-    case PK_PROCESS:
-        trace(o, "credentials: running credential_process of profile %s", profile);
-        rc = creds_run_process(profile, ini_get(p, "credential_process"), process_timeout(o), out, err);
-        how = "credential_process";
-        break;
-    case PK_NONE:
+    const creds_profile_source *src = source_for(p);
+    if (!src) {
         cc_err_set(err, CC_EINPUT, "credentials.none_in_profile",
                    "AWS profile '%s' has no credentials (no aws_access_key_id, credential_process, sso_* or role_arn)",
                    profile);
         cc_err_hint(err, "add credentials to the profile, or use `clinecfg login` to store keys in the keyring");
         return CC_EINPUT;
     }
+    creds_profile_ctx ctx = {.o = o, .profile = profile, .p = p, .depth = depth};
+    int rc = src->fetch(&ctx, out, err);
     if (rc)
         return rc;
     const char *acct = ini_get(p, "aws_account_id");
     if (!out->account_id[0] && acct && strlen(acct) < sizeof out->account_id)
         snprintf(out->account_id, sizeof out->account_id, "%s", acct);
-    snprintf(out->source, sizeof out->source, "profile:%.32s (%s)", profile, how);
+    snprintf(out->source, sizeof out->source, "profile:%.32s (%s)", profile, src->name);
     return 0;
 }
 
@@ -348,7 +343,7 @@ int creds_resolve(const creds_chain_opts *o, creds_provider **out, cc_err *err)
             trace(o, "credentials: keyring unavailable: %s", kerr.message);
     }
     const aws_profile *def = o->profiles ? ini_profile(o->profiles, "default") : NULL;
-    if (def && kind_of(def) != PK_NONE) {
+    if (def && source_for(def)) {
         trace(o, "credentials: using profile %s", "default");
         rc = creds_from_profile(o, "default", &c, err);
         return rc ? rc : provider_new(o, SRC_PROFILE, "default", &c, out, err);

@@ -278,3 +278,17 @@ done:
     free(url);
     return rc;
 }
+
+static bool is_sso_profile(const aws_profile *p)
+{
+    return ini_get(p, "sso_session") || ini_get(p, "sso_start_url") || ini_get(p, "sso_account_id");
+}
+
+static int sso_fetch(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err)
+{
+    if (ctx->o->out)
+        out_trace(ctx->o->out, "credentials: profile %s uses IAM Identity Center (SSO)", ctx->profile);
+    return sso_profile_credentials(ctx->o, ctx->profile, ctx->p, out, err);
+}
+
+const creds_profile_source creds_source_sso = {"sso", is_sso_profile, sso_fetch};

@@ -909,6 +909,89 @@ void bedrock_batch_free(bedrock_batch_item *items, size_t n)
     }
 }
 
+/* Fills *r for one batch item (buffers it needs go to *path, *body,
+ * *query, freed by the caller) and prepares it on the client; a failure
+ * lands in it->status and it->err. */
+static void batch_request(awsclient *c, bedrock_batch_item *it, aws_request *r, char **path, char **body,
+                          char **query)
+{
+    memset(&it->out, 0, sizeof it->out);
+    cc_err_clear(&it->err);
+    it->status = 0;
+    const char *service = "bedrock";
+    switch (it->op) {
+    case BEDROCK_OP_LIST_TAGS:
+        if ((it->status = check_arn(it->arg, "ListTagsForResource", &it->err)))
+            break;
+        *body = arn_body(it->arg, NULL, NULL);
+        r->method = "POST";
+        r->path = "/listTagsForResource";
+        r->content_type = "application/json";
+        r->body = *body;
+        r->body_len = *body ? strlen(*body) : 0;
+        r->operation = "bedrock:ListTagsForResource";
+        if (!*body)
+            it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
+        break;
+    case BEDROCK_OP_GET_PROFILE:
+        if ((it->status = check_identifier(it->arg, "GetInferenceProfile", &it->err)))
+            break;
+        *path = profile_path(it->arg);
+        r->method = "GET";
+        r->path = *path;
+        r->operation = "bedrock:GetInferenceProfile";
+        if (!*path)
+            it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
+        break;
+    case BEDROCK_OP_LIST_APP_PROFILES:
+        *query = calloc(1, 4608);
+        if (!*query) {
+            it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
+            break;
+        }
+        it->status = query_add(*query, 4608, "maxResults", "1000", &it->err);
+        if (!it->status && it->arg)
+            it->status = query_add(*query, 4608, "nextToken", it->arg, &it->err);
+        if (!it->status)
+            it->status = query_add(*query, 4608, "type", "APPLICATION", &it->err);
+        r->method = "GET";
+        r->path = "/inference-profiles";
+        r->query = *query;
+        r->operation = "bedrock:ListInferenceProfiles";
+        break;
+    case BEDROCK_OP_CALLER_IDENTITY:
+        service = "sts";
+        r->method = "POST";
+        r->path = "/";
+        r->content_type = "application/x-www-form-urlencoded; charset=utf-8";
+        r->body = "Action=GetCallerIdentity&Version=2011-06-15";
+        r->body_len = strlen(r->body);
+        r->operation = "sts:GetCallerIdentity";
+        break;
+    default:
+        it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "unknown batch operation %d", (int)it->op);
+    }
+    if (!it->status)
+        it->status = awsclient_prepare(c, service, r, &it->err);
+}
+
+/* Reads one answered batch item into it->out. */
+static void batch_parse(bedrock_batch_item *it, const aws_response *rs)
+{
+    switch (it->op) {
+    case BEDROCK_OP_LIST_TAGS: it->status = bedrock_parse_tags(rs->body, rs->body_len, &it->out.tags, &it->err); break;
+    case BEDROCK_OP_GET_PROFILE:
+        it->status = bedrock_parse_profile(rs->body, rs->body_len, &it->out.profile, &it->err);
+        break;
+    case BEDROCK_OP_CALLER_IDENTITY:
+        it->status = sts_parse_caller_identity(rs->body, rs->body_len, &it->out.identity, &it->err);
+        break;
+    case BEDROCK_OP_LIST_APP_PROFILES:
+        it->status = bedrock_parse_profile_page(rs->body, rs->body_len, &it->out.page, &it->err);
+        break;
+    }
+}
+
 int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_in_flight, cc_err *err)
 {
     if (n == 0)
@@ -926,66 +1009,7 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        bedrock_batch_item *it = &items[i];
-        memset(&it->out, 0, sizeof it->out);
-        cc_err_clear(&it->err);
-        it->status = 0;
-        aws_request *r = &reqs[i];
-        const char *service = "bedrock";
-        switch (it->op) {
-        case BEDROCK_OP_LIST_TAGS:
-            if ((it->status = check_arn(it->arg, "ListTagsForResource", &it->err)))
-                break;
-            bodies[i] = arn_body(it->arg, NULL, NULL);
-            r->method = "POST";
-            r->path = "/listTagsForResource";
-            r->content_type = "application/json";
-            r->body = bodies[i];
-            r->body_len = bodies[i] ? strlen(bodies[i]) : 0;
-            r->operation = "bedrock:ListTagsForResource";
-            if (!bodies[i])
-                it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
-            break;
-        case BEDROCK_OP_GET_PROFILE:
-            if ((it->status = check_identifier(it->arg, "GetInferenceProfile", &it->err)))
-                break;
-            paths[i] = profile_path(it->arg);
-            r->method = "GET";
-            r->path = paths[i];
-            r->operation = "bedrock:GetInferenceProfile";
-            if (!paths[i])
-                it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
-            break;
-        case BEDROCK_OP_LIST_APP_PROFILES:
-            queries[i] = calloc(1, 4608);
-            if (!queries[i]) {
-                it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
-                break;
-            }
-            it->status = query_add(queries[i], 4608, "maxResults", "1000", &it->err);
-            if (!it->status && it->arg)
-                it->status = query_add(queries[i], 4608, "nextToken", it->arg, &it->err);
-            if (!it->status)
-                it->status = query_add(queries[i], 4608, "type", "APPLICATION", &it->err);
-            r->method = "GET";
-            r->path = "/inference-profiles";
-            r->query = queries[i];
-            r->operation = "bedrock:ListInferenceProfiles";
-            break;
-        case BEDROCK_OP_CALLER_IDENTITY:
-            service = "sts";
-            r->method = "POST";
-            r->path = "/";
-            r->content_type = "application/x-www-form-urlencoded; charset=utf-8";
-            r->body = "Action=GetCallerIdentity&Version=2011-06-15";
-            r->body_len = strlen(r->body);
-            r->operation = "sts:GetCallerIdentity";
-            break;
-        default:
-            it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "unknown batch operation %d", (int)it->op);
-        }
-        if (!it->status)
-            it->status = awsclient_prepare(c, service, r, &it->err);
+        batch_request(c, &items[i], &reqs[i], &paths[i], &bodies[i], &queries[i]);
     }
     /* Send only the items that are ready; keep a map back to their index. */
     size_t *idx = calloc(n, sizeof *idx);
@@ -1011,19 +1035,7 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
             it->err = errs[j];
             continue;
         }
-        const aws_response *rs = &resps[j];
-        switch (it->op) {
-        case BEDROCK_OP_LIST_TAGS: it->status = bedrock_parse_tags(rs->body, rs->body_len, &it->out.tags, &it->err); break;
-        case BEDROCK_OP_GET_PROFILE:
-            it->status = bedrock_parse_profile(rs->body, rs->body_len, &it->out.profile, &it->err);
-            break;
-        case BEDROCK_OP_CALLER_IDENTITY:
-            it->status = sts_parse_caller_identity(rs->body, rs->body_len, &it->out.identity, &it->err);
-            break;
-        case BEDROCK_OP_LIST_APP_PROFILES:
-            it->status = bedrock_parse_profile_page(rs->body, rs->body_len, &it->out.page, &it->err);
-            break;
-        }
+        batch_parse(it, &resps[j]);
     }
     for (size_t j = 0; j < k; j++)
         aws_response_free(&resps[j]);

@@ -260,6 +260,58 @@ static int reap(pid_t pid, long long deadline, bool *timed_out)
     }
 }
 
+/* Reads the child's stdout into buf until EOF, the deadline, or cap bytes
+ * (then *too_big: the output limit is cap - 1). */
+static void read_output(int fd, char *buf, size_t cap, long long deadline, size_t *used, bool *timed_out,
+                        bool *too_big)
+{
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            *timed_out = true;
+            return;
+        }
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
+        int pr = poll(&pf, 1, left > 1000 ? 1000 : (int)left);
+        if (pr < 0 && errno != EINTR)
+            return;
+        if (pr <= 0)
+            continue;
+        ssize_t n = read(fd, buf + *used, cap - *used);
+        if (n > 0) {
+            *used += (size_t)n;
+            if (*used >= cap) {
+                *too_big = true;
+                return;
+            }
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            return;
+        }
+    }
+}
+
+/* The error for a command that did not exit with status 0. */
+static int process_failed(const char *profile, const char *prog, int status, cc_err *err)
+{
+    if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                   "credential_process of AWS profile '%s': cannot run '%s' (not found or not executable)", profile,
+                   prog);
+    else if (status != -1 && WIFEXITED(status))
+        cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                   "credential_process of AWS profile '%s' (%s) exited with status %d", profile, prog,
+                   WEXITSTATUS(status));
+    else if (status != -1 && WIFSIGNALED(status))
+        cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                   "credential_process of AWS profile '%s' (%s) was killed by signal %d", profile, prog,
+                   WTERMSIG(status));
+    else
+        cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                   "credential_process of AWS profile '%s' (%s) could not be waited for", profile, prog);
+    cc_err_hint(err, "its error output is shown above; run the command by hand to investigate");
+    return CC_EINPUT;
+}
+
 int creds_run_process(const char *profile, const char *command, long timeout_ms, aws_credentials *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -316,29 +368,7 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
         waitpid(pid, NULL, 0);
         return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
     }
-    for (;;) {
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-        struct pollfd pf = {.fd = pfd[0], .events = POLLIN};
-        int pr = poll(&pf, 1, left > 1000 ? 1000 : (int)left);
-        if (pr < 0 && errno != EINTR)
-            break;
-        if (pr <= 0)
-            continue;
-        ssize_t n = read(pfd[0], buf + used, cap - used);
-        if (n > 0) {
-            used += (size_t)n;
-            if (used >= cap) {
-                too_big = true;
-                break;
-            }
-        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-            break;
-        }
-    }
+    read_output(pfd[0], buf, cap, deadline, &used, &timed_out, &too_big);
     close(pfd[0]);
     int status = -1;
     if (timed_out || too_big) {
@@ -360,23 +390,7 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
                    prog, CREDS_PROCESS_MAX_OUTPUT);
         rc = CC_EINPUT;
     } else if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
-            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
-                       "credential_process of AWS profile '%s': cannot run '%s' (not found or not executable)", profile,
-                       prog);
-        else if (status != -1 && WIFEXITED(status))
-            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
-                       "credential_process of AWS profile '%s' (%s) exited with status %d", profile, prog,
-                       WEXITSTATUS(status));
-        else if (status != -1 && WIFSIGNALED(status))
-            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
-                       "credential_process of AWS profile '%s' (%s) was killed by signal %d", profile, prog,
-                       WTERMSIG(status));
-        else
-            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
-                       "credential_process of AWS profile '%s' (%s) could not be waited for", profile, prog);
-        cc_err_hint(err, "its error output is shown above; run the command by hand to investigate");
-        rc = CC_EINPUT;
+        rc = process_failed(profile, prog, status, err);
     } else {
         rc = creds_parse_process_output(buf, used, profile, time(NULL), out, err);
     }

@@ -800,6 +800,60 @@ static void on_attempt_done(http_client *c, call *cl, CURLcode cc)
     finish(cl, CC_EAWS);
 }
 
+/* Refuses a request that cannot be sent as it is: no method, service or
+ * region, a bad base URL, spaces or control characters in the path, query,
+ * headers or credentials (a stray line break would split a header). */
+static int check_request(call *cl, cc_err *e)
+{
+    const aws_request *q = cl->req;
+    int rc = parse_base(cl, e);
+    if (!rc && (!q->method || !q->service || !q->region))
+        rc = cc_err_set(e, CC_EINTERNAL, "http.request", "request for %s lacks a method, service or region",
+                        op_name(cl));
+    if (!rc && (has_ctl_or_space(q->path, false) || has_ctl_or_space(q->query, false)))
+        rc = cc_err_set(e, CC_EINPUT, "http.request",
+                        "request path or query for %s contains spaces or control characters", op_name(cl));
+    if (!rc && (has_ctl_or_space(q->content_type, true) ||
+                (q->creds && (has_ctl_or_space(q->creds->access_key_id, false) ||
+                              has_ctl_or_space(q->creds->session_token, false)))))
+        rc = cc_err_set(e, CC_EINPUT, "aws.credentials",
+                        "the AWS credentials or headers for %s contain spaces or control "
+                        "characters",
+                        op_name(cl));
+    for (size_t h = 0; !rc && q->extra_headers && q->extra_headers[h]; h++)
+        if (has_ctl_or_space(q->extra_headers[h], true))
+            rc = cc_err_set(e, CC_EINPUT, "http.request", "a header for %s contains control characters",
+                            op_name(cl));
+    if (rc == CC_EINPUT && !strcmp(e->code, "aws.credentials"))
+        cc_err_hint(e, "check AWS_ACCESS_KEY_ID / AWS_SESSION_TOKEN or the profile for "
+                       "stray line breaks");
+    return rc;
+}
+
+/* Sleeps until socket activity or the earliest backoff ends, unless some
+ * call could start now. */
+static void wait_for_work(http_client *c, const call *calls, size_t n, size_t active, size_t max_in_flight)
+{
+    bool any_ready = false;
+    long long now = mono_ms();
+    long long wake = now + 1000;
+    for (size_t i = 0; i < n && !any_ready; i++) {
+        if (calls[i].state != CALL_WAITING)
+            continue;
+        if (calls[i].started && calls[i].next_at < wake)
+            wake = calls[i].next_at;
+        any_ready = (calls[i].started && calls[i].next_at <= now) || (!calls[i].started && active < max_in_flight);
+    }
+    if (!any_ready) {
+        long long t = wake - now;
+        if (t < 0)
+            t = 0;
+        if (t > 1000)
+            t = 1000;
+        curl_multi_poll(c->multi, NULL, 0, (int)t, NULL);
+    }
+}
+
 int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t max_in_flight,
                        aws_response *results, int *statuses, cc_err *errs)
 {
@@ -823,28 +877,7 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
         calls[i].err = &errs[i];
         calls[i].state = CALL_WAITING;
         make_uuid(calls[i].invocation_id);
-        int rc = parse_base(&calls[i], &errs[i]);
-        if (!rc && (!reqs[i].method || !reqs[i].service || !reqs[i].region))
-            rc = cc_err_set(&errs[i], CC_EINTERNAL, "http.request",
-                            "request for %s lacks a method, service or region", op_name(&calls[i]));
-        const aws_request *q = &reqs[i];
-        if (!rc && (has_ctl_or_space(q->path, false) || has_ctl_or_space(q->query, false)))
-            rc = cc_err_set(&errs[i], CC_EINPUT, "http.request",
-                            "request path or query for %s contains spaces or control characters",
-                            op_name(&calls[i]));
-        if (!rc && (has_ctl_or_space(q->content_type, true) ||
-                    (q->creds && (has_ctl_or_space(q->creds->access_key_id, false) ||
-                                  has_ctl_or_space(q->creds->session_token, false)))))
-            rc = cc_err_set(&errs[i], CC_EINPUT, "aws.credentials",
-                            "the AWS credentials or headers for %s contain spaces or control "
-                            "characters", op_name(&calls[i]));
-        for (size_t h = 0; !rc && q->extra_headers && q->extra_headers[h]; h++)
-            if (has_ctl_or_space(q->extra_headers[h], true))
-                rc = cc_err_set(&errs[i], CC_EINPUT, "http.request",
-                                "a header for %s contains control characters", op_name(&calls[i]));
-        if (rc == CC_EINPUT && !strcmp(errs[i].code, "aws.credentials"))
-            cc_err_hint(&errs[i], "check AWS_ACCESS_KEY_ID / AWS_SESSION_TOKEN or the profile for "
-                                  "stray line breaks");
+        int rc = check_request(&calls[i], &errs[i]);
         if (rc)
             finish(&calls[i], rc);
     }
@@ -905,26 +938,7 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
         }
         if (done >= n)
             break;
-        /* sleep until socket activity or the earliest backoff ends */
-        bool any_ready = false;
-        now = mono_ms();
-        wake = now + 1000;
-        for (size_t i = 0; i < n && !any_ready; i++) {
-            if (calls[i].state != CALL_WAITING)
-                continue;
-            if (calls[i].started && calls[i].next_at < wake)
-                wake = calls[i].next_at;
-            any_ready = (calls[i].started && calls[i].next_at <= now) ||
-                        (!calls[i].started && active < max_in_flight);
-        }
-        if (!any_ready) {
-            long long t = wake - now;
-            if (t < 0)
-                t = 0;
-            if (t > 1000)
-                t = 1000;
-            curl_multi_poll(c->multi, NULL, 0, (int)t, NULL);
-        }
+        wait_for_work(c, calls, n, active, max_in_flight);
     }
 
     int first = 0;

@@ -34,7 +34,7 @@ typedef struct xml_node {
 } xml_node;
 
 typedef struct xml_opts {
-    const char *what;     /* names the document in messages, e.g. "STS response"; NULL: "XML document" */
+    const char *what;     /* names the document in messages, e.g. "STS response"; NULL: "document" */
     const char *err_code; /* cc_err code of parse failures; NULL: "aws.xml" */
     size_t max_bytes;     /* 0: XML_DEFAULT_MAX_BYTES */
     int max_depth;        /* 0: XML_DEFAULT_MAX_DEPTH */

@@ -144,7 +144,7 @@ static const char *describe(enum XML_Error code, const char *doc, size_t at)
 
 static int parse_error(const builder *b, const char *doc, size_t len, cc_err *err)
 {
-    const char *what = b->o && b->o->what ? b->o->what : "XML document";
+    const char *what = b->o && b->o->what ? b->o->what : "document";
     const char *code = b->o && b->o->err_code ? b->o->err_code : "aws.xml";
     XML_Size line = XML_GetCurrentLineNumber(b->parser), col = XML_GetCurrentColumnNumber(b->parser);
     XML_Index at = XML_GetCurrentByteIndex(b->parser);
@@ -173,7 +173,7 @@ static XML_Parser hardened_parser(builder *b)
 /* Cheap refusals before expat runs, with the messages callers show. */
 static int precheck(const char *doc, size_t len, const xml_opts *o, cc_err *err)
 {
-    const char *what = o && o->what ? o->what : "XML document";
+    const char *what = o && o->what ? o->what : "document";
     const char *code = o && o->err_code ? o->err_code : "aws.xml";
     size_t max = o && o->max_bytes ? o->max_bytes : XML_DEFAULT_MAX_BYTES;
     if (!doc || len == 0)

@@ -5,7 +5,6 @@
  */
 #include "clinecfg/awsclient.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,18 +39,8 @@ static const char *env_get(const awsclient *c, const char *name)
     return cc_getenv_set(c->env, c->env_ud, name);
 }
 
-static void trace(const awsclient *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(const awsclient *c, const char *fmt, ...)
-{
-    if (!c->out || c->out->verbose <= 0)
-        return;
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    out_trace(c->out, "%s", line);
-}
+/* -v traces; out_trace itself drops them below -v. */
+#define TRACE(c, ...) do { if ((c)->out) out_trace((c)->out, __VA_ARGS__); } while (0)
 
 void awsclient_free(awsclient *c)
 {
@@ -118,7 +107,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     if (rc)
         goto fail;
     snprintf(c->files_desc, sizeof c->files_desc, "%s and %s", c->config_path, c->creds_path);
-    trace(c, "aws: shared files %s", c->files_desc);
+    TRACE(c, "aws: shared files %s", c->files_desc);
 
     const char *explicit_profile = o->profile && *o->profile ? o->profile : env_get(c, "AWS_PROFILE");
     c->profile_name = strdup(explicit_profile ? explicit_profile : "default");
@@ -138,7 +127,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     }
     if ((rc = pick_region(c, o, err)))
         goto fail;
-    trace(c, "aws: profile %s, region %s (from %s)", c->profile_name, c->region, c->region_source);
+    TRACE(c, "aws: profile %s, region %s (from %s)", c->profile_name, c->region, c->region_source);
 
     http_opts ho;
     if (o->http)
@@ -152,7 +141,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     if (!ho.ca_bundle && c->profile)
         ho.ca_bundle = ini_get(c->profile, "ca_bundle");
     if (ho.ca_bundle)
-        trace(c, "aws: CA bundle %s", ho.ca_bundle);
+        TRACE(c, "aws: CA bundle %s", ho.ca_bundle);
     if ((rc = http_client_new(&ho, &c->http, err)))
         goto fail;
 
@@ -170,7 +159,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     };
     if ((rc = creds_resolve(&co, &c->creds, err)))
         goto fail;
-    trace(c, "aws: credentials from %s", creds_source(c->creds));
+    TRACE(c, "aws: credentials from %s", creds_source(c->creds));
     *out = c;
     return 0;
 fail:
@@ -224,7 +213,7 @@ int awsclient_endpoint(awsclient *c, const char *service, const char **url, cc_e
         return rc;
     snprintf(c->eps[c->neps].service, sizeof c->eps[0].service, "%s", service);
     c->eps[c->neps++].url = u;
-    trace(c, "aws: %s endpoint %s", service, u);
+    TRACE(c, "aws: %s endpoint %s", service, u);
     *url = u;
     return 0;
 }

@@ -8,7 +8,6 @@
 #include "clinecfg/credentials.h"
 #include "clinecfg/secret.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,18 +33,8 @@ static const char *env_get(const creds_chain_opts *o, const char *name)
     return cc_getenv_set(o->env, o->env_ud, name);
 }
 
-static void trace(const creds_chain_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(const creds_chain_opts *o, const char *fmt, ...)
-{
-    if (!o || !o->out || o->out->verbose <= 0)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    out_trace(o->out, "%s", line);
-}
+/* -v traces; out_trace itself drops them below -v. */
+#define TRACE(o, ...) do { if ((o)->out) out_trace((o)->out, __VA_ARGS__); } while (0)
 
 static int set_str(char **dst, const char *src, cc_err *err)
 {
@@ -205,7 +194,7 @@ static int assume_role(const creds_profile_ctx *ctx, aws_credentials *out, cc_er
     char *url = NULL;
     rc = aws_endpoint("sts", region, ini_get(p, "endpoint_url"), o->env, o->env_ud, &url, err);
     if (!rc) {
-        trace(o, "credentials: profile %s assumes %s with the credentials of %s", profile, role_arn, source);
+        TRACE(o, "credentials: profile %s assumes %s with the credentials of %s", profile, role_arn, source);
         rc = sts_assume_role_with(o->http, url, region, &src, role_arn, ini_get(p, "role_session_name"),
                                   ini_get(p, "external_id"), duration, out, err);
     }
@@ -318,13 +307,13 @@ int creds_resolve(const creds_chain_opts *o, creds_provider **out, cc_err *err)
     memset(&c, 0, sizeof c);
     const char *explicit_profile = o->profile && *o->profile ? o->profile : env_get(o, "AWS_PROFILE");
     if (explicit_profile) {
-        trace(o, "credentials: using profile %s (explicit)", explicit_profile);
+        TRACE(o, "credentials: using profile %s (explicit)", explicit_profile);
         int rc = creds_from_profile(o, explicit_profile, &c, err);
         return rc ? rc : provider_new(o, SRC_PROFILE, explicit_profile, &c, out, err);
     }
     int rc = creds_from_env(o->env, o->env_ud, &c, err);
     if (rc == 0) {
-        trace(o, "credentials: using %s", "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment");
+        TRACE(o, "credentials: using %s", "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment");
         return provider_new(o, SRC_ENV, NULL, &c, out, err);
     }
     if (rc != CREDS_NOT_FOUND)
@@ -335,16 +324,16 @@ int creds_resolve(const creds_chain_opts *o, creds_provider **out, cc_err *err)
     if (o->keyring) {
         krc = o->keyring(o->keyring_ud, &c, &kerr);
         if (krc == 0) {
-            trace(o, "credentials: using the %s", "OS keyring");
+            TRACE(o, "credentials: using the %s", "OS keyring");
             return provider_new(o, SRC_KEYRING, NULL, &c, out, err);
         }
         aws_credentials_wipe(&c);
         if (krc != CREDS_NOT_FOUND)
-            trace(o, "credentials: keyring unavailable: %s", kerr.message);
+            TRACE(o, "credentials: keyring unavailable: %s", kerr.message);
     }
     const aws_profile *def = o->profiles ? ini_profile(o->profiles, "default") : NULL;
     if (def && source_for(def)) {
-        trace(o, "credentials: using profile %s", "default");
+        TRACE(o, "credentials: using profile %s", "default");
         rc = creds_from_profile(o, "default", &c, err);
         return rc ? rc : provider_new(o, SRC_PROFILE, "default", &c, out, err);
     }
@@ -369,7 +358,7 @@ int creds_current(creds_provider *p, time_t now, const aws_credentials **out, cc
     if (!now)
         now = time(NULL);
     if (p->creds.expiration && p->creds.expiration - now <= CREDS_REFRESH_MARGIN_S) {
-        trace(&p->o, "credentials: %s expire now; fetching them again", p->creds.source);
+        TRACE(&p->o, "credentials: %s expire now; fetching them again", p->creds.source);
         aws_credentials fresh;
         int rc = fetch(p, &fresh, err);
         if (rc)

@@ -61,18 +61,10 @@ int sts_assume_role(awsclient *c, const char *role_arn, const char *session_name
                     int duration_s, aws_credentials *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
-    char *form = NULL;
-    int rc = sts_assume_role_form(role_arn, session_name, external_id, duration_s, &form, err);
+    aws_request where = {0};
+    int rc = awsclient_prepare(c, "sts", &where, err);
     if (rc)
         return rc;
-    aws_response resp;
-    rc = sts_post(c, "sts:AssumeRole", form, &resp, err);
-    if (rc == 0)
-        rc = sts_parse_credentials("AssumeRole", resp.body, resp.body_len, out, err);
-    if (resp.body)
-        OPENSSL_cleanse(resp.body, resp.body_len);
-    aws_response_free(&resp);
-    free(form);
-    return rc;
+    return sts_assume_role_with(awsclient_http(c), where.url_base, where.region, where.creds, role_arn, session_name,
+                                external_id, duration_s, out, err);
 }
-

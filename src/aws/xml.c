@@ -41,10 +41,12 @@ static void stop(builder *b, const char *why)
     XML_StopParser(b->parser, XML_FALSE);
 }
 
+/* "a:Arn" -> "Arn"; a name that ends in ':' is kept whole so no element
+ * is nameless. */
 static const char *local_name(const char *name)
 {
     const char *c = strrchr(name, ':');
-    return c ? c + 1 : name;
+    return c && c[1] ? c + 1 : name;
 }
 
 static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **attrs)

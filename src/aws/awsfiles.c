@@ -77,6 +77,24 @@ static char *find_home(const awsfiles_opts *o, int *oom)
     return r;
 }
 
+/* The home folder (malloc'd), or NULL with err set: out of memory, or
+ * CC_EINPUT saying `why`, with `hint`. */
+static char *require_home(const awsfiles_opts *o, const char *why, const char *hint, int *rc, cc_err *err)
+{
+    int oom = 0;
+    char *home = find_home(o, &oom);
+    if (home)
+        return home;
+    if (oom) {
+        *rc = cc_err_oom(err);
+        return NULL;
+    }
+    cc_err_set(err, CC_EINPUT, "aws.home", "%s", why);
+    cc_err_hint(err, "%s", hint);
+    *rc = CC_EINPUT;
+    return NULL;
+}
+
 /* Expands a leading "~" followed by the separator (or alone). */
 static int expand(const awsfiles_opts *o, const char *path, char **out, cc_err *err,
                   const char *var)
@@ -84,16 +102,13 @@ static int expand(const awsfiles_opts *o, const char *path, char **out, cc_err *
     char sep = o->platform == AWSFILES_WINDOWS ? '\\' : '/';
     *out = NULL;
     if (path[0] == '~' && (path[1] == '\0' || path[1] == '/' || path[1] == sep)) {
-        int oom = 0;
-        char *home = find_home(o, &oom);
-        if (!home) {
-            if (oom)
-                return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
-            cc_err_set(err, CC_EINPUT, "aws.home",
-                       "%s starts with ~ but no home folder could be found", var);
-            cc_err_hint(err, "set HOME, or give %s as an absolute path", var);
-            return CC_EINPUT;
-        }
+        char why[160], hint[160];
+        snprintf(why, sizeof why, "%s starts with ~ but no home folder could be found", var);
+        snprintf(hint, sizeof hint, "set HOME, or give %s as an absolute path", var);
+        int rc = 0;
+        char *home = require_home(o, why, hint, &rc, err);
+        if (!home)
+            return rc;
         *out = join2(home, path + 1);
         free(home);
     } else {
@@ -107,17 +122,14 @@ static int expand(const awsfiles_opts *o, const char *path, char **out, cc_err *
 static int default_path(const awsfiles_opts *o, const char *file, char **out, cc_err *err,
                         const char *var)
 {
-    int oom = 0;
-    char *home = find_home(o, &oom);
     *out = NULL;
-    if (!home) {
-        if (oom)
-            return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
-        cc_err_set(err, CC_EINPUT, "aws.home",
-                   "cannot find the home folder to locate the AWS %s file", file);
-        cc_err_hint(err, "set HOME, or set %s to the file's path", var);
-        return CC_EINPUT;
-    }
+    char why[160], hint[160];
+    snprintf(why, sizeof why, "cannot find the home folder to locate the AWS %s file", file);
+    snprintf(hint, sizeof hint, "set HOME, or set %s to the file's path", var);
+    int rc = 0;
+    char *home = require_home(o, why, hint, &rc, err);
+    if (!home)
+        return rc;
     const char *sep = o->platform == AWSFILES_WINDOWS ? "\\" : "/";
     size_t hl = strlen(home);
     /* Avoid a doubled separator when home is the root ("/"). */

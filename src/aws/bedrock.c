@@ -99,6 +99,37 @@ static int bad(cc_err *err, const char *what, const char *detail)
     return cc_err_set(err, CC_EINPUT, "aws.bedrock_response", "malformed Bedrock %s response: %s", what, detail);
 }
 
+/* The array of objects at obj[key]: *arr NULL when it is absent or null,
+ * else room for its items is calloc'd into *items (`size` bytes each).  A
+ * non-array, or an item that is not an object, is refused. */
+static int object_array(const cJSON *obj, const char *key, const char *what, size_t size, const cJSON **arr,
+                        void **items, cc_err *err)
+{
+    *arr = NULL;
+    *items = NULL;
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!a || cJSON_IsNull(a))
+        return 0;
+    char d[128];
+    if (!cJSON_IsArray(a)) {
+        snprintf(d, sizeof d, "\"%s\" should be an array", key);
+        return bad(err, what, d);
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a)
+    {
+        if (!cJSON_IsObject(it)) {
+            snprintf(d, sizeof d, "\"%s\" items should be objects", key);
+            return bad(err, what, d);
+        }
+    }
+    int count = cJSON_GetArraySize(a);
+    if (count > 0 && !(*items = calloc((size_t)count, size)))
+        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    *arr = a;
+    return 0;
+}
+
 static bool is_json_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 /* Only JSON whitespace (or the NUL some servers pad with) between p and end. */
@@ -244,31 +275,14 @@ static int profile_from_json(const cJSON *o, const char *what, bedrock_inference
         (rc = opt_time(o, "createdAt", what, &p->created_at, err)) ||
         (rc = opt_time(o, "updatedAt", what, &p->updated_at, err)))
         goto fail;
-    const cJSON *models = cJSON_GetObjectItemCaseSensitive(o, "models");
-    if (models && !cJSON_IsNull(models)) {
-        if (!cJSON_IsArray(models)) {
-            rc = bad(err, what, "\"models\" should be an array");
+    const cJSON *models, *m;
+    if ((rc = object_array(o, "models", what, sizeof *p->model_arns, &models, (void **)&p->model_arns, err)))
+        goto fail;
+    cJSON_ArrayForEach(m, models)
+    {
+        if ((rc = req_str(m, "modelArn", what, &p->model_arns[p->n_models], err)))
             goto fail;
-        }
-        int count = cJSON_GetArraySize(models);
-        if (count > 0) {
-            p->model_arns = calloc((size_t)count, sizeof *p->model_arns);
-            if (!p->model_arns) {
-                rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
-                goto fail;
-            }
-            const cJSON *m;
-            cJSON_ArrayForEach(m, models)
-            {
-                if (!cJSON_IsObject(m)) {
-                    rc = bad(err, what, "\"models\" items should be objects");
-                    goto fail;
-                }
-                if ((rc = req_str(m, "modelArn", what, &p->model_arns[p->n_models], err)))
-                    goto fail;
-                p->n_models++;
-            }
-        }
+        p->n_models++;
     }
     return 0;
 fail:
@@ -474,43 +488,26 @@ int bedrock_parse_tags(const char *body, size_t len, bedrock_tags *out, cc_err *
     int rc = parse_object(body, len, what, &root, err);
     if (rc)
         return rc;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "tags");
-    if (arr && !cJSON_IsNull(arr)) {
-        if (!cJSON_IsArray(arr)) {
-            rc = bad(err, what, "\"tags\" should be an array");
+    const cJSON *arr, *it;
+    if ((rc = object_array(root, "tags", what, sizeof *out->items, &arr, (void **)&out->items, err)))
+        goto done;
+    cJSON_ArrayForEach(it, arr)
+    {
+        bedrock_tag *t = &out->items[out->n];
+        if ((rc = req_str(it, "key", what, &t->key, err)))
+            goto done;
+        if ((rc = opt_str(it, "value", what, &t->value, err))) {
+            free(t->key);
+            t->key = NULL;
             goto done;
         }
-        int count = cJSON_GetArraySize(arr);
-        if (count > 0) {
-            out->items = calloc((size_t)count, sizeof *out->items);
-            if (!out->items) {
-                rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
-                goto done;
-            }
-            const cJSON *it;
-            cJSON_ArrayForEach(it, arr)
-            {
-                if (!cJSON_IsObject(it)) {
-                    rc = bad(err, what, "\"tags\" items should be objects");
-                    goto done;
-                }
-                bedrock_tag *t = &out->items[out->n];
-                if ((rc = req_str(it, "key", what, &t->key, err)))
-                    goto done;
-                if ((rc = opt_str(it, "value", what, &t->value, err))) {
-                    free(t->key);
-                    t->key = NULL;
-                    goto done;
-                }
-                if (!t->value && !(t->value = strdup(""))) {
-                    free(t->key);
-                    t->key = NULL;
-                    rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
-                    goto done;
-                }
-                out->n++;
-            }
+        if (!t->value && !(t->value = strdup(""))) {
+            free(t->key);
+            t->key = NULL;
+            rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+            goto done;
         }
+        out->n++;
     }
 done:
     cJSON_Delete(root);
@@ -552,50 +549,33 @@ int bedrock_parse_models(const char *body, size_t len, bedrock_model_list *out, 
     int rc = parse_object(body, len, what, &root, err);
     if (rc)
         return rc;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "modelSummaries");
-    if (arr && !cJSON_IsNull(arr)) {
-        if (!cJSON_IsArray(arr)) {
-            rc = bad(err, what, "\"modelSummaries\" should be an array");
+    const cJSON *arr, *it;
+    if ((rc = object_array(root, "modelSummaries", what, sizeof *out->items, &arr, (void **)&out->items, err)))
+        goto done;
+    cJSON_ArrayForEach(it, arr)
+    {
+        bedrock_foundation_model *m = &out->items[out->n++];
+        if ((rc = req_str(it, "modelArn", what, &m->model_arn, err)) ||
+            (rc = req_str(it, "modelId", what, &m->model_id, err)) ||
+            (rc = opt_str(it, "modelName", what, &m->model_name, err)) ||
+            (rc = opt_str(it, "providerName", what, &m->provider_name, err)) ||
+            (rc = opt_strv(it, "inferenceTypesSupported", what, &m->inference_types,
+                           &m->n_inference_types, err)))
+            goto done;
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "responseStreamingSupported");
+        if (s && !cJSON_IsNull(s) && !cJSON_IsBool(s)) {
+            rc = bad(err, what, "\"responseStreamingSupported\" should be a boolean");
             goto done;
         }
-        int count = cJSON_GetArraySize(arr);
-        if (count > 0) {
-            out->items = calloc((size_t)count, sizeof *out->items);
-            if (!out->items) {
-                rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        m->streaming = cJSON_IsTrue(s);
+        const cJSON *lc = cJSON_GetObjectItemCaseSensitive(it, "modelLifecycle");
+        if (lc && !cJSON_IsNull(lc)) {
+            if (!cJSON_IsObject(lc)) {
+                rc = bad(err, what, "\"modelLifecycle\" should be an object");
                 goto done;
             }
-            const cJSON *it;
-            cJSON_ArrayForEach(it, arr)
-            {
-                if (!cJSON_IsObject(it)) {
-                    rc = bad(err, what, "\"modelSummaries\" items should be objects");
-                    goto done;
-                }
-                bedrock_foundation_model *m = &out->items[out->n++];
-                if ((rc = req_str(it, "modelArn", what, &m->model_arn, err)) ||
-                    (rc = req_str(it, "modelId", what, &m->model_id, err)) ||
-                    (rc = opt_str(it, "modelName", what, &m->model_name, err)) ||
-                    (rc = opt_str(it, "providerName", what, &m->provider_name, err)) ||
-                    (rc = opt_strv(it, "inferenceTypesSupported", what, &m->inference_types,
-                                   &m->n_inference_types, err)))
-                    goto done;
-                const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "responseStreamingSupported");
-                if (s && !cJSON_IsNull(s) && !cJSON_IsBool(s)) {
-                    rc = bad(err, what, "\"responseStreamingSupported\" should be a boolean");
-                    goto done;
-                }
-                m->streaming = cJSON_IsTrue(s);
-                const cJSON *lc = cJSON_GetObjectItemCaseSensitive(it, "modelLifecycle");
-                if (lc && !cJSON_IsNull(lc)) {
-                    if (!cJSON_IsObject(lc)) {
-                        rc = bad(err, what, "\"modelLifecycle\" should be an object");
-                        goto done;
-                    }
-                    if ((rc = opt_str(lc, "status", what, &m->lifecycle_status, err)))
-                        goto done;
-                }
-            }
+            if ((rc = opt_str(lc, "status", what, &m->lifecycle_status, err)))
+                goto done;
         }
     }
 done:

@@ -1,7 +1,7 @@
 /*
  * awsclient.c - one AWS client per run: shared files, profile, region, HTTP
- * client, credentials with refresh, endpoints per service, and the mapping
- * of AWS error answers to clinecfg statuses.  See awsclient.h.
+ * client, credentials with refresh and endpoints per service.  AWS error
+ * answers are mapped to clinecfg statuses by awserror.c.  See awsclient.h.
  */
 #include "clinecfg/awsclient.h"
 
@@ -97,7 +97,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     *out = NULL;
     awsclient *c = calloc(1, sizeof *c);
     if (!c)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     c->env = o->env;
     c->env_ud = o->env_ud;
     c->out = o->out;
@@ -112,7 +112,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     const char *explicit_profile = o->profile && *o->profile ? o->profile : env_get(c, "AWS_PROFILE");
     c->profile_name = strdup(explicit_profile ? explicit_profile : "default");
     if (!c->profile_name) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto fail;
     }
     c->profile = ini_profile(c->profiles, c->profile_name);

@@ -115,7 +115,7 @@ static int expand(const awsfiles_opts *o, const char *path, char **out, cc_err *
         *out = strdup(path);
     }
     if (!*out)
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     return 0;
 }
 
@@ -140,7 +140,7 @@ static int default_path(const awsfiles_opts *o, const char *file, char **out, cc
         snprintf(*out, n, "%s%s.aws%s%s", home, has_sep ? "" : sep, sep, file);
     free(home);
     if (!*out)
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     return 0;
 }
 
@@ -199,7 +199,7 @@ int awsfiles_read(const char *path, int missing_ok, char **text, size_t *len, cc
     char *buf = malloc(cap);
     if (!buf) {
         close(fd);
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     }
     for (;;) {
         if (n + 1 >= cap) {
@@ -211,7 +211,7 @@ int awsfiles_read(const char *path, int missing_ok, char **text, size_t *len, cc
                 OPENSSL_cleanse(buf, cap);
                 free(buf);
                 close(fd);
-                return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+                return cc_err_oom(err);
             }
             memcpy(nb, buf, n);
             OPENSSL_cleanse(buf, cap);

@@ -125,7 +125,7 @@ static int object_array(const cJSON *obj, const char *key, const char *what, siz
     }
     int count = cJSON_GetArraySize(a);
     if (count > 0 && !(*items = calloc((size_t)count, size)))
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     *arr = a;
     return 0;
 }
@@ -183,7 +183,7 @@ static int opt_str(const cJSON *obj, const char *key, const char *what, char **o
         return bad(err, what, d);
     }
     *out = strdup(v->valuestring);
-    return *out ? 0 : cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    return *out ? 0 : cc_err_oom(err);
 }
 
 static int req_str(const cJSON *obj, const char *key, const char *what, char **out, cc_err *err)
@@ -241,7 +241,7 @@ static int opt_strv(const cJSON *obj, const char *key, const char *what, char **
         return 0;
     char **v = calloc((size_t)count, sizeof *v);
     if (!v)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     size_t k = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, a)
@@ -252,7 +252,7 @@ static int opt_strv(const cJSON *obj, const char *key, const char *what, char **
                 snprintf(d, sizeof d, "\"%s\" should hold strings", key);
                 return bad(err, what, d);
             }
-            return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+            return cc_err_oom(err);
         }
         k++;
     }
@@ -367,7 +367,7 @@ static int page_add(page_scan *ps, bedrock_profile_page *out, size_t *cap, const
         size_t ncap = *cap ? *cap * 2 : 64;
         bedrock_inference_profile *n = realloc(out->items, ncap * sizeof *n);
         if (!n)
-            return cc_err_set(ps->err, CC_EINTERNAL, "internal", "out of memory");
+            return cc_err_oom(ps->err);
         out->items = n;
         *cap = ncap;
     }
@@ -456,7 +456,7 @@ int bedrock_parse_profile_page(const char *body, size_t len, bedrock_profile_pag
                     if (!cJSON_IsString(v) || !v->valuestring)
                         rc = bad(err, ps.what, "\"nextToken\" should be a string");
                     else if (*v->valuestring && !(out->next_token = strdup(v->valuestring)))
-                        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+                        rc = cc_err_oom(err);
                     /* an empty token ends paging too */
                 }
                 seen_summaries |= summaries;
@@ -504,7 +504,7 @@ int bedrock_parse_tags(const char *body, size_t len, bedrock_tags *out, cc_err *
         if (!t->value && !(t->value = strdup(""))) {
             free(t->key);
             t->key = NULL;
-            rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+            rc = cc_err_oom(err);
             goto done;
         }
         out->n++;
@@ -632,7 +632,7 @@ static int query_add(char *q, size_t size, const char *key, const char *value, c
         return 0;
     char *enc = aws_uri_encode(value, strlen(value), false);
     if (!enc)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     size_t used = strlen(q);
     int n = snprintf(q + used, size - used, "%s%s=%s", used ? "&" : "", key, enc);
     free(enc);
@@ -677,7 +677,7 @@ int bedrock_get_inference_profile(awsclient *c, const char *id_or_arn, bedrock_i
         return rc;
     char *path = profile_path(id_or_arn);
     if (!path)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     rc = call_json(c, "GET", path, NULL, NULL, "bedrock:GetInferenceProfile", &resp, err);
     if (!rc)
@@ -737,7 +737,7 @@ int bedrock_create_inference_profile(awsclient *c, const bedrock_create_profile_
     }
     char *body = ok ? print_and_free(doc) : (cJSON_Delete(doc), NULL);
     if (!body)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     int rc = call_json(c, "POST", "/inference-profiles", NULL, body, "bedrock:CreateInferenceProfile", &resp, err);
     if (!rc)
@@ -754,7 +754,7 @@ int bedrock_delete_inference_profile(awsclient *c, const char *id_or_arn, cc_err
         return rc;
     char *path = profile_path(id_or_arn);
     if (!path)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     rc = call_json(c, "DELETE", path, NULL, NULL, "bedrock:DeleteInferenceProfile", &resp, err);
     aws_response_free(&resp);
@@ -789,7 +789,7 @@ static char *arn_body(const char *arn, const char *key, cJSON *extra)
 static int post_empty_result(awsclient *c, const char *path, char *body, const char *operation, cc_err *err)
 {
     if (!body)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     int rc = call_json(c, "POST", path, NULL, body, operation, &resp, err);
     aws_response_free(&resp);
@@ -820,7 +820,7 @@ int bedrock_untag_resource(awsclient *c, const char *arn, const char *const *key
         if (!s || !cJSON_AddItemToArray(arr, s)) {
             cJSON_Delete(s);
             cJSON_Delete(arr);
-            return keys[i] ? cc_err_set(err, CC_EINTERNAL, "internal", "out of memory")
+            return keys[i] ? cc_err_oom(err)
                            : cc_err_set(err, CC_EINPUT, "usage", "UntagResource: key %zu is NULL", i + 1);
         }
     }
@@ -835,7 +835,7 @@ int bedrock_list_tags_for_resource(awsclient *c, const char *arn, bedrock_tags *
         return rc;
     char *body = arn_body(arn, NULL, NULL);
     if (!body)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     rc = call_json(c, "POST", "/listTagsForResource", NULL, body, "bedrock:ListTagsForResource", &resp, err);
     if (!rc)
@@ -911,7 +911,7 @@ static void batch_request(awsclient *c, bedrock_batch_item *it, aws_request *r, 
         r->body_len = *body ? strlen(*body) : 0;
         r->operation = "bedrock:ListTagsForResource";
         if (!*body)
-            it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
+            it->status = cc_err_oom(&it->err);
         break;
     case BEDROCK_OP_GET_PROFILE:
         if ((it->status = check_identifier(it->arg, "GetInferenceProfile", &it->err)))
@@ -921,12 +921,12 @@ static void batch_request(awsclient *c, bedrock_batch_item *it, aws_request *r, 
         r->path = *path;
         r->operation = "bedrock:GetInferenceProfile";
         if (!*path)
-            it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
+            it->status = cc_err_oom(&it->err);
         break;
     case BEDROCK_OP_LIST_APP_PROFILES:
         *query = calloc(1, 4608);
         if (!*query) {
-            it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
+            it->status = cc_err_oom(&it->err);
             break;
         }
         it->status = query_add(*query, 4608, "maxResults", "1000", &it->err);
@@ -985,7 +985,7 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
     char **queries = calloc(n, sizeof *queries);
     int rc = 0;
     if (!reqs || !resps || !st || !errs || !paths || !bodies || !queries) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
@@ -998,7 +998,7 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
     if (!idx || !ready) {
         free(idx);
         free(ready);
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     for (size_t i = 0; i < n; i++)

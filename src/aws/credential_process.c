@@ -41,7 +41,7 @@ static int split_oom(char **argv, char *word, cc_err *err)
 {
     free(word);
     creds_free_argv(argv);
-    return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    return cc_err_oom(err);
 }
 
 int creds_split_command(const char *cmd, char ***argv_out, cc_err *err)
@@ -210,7 +210,7 @@ int creds_parse_process_output(const char *json, size_t len, const char *profile
     }
     if (!(out->access_key_id = strdup(id)) || !(out->secret_access_key = strdup(secret)) ||
         (token && *token && !(out->session_token = strdup(token)))) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     if (account && strlen(account) < sizeof out->account_id)
@@ -366,7 +366,7 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
         kill_group(pid);
         close(pfd[0]);
         waitpid(pid, NULL, 0);
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     }
     read_output(pfd[0], buf, cap, deadline, &used, &timed_out, &too_big);
     close(pfd[0]);

@@ -39,7 +39,7 @@ static const char *env_get(const creds_chain_opts *o, const char *name)
 static int set_str(char **dst, const char *src, cc_err *err)
 {
     *dst = strdup(src);
-    return *dst ? 0 : cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    return *dst ? 0 : cc_err_oom(err);
 }
 
 /* --- environment --------------------------------------------------------- */
@@ -287,7 +287,7 @@ static int provider_new(const creds_chain_opts *o, creds_src_kind kind, const ch
     if (!p || (profile && !(p->profile = strdup(profile)))) {
         free(p);
         aws_credentials_wipe(c);
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     }
     p->kind = kind;
     p->o = *o;

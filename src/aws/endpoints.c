@@ -148,13 +148,13 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
             if (rc)
                 return rc;
             *url_out = dup_trimmed(url);
-            return *url_out ? 0 : cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+            return *url_out ? 0 : cc_err_oom(err);
         }
     }
 
     if (region && !strcmp(svc->key, "sts") && !strcmp(region, "aws-global")) {
         *url_out = strdup("https://sts.amazonaws.com"); /* signed for us-east-1 */
-        return *url_out ? 0 : cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return *url_out ? 0 : cc_err_oom(err);
     }
     int rc = aws_region_validate(region, err);
     if (rc)
@@ -163,7 +163,7 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
     size_t need = strlen(svc->host_prefix) + strlen(region) + strlen(dns_suffix(region)) + 16;
     char *u = malloc(need);
     if (!u)
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     snprintf(u, need, "https://%s.%s.%s", svc->host_prefix, region, dns_suffix(region));
     *url_out = u;
     return 0;

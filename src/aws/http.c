@@ -108,7 +108,7 @@ int http_client_new(const http_opts *o, http_client **out, cc_err *err)
     http_client *c = calloc(1, sizeof *c);
     if (!c) {
         curl_global_cleanup();
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     }
     http_opts d = {0};
     if (!o)
@@ -127,7 +127,7 @@ int http_client_new(const http_opts *o, http_client **out, cc_err *err)
     c->multi = curl_multi_init();
     if (!c->multi || !c->user_agent || (o->ca_bundle && *o->ca_bundle && !c->ca_bundle)) {
         http_client_free(c);
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     }
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 16L);
     *out = c;
@@ -353,7 +353,7 @@ static int parse_base(call *cl, cc_err *err)
         plen--;
     cl->base_path = strndup(path, plen);
     if (!cl->scheme_authority || !cl->host_header || !cl->base_path)
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     return 0;
 }
 
@@ -433,14 +433,14 @@ static int start_attempt(http_client *c, call *cl)
     size_t plen = strlen(cl->base_path) + strlen(path) + 1;
     char *full_path = malloc(plen);
     if (!full_path)
-        return cc_err_set(cl->err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(cl->err);
     snprintf(full_path, plen, "%s%s", cl->base_path, path);
     const char *query = r->query && *r->query ? r->query : NULL;
     size_t ulen = strlen(cl->scheme_authority) + plen + (query ? strlen(query) + 1 : 0) + 1;
     cl->url = malloc(ulen);
     if (!cl->url) {
         free(full_path);
-        return cc_err_set(cl->err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(cl->err);
     }
     snprintf(cl->url, ulen, "%s%s%s%s", cl->scheme_authority, full_path, query ? "?" : "",
              query ? query : "");
@@ -515,7 +515,7 @@ static int start_attempt(http_client *c, call *cl)
         free(extra_copy[i]);
     free(full_path);
     if (!ok && !rc)
-        rc = cc_err_set(cl->err, CC_EINTERNAL, "internal.oom", "out of memory");
+        rc = cc_err_oom(cl->err);
     if (rc)
         return rc;
 
@@ -865,7 +865,7 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
     if (!calls) {
         for (size_t i = 0; i < n; i++) {
             memset(&results[i], 0, sizeof results[i]);
-            statuses[i] = cc_err_set(&errs[i], CC_EINTERNAL, "internal.oom", "out of memory");
+            statuses[i] = cc_err_oom(&errs[i]);
         }
         return CC_EINTERNAL;
     }

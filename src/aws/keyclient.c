@@ -48,7 +48,7 @@ static int given_credentials(void *ud, aws_credentials *out, cc_err *err)
     memcpy(out->account_id, in->account_id, sizeof out->account_id);
     if (oom || !out->access_key_id || !out->secret_access_key) {
         aws_credentials_wipe(out);
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     return 0;
 }

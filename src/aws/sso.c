@@ -72,7 +72,7 @@ int sso_parse_token(const char *json, size_t len, const char *profile, time_t no
         goto done;
     }
     if (!(*token_out = strdup(tok->valuestring))) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     if (expires_out)
@@ -112,7 +112,7 @@ int sso_parse_role_credentials(const char *json, size_t len, aws_credentials *ou
     if (!(out->access_key_id = strdup(id->valuestring)) ||
         !(out->secret_access_key = strdup(secret->valuestring)) ||
         (cJSON_IsString(token) && *token->valuestring && !(out->session_token = strdup(token->valuestring)))) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     out->expiration = (time_t)(exp->valuedouble / 1000.0);
@@ -137,7 +137,7 @@ static int read_cache(const char *path, const char *profile, char **text, size_t
     char *buf = malloc(SSO_TOKEN_MAX_FILE + 1);
     if (!buf) {
         fclose(f);
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     }
     size_t n = fread(buf, 1, SSO_TOKEN_MAX_FILE + 1, f);
     bool failed = ferror(f);
@@ -225,7 +225,7 @@ int sso_profile_credentials(const creds_chain_opts *o, const char *profile, cons
     size_t hlen = strlen("x-amz-sso_bearer_token: ") + strlen(token) + 1;
     header = malloc(hlen);
     if (!q_role || !q_acct || !header) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     snprintf(header, hlen, "x-amz-sso_bearer_token: %s", token);

@@ -38,7 +38,7 @@ int sts_xml_text(const char *xml, size_t len, const char *path, char *out, size_
     char *t = xml_text_trimmed(n);
     xml_free(root);
     if (!t)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     snprintf(out, size, "%s", t);
     OPENSSL_cleanse(t, strlen(t));
     free(t);
@@ -59,7 +59,7 @@ static int need_leaf(const xml_node *root, const char *base, const char *name, b
                           path);
     *out = xml_text_trimmed(n);
     if (!*out)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     if (!allow_empty && !**out)
         return cc_err_set(err, CC_EINPUT, "aws.sts_response", "STS response: %s is empty", path);
     return 0;
@@ -180,12 +180,12 @@ int sts_assume_role_form(const char *role_arn, const char *session_name, const c
     char *ext_e = external_id ? aws_uri_encode(external_id, strlen(external_id), false) : NULL;
     int rc = 0;
     if (!arn_e || !sess_e || (external_id && !ext_e)) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
     } else {
         size_t n = strlen(arn_e) + strlen(sess_e) + (ext_e ? strlen(ext_e) : 0) + 128;
         char *form = malloc(n);
         if (!form)
-            rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+            rc = cc_err_oom(err);
         else
             snprintf(form, n, "Action=AssumeRole&DurationSeconds=%d%s%s&RoleArn=%s&RoleSessionName=%s&Version=2011-06-15",
                      duration_s ? duration_s : 3600, ext_e ? "&ExternalId=" : "", ext_e ? ext_e : "", arn_e, sess_e);

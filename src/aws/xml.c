@@ -32,6 +32,7 @@ typedef struct builder {
     strbuf *texts;    /* one per open element, index = depth - 1 */
     int depth, nodes;
     const char *stop; /* why a handler stopped the parser; NULL: expat's own error */
+    bool oom;
 } builder;
 
 static void stop(builder *b, const char *why)
@@ -60,6 +61,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name, const XML_Char **at
     xml_node *n = calloc(1, sizeof *n);
     if (!n || !(n->name = strdup(local_name(name)))) {
         free(n);
+        b->oom = true;
         return stop(b, "out of memory");
     }
     n->parent = b->cur;
@@ -85,6 +87,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     strbuf_put(t, "", 0); /* an element without text gets "" */
     if (t->oom) {
         strbuf_release(t);
+        b->oom = true;
         return stop(b, "out of memory");
     }
     b->cur->text = t->p;
@@ -146,6 +149,8 @@ static const char *describe(enum XML_Error code, const char *doc, size_t at)
 
 static int parse_error(const builder *b, const char *doc, size_t len, cc_err *err)
 {
+    if (b->oom || XML_GetErrorCode(b->parser) == XML_ERROR_NO_MEMORY)
+        return cc_err_oom(err);
     const char *what = b->o && b->o->what ? b->o->what : "document";
     const char *code = b->o && b->o->err_code ? b->o->err_code : "aws.xml";
     XML_Size line = XML_GetCurrentLineNumber(b->parser), col = XML_GetCurrentColumnNumber(b->parser);

@@ -5,9 +5,9 @@
  * Owns: building the STS requests, reading the answers (through the XML
  * reader, xml.h: no DTDs, no entities beyond the five predefined ones,
  * bounded depth and size), and turning STS errors into cc_err.  The calls
- * go through an awsclient (src/aws/sts.c); the parsers, the AssumeRole form
- * and sts_assume_role_with need none (src/aws/sts_wire.c), so the
- * credential chain can use them.  The parsers are pure and exposed for unit
+ * go through an awsclient (src/aws/sts.c); the parsers and
+ * sts_assume_role_with need none (src/aws/sts_wire.c), so the credential
+ * chain can use them.  The parsers are pure and exposed for unit
  * tests and the fuzz target.
  *
  * Ownership: every char * in an output struct is malloc'd and owned by that
@@ -57,12 +57,6 @@ int sts_assume_role(struct awsclient *c, const char *role_arn, const char *sessi
 int sts_assume_role_with(http_client *h, const char *url_base, const char *region, const aws_credentials *source,
                          const char *role_arn, const char *session_name, const char *external_id, int duration_s,
                          aws_credentials *out, cc_err *err);
-
-/* The form body of AssumeRole (Action, DurationSeconds, ExternalId,
- * RoleArn, RoleSessionName, Version), malloc'd into *form_out.  CC_EINPUT
- * for a missing ARN or a duration outside 900..43200. */
-int sts_assume_role_form(const char *role_arn, const char *session_name, const char *external_id, int duration_s,
-                         char **form_out, cc_err *err);
 
 /* --- parsers (pure; for tests and fuzzing) ---------------------------- */
 

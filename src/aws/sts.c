@@ -5,7 +5,7 @@
  */
 #include "clinecfg/sts.h"
 
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>

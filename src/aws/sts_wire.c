@@ -162,8 +162,8 @@ done:
 }
 
 /* The AssumeRole form body, malloc'd into *form_out. */
-int sts_assume_role_form(const char *role_arn, const char *session_name, const char *external_id, int duration_s,
-                            char **form_out, cc_err *err)
+static int assume_role_form(const char *role_arn, const char *session_name, const char *external_id,
+                            int duration_s, char **form_out, cc_err *err)
 {
     *form_out = NULL;
     if (!role_arn || !*role_arn)
@@ -203,7 +203,7 @@ int sts_assume_role_with(http_client *h, const char *url_base, const char *regio
 {
     memset(out, 0, sizeof *out);
     char *form = NULL;
-    int rc = sts_assume_role_form(role_arn, session_name, external_id, duration_s, &form, err);
+    int rc = assume_role_form(role_arn, session_name, external_id, duration_s, &form, err);
     if (rc)
         return rc;
     aws_request req = {

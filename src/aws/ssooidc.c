@@ -25,66 +25,18 @@
 #define OIDC_SIGNING_NAME "sso-oauth" /* unused: every OIDC call is unsigned */
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
 #define REFRESH_GRANT "refresh_token"
-#define PORTAL_DEFAULT_PREFIX "https://portal.sso."
 
 /* --- endpoints ---------------------------------------------------------- */
 
-typedef struct endpoint_env {
-    cc_getenv_fn fn;
-    void *ud;
-    bool oidc;          /* answer AWS_ENDPOINT_URL_SSO with AWS_ENDPOINT_URL_SSO_OIDC */
-    bool defaults_only; /* no overrides at all: the regional default */
-} endpoint_env;
-
-static const char *endpoint_lookup(const char *name, void *ctx)
-{
-    const endpoint_env *e = ctx;
-    if (e->defaults_only)
-        return NULL;
-    if (e->oidc && !strcmp(name, "AWS_ENDPOINT_URL_SSO"))
-        name = "AWS_ENDPOINT_URL_SSO_OIDC";
-    return cc_getenv(e->fn, e->ud, name);
-}
-
-/* endpoints.c knows the portal ("sso") but not the OIDC service, so the OIDC
- * URL is the portal rule with the OIDC variable, and the portal's default
- * host swapped for oidc.<region>.<suffix> when no override applied. */
+/* The OIDC service and the portal each have their own entry in endpoints.c,
+ * so AWS_ENDPOINT_URL_SSO_OIDC and AWS_ENDPOINT_URL_SSO follow the SDKs'
+ * override rules like every other service. */
 int sso_endpoint(sso_service which, const char *region, const char *profile_endpoint_url, cc_getenv_fn env,
                  void *env_ud, char **url_out, cc_err *err)
 {
     *url_out = NULL;
-    endpoint_env e = {env, env_ud, which == SSO_SERVICE_OIDC, false};
-    endpoint_env plain = {env, env_ud, false, true};
-    char *url = NULL, *fallback = NULL;
-    int rc = aws_endpoint("sso", region, NULL, endpoint_lookup, &plain, &fallback, err);
-    if (!rc)
-        rc = aws_endpoint("sso", region, profile_endpoint_url, endpoint_lookup, &e, &url, err);
-    if (!rc && which == SSO_SERVICE_OIDC && !strcmp(url, fallback) &&
-        !strncmp(url, PORTAL_DEFAULT_PREFIX, strlen(PORTAL_DEFAULT_PREFIX))) {
-        const char *rest = url + strlen(PORTAL_DEFAULT_PREFIX);
-        size_t n = strlen("https://oidc.") + strlen(rest) + 1;
-        char *oidc = malloc(n);
-        if (!oidc)
-            rc = cc_err_oom(err);
-        else
-            snprintf(oidc, n, "https://oidc.%s", rest);
-        free(url);
-        url = oidc;
-    }
-    free(fallback);
-    static const char portal_var[] = "AWS_ENDPOINT_URL_SSO ";
-    if (rc && err && which == SSO_SERVICE_OIDC && !strncmp(err->message, portal_var, strlen(portal_var))) {
-        /* endpoints.c named the variable it was asked for; the user set the OIDC one */
-        char rest[sizeof err->message];
-        snprintf(rest, sizeof rest, "%s", err->message + strlen(portal_var) - 1);
-        snprintf(err->message, sizeof err->message, "AWS_ENDPOINT_URL_SSO_OIDC%.900s", rest);
-    }
-    if (rc) {
-        free(url);
-        return rc;
-    }
-    *url_out = url;
-    return 0;
+    return aws_endpoint(which == SSO_SERVICE_OIDC ? "sso-oidc" : "sso", region, profile_endpoint_url, env, env_ud,
+                        url_out, err);
 }
 
 /* --- sending and parsing ------------------------------------------------ */

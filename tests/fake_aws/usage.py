@@ -16,6 +16,7 @@ setting (`cache_metric_names`); null means the metric is not published.
 import base64
 import hashlib
 import json
+import os
 import re
 import threading
 import time
@@ -31,16 +32,25 @@ BASE_METRICS = {"Invocations": "invocations", "InputTokenCount": "input_tokens",
                 "OutputTokenCount": "output_tokens", "InvocationThrottles": "throttles",
                 "InvocationClientErrors": "client_errors", "InvocationServerErrors": "server_errors"}
 DEFAULT_CACHE_NAMES = {"read": "CacheReadInputTokenCount", "write": "CacheWriteInputTokenCount"}
-# USD per 1,000 tokens (the emulator's own table; tests may replace it).
-DEFAULT_PRICES = {
+# USD per 1,000 tokens: the table clinecfg ships (packaging/prices.json), so
+# the billed cost and clinecfg's estimate agree; tests may replace it.
+PRICES_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "packaging", "prices.json")
+FALLBACK_PRICES = {
     "anthropic.claude-sonnet-4-5-20250929-v1:0": {"input": 0.003, "output": 0.015, "cache_read": 0.0003,
                                                   "cache_write": 0.00375},
-    "anthropic.claude-3-5-sonnet-20240620-v1:0": {"input": 0.003, "output": 0.015, "cache_read": 0.0003,
-                                                  "cache_write": 0.00375},
-    "anthropic.claude-3-haiku-20240307-v1:0": {"input": 0.00025, "output": 0.00125, "cache_read": 0.00003,
-                                               "cache_write": 0.0003},
-    "amazon.nova-pro-v1:0": {"input": 0.0008, "output": 0.0032, "cache_read": 0.0002, "cache_write": 0.0},
 }
+
+
+def _default_prices():
+    try:
+        with open(PRICES_FILE, encoding="utf-8") as f:
+            table = json.load(f)
+    except (OSError, ValueError):
+        return dict(FALLBACK_PRICES)
+    return {k: v for k, v in table.items() if isinstance(v, dict)}
+
+
+DEFAULT_PRICES = _default_prices()
 PRICE_FIELDS = {"input": "input_tokens", "output": "output_tokens", "cache_read": "cache_read_tokens",
                 "cache_write": "cache_write_tokens"}
 STATS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")

@@ -192,7 +192,7 @@ class Usage:
                 for day in range(days):
                     day_start = int(end // 86400 * 86400) - day * 86400
                     when = day_start + minute_of_day * 60
-                    if when >= end:
+                    if when + 60 > end:  # the current minute is not complete (nor billed) yet
                         when -= 86400
                     h = hashlib.sha256(b"%s/%d" % (model_id.encode(), day)).digest()
                     inv = 1 + h[0] % 20

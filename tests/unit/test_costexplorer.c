@@ -125,8 +125,8 @@ static void parse_ungrouped_and_malformed(void **state)
     ce_result_free(&r);
     const char *bad[] = {
         "", "{}", "{\"ResultsByTime\":{}}", "{\"ResultsByTime\":[{\"Total\":{}}]}",
-        "{\"ResultsByTime\":[{\"TimePeriod\":{\"Start\":\"a\",\"End\":\"b\"},\"Groups\":[{\"Keys\":[\"K$v\"],"
-        "\"Metrics\":{\"UnblendedCost\":{\"Amount\":1.5,\"Unit\":\"USD\"}}}]}]}",
+        ("{\"ResultsByTime\":[{\"TimePeriod\":{\"Start\":\"a\",\"End\":\"b\"},\"Groups\":[{\"Keys\":[\"K$v\"],"
+         "\"Metrics\":{\"UnblendedCost\":{\"Amount\":1.5,\"Unit\":\"USD\"}}}]}]}"),
         "{\"ResultsByTime\":[{\"TimePeriod\":{\"Start\":\"a\",\"End\":\"b\"},\"Groups\":[{\"Keys\":[5]}]}]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

@@ -77,7 +77,9 @@ typedef struct cw_result {
     char **messages;       /* the replies' Messages[].Value ("Code: Value") */
     size_t nmessages;
     size_t calls;          /* GetMetricData requests made */
-    size_t rounds;         /* sequential round trips (batches run concurrently) */
+    size_t rounds;         /* paging rounds: every unfinished batch's next page goes out together,
+                            * max_in_flight at a time, so the sequential round trips are about
+                            * rounds x ceil(batches / max_in_flight) */
 } cw_result;
 
 void cw_result_free(cw_result *r);
@@ -146,9 +148,15 @@ void cw_availability_from_list(const cw_metric_list *l, const char *model_id, cw
 /* Prepares req for CloudWatch: endpoint, signing service `monitoring`,
  * region, credentials, content type and the x-amz-target header for `op`.
  * url_buf (>= 2048 bytes) holds the endpoint when awsclient does not know
- * the service; hdrs (3 entries) holds the headers.  Exposed for bench and
- * tests. */
+ * the service; hdrs (3 entries) and target_buf (>= 96 bytes) hold the
+ * headers; all three must outlive the call.  With cw_build_get_metric_data
+ * and cw_parse_get_metric_data this runs a GetMetricData page in the same
+ * awsclient_call_many as other calls (usage: metrics and cost at once). */
 int cw_prepare(awsclient *c, const char *op, aws_request *req, char *url_buf, size_t url_size,
                const char *hdrs[3], char *target_buf, size_t target_size, cc_err *err);
+/* Adds the "needs <action>" hint (cloudwatch:GetMetricData, ...) when rc
+ * is CC_EDENIED; returns rc.  For callers that run prepared requests
+ * themselves (awsclient_call_many with a Cost Explorer call). */
+int cw_denied_hint(int rc, const char *action, cc_err *err);
 
 #endif

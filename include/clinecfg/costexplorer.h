@@ -81,6 +81,15 @@ int ce_parse_response(const char *body, size_t len, const char *metric, ce_resul
  * CC_EDENIED names ce:GetCostAndUsage; CC_EINPUT; CC_EAWS. */
 int ce_get_cost_and_usage(awsclient *c, const ce_query *q, size_t max_calls, ce_result *out, cc_err *err);
 
+/* Prepares req for GetCostAndUsage with `body` (from ce_build_request):
+ * endpoint and us-east-1 signing through awsclient's "ce" service, target
+ * header, content type, operation name.  For running it in one
+ * awsclient_call_many with other calls (e.g. GetMetricData); read the
+ * answer with ce_parse_response and map denials with ce_denied_hint. */
+int ce_prepare(awsclient *c, aws_request *req, const char *body, cc_err *err);
+/* Adds the "needs ce:GetCostAndUsage" hint when rc is CC_EDENIED; returns rc. */
+int ce_denied_hint(int rc, cc_err *err);
+
 /* Sum over every period of the groups whose key k (0 or 1) has that tag
  * value ("" = untagged). */
 double ce_result_sum(const ce_result *r, size_t k, const char *value);

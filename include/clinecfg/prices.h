@@ -21,7 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "clinecfg/envlookup.h"
 #include "clinecfg/error.h"
 #include "clinecfg/jsonc.h"
 
@@ -62,11 +61,13 @@ int prices_from_node(const jsonc_node *obj, const char *text, size_t len, const 
 /* Reads and parses a shipped table file. */
 int prices_load_file(const char *path, price_table *out, cc_err *err);
 
-/* The shipped table's path: $CLINECFG_PRICES when set, else the first
- * existing of /usr/local/share/clinecfg/prices.json,
- * /usr/share/clinecfg/prices.json, /opt/homebrew/share/clinecfg/prices.json.
- * Returns false (out = "") when none exists. */
-bool prices_default_path(cc_getenv_fn env, void *env_ud, char *out, size_t size);
+/* The shipped table's path: `explicit_path` when not NULL/empty (the
+ * command layer decides where that comes from, e.g. an environment
+ * variable it documents), else the first existing of
+ * /usr/local/share/clinecfg/prices.json, /usr/share/clinecfg/prices.json,
+ * /opt/homebrew/share/clinecfg/prices.json.  Returns false (out = "") when
+ * none exists. */
+bool prices_default_path(const char *explicit_path, char *out, size_t size);
 
 /* Applies an override table on top of `base`: given fields replace the
  * base's, unknown models are added (a new model must give all four

@@ -160,7 +160,7 @@ int prices_load_file(const char *path, price_table *out, cc_err *err)
     int rc = safefile_read(path, PRICES_MAX_FILE, &text, &n, &exists, err);
     if (!rc && !exists) {
         rc = cc_err_set(err, CC_EINPUT, "prices.missing", "%s: the price table does not exist", path);
-        cc_err_hint(err, "reinstall clinecfg, or point CLINECFG_PRICES at a prices.json");
+        cc_err_hint(err, "reinstall clinecfg (it ships <datadir>/clinecfg/prices.json)");
     }
     if (!rc)
         rc = prices_parse(text, n, path, false, out, err);
@@ -168,11 +168,10 @@ int prices_load_file(const char *path, price_table *out, cc_err *err)
     return rc;
 }
 
-bool prices_default_path(cc_getenv_fn env, void *env_ud, char *out, size_t size)
+bool prices_default_path(const char *explicit_path, char *out, size_t size)
 {
-    const char *set = cc_getenv(env, env_ud, "CLINECFG_PRICES");
-    if (set && *set) {
-        snprintf(out, size, "%s", set);
+    if (explicit_path && *explicit_path) {
+        snprintf(out, size, "%s", explicit_path);
         return true;
     }
     static const char *const dirs[] = {"/usr/local/share", "/usr/share", "/opt/homebrew/share"};

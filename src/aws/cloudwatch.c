@@ -393,7 +393,7 @@ int cw_prepare(awsclient *c, const char *op, aws_request *req, char *url_buf, si
     return 0;
 }
 
-static int denied_hint(int rc, const char *action, cc_err *err)
+int cw_denied_hint(int rc, const char *action, cc_err *err)
 {
     if (rc == CC_EDENIED && err)
         cc_err_hint(err, "the identity needs %s (IAM; metrics have no resource scoping, so Resource \"*\"); "
@@ -476,7 +476,7 @@ static int run_round(awsclient *c, batch *bs, size_t nb, long long start, long l
     free(resps);
     free(sts);
     free(errs);
-    return denied_hint(rc, "cloudwatch:GetMetricData", err);
+    return cw_denied_hint(rc, "cloudwatch:GetMetricData", err);
 }
 
 /* Moves a batch's series to out in query order; messages follow. */
@@ -684,7 +684,7 @@ int cw_list_metrics(awsclient *c, const char *metric_name, const char *model_id,
         cw_metric_list_free(out);
         out->calls = calls;
     }
-    return denied_hint(rc, "cloudwatch:ListMetrics", err);
+    return cw_denied_hint(rc, "cloudwatch:ListMetrics", err);
 }
 
 void cw_availability_from_list(const cw_metric_list *l, const char *model_id, cw_availability *out)

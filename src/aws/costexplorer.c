@@ -280,35 +280,57 @@ int ce_parse_response(const char *body, size_t len, const char *metric, ce_resul
     return rc;
 }
 
-static int call_once(awsclient *c, const ce_query *q, const char *token, ce_result *out, char **next, cc_err *err)
+int ce_prepare(awsclient *c, aws_request *req, const char *body, cc_err *err)
 {
     static const char *const hdrs[] = {"X-Amz-Target: AWSInsightsIndexService.GetCostAndUsage", NULL};
-    char *body = NULL;
-    int rc = ce_build_request(q, token, &body, err);
+    int rc = awsclient_prepare(c, "ce", req, err);
     if (rc)
         return rc;
-    aws_request req = {
-        .method = "POST",
-        .path = "/",
-        .content_type = "application/x-amz-json-1.1",
-        .body = body,
-        .body_len = strlen(body),
-        .extra_headers = hdrs,
-        .operation = "ce:GetCostAndUsage",
-    };
+    req->method = "POST";
+    req->path = "/";
+    req->query = NULL;
+    req->content_type = "application/x-amz-json-1.1";
+    req->body = body;
+    req->body_len = strlen(body);
+    req->extra_headers = hdrs;
+    req->operation = "ce:GetCostAndUsage";
+    return 0;
+}
+
+int ce_denied_hint(int rc, cc_err *err)
+{
+    if (rc == CC_EDENIED && err)
+        cc_err_hint(err, "the identity needs ce:GetCostAndUsage (IAM) to read billed cost; the CloudWatch figures "
+                         "do not need it");
+    return rc;
+}
+
+static int call_once(awsclient *c, const ce_query *q, const char *token, ce_result *out, char **next, cc_err *err)
+{
+    char *body = NULL;
+    int rc = ce_build_request(q, token, &body, err);
+    aws_request req;
+    memset(&req, 0, sizeof req);
+    if (!rc)
+        rc = ce_prepare(c, &req, body, err);
     aws_response resp;
     memset(&resp, 0, sizeof resp);
-    rc = awsclient_call(c, "ce", &req, &resp, err);
+    if (!rc) {
+        int st = 0;
+        cc_err e;
+        cc_err_clear(&e);
+        awsclient_call_many(c, &req, 1, 1, &resp, &st, &e);
+        if (st && err)
+            *err = e;
+        rc = st;
+    }
     if (resp.status)
         out->calls++;
     if (!rc)
         rc = ce_parse_response(resp.body, resp.body_len, q->metric, out, next, err);
     aws_response_free(&resp);
     free(body);
-    if (rc == CC_EDENIED && err)
-        cc_err_hint(err, "the identity needs ce:GetCostAndUsage (IAM) to read billed cost; the CloudWatch figures "
-                         "do not need it");
-    return rc;
+    return ce_denied_hint(rc, err);
 }
 
 int ce_get_cost_and_usage(awsclient *c, const ce_query *q, size_t max_calls, ce_result *out, cc_err *err)

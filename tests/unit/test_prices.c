@@ -139,16 +139,11 @@ static void override_merges(void **state)
     assert_string_equal(prices_field_name(PRICE_CACHE_WRITE), "cache_write");
 }
 
-static const char *fake_env(void *ud, const char *name)
-{
-    return strcmp(name, "CLINECFG_PRICES") == 0 ? ud : NULL;
-}
-
 static void default_path(void **state)
 {
     (void)state;
     char out[256];
-    assert_true(prices_default_path(fake_env, "/x/prices.json", out, sizeof out));
+    assert_true(prices_default_path("/x/prices.json", out, sizeof out));
     assert_string_equal(out, "/x/prices.json");
 }
 

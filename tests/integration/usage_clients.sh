@@ -56,6 +56,21 @@ printf '%s' "$out" | jq -e '(.present.CacheReadInputTokenCount | not) and (.pres
   and .present.Invocations' >/dev/null || fail "$out"
 admin POST usage/config '{"cache_metric_names": {"read": "CacheReadInputTokenCount", "write": "CacheWriteInputTokenCount"}}' >/dev/null
 
+note "NextToken paging: 3 profiles x 10 minutes with 25 points a page"
+admin POST usage/config '{"cw_max_datapoints": 25}' >/dev/null
+now=$(date +%s)
+recs=$(jq -nc --argjson now "$now" '[range(3) as $p | range(10) as $m |
+  {model_id: "paging\($p)", time: ($now - 60 - 60 * $m), input_tokens: ($p * 100 + $m + 1), output_tokens: 2}]')
+admin POST usage/records "{\"records\": $recs}" >/dev/null
+printf 'paging0\npaging1\npaging2\n' > "$T_HOME/paging.txt"
+admin POST reset-stats >/dev/null
+expect_prog_rc 0 "$DRIVER" metrics "$T_HOME/paging.txt" $((now - 3600)) $((now + 60)) 60
+printf '%s' "$out" | jq -e '.models.paging0.InputTokenCount == 55 and .models.paging1.InputTokenCount == 1055 and .models.paging2.InputTokenCount == 2055 and
+  .models.paging1.OutputTokenCount == 20 and .models.paging1.Invocations == 10 and .calls == 10 and .rounds == 10' >/dev/null \
+  || fail "paged GetMetricData: $out"
+[ "$(admin GET stats | jq '.requests.GetMetricData')" = 10 ] || fail "expected 10 pages"
+admin POST usage/config '{"cw_max_datapoints": 100800}' >/dev/null
+
 note "30 days x 5,000 profiles: 80 GetMetricData calls of 500 queries, totals exact"
 admin POST usage/reset >/dev/null
 admin POST usage/generate '{"profiles": "fillers", "days": 30}' > "$T_HOME/gen.json"

@@ -3,6 +3,7 @@
 # cloudwatch.c, costexplorer.c, through build/tests/test_usage_live) against
 # the emulator: real Converse calls come back from GetMetricData exactly as
 # the runtime served them; absent cache metrics are discovered as absent;
+# NextToken pages are followed (10 pages of 25 points, exact sums);
 # 5,000 profiles x 8 metrics take ceil(40000 / 500) = 80 GetMetricData
 # calls with the right totals; the billed cost per member is tokens x the
 # shipped prices (one Cost Explorer call); denials exit 5 naming

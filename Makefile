@@ -93,10 +93,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclinecfg.a $(VERSION_H)
 
 # Test drivers: small programs the integration tests run against the
 # library, built with the same flags (and sanitizers) as everything else.
-DRIVER_BIN := $(BUILD)/tests/cline_driver $(BUILD)/tests/sso_driver $(BUILD)/tests/jsonc_driver
+DRIVER_BIN := $(BUILD)/tests/cline_driver $(BUILD)/tests/sso_driver $(BUILD)/tests/jsonc_driver $(BUILD)/tests/usage_driver
 $(BUILD)/tests/cline_driver: tests/golden/cline/driver.c
 $(BUILD)/tests/sso_driver: tests/sso/driver.c
 $(BUILD)/tests/jsonc_driver: tests/diff/jsonc_driver.c
+$(BUILD)/tests/usage_driver: tests/usage/driver.c
 $(DRIVER_BIN): $(BUILD)/libclinecfg.a $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libclinecfg.a $(DEP_LIBS)

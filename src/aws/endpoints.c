@@ -27,6 +27,7 @@ static const service_info SERVICES[] = {
     {"sts", "STS", "sts", "sts"},
     {"sso", "SSO", "portal.sso", "awsssoportal"},
     {"sso-oidc", "SSO_OIDC", "oidc", "sso-oauth"},
+    {"monitoring", "CLOUDWATCH", "monitoring", "monitoring"},
     /* Cost Explorer has one endpoint per partition (doctor's tag check). */
     {"ce", "COST_EXPLORER", "ce", "ce"},
 };

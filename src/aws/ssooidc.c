@@ -126,23 +126,13 @@ static int oidc_post(const sso_conn *c, const char *path, const char *operation,
     return rc;
 }
 
-void sso_json_put(strbuf *b, const char *key, const char *value)
-{
-    if (!value)
-        return;
-    strbuf_puts(b, ",");
-    strbuf_json_string(b, key);
-    strbuf_puts(b, ":");
-    strbuf_json_string(b, value);
-}
-
 /* {"clientId":..,"clientSecret":.., then the caller's members. */
 static void client_body(strbuf *b, const ssooidc_client *client)
 {
     b->secret = true;
     strbuf_puts(b, "{\"clientId\":");
     strbuf_json_string(b, client->client_id);
-    sso_json_put(b, "clientSecret", client->client_secret);
+    strbuf_json_member(b, "clientSecret", client->client_secret);
 }
 
 /* The answer of a failed OIDC call as a cc_err.  login: whether a new
@@ -194,7 +184,7 @@ int ssooidc_register_client(const sso_conn *c, const char *client_name, ssooidc_
     memset(out, 0, sizeof *out);
     strbuf body = {0};
     strbuf_puts(&body, "{\"clientType\":\"public\"");
-    sso_json_put(&body, "clientName", client_name);
+    strbuf_json_member(&body, "clientName", client_name);
     strbuf_puts(&body, ",\"scopes\":[\"sso:account:access\"],\"grantTypes\":[\"" DEVICE_GRANT "\",\"" REFRESH_GRANT
                        "\"]}");
     aws_response resp;
@@ -237,7 +227,7 @@ int ssooidc_start_device_authorization(const sso_conn *c, const ssooidc_client *
     memset(out, 0, sizeof *out);
     strbuf body = {0};
     client_body(&body, client);
-    sso_json_put(&body, "startUrl", start_url);
+    strbuf_json_member(&body, "startUrl", start_url);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/device_authorization", op, &body, &resp, err);
@@ -295,8 +285,8 @@ int ssooidc_poll_once(const sso_conn *c, const ssooidc_client *client, const sso
     *result = SSOOIDC_POLL_PENDING;
     strbuf body = {0};
     client_body(&body, client);
-    sso_json_put(&body, "grantType", DEVICE_GRANT);
-    sso_json_put(&body, "deviceCode", dev->device_code);
+    strbuf_json_member(&body, "grantType", DEVICE_GRANT);
+    strbuf_json_member(&body, "deviceCode", dev->device_code);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/token", op, &body, &resp, err);
@@ -390,8 +380,8 @@ int ssooidc_refresh(const sso_conn *c, const ssooidc_client *client, const char 
     }
     strbuf body = {0};
     client_body(&body, client);
-    sso_json_put(&body, "grantType", REFRESH_GRANT);
-    sso_json_put(&body, "refreshToken", refresh_token);
+    strbuf_json_member(&body, "grantType", REFRESH_GRANT);
+    strbuf_json_member(&body, "refreshToken", refresh_token);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/token", op, &body, &resp, err);

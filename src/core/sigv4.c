@@ -72,17 +72,6 @@ char *aws_uri_encode(const char *in, size_t len, bool keep_slash)
     return sb_take(&b);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes in[0..len) into a fresh buffer; a '%' not followed by two
  * hex digits is kept as is. */
 static char *uri_decode(const char *in, size_t len, size_t *out_len)
@@ -93,8 +82,8 @@ static char *uri_decode(const char *in, size_t len, size_t *out_len)
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         int hi, lo;
-        if (in[i] == '%' && len - i >= 3 && (hi = hexval(in[i + 1])) >= 0 &&
-            (lo = hexval(in[i + 2])) >= 0) {
+        if (in[i] == '%' && len - i >= 3 && (hi = hex_digit_value((unsigned char)in[i + 1])) >= 0 &&
+            (lo = hex_digit_value((unsigned char)in[i + 2])) >= 0) {
             o[n++] = (char)(hi * 16 + lo);
             i += 2;
         } else {

@@ -70,6 +70,13 @@ int awsclient_credentials(awsclient *c, const aws_credentials **out, cc_err *err
  * body, content_type, operation. */
 int awsclient_prepare(awsclient *c, const char *service, aws_request *req, cc_err *err);
 
+/* Shapes req as an AWS JSON-protocol call (awsJson1_0 / awsJson1_1: POST /
+ * with `content_type`, the body and `headers`, which carry X-Amz-Target and
+ * are NULL-terminated).  Everything is borrowed; call awsclient_prepare (or
+ * awsclient_call) for the endpoint and signing. */
+void aws_request_json(aws_request *req, const char *content_type, const char *const *headers, const char *body,
+                      const char *operation);
+
 /* awsclient_prepare + http_aws_call + aws_call_verdict (awserror.h): returns 0 only for a
  * 2xx answer; resp must be freed with aws_response_free in every case. */
 int awsclient_call(awsclient *c, const char *service, aws_request *req, aws_response *resp, cc_err *err);

@@ -151,8 +151,8 @@ void cw_availability_from_list(const cw_metric_list *l, const char *model_id, cw
  * outlive the call.  With cw_build_get_metric_data
  * and cw_parse_get_metric_data this runs a GetMetricData page in the same
  * awsclient_call_many as other calls (usage: metrics and cost at once). */
-int cw_prepare(awsclient *c, const char *op, aws_request *req, const char *hdrs[3], char *target_buf,
-               size_t target_size, cc_err *err);
+int cw_prepare(awsclient *c, const char *op, const char *body, aws_request *req, const char *hdrs[3],
+               char *target_buf, size_t target_size, cc_err *err);
 /* Adds the "needs <action>" hint (cloudwatch:GetMetricData, ...) when rc
  * is CC_EDENIED; returns rc.  For callers that run prepared requests
  * themselves (awsclient_call_many with a Cost Explorer call). */

@@ -266,3 +266,16 @@ int awsclient_call_many(awsclient *c, aws_request *reqs, size_t n, size_t max_in
     }
     return first;
 }
+
+void aws_request_json(aws_request *req, const char *content_type, const char *const *headers, const char *body,
+                      const char *operation)
+{
+    req->method = "POST";
+    req->path = "/";
+    req->query = NULL;
+    req->content_type = content_type;
+    req->body = body;
+    req->body_len = body ? strlen(body) : 0;
+    req->extra_headers = headers;
+    req->operation = operation;
+}

@@ -330,8 +330,8 @@ int cw_parse_get_metric_data(const char *body, size_t len, cw_result *acc, char 
 
 /* -------------------------------------------------------------- endpoint */
 
-int cw_prepare(awsclient *c, const char *op, aws_request *req, const char *hdrs[3], char *target_buf,
-               size_t target_size, cc_err *err)
+int cw_prepare(awsclient *c, const char *op, const char *body, aws_request *req, const char *hdrs[3],
+               char *target_buf, size_t target_size, cc_err *err)
 {
     int rc = awsclient_prepare(c, "monitoring", req, err);
     if (rc)
@@ -340,11 +340,8 @@ int cw_prepare(awsclient *c, const char *op, aws_request *req, const char *hdrs[
     hdrs[0] = target_buf;
     hdrs[1] = "x-amzn-query-mode: true";
     hdrs[2] = NULL;
-    req->method = "POST";
-    req->path = "/";
-    req->query = NULL;
-    req->content_type = "application/x-amz-json-1.0";
-    req->extra_headers = hdrs;
+    aws_request_json(req, "application/x-amz-json-1.0", hdrs, body,
+                     strcmp(op, "ListMetrics") ? "cloudwatch:GetMetricData" : "cloudwatch:ListMetrics");
     return 0;
 }
 
@@ -396,13 +393,9 @@ static int run_round(awsclient *c, batch *bs, size_t nb, long long start, long l
         b->body = NULL;
         rc = cw_build_get_metric_data(b->q, b->n, start, end, b->token, 0, &b->body, err);
         if (!rc)
-            rc = cw_prepare(c, "GetMetricData", &reqs[k], b->hdrs, b->target,
-                            sizeof b->target, err);
+            rc = cw_prepare(c, "GetMetricData", b->body, &reqs[k], b->hdrs, b->target, sizeof b->target, err);
         if (rc)
             break;
-        reqs[k].body = b->body;
-        reqs[k].body_len = strlen(b->body);
-        reqs[k].operation = "cloudwatch:GetMetricData";
         idx[k++] = i;
     }
     if (!rc && k) {
@@ -609,11 +602,8 @@ int cw_list_metrics(awsclient *c, const char *metric_name, const char *model_id,
         memset(&resp, 0, sizeof resp);
         rc = cw_build_list_metrics(metric_name, model_id, token, &body, err);
         if (!rc)
-            rc = cw_prepare(c, "ListMetrics", &req, hdrs, target, sizeof target, err);
+            rc = cw_prepare(c, "ListMetrics", body, &req, hdrs, target, sizeof target, err);
         if (!rc) {
-            req.body = body;
-            req.body_len = strlen(body);
-            req.operation = "cloudwatch:ListMetrics";
             int st = 0;
             cc_err e;
             cc_err_clear(&e);

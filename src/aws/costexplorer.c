@@ -286,14 +286,7 @@ int ce_prepare(awsclient *c, aws_request *req, const char *body, cc_err *err)
     int rc = awsclient_prepare(c, "ce", req, err);
     if (rc)
         return rc;
-    req->method = "POST";
-    req->path = "/";
-    req->query = NULL;
-    req->content_type = "application/x-amz-json-1.1";
-    req->body = body;
-    req->body_len = strlen(body);
-    req->extra_headers = hdrs;
-    req->operation = "ce:GetCostAndUsage";
+    aws_request_json(req, "application/x-amz-json-1.1", hdrs, body, "ce:GetCostAndUsage");
     return 0;
 }
 

@@ -27,6 +27,7 @@
 typedef struct onboard_spec {
     const char *team;             /* may be NULL when the template has no {team} */
     const char *member;           /* --member; NULL = derived from the caller */
+    const char *member_rule;      /* config member_rule; NULL = "identity" (identity.h) */
     const char *profile_name;     /* --profile-name; NULL = from name_template */
     const char *name_template;    /* "{team}-bedrock-{member}" */
     const char *model;            /* system profile id or foundation-model id */
@@ -89,7 +90,9 @@ int onboard_load_source_arn(awsclient *c, onboard_result *r, cc_err *err);
 
 /* Decides about an existing profile with r's name (or found by tags):
  * FOUND when tags and models match; retags when s->fix_tags and the model
- * matches; else CC_ECONFLICT with a report of what differs. */
+ * matches; else CC_ECONFLICT with a report of what differs.  A profile whose
+ * member tag (s->tag_key_member, else "MemberName") names another identity
+ * is someone else's: always CC_ECONFLICT naming both, never retagged. */
 int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const char *arn, char *const *model_arns,
                   size_t n_models, const bedrock_tags *tags, const cc_out *out, cc_err *err);
 

@@ -18,7 +18,8 @@ jq --arg src "$SRC" --arg sso "$SSO_ARN" '
             "role_name": "BedrockDeveloper", "expires_in": 28800, "arn": $sso}]
   | .application_profiles = [
   {"name": "teama-bedrock-frank", "tags": {"Team": "teamA", "MemberName": "frank@example.com"}, "copy_from": $src, "region": "ap-northeast-1"},
-  {"name": "teamc-bedrock-carol", "tags": {"Team": "teamC", "MemberName": "carol"}, "copy_from": $src, "region": "ap-northeast-1"}
+  {"name": "teamc-bedrock-carol", "tags": {"Team": "teamC", "MemberName": "carol"}, "copy_from": $src, "region": "ap-northeast-1"},
+  {"name": "teamd-bedrock-alice", "tags": {"Team": "teamD", "MemberName": "alice@example.com"}, "copy_from": $src, "region": "ap-northeast-1"}
 ]' "$CLINECFG_TOP/tests/fake_aws/seed-default.json" > "$SEED"
 fake_aws_start --seed "$SEED"
 state() { curl -sf "$FAKE_AWS_URL/__admin/state?fillers=0"; }
@@ -65,6 +66,11 @@ json_ok --arg n "$SSO_NAME" '.identity.member == "alice@example.com" and .profil
 ARN_SSO=$(printf '%s\n' "$out" | jq -r .profile.arn)
 assert_contains "$err" "member name 'alice@example.com' from caller ARN"
 
+note "an earlier version's profile, retagged with the whole identity: found by its tags, name kept"
+expect_rc 0 --json $SETUP --team teamD --aws-profile dev-sso
+json_ok '.profile.name == "teamd-bedrock-alice" and .profile.created == false'
+assert_contains "$err" "by its tags"
+
 note "--member alice@partner.com: a third profile"
 as_home partner; iam alice
 PARTNER_NAME="teama-bedrock-alice-partner-com-$(hash8 alice@partner.com)"
@@ -103,7 +109,7 @@ expect_rc 4 --json $SETUP --team teamA --member "$(printf '\303\245lice')"
 json_ok '.error.message | test("U\\+00E5") and test("position 1")'
 expect_rc 4 $SETUP --team teamA --member "smith,john"
 assert_contains "$err" "','"
-state | jq -e '[.application_profiles[] | select(.name | test("lice|smith"))] | length == 3' >/dev/null \
+state | jq -e '[.application_profiles[] | select(.name | test("lice|smith"))] | length == 4' >/dev/null \
   || fail "a refused identity created a profile"
 
 note "an SSO user whose earlier profile carries the e-mail's local part gets a new one; the old one is untouched"

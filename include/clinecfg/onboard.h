@@ -65,6 +65,7 @@ typedef struct onboard_result {
     char **regions;             /* regions the source routes to */
     size_t n_regions;
     bedrock_tag *tags;          /* the expected tags (owned) */
+    const char *member_tag_key; /* which of them holds the member (NULL: "MemberName") */
     size_t n_tags;
     bool retagged;
     bool found_by_tags;         /* found under another name by its tags */
@@ -114,7 +115,8 @@ void onboard_batch_with_backoff(awsclient *c, bedrock_batch_item *items, size_t 
 int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_err *err);
 
 /* Looks the profile up by name once (list pages), for --wait polling.
- * *found is set; r->arn filled when found. */
+ * *found is set; r->arn filled when found.  A profile of that name whose
+ * member tag names another identity is CC_ECONFLICT, never found. */
 int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err);
 
 /* The provisioning request as JSON (name, tags, source ARN, account,

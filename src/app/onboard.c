@@ -232,6 +232,7 @@ static int build_name_and_tags(const onboard_spec *s, const char *region, onboar
         return rc;
     if (s->tag_key_member && (rc = add_tag(r, s->tag_key_member, r->member, err)))
         return rc;
+    r->member_tag_key = s->tag_key_member;
     const cJSON *t;
     cJSON_ArrayForEach(t, s->extra_tags) {
         if (cJSON_IsString(t) && (rc = add_tag(r, t->string, t->valuestring, err)))
@@ -408,7 +409,7 @@ static int report_conflict(const onboard_result *r, const char *arn, const bedro
 /* The member tag value r expects, or NULL when r carries none. */
 static const char *expected_member_tag(const onboard_spec *s, const onboard_result *r, const char **key)
 {
-    *key = s->tag_key_member ? s->tag_key_member : "MemberName";
+    *key = r->member_tag_key ? r->member_tag_key : s && s->tag_key_member ? s->tag_key_member : "MemberName";
     for (size_t i = 0; i < r->n_tags; i++)
         if (strcmp(r->tags[i].key, *key) == 0)
             return r->tags[i].value;
@@ -421,7 +422,8 @@ static int report_other_member(const onboard_spec *s, const onboard_result *r, c
                                const char *theirs, const char *mine, cc_err *err)
 {
     identity_member_rule rule = IDENTITY_RULE_FULL;
-    identity_member_rule_parse(s->member_rule, &rule, NULL);
+    if (s)
+        identity_member_rule_parse(s->member_rule, &rule, NULL);
     cc_err_set(err, CC_ECONFLICT, "profile.other_member",
                "profile %s (%s) belongs to %s=%s, not to you (%s=%s); two identities map to this name", r->name, arn,
                key, theirs, key, mine);
@@ -821,6 +823,24 @@ int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_er
     return add_tag(r, key, value, err);
 }
 
+/* The profile that appeared under r's name is yours only when its member
+ * tag is your identity (or absent: an admin's own naming). */
+static int confirm_member_tag(awsclient *c, onboard_result *r, cc_err *err)
+{
+    const char *key;
+    const char *mine = expected_member_tag(NULL, r, &key);
+    if (!mine)
+        return 0;
+    bedrock_tags tags;
+    memset(&tags, 0, sizeof tags);
+    int rc = bedrock_list_tags_for_resource(c, r->arn, &tags, err);
+    const char *theirs = rc ? NULL : bedrock_tags_get(&tags, key);
+    if (theirs && strcmp(theirs, mine) != 0)
+        rc = report_other_member(NULL, r, r->arn, key, theirs, mine, err);
+    bedrock_tags_free(&tags);
+    return rc;
+}
+
 int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err)
 {
     *found = false;
@@ -849,6 +869,11 @@ int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err)
         bedrock_profile_page_free(&page);
     }
     bedrock_profile_page_free(&page);
+    if (!rc && *found && (rc = confirm_member_tag(c, r, err))) {
+        *found = false;
+        free(r->arn);
+        r->arn = NULL;
+    }
     return rc;
 }
 

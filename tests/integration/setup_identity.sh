@@ -103,6 +103,22 @@ tags_of teama-bedrock-frank | jq -e '.MemberName == "frank@example.com"' >/dev/n
   || fail "--fix-tags retagged someone else's profile: $(tags_of teama-bedrock-frank)"
 [ ! -e "$HOME/.cline" ] || fail "--fix-tags wrote Cline files"
 
+note "setup --wait: a profile that appears under your name tagged for someone else is exit 8, not yours"
+as_home bob-wait; iam bob
+env HOME="$HOME" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_STATE_HOME="$XDG_STATE_HOME" \
+  "$CLINECFG_BIN" --json $SETUP --team teamW --wait=30 >"$T_HOME/wait.json" 2>"$T_HOME/wait.err" &
+WAITER=$!
+i=0; until grep -q "Waiting up to" "$T_HOME/wait.err" 2>/dev/null; do
+  i=$((i+1)); [ $i -lt 200 ] || fail "setup --wait never started waiting: $(cat "$T_HOME/wait.err")"; sleep 0.1
+done
+( as_home squatter; iam alice
+  expect_rc 0 --json $SETUP --team teamW --profile-name teamw-bedrock-bob --member bob@elsewhere.com )
+wrc=0; wait $WAITER || wrc=$?
+[ $wrc = 8 ] || { cat "$T_HOME/wait.err"; fail "setup --wait ended with $wrc, expected 8"; }
+jq -e '.error.message | test("MemberName=bob@elsewhere.com") and test("MemberName=bob\\)")' "$T_HOME/wait.json" >/dev/null \
+  || fail "wait JSON: $(cat "$T_HOME/wait.json")"
+[ ! -e "$HOME/.cline" ] || fail "setup --wait wrote someone else's profile for Cline"
+
 note "identities Bedrock cannot tag are refused, naming the character"
 as_home unicode; iam alice
 expect_rc 4 --json $SETUP --team teamA --member "$(printf '\303\245lice')"

@@ -93,6 +93,16 @@ as_home partner-again
 expect_rc 0 --json $SETUP --team teamA --member alice@partner.com
 json_ok --arg a "$ARN_PARTNER" '.profile.arn == $a and .profile.created == false'
 
+note "admin provision --roster names and tags members as their own setup does"
+printf 'team,member\nteamA,alice\nteamA,alice@example.com\nteamA,alice@partner.com\n' > "$T_HOME/roster.csv"
+expect_rc 0 --json admin provision --roster "$T_HOME/roster.csv" --model "$MODEL" --region ap-northeast-1
+json_ok '.summary.existing == 3 and .summary.created == 0'
+json_ok --arg a "$ARN_IAM" --arg s "$ARN_SSO" --arg p "$ARN_PARTNER" '[.rows[].arn] == [$a, $s, $p]'
+printf 'team,member\nteamA,smith#john\n' > "$T_HOME/roster-bad.csv"
+run_cc --json admin provision --roster "$T_HOME/roster-bad.csv" --model "$MODEL" --region ap-northeast-1
+[ "$rc" != 0 ] || fail "a roster member Bedrock cannot tag was provisioned: $out"
+printf '%s\n' "$out" | grep -q "U+0023" || fail "the roster error does not name '#': $out"
+
 note "a profile named like yours but tagged for someone else: exit 8 naming both, nothing written"
 as_home frank; iam frank
 expect_rc 8 --json $SETUP --team teamA

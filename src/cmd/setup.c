@@ -318,6 +318,7 @@ static int find_profile(setup_job *j, cc_err *err)
     j->spec = (onboard_spec){
         .team = cfg_str(cfg, CFG_TEAM),
         .member = cli_value(j->a, SETUP_OPT_MEMBER),
+        .member_rule = cfg_str(cfg, CFG_MEMBER_RULE),
         .profile_name = cli_value(j->a, SETUP_OPT_PROFILE_NAME),
         .name_template = cfg_str(cfg, CFG_NAME_TEMPLATE),
         .model = cfg_str(cfg, CFG_MODEL),

@@ -103,6 +103,10 @@ int cli_check_tables(const cli_command *const *commands, cc_err *err);
 int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_args *g, const cli_command **cmd,
               cli_args *c, cc_err *err);
 
+/* True when s is a JSON number ("-2.5", "1e3"): cli_parse takes such a
+ * word as a positional value even when it starts with '-'. */
+bool cli_is_json_number(const char *s);
+
 /* 'clinecfg --help' and 'clinecfg CMD --help', both from the tables. */
 void cli_print_tool_help(FILE *f, const char *version, const cli_command *const *commands);
 void cli_print_command_help(FILE *f, const cli_command *c);

@@ -358,7 +358,9 @@ static int do_edit(cc_ctx *ctx, const char *file, bool user_config, const char *
         if (ctx->dry_run) {
             if (res.changed)
                 out_text(&ctx->out, "%s", res.diff);
-            out_progress(&ctx->out, "dry run: %s %s", file, res.changed ? "would change (diff above)" : "would not change");
+            out_progress(&ctx->out, "dry run: %s %s", file,
+                         !res.changed ? "would not change" :
+                         res.created ? "would create (diff above)" : "would change (diff above)");
         } else if (!res.changed) {
             out_progress(&ctx->out, "%s: %s %s", file, key, value ? "already has that value" : "was not set");
         } else {

@@ -209,7 +209,7 @@ static void print_summary(cc_ctx *ctx, const onboard_result *r, const cline_appl
         const cline_file_result *f = &ar->files[i];
         changed += f->changed;
         out_text(&ctx->out, "File:      %s %s%s%s\n", f->path,
-                 ctx->dry_run ? (f->changed ? "(would change)" : "(unchanged)") :
+                 ctx->dry_run ? (!f->changed ? "(unchanged)" : f->created ? "(would create)" : "(would change)") :
                  f->created ? "(created)" : f->changed ? "(updated)" : "(unchanged)",
                  f->backup ? ", backup " : "", f->backup ? f->backup : "");
         if (ctx->dry_run && f->diff && f->diff[0])

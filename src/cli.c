@@ -2,10 +2,12 @@
  * cli.c - the command-line parser and help printer: argv is matched against
  * the global option table and the named command's table, and both the
  * usage line and --help are printed from those same tables.  It knows no
- * command by name; main.c hands it the command table.  cli_confirm, the one
- * interactive y/N question, lives here too.
+ * command by name; main.c hands it the command table.  The interactive
+ * questions (cli_confirm, cli_yes_no, cli_ask) live here too: end of input or
+ * Ctrl-C at one of them is "cancelled", never a default.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,24 +67,92 @@ int cli_check_tables(const cli_command *const *commands, cc_err *err)
     return rc;
 }
 
+bool cli_interactive(const cc_ctx *ctx)
+{
+    return !ctx->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+}
+
+/* Ctrl-C while a question is open ends the question, not the process: the
+ * command then stops with exit 1 having written nothing (see out_cancelled). */
+static volatile sig_atomic_t interrupted;
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* One line from stdin without its newline; false on end of input or Ctrl-C. */
+static bool read_answer(char *line, size_t size)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt; /* no SA_RESTART: the read returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    char *got = fgets(line, (int)size, stdin);
+    sigaction(SIGINT, &old, NULL);
+    if (!got || interrupted) {
+        fputc('\n', stderr); /* the prompt's line ends here, not in the shell's prompt */
+        clearerr(stdin);
+        line[0] = '\0';
+        return false;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    return true;
+}
+
+__attribute__((format(printf, 3, 0))) static int ask_yes_no(const cc_ctx *ctx, bool def, const char *fmt, va_list ap)
+{
+    if (!cli_interactive(ctx))
+        return def;
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, def ? " [Y/n] " : " [y/N] ");
+    fflush(stderr);
+    char line[64];
+    if (!read_answer(line, sizeof line))
+        return -1;
+    if (line[0] == 'y' || line[0] == 'Y')
+        return 1;
+    if (line[0] == 'n' || line[0] == 'N')
+        return 0;
+    return def;
+}
+
+int cli_yes_no(const cc_ctx *ctx, bool def, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = ask_yes_no(ctx, def, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
 bool cli_confirm(const cc_ctx *ctx, bool def, const char *fmt, ...)
 {
-    if (ctx->yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
-        return def;
+    va_list ap;
+    va_start(ap, fmt);
+    int r = ask_yes_no(ctx, def, fmt, ap);
+    va_end(ap);
+    return r == 1;
+}
+
+bool cli_ask(const cc_ctx *ctx, const char *def, char *answer, size_t size, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, def ? " [Y/n] " : " [y/N] ");
+    if (def && *def)
+        fprintf(stderr, " [%s]", def);
+    fprintf(stderr, ": ");
     fflush(stderr);
-    char line[64];
-    if (!fgets(line, sizeof line, stdin))
-        return def;
-    if (line[0] == 'y' || line[0] == 'Y')
-        return true;
-    if (line[0] == 'n' || line[0] == 'N')
+    (void)ctx;
+    if (!read_answer(answer, size))
         return false;
-    return def;
+    if (!answer[0] && def)
+        snprintf(answer, size, "%s", def);
+    return true;
 }
 
 /* ---- help ------------------------------------------------------------------ */

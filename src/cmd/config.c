@@ -556,6 +556,24 @@ static int do_edit(cc_ctx *ctx, const char *file, bool user_config, bool force, 
     return r;
 }
 
+int config_set_user_string(cc_ctx *ctx, const char *key, const char *value, cc_err *err)
+{
+    char *user = cfg_user_path();
+    if (!user)
+        return paths_error(err);
+    cJSON *str = cJSON_CreateString(value);
+    char *json = str ? cJSON_PrintUnformatted(str) : NULL;
+    cJSON_Delete(str);
+    /* The caller's --json result is its own: this edit reports into a scratch one. */
+    cc_ctx sub = *ctx;
+    sub.result = cJSON_CreateObject();
+    int r = !json || !sub.result ? cc_err_oom(err) : do_edit(&sub, user, true, false, key, json, err);
+    cJSON_Delete(sub.result);
+    free(json);
+    free(user);
+    return r;
+}
+
 /* ---- the command ---------------------------------------------------------------- */
 
 static int usage(cc_err *err, const char *msg)

@@ -14,55 +14,7 @@ MODEL=apac.anthropic.claude-sonnet-4-5-20250929-v1:0
 CFG="$XDG_CONFIG_HOME/clinecfg/config.json"
 printf '{ "model": "%s", "region": "ap-northeast-1" }\n' "$MODEL" > "$CLINECFG_ORG_CONFIG"
 
-# pty_talk TRANSCRIPT "expect=>answer" ... -- ARGS: runs ARGS on a pty and
-# types each answer once its prompt has appeared ("^C" sends Ctrl-C, "^D"
-# end of input); the exit status is the program's (128+N for signal N).
-pty_talk() {
-  transcript=$1; shift
-  python3 - "$transcript" "$@" <<'PY'
-import os, pty, sys, time, select
-transcript = sys.argv[1]
-args = sys.argv[2:]
-i = args.index("--")
-dialog = [a.split("=>", 1) for a in args[:i]]
-cmd = args[i + 1:]
-wrap = os.environ.get("CLINECFG_WRAP", "").split()
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp((wrap + cmd)[0], wrap + cmd)
-buf = b""
-seen = 0
-step = 0
-deadline = time.time() + 60
-while True:
-    if time.time() > deadline:
-        os.kill(pid, 9)
-        sys.exit("pty_talk: timed out; transcript so far: %r" % buf)
-    r, _, _ = select.select([fd], [], [], 0.1)
-    if r:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            data = b""
-        if not data:
-            break
-        buf += data
-    if step < len(dialog):
-        at = buf.find(dialog[step][0].encode(), seen)
-        if at >= 0:
-            seen = at + len(dialog[step][0])
-            time.sleep(0.3)
-            answer = dialog[step][1]
-            os.write(fd, {"^C": b"\x03", "^D": b"\x04"}.get(answer, answer.encode() + b"\n"))
-            step += 1
-_, status = os.waitpid(pid, 0)
-open(transcript, "wb").write(buf)
-if step < len(dialog):
-    sys.exit("pty_talk: prompt %r never appeared; transcript: %r" % (dialog[step][0], buf))
-code = os.waitstatus_to_exitcode(status)
-sys.exit(128 - code if code < 0 else code)
-PY
-}
+. "$CLINECFG_TOP/tests/integration/pty_talk.sh.inc"
 talk_rc() { set +e; pty_talk "$@"; trc=$?; set -e; }
 count() { curl -sf "$FAKE_AWS_URL/__admin/state?fillers=0" | jq '[.application_profiles[] | select(.name == "teama-bedrock-alice")] | length'; }
 SETUP="$CLINECFG_BIN setup --no-color"

@@ -77,8 +77,10 @@ size_t suggest_closest(const char *typed, const char *const *candidates, const c
             continue;
         int w = snprintf(buf + used, size - used, "%s'%s%s'", count ? " or " : "", prefix ? prefix : "",
                          candidates[i]);
-        if (w < 0 || (size_t)w >= size - used)
+        if (w < 0 || (size_t)w >= size - used) {
+            buf[used] = '\0'; /* what fits, whole names only */
             break;
+        }
         used += (size_t)w;
         count++;
     }

@@ -647,12 +647,16 @@ static int offer_to_remember(setup_job *j, cc_err *err)
     free(path);
     if (yes < 0)
         return out_cancelled(err, "setup cancelled; nothing was changed");
+    cc_err werr;
+    cc_err_clear(&werr);
     int rc = 0;
     if (yes && j->asked_team)
-        rc = config_set_user_string(j->ctx, "team", cfg_str(&j->cfg, CFG_TEAM), err);
+        rc = config_set_user_string(j->ctx, "team", cfg_str(&j->cfg, CFG_TEAM), &werr);
     if (yes && !rc && j->asked_model)
-        rc = config_set_user_string(j->ctx, "model", cfg_str(&j->cfg, CFG_MODEL), err);
-    return rc;
+        rc = config_set_user_string(j->ctx, "model", cfg_str(&j->cfg, CFG_MODEL), &werr);
+    if (rc) /* the answers still hold for this run */
+        out_warn(&j->ctx->out, "could not remember the answers: %s", werr.message);
+    return 0;
 }
 
 static int ask_what_is_missing(setup_job *j, cc_err *err)

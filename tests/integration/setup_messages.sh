@@ -55,6 +55,21 @@ json_ok '(.error.hint | contains("whoami") | not) and (.error.hint | contains("I
 expect_rc 4 whoami --region ap-northeast-9
 assert_contains "$err" "unknown AWS region 'ap-northeast-9'"
 
+# Without an endpoint override the unknown region's STS host does not
+# resolve: still named as the region, while a known region's failure stays a
+# network error (exit 6).  Inside a network namespace, so nothing leaves.
+if unshare -n true 2>/dev/null; then
+  saved_wrap=${CLINECFG_WRAP:-}
+  CLINECFG_WRAP="unshare -n $saved_wrap"
+  AWS_ENDPOINT_URL= expect_rc 4 whoami --region ap-northeast-9
+  assert_contains "$err" "unknown AWS region 'ap-northeast-9'"
+  AWS_ENDPOINT_URL= expect_rc 6 whoami --region ap-northeast-1
+  assert_not_contains "$err" "unknown AWS region"
+  CLINECFG_WRAP=$saved_wrap
+else
+  note "unshare -n is not permitted here: the unresolvable-host case is not run"
+fi
+
 note "a member without create permission and an unknown model: exit 4, no request filed"
 export AWS_ACCESS_KEY_ID=AKIAFAKEBOB000000000 AWS_SECRET_ACCESS_KEY=fake/bob/SecretKey+fake/bob/SecretKey+fa
 expect_rc 4 setup -y --team teamA --model claude-sonnet-4.5 --region ap-northeast-1

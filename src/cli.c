@@ -139,6 +139,10 @@ bool cli_confirm(const cc_ctx *ctx, bool def, const char *fmt, ...)
 
 bool cli_ask(const cc_ctx *ctx, const char *def, char *answer, size_t size, const char *fmt, ...)
 {
+    if (!cli_interactive(ctx)) {
+        snprintf(answer, size, "%s", def ? def : "");
+        return def != NULL;
+    }
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -147,7 +151,6 @@ bool cli_ask(const cc_ctx *ctx, const char *def, char *answer, size_t size, cons
         fprintf(stderr, " [%s]", def);
     fprintf(stderr, ": ");
     fflush(stderr);
-    (void)ctx;
     if (!read_answer(answer, size))
         return false;
     if (!answer[0] && def)

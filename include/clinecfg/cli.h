@@ -122,7 +122,8 @@ int cli_yes_no(const cc_ctx *ctx, bool def, const char *fmt, ...) __attribute__(
 bool cli_confirm(const cc_ctx *ctx, bool def, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Asks for a line ("Team [teamA]: "); an empty answer is `def` (may be
- * NULL).  False when cancelled.  Call only when cli_interactive. */
+ * NULL).  False when cancelled.  Without cli_interactive the answer is
+ * `def` unasked (false when there is none). */
 bool cli_ask(const cc_ctx *ctx, const char *def, char *answer, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 

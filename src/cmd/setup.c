@@ -305,8 +305,6 @@ static int load_settings(setup_job *j, cc_err *err)
     return 0;
 }
 
-/* Credentials, then the profile: found, created, or (interactive) created
- * once the plan is confirmed. */
 /* ---- a base model the region does not know ------------------------------------ */
 
 /* Outcomes that do not prove the model exists: a conflict or an AWS
@@ -393,6 +391,8 @@ static int open_session(setup_job *j, cc_err *err)
     return 0;
 }
 
+/* Credentials, then the profile: found, created, or (interactive) created
+ * once the plan is confirmed. */
 static int find_profile(setup_job *j, cc_err *err)
 {
     cc_ctx *ctx = j->ctx;

@@ -147,23 +147,21 @@ static void dotted_name(const jsonc_path *jp, char *buf, size_t size)
 }
 
 /* A key clinecfg reads: a key of config.h, a group of them ("tag_keys"), a
- * member of a map or list key ("extra_tags.CostCenter"), or "$schema". */
-static bool known_config_key(const char *dotted)
+ * member of a map or list key ("extra_tags.CostCenter", "/extra_tags/a.b",
+ * "allowed_regions.0"), or "$schema".  `dotted` is dotted_name(jp). */
+static bool known_config_key(const jsonc_path *jp, const char *dotted)
 {
     if (strcmp(dotted, "$schema") == 0 || cfg_key_lookup(dotted) >= 0)
         return true;
     size_t n = strlen(dotted);
     for (int k = 0; k < CFG_NKEYS; k++) {
         const char *name = cfg_key_name((cfg_key)k);
-        size_t len = strlen(name);
         if (strncmp(name, dotted, n) == 0 && name[n] == '.')
             return true;
-        bool container = k == CFG_EXTRA_TAGS || k == CFG_ALLOWED_REGIONS;
-        if (container && n > len + 1 && strncmp(dotted, name, len) == 0 && dotted[len] == '.' &&
-            !strchr(dotted + len + 1, '.'))
-            return true;
     }
-    return false;
+    const char *top = jp->n == 2 ? jp->segs[0].key : NULL;
+    return top && (strcmp(top, cfg_key_name(CFG_EXTRA_TAGS)) == 0 ||
+                   strcmp(top, cfg_key_name(CFG_ALLOWED_REGIONS)) == 0);
 }
 
 /* "did you mean 'team'?" over the keys of config.h; "" when none is close. */
@@ -425,7 +423,7 @@ static int not_set(const char *key, const jsonc_path *jp, const char *file, bool
                exists ? "" : " (the file does not exist)");
     char dotted[512], mean[300] = "";
     dotted_name(jp, dotted, sizeof dotted);
-    if (user_config && !known_config_key(dotted))
+    if (user_config && !known_config_key(jp, dotted))
         closest_key(dotted, mean, sizeof mean);
     if (mean[0])
         cc_err_hint(err, "%s(clinecfg does not read '%s')", mean, key);
@@ -506,7 +504,7 @@ static int do_edit(cc_ctx *ctx, const char *file, bool user_config, bool force, 
     }
     char dotted[512];
     dotted_name(jp, dotted, sizeof dotted);
-    if (user_config && value && !force && !known_config_key(dotted)) {
+    if (user_config && value && !force && !known_config_key(jp, dotted)) {
         jsonc_path_free(jp);
         return refuse_unknown_key(key, dotted, err);
     }

@@ -83,6 +83,9 @@ json_ok '.error.code == "config.unknown_key" and (.error.hint | contains("tag_ke
 expect_rc 0 config set --force regoin x
 assert_contains "$err" "unknown config key 'regoin' is ignored"
 expect_rc 0 config set extra_tags.Project p1
+expect_rc 0 config set /extra_tags/cost.center '"cc-1"'
+expect_rc 0 --json config get /extra_tags/cost.center
+json_ok '.value == "cc-1"'
 expect_rc 0 config set request.dir "$D/req"
 expect_rc 0 config unset regoin
 expect_rc 4 config get modle

@@ -21,7 +21,7 @@ _clinecfg_command_opts()
         restore) echo '--list --force' ;;
         admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags' ;;
         whoami) echo '--aws-profile --region --account' ;;
-        config) echo '--file' ;;
+        config) echo '--file --force' ;;
     esac
 }
 

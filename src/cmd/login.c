@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "clinecfg/awsfiles.h"
+#include "clinecfg/aws_advice.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
@@ -320,6 +321,10 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     if (!rc)
         rc = sts_get_caller_identity(client, &id, err);
     if (rc) {
+        if (client && aws_advice_unknown_region(err, awsclient_region(client)))
+            rc = err->status;
+        else
+            aws_advice_key_pair(err, masked);
         cc_err_prefix(err, "the keys were not stored");
         goto out;
     }
@@ -328,7 +333,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         out_warn(&ctx->out, "these are the AWS account's root keys; AWS advises an IAM user's keys instead");
     if (!ctx->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
         !cli_confirm(ctx, true, "Store this key in the keyring as account '%s'?", account)) {
-        rc = cc_err_set(err, CC_EINPUT, "login.cancelled", "nothing stored: cancelled");
+        rc = out_cancelled(err, "nothing stored: cancelled");
         goto out;
     }
 

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "clinecfg/aws_advice.h"
 #include "clinecfg/awsclient.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/identity.h"
@@ -51,6 +52,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     sts_identity id;
     rc = sts_get_caller_identity(c, &id, err);
     if (rc) {
+        if (aws_advice_unknown_region(err, awsclient_region(c)))
+            rc = err->status;
         session_close(&s);
         return rc;
     }

@@ -4,7 +4,10 @@
 # JSONC_DIFF_COUNT (default 2500) seeded documents with comments and edits,
 # tests/diff/jsonc_driver.c (built here against $CLINECFG_BUILD/libclinecfg.a)
 # applies them with the C engine, and the results must parse to the same
-# values, with every comment of the input kept.  jsonc-parser is installed
+# values, with every comment of the input kept.  The first
+# JSONC_DIFF_CLI_COUNT documents (default 300; 30 under valgrind) go through
+# `clinecfg config --file F set|unset` instead, with negative numbers given
+# as plain arguments (issue 13: `config set /x -2.5`).  jsonc-parser is installed
 # once into $CLINECFG_BUILD/npm-jsonc.  Skips when node/npm are missing.
 . "$CLINECFG_TOP/tests/lib.sh"
 
@@ -31,7 +34,13 @@ if [ -n "${CLINECFG_WRAP:-}" ]; then
   chmod +x "$W/wrapped"
   DRIVER="$W/wrapped"
 fi
+# The command line, wrapped like the driver; its backups go to a throwaway HOME.
+t_home
+printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${CLINECFG_WRAP:-}" "$CLINECFG_BIN" >"$W/cli"
+chmod +x "$W/cli"
+CLI_COUNT=${JSONC_DIFF_CLI_COUNT:-300}
+[ -z "${CLINECFG_WRAP:-}" ] || CLI_COUNT=${JSONC_DIFF_CLI_COUNT:-30}
 node "$CLINECFG_TOP/tests/diff/jsonc_diff.js" "$CACHE/node_modules" "$DRIVER" "$W/cases" \
-  "${JSONC_DIFF_COUNT:-2500}" "${JSONC_DIFF_SEED:-1}" || {
+  "${JSONC_DIFF_COUNT:-2500}" "${JSONC_DIFF_SEED:-1}" "$W/cli" "$CLI_COUNT" || {
   rm -rf "$BUILD/jsonc-diff-failed"; cp -r "$W/cases" "$BUILD/jsonc-diff-failed"
   fail "differential test failed (cases copied to $BUILD/jsonc-diff-failed)"; }

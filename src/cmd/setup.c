@@ -364,14 +364,15 @@ static int handle_denied(setup_job *j, cc_err *err)
     return wait_for_profile(j->ctx, j->s.aws, r, j->wait_s, err);
 }
 
-/* Bedrock runtime endpoint for Cline: config, then the AWS variables. */
+/* Bedrock runtime endpoint for Cline: config, then the runtime-specific
+ * variable.  Never the generic AWS_ENDPOINT_URL: it is often set for a
+ * local emulator in one project's shell and would send every later Cline
+ * request (signed, with session credentials) there. */
 static const char *runtime_endpoint(const cc_config *cfg)
 {
     const char *endpoint = cfg_str(cfg, CFG_RUNTIME_ENDPOINT);
     if (!endpoint)
         endpoint = getenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
-    if (!endpoint || !*endpoint)
-        endpoint = getenv("AWS_ENDPOINT_URL");
     return endpoint && *endpoint ? endpoint : NULL;
 }
 
@@ -434,6 +435,20 @@ static int confirm_writes(setup_job *j, const cline_plan *plan, const cline_targ
     return 0;
 }
 
+/* A runtime endpoint other than AWS's default is named in the summary: it
+ * is where Cline will send every request. */
+static void print_runtime_endpoint(cc_ctx *ctx, const char *endpoint)
+{
+    if (endpoint) {
+        out_text(&ctx->out, "Endpoint:  %s (Bedrock runtime, written into Cline's files)\n", endpoint);
+        cJSON_AddStringToObject(ctx->result, "runtime_endpoint", endpoint);
+    }
+    const char *generic = getenv("AWS_ENDPOINT_URL");
+    if (generic && *generic && (!endpoint || strcmp(generic, endpoint) != 0))
+        out_progress(&ctx->out, "AWS_ENDPOINT_URL is not written into Cline's files; to have Cline call another "
+                                "Bedrock runtime endpoint set runtime_endpoint or AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
+}
+
 /* Points Cline at the profile, remembers it, prints the summary. */
 static int configure_cline(setup_job *j, cc_err *err)
 {
@@ -467,6 +482,7 @@ static int configure_cline(setup_job *j, cc_err *err)
             out_warn(&ctx->out, "could not remember the profile for next time: %s", serr.message);
     }
     print_summary(ctx, r, &j->ar, j->region);
+    print_runtime_endpoint(ctx, plan.endpoint);
     return 0;
 }
 

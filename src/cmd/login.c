@@ -23,6 +23,7 @@
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/endpoints.h"
 #include "clinecfg/ini.h"
 #include "clinecfg/keyclient.h"
 #include "clinecfg/keyring.h"
@@ -277,6 +278,32 @@ static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *ori
     return rc;
 }
 
+static const char *no_endpoint_env(const char *name, void *ud)
+{
+    (void)name;
+    (void)ud;
+    return NULL;
+}
+
+/* Remembers with the keys the region and (when not the regional default)
+ * the STS endpoint they were verified against: credential-process, run by
+ * an editor started from the desktop, sees none of this shell's AWS_*
+ * variables. */
+static void remember_endpoint(awsclient *client, keyring_record *rec)
+{
+    const char *region = awsclient_region(client), *used = NULL;
+    char *standard = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    if (region)
+        snprintf(rec->region, sizeof rec->region, "%s", region);
+    if (awsclient_endpoint(client, "sts", &used, &e) == 0 &&
+        aws_endpoint("sts", region, NULL, no_endpoint_env, NULL, &standard, &e) == 0 && strcmp(used, standard) != 0 &&
+        strlen(used) < sizeof rec->sts_endpoint)
+        snprintf(rec->sts_endpoint, sizeof rec->sts_endpoint, "%s", used);
+    free(standard);
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     /* Probe first: no point asking for a secret that cannot be stored. */
@@ -337,6 +364,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     snprintf(rec.arn, sizeof rec.arn, "%s", id.arn);
     snprintf(rec.account, sizeof rec.account, "%s", id.account);
     rec.stored_at = time(NULL);
+    remember_endpoint(client, &rec);
     rc = keyring_record_to_payload(&rec, KEYRING_LONG_TERM, &payload, err);
     rec.creds.access_key_id = rec.creds.secret_access_key = NULL;
     if (rc)

@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clinecfg/arn.h"
 #include "clinecfg/awsclient.h"
+#include "clinecfg/awsconfig.h"
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/bedrock.h"
 #include "clinecfg/cline.h"
@@ -296,6 +298,13 @@ static bool check_credential_process(doctor *d, const char *fix)
     }
     if (!d->ins.aws_credential_process) {
         report(d, CHECK_OK, 0, NULL, "Cline's AWS profile has no credential_process (its own credentials are used)");
+        return true;
+    }
+    char program[4096];
+    int own = awsconfig_process_program(d->ins.aws_credential_process, program, sizeof program);
+    if (own == 1 && program[0] == '/' && access(program, X_OK) != 0) {
+        report(d, CHECK_FAIL, CC_EINPUT, "run `clinecfg setup` again (it writes the path of the clinecfg you run)",
+               "credential_process names %s, which is gone (moved, or removed by an upgrade)", program);
         return true;
     }
     aws_credentials cr;

@@ -40,6 +40,7 @@ static const struct {
     [CFG_REQUEST_DIR] = {"request.dir", "CLINECFG_REQUEST_DIR", T_STR, NULL},
     [CFG_REQUEST_WEBHOOK_URL] = {"request.webhook_url", "CLINECFG_REQUEST_WEBHOOK_URL", T_STR, NULL},
     [CFG_SESSION_DURATION] = {"session_duration", "CLINECFG_SESSION_DURATION", T_INT, "43200"},
+    [CFG_BACKUPS_KEEP] = {"backups.keep", "CLINECFG_BACKUPS_KEEP", T_INT, "20"},
 };
 
 static const char *const type_names[] = {

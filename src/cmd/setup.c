@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "clinecfg/awsfiles.h"
+#include "clinecfg/backup.h"
 #include "clinecfg/cline.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
@@ -449,6 +450,21 @@ static void print_runtime_endpoint(cc_ctx *ctx, const char *endpoint)
                                 "Bedrock runtime endpoint set runtime_endpoint or AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
 }
 
+/* Backups of old runs are pruned to the config's backups.keep. */
+static void prune_backups(setup_job *j)
+{
+    long keep = cfg_int(&j->cfg, CFG_BACKUPS_KEEP);
+    size_t removed = 0;
+    cc_err e;
+    cc_err_clear(&e);
+    if (j->ctx->dry_run || keep <= 0 || !safefile_run_backup_dir(j->run_files))
+        return;
+    if (backup_prune((size_t)keep, safefile_run_id(j->run_files), &removed, &e))
+        out_warn(&j->ctx->out, "could not prune old backups: %s", e.message);
+    else if (removed)
+        out_trace(&j->ctx->out, "removed %zu old backup run(s) (backups.keep = %ld)", removed, keep);
+}
+
 /* Points Cline at the profile, remembers it, prints the summary. */
 static int configure_cline(setup_job *j, cc_err *err)
 {
@@ -483,6 +499,7 @@ static int configure_cline(setup_job *j, cc_err *err)
     }
     print_summary(ctx, r, &j->ar, j->region);
     print_runtime_endpoint(ctx, plan.endpoint);
+    prune_backups(j);
     return 0;
 }
 

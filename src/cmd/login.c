@@ -72,8 +72,14 @@ static int check_key_id(const char *id, cc_err *err)
         ok = (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9');
     if (ok)
         return 0;
-    cc_err_set(err, CC_EINPUT, "login.key_id", "'%.40s' is not an AWS access key id", id);
-    cc_err_hint(err, "an access key id is 16 to 128 capital letters and digits, e.g. AKIAIOSFODNN7EXAMPLE");
+    /* Never echoed: a secret access key pasted here by mistake would land on the screen and in logs. */
+    bool looks_secret = n == 40 && strpbrk(id, "/+abcdefghijklmnopqrstuvwxyz") != NULL;
+    cc_err_set(err, CC_EINPUT, "login.key_id", "the access key id given (%zu characters, not shown) is not an AWS "
+               "access key id%s", n, looks_secret ? "; it looks like a secret access key" : "");
+    cc_err_hint(err, "an access key id is 16 to 128 capital letters and digits, e.g. AKIAIOSFODNN7EXAMPLE%s",
+                looks_secret ? " (the secret goes on stdin or the prompt; if it was typed on the command line, it "
+                               "may be in your shell history)"
+                             : "");
     return CC_EINPUT;
 }
 

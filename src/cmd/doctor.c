@@ -18,6 +18,7 @@
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/bedrock.h"
 #include "clinecfg/cline.h"
+#include "clinecfg/cline_install.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
@@ -210,6 +211,38 @@ static bool check_cline_files(doctor *d, const char *fix)
         if (!ins->nproblems)
             report(d, CHECK_OK, 0, NULL, "extension and CLI both use %s", d->arn ? d->arn : "(none)");
     }
+    return true;
+}
+
+/* Which Cline front ends will be served, and whether one of them is known
+ * to lose prompt caching on an application inference profile. */
+static bool check_cline_version(doctor *d, const char *fix)
+{
+    cline_installs in;
+    cline_installs_find(editors_process_env, NULL, &in);
+    char found[PATH_MAX * 2 + 128] = "";
+    if (in.cli_path[0])
+        snprintf(found, sizeof found, "cline CLI %s (%s)", in.cli_version[0] ? in.cli_version : "of unknown version",
+                 in.cli_path);
+    if (in.ext_dir[0])
+        snprintf(found + strlen(found), sizeof found - strlen(found), "%sVS Code extension %s %s",
+                 found[0] ? "; " : "", "saoudrizwan.claude-dev", in.ext_version);
+    cJSON *j = cJSON_CreateObject();
+    if (j) {
+        cJSON_AddStringToObject(j, "cli_path", in.cli_path);
+        cJSON_AddStringToObject(j, "cli_version", in.cli_version);
+        cJSON_AddStringToObject(j, "extension_version", in.ext_version);
+        cJSON_AddItemToObject(d->ctx->result, "cline_installs", j);
+    }
+    if (!found[0])
+        report(d, CHECK_SKIP, 0, NULL, "no cline CLI on PATH and no Cline VS Code extension found");
+    else if (cline_cli_loses_prompt_cache(in.cli_version) && (!d->arn || arn_is_application_profile(d->arn)))
+        report(d, CHECK_WARN, 0, fix,
+               "%s: cline CLI %s sends no prompt-cache points for an application inference profile ARN, so every "
+               "turn pays full price for its whole input (several times the input tokens of a cached turn)",
+               found, in.cli_version);
+    else
+        report(d, CHECK_OK, 0, NULL, "%s", found);
     return true;
 }
 
@@ -480,6 +513,9 @@ static const doctor_check checks[] = {
     {"credentials", check_credentials, NULL},
     {"identity", check_identity, NULL},
     {"cline files", check_cline_files, "run 'clinecfg setup'"},
+    {"cline version", check_cline_version,
+     "use a cline CLI outside 3.0.57-3.0.65 (1.x and 2.x send cache points; check newer releases), or the VS Code "
+     "extension"},
     {"profile", check_profile, "run 'clinecfg setup' to find or create it again"},
     {"profile tags", check_profile_tags, "run 'clinecfg setup --fix-tags'"},
     {"credential_process", check_credential_process, "run 'clinecfg setup'"},
@@ -522,7 +558,8 @@ const cli_command cmd_doctor = {
     .name = "doctor",
     .summary = "check every link from config to Cline and print a fix for each problem",
     .description = "Checks the config, keyring, credentials, identity, the profile (ACTIVE, tags, model),\n"
-                   "Cline's files, the AWS profile's credential_process (run for real), running Cline\n"
+                   "Cline's files, the installed cline CLI and extension versions, the AWS profile's\n"
+                   "credential_process (run for real), running Cline\n"
                    "processes and the cost-allocation tag keys. --live adds one Converse call (maxTokens 1).",
     .opts = CLI_OPTS(doctor_opts),
     .run = run,

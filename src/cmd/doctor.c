@@ -425,15 +425,8 @@ static bool check_cost_tags(doctor *d, const char *fix)
         return true;
     }
     static const char *const hdrs[] = {"X-Amz-Target: AWSInsightsIndexService.ListCostAllocationTags", NULL};
-    aws_request req = {
-        .method = "POST",
-        .path = "/",
-        .content_type = "application/x-amz-json-1.1",
-        .body = body,
-        .body_len = strlen(body),
-        .extra_headers = hdrs,
-        .operation = "ce:ListCostAllocationTags",
-    };
+    aws_request req = {0};
+    aws_request_json(&req, "application/x-amz-json-1.1", hdrs, body, "ce:ListCostAllocationTags");
     aws_response resp;
     memset(&resp, 0, sizeof resp);
     int rc = awsclient_call(d->s.aws, "ce", &req, &resp, &err);

@@ -107,7 +107,7 @@ static int keys_from_profile(const char *profile, aws_credentials *c, key_origin
 {
     char *config_path = NULL, *creds_path = NULL;
     aws_profile_set *set = NULL;
-    int rc = awsfiles_locate(awsfiles_process_env, NULL, &config_path, &creds_path, err);
+    int rc = awsfiles_locate(cc_getenv_process, NULL, &config_path, &creds_path, err);
     if (!rc)
         rc = awsfiles_load(config_path, creds_path, &set, err);
     if (rc)

@@ -22,19 +22,12 @@ fi
 note "jsonc-parser $(node -p "require('$CACHE/node_modules/jsonc-parser/package.json').version")"
 
 W=$(t_tmpdir)
-CC_FOR_DRIVER=${CC:-cc}
-SAN=""
-# An ASan/UBSan library needs the sanitizer runtime in the driver too.
-if nm "$LIB" 2>/dev/null | grep -q __asan_; then CC_FOR_DRIVER=clang; SAN="-fsanitize=address,undefined"; fi
-# shellcheck disable=SC2046
-$CC_FOR_DRIVER -std=c11 -O1 -g $SAN -I"$CLINECFG_TOP/include" $(pkg-config --cflags libcjson) \
-  -o "$W/jsonc_driver" "$CLINECFG_TOP/tests/diff/jsonc_driver.c" "$LIB" $(pkg-config --libs libcjson libcrypto) -lpthread ||
-  fail "could not build the driver"
-
-DRIVER="$W/jsonc_driver"
+# The driver is built by `make unit` with the library's own flags.
+[ -x "$CLINECFG_BUILD/tests/jsonc_driver" ] || fail "no $CLINECFG_BUILD/tests/jsonc_driver: 'make unit' builds the test drivers"
+DRIVER="$CLINECFG_BUILD/tests/jsonc_driver"
 if [ -n "${CLINECFG_WRAP:-}" ]; then
   # under valgrind: one process runs every case, so leaks and errors show
-  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$CLINECFG_WRAP" "$W/jsonc_driver" >"$W/wrapped"
+  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$CLINECFG_WRAP" "$CLINECFG_BUILD/tests/jsonc_driver" >"$W/wrapped"
   chmod +x "$W/wrapped"
   DRIVER="$W/wrapped"
 fi

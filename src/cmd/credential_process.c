@@ -132,7 +132,7 @@ static void aws_profile_region(const char *profile, char *region, size_t region_
     aws_profile_set *set = NULL;
     cc_err e;
     cc_err_clear(&e);
-    if (profile && awsfiles_locate(awsfiles_process_env, NULL, &config_path, &creds_path, &e) == 0 &&
+    if (profile && awsfiles_locate(cc_getenv_process, NULL, &config_path, &creds_path, &e) == 0 &&
         awsfiles_load(config_path, NULL, &set, &e) == 0) {
         const char *r = ini_get(ini_profile(set, profile), "region");
         if (r && strlen(r) < region_size)

@@ -284,7 +284,7 @@ static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *ori
     return rc;
 }
 
-static const char *no_endpoint_env(const char *name, void *ud)
+static const char *no_endpoint_env(void *ud, const char *name)
 {
     (void)name;
     (void)ud;

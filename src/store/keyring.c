@@ -270,9 +270,9 @@ int keyring_record_to_payload(const keyring_record *r, keyring_kind kind, char *
         strbuf_json_member(&b, "stored_at", t);
     }
     if (r->sts_endpoint[0])
-        payload_field(&b, "sts_endpoint", r->sts_endpoint);
+        strbuf_json_member(&b, "sts_endpoint", r->sts_endpoint);
     if (r->region[0])
-        payload_field(&b, "region", r->region);
+        strbuf_json_member(&b, "region", r->region);
     if (r->session_denied_until) {
         keyring_format_time(r->session_denied_until, t);
         strbuf_json_member(&b, "session_denied_until", t);

@@ -552,8 +552,8 @@ const cli_command cmd_doctor = {
     .summary = "check every link from config to Cline and print a fix for each problem",
     .description = "Checks the config, keyring, credentials, identity, the profile (ACTIVE, tags, model),\n"
                    "Cline's files, the installed cline CLI and extension versions, the AWS profile's\n"
-                   "credential_process (run for real), running Cline\n"
-                   "processes and the cost-allocation tag keys. --live adds one Converse call (maxTokens 1).",
+                   "credential_process (run for real), running Cline processes and the cost-allocation\n"
+                   "tag keys. --live adds one Converse call (maxTokens 1).",
     .opts = CLI_OPTS(doctor_opts),
     .run = run,
 };

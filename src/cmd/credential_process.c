@@ -11,6 +11,11 @@
  * when GetSessionToken is denied (said on stderr; the denial is remembered
  * for an hour so the fast path stays fast).
  *
+ * Cline started from a desktop runs it without the shell's AWS_*
+ * variables, so the STS endpoint and region `login` verified the keys
+ * against (kept in the long-term item) are used when the environment names
+ * none; the environment still wins.
+ *
  * stdout carries nothing but the JSON; an AWS SDK shows our stderr to its
  * user when we fail, so every message says what happened and what to run.
  */

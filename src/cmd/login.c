@@ -291,17 +291,18 @@ static const char *no_endpoint_env(void *ud, const char *name)
     return NULL;
 }
 
-/* Remembers with the keys the region and (when not the regional default)
- * the STS endpoint they were verified against: credential-process, run by
- * an editor started from the desktop, sees none of this shell's AWS_*
+/* Remembers with the keys the region (unless it was only the client's
+ * us-east-1 last resort) and (when not the regional default) the STS
+ * endpoint they were verified against: credential-process, run by an
+ * editor started from the desktop, sees none of this shell's AWS_*
  * variables. */
-static void remember_endpoint(awsclient *client, keyring_record *rec)
+static void remember_endpoint(awsclient *client, bool region_named, keyring_record *rec)
 {
     const char *region = awsclient_region(client), *used = NULL;
     char *standard = NULL;
     cc_err e;
     cc_err_clear(&e);
-    if (region)
+    if (region && region_named)
         snprintf(rec->region, sizeof rec->region, "%s", region);
     if (awsclient_endpoint(client, "sts", &used, &e) == 0 &&
         aws_endpoint("sts", region, NULL, no_endpoint_env, NULL, &standard, &e) == 0 && strcmp(used, standard) != 0 &&
@@ -339,6 +340,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     char masked[32];
     mask_key_id(c.access_key_id, masked);
     out_progress(&ctx->out, "checking access key %s with STS GetCallerIdentity", masked);
+    bool region_named = true; /* false: nothing named a region, the client's last resort was used */
     {
         cc_config cfg;
         memset(&cfg, 0, sizeof cfg);
@@ -349,6 +351,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
             snprintf(region, sizeof region, "%s", cfg_str(&cfg, CFG_REGION));
         cfg_free(&cfg);
         rc = keyclient_new(&c, cli_value(a, LOGIN_OPT_REGION), region, &ctx->out, &client, err);
+        region_named = region[0] || !client || strcmp(awsclient_region_source(client), "config") != 0;
     }
     if (!rc)
         rc = sts_get_caller_identity(client, &id, err);
@@ -370,7 +373,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     snprintf(rec.arn, sizeof rec.arn, "%s", id.arn);
     snprintf(rec.account, sizeof rec.account, "%s", id.account);
     rec.stored_at = time(NULL);
-    remember_endpoint(client, &rec);
+    remember_endpoint(client, region_named, &rec);
     rc = keyring_record_to_payload(&rec, KEYRING_LONG_TERM, &payload, err);
     rec.creds.access_key_id = rec.creds.secret_access_key = NULL;
     if (rc)

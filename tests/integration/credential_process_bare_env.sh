@@ -57,4 +57,14 @@ unset AWS_ENDPOINT_URL_STS
 bare_cc
 [ "$rc" = 0 ] || { cat "$err" >&2; fail "bare credential-process after an AWS_ENDPOINT_URL_STS login exited $rc"; }
 assert_eq "$(sts_calls GetSessionToken)" "$((gst1 + 2))" "(remembered AWS_ENDPOINT_URL_STS endpoint used)"
+note "nothing named a region at login: the region of Cline's AWS profile is used, not us-east-1"
+mkdir -p "$HOME/.aws"
+printf '[profile clinecfg]\nregion = ap-southeast-2\n' >"$HOME/.aws/config"
+export AWS_ENDPOINT_URL_STS="$FAKE_AWS_URL"
+expect_in 0 "$T_HOME/alice.secret" login --access-key-id "$ALICE_ID" --secret-stdin
+unset AWS_ENDPOINT_URL_STS
+bare_cc
+[ "$rc" = 0 ] || { cat "$err" >&2; fail "bare credential-process after a region-less login exited $rc"; }
+grep '"op":"GetSessionToken"' "$FAKE_AWS_DIR/requests.jsonl" | tail -1 | jq -e '.region == "ap-southeast-2"' >/dev/null \
+  || fail "not signed for the region of [profile clinecfg]: $(grep GetSessionToken "$FAKE_AWS_DIR/requests.jsonl" | tail -1)"
 echo "ok"

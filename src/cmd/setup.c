@@ -190,7 +190,22 @@ static void add_profile_json(cc_ctx *ctx, const onboard_result *r, const char *r
     cJSON_AddNumberToObject(st, "list_pages", r->list_pages);
 }
 
-static void print_summary(cc_ctx *ctx, const onboard_result *r, const cline_apply_result *ar, const char *region)
+/* A runtime endpoint other than AWS's default is named in the summary: it
+ * is where Cline will send every request. */
+static void print_runtime_endpoint(cc_ctx *ctx, const char *endpoint)
+{
+    if (endpoint) {
+        out_text(&ctx->out, "Endpoint:  %s (Bedrock runtime, written into Cline's files)\n", endpoint);
+        cJSON_AddStringToObject(ctx->result, "runtime_endpoint", endpoint);
+    }
+    const char *generic = getenv("AWS_ENDPOINT_URL");
+    if (generic && *generic && (!endpoint || strcmp(generic, endpoint) != 0))
+        out_progress(&ctx->out, "AWS_ENDPOINT_URL is not written into Cline's files; to have Cline call another "
+                                "Bedrock runtime endpoint set runtime_endpoint or AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
+}
+
+static void print_summary(cc_ctx *ctx, const onboard_result *r, const cline_apply_result *ar, const char *region,
+                          const char *endpoint)
 {
     const char *what = r->outcome == ONBOARD_CREATED ? "created" :
                        r->outcome == ONBOARD_WOULD_CREATE ? "would be created" : "already existed";
@@ -205,6 +220,7 @@ static void print_summary(cc_ctx *ctx, const onboard_result *r, const cline_appl
     for (size_t i = 0; i < r->n_tags; i++)
         out_text(&ctx->out, " %s=%s", r->tags[i].key, r->tags[i].value);
     out_text(&ctx->out, "\n");
+    print_runtime_endpoint(ctx, endpoint);
     size_t changed = 0;
     for (size_t i = 0; i < ar->nfiles; i++) {
         const cline_file_result *f = &ar->files[i];
@@ -436,20 +452,6 @@ static int confirm_writes(setup_job *j, const cline_plan *plan, const cline_targ
     return 0;
 }
 
-/* A runtime endpoint other than AWS's default is named in the summary: it
- * is where Cline will send every request. */
-static void print_runtime_endpoint(cc_ctx *ctx, const char *endpoint)
-{
-    if (endpoint) {
-        out_text(&ctx->out, "Endpoint:  %s (Bedrock runtime, written into Cline's files)\n", endpoint);
-        cJSON_AddStringToObject(ctx->result, "runtime_endpoint", endpoint);
-    }
-    const char *generic = getenv("AWS_ENDPOINT_URL");
-    if (generic && *generic && (!endpoint || strcmp(generic, endpoint) != 0))
-        out_progress(&ctx->out, "AWS_ENDPOINT_URL is not written into Cline's files; to have Cline call another "
-                                "Bedrock runtime endpoint set runtime_endpoint or AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
-}
-
 /* Backups of old runs are pruned to the config's backups.keep. */
 static void prune_backups(setup_job *j)
 {
@@ -497,8 +499,7 @@ static int configure_cline(setup_job *j, cc_err *err)
         if (setupstate_save(j->region, cfg_str(&j->cfg, CFG_MODEL), r->arn, r->caller_arn, r->name, &serr))
             out_warn(&ctx->out, "could not remember the profile for next time: %s", serr.message);
     }
-    print_summary(ctx, r, &j->ar, j->region);
-    print_runtime_endpoint(ctx, plan.endpoint);
+    print_summary(ctx, r, &j->ar, j->region, plan.endpoint);
     prune_backups(j);
     return 0;
 }

@@ -75,6 +75,43 @@ RUN=$(ls "$XDG_STATE_HOME/clinecfg/backups")
 jq -e '[.files[] | select(.withheld)] | length == 2' "$XDG_STATE_HOME/clinecfg/backups/$RUN/manifest.json" >/dev/null \
   || fail "manifest does not list the withheld files: $(cat "$XDG_STATE_HOME/clinecfg/backups/$RUN/manifest.json")"
 
+note "--dry-run login --from-profile on a terminal: the removal's diff is redacted"
+cat >"$HOME/.aws/credentials" <<INI
+[dev]
+aws_access_key_id = AKIAFAKEALICE0000000
+aws_secret_access_key = fake/alice/SecretKey+fake/alice/SecretKe
+INI
+chmod 600 "$HOME/.aws/credentials"
+# every question of login is answered "y" on a pseudo-terminal
+python3 - "$T_HOME/login-tty.txt" ${CLINECFG_WRAP:-} "$CLINECFG_BIN" --dry-run login --account dev --from-profile dev <<'PY' ||
+import os, pty, select, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+buf, answered, deadline = b"", 0, time.time() + 60
+while time.time() < deadline:
+    if select.select([fd], [], [], 0.1)[0]:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            data = b""
+        if not data:
+            break
+        buf += data
+    if buf.count(b"?") > answered:
+        time.sleep(0.2)
+        os.write(fd, b"y\n")
+        answered += 1
+_, status = os.waitpid(pid, 0)
+open(sys.argv[1], "wb").write(buf)
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+  fail "dry-run login --from-profile failed: $(cat "$T_HOME/login-tty.txt")"
+assert_contains "$T_HOME/login-tty.txt" "-aws_secret_access_key = <redacted>"
+assert_not_contains "$T_HOME/login-tty.txt" "fake/alice/SecretKey"
+grep -q "aws_secret_access_key" "$HOME/.aws/credentials" || fail "--dry-run removed the keys"
+rm -f "$HOME/.aws/credentials"
+
 note "backups.keep: only the newest runs stay"
 runs() { ls "$XDG_STATE_HOME/clinecfg/backups" | wc -l; }
 for i in 1 2 3 4; do

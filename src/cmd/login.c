@@ -24,6 +24,7 @@
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/endpoints.h"
 #include "clinecfg/ini.h"
 #include "clinecfg/keyclient.h"
 #include "clinecfg/keyring.h"
@@ -72,8 +73,14 @@ static int check_key_id(const char *id, cc_err *err)
         ok = (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9');
     if (ok)
         return 0;
-    cc_err_set(err, CC_EINPUT, "login.key_id", "'%.40s' is not an AWS access key id", id);
-    cc_err_hint(err, "an access key id is 16 to 128 capital letters and digits, e.g. AKIAIOSFODNN7EXAMPLE");
+    /* Never echoed: a secret access key pasted here by mistake would land on the screen and in logs. */
+    bool looks_secret = n == 40 && strpbrk(id, "/+abcdefghijklmnopqrstuvwxyz") != NULL;
+    cc_err_set(err, CC_EINPUT, "login.key_id", "the access key id given (%zu characters, not shown) is not an AWS "
+               "access key id%s", n, looks_secret ? "; it looks like a secret access key" : "");
+    cc_err_hint(err, "an access key id is 16 to 128 capital letters and digits, e.g. AKIAIOSFODNN7EXAMPLE%s",
+                looks_secret ? " (the secret goes on stdin or the prompt; if it was typed on the command line, it "
+                               "may be in your shell history)"
+                             : "");
     return CC_EINPUT;
 }
 
@@ -278,6 +285,33 @@ static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *ori
     return rc;
 }
 
+static const char *no_endpoint_env(void *ud, const char *name)
+{
+    (void)name;
+    (void)ud;
+    return NULL;
+}
+
+/* Remembers with the keys the region (unless it was only the client's
+ * us-east-1 last resort) and (when not the regional default) the STS
+ * endpoint they were verified against: credential-process, run by an
+ * editor started from the desktop, sees none of this shell's AWS_*
+ * variables. */
+static void remember_endpoint(awsclient *client, bool region_named, keyring_record *rec)
+{
+    const char *region = awsclient_region(client), *used = NULL;
+    char *standard = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    if (region && region_named)
+        snprintf(rec->region, sizeof rec->region, "%s", region);
+    if (awsclient_endpoint(client, "sts", &used, &e) == 0 &&
+        aws_endpoint("sts", region, NULL, no_endpoint_env, NULL, &standard, &e) == 0 && strcmp(used, standard) != 0 &&
+        strlen(used) < sizeof rec->sts_endpoint)
+        snprintf(rec->sts_endpoint, sizeof rec->sts_endpoint, "%s", used);
+    free(standard);
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     /* Probe first: no point asking for a secret that cannot be stored. */
@@ -307,6 +341,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     char masked[32];
     mask_key_id(c.access_key_id, masked);
     out_progress(&ctx->out, "checking access key %s with STS GetCallerIdentity", masked);
+    bool region_named = true; /* false: nothing named a region, the client's last resort was used */
     {
         cc_config cfg;
         memset(&cfg, 0, sizeof cfg);
@@ -316,7 +351,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         if (cfg_load(&cfg, ctx, &cerr) == 0 && cfg_str(&cfg, CFG_REGION))
             snprintf(region, sizeof region, "%s", cfg_str(&cfg, CFG_REGION));
         cfg_free(&cfg);
-        rc = keyclient_new(&c, cli_value(a, LOGIN_OPT_REGION), region, &ctx->out, &client, err);
+        rc = keyclient_new(&c, cli_value(a, LOGIN_OPT_REGION), region, NULL, &ctx->out, &client, err);
+        region_named = region[0] || !client || strcmp(awsclient_region_source(client), "config") != 0;
     }
     if (!rc)
         rc = sts_get_caller_identity(client, &id, err);
@@ -342,6 +378,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     snprintf(rec.arn, sizeof rec.arn, "%s", id.arn);
     snprintf(rec.account, sizeof rec.account, "%s", id.account);
     rec.stored_at = time(NULL);
+    remember_endpoint(client, region_named, &rec);
     rc = keyring_record_to_payload(&rec, KEYRING_LONG_TERM, &payload, err);
     rec.creds.access_key_id = rec.creds.secret_access_key = NULL;
     if (rc)

@@ -330,22 +330,33 @@ static size_t build_cases(const policy_run *r, const char *region, const char *m
     return n;
 }
 
-/* Simulates one case: *actual gets "allowed" or "denied". */
+/* Simulates one case; decision gets IAM's EvalDecision.  A creation
+ * carries the tags setup would send: the member, the team, the static tags. */
 static int simulate(policy_run *r, const char *source, bool is_user, const char *member, const check_case *c,
                     char decision[32], cc_err *err)
 {
-    const char *mkey = r->spec.member_tag_key ? r->spec.member_tag_key : "MemberName";
-    char caller_key[160], tag_key[160];
+    const policy_spec *s = &r->spec;
+    const char *mkey = s->member_tag_key ? s->member_tag_key : "MemberName";
+    const char *tkey = s->team_tag_key ? s->team_tag_key : "Team";
+    char caller_key[160], tag_key[160], team_key[160], extra_keys[MAX_EXTRA_TAGS][160];
     snprintf(caller_key, sizeof caller_key, is_user ? "aws:username" : "aws:PrincipalTag/%s", mkey);
     snprintf(tag_key, sizeof tag_key, "%s/%s", c->request_tag ? "aws:RequestTag" : "aws:ResourceTag", mkey);
-    const char *caller_v[] = {member}, *tag_v[] = {c->tag_value}, *arn_v[] = {c->profile_arn};
-    const char *keys_v[] = {r->spec.team_tag_key ? r->spec.team_tag_key : "Team", mkey};
-    iam_context_entry ctx[4] = {{caller_key, caller_v, 1, "string"}};
-    size_t n = 1;
+    snprintf(team_key, sizeof team_key, "aws:RequestTag/%s", tkey);
+    const char *caller_v[] = {member}, *tag_v[] = {c->tag_value}, *arn_v[] = {c->profile_arn}, *team_v[] = {s->team};
+    const char *keys_v[MAX_EXTRA_TAGS + 2] = {tkey, mkey};
+    iam_context_entry ctx[MAX_EXTRA_TAGS + 5] = {{caller_key, caller_v, 1, "string"}};
+    size_t n = 1, nkeys = 2;
     if (c->tag_value[0])
         ctx[n++] = (iam_context_entry){tag_key, tag_v, 1, "string"};
+    if (c->request_tag && s->team)
+        ctx[n++] = (iam_context_entry){team_key, team_v, 1, "string"};
+    for (size_t i = 0; c->request_tag && i < s->n_extra_tags; i++) {
+        snprintf(extra_keys[i], sizeof extra_keys[i], "aws:RequestTag/%s", s->extra_tag_keys[i]);
+        ctx[n++] = (iam_context_entry){extra_keys[i], &s->extra_tag_values[i], 1, "string"};
+        keys_v[nkeys++] = s->extra_tag_keys[i];
+    }
     if (c->request_tag)
-        ctx[n++] = (iam_context_entry){"aws:TagKeys", keys_v, 2, "stringList"};
+        ctx[n++] = (iam_context_entry){"aws:TagKeys", keys_v, nkeys, "stringList"};
     if (c->profile_arn[0])
         ctx[n++] = (iam_context_entry){"bedrock:InferenceProfileArn", arn_v, 1, "string"};
     return iam_simulate_principal_policy(r->s.aws, source, c->action, c->resource, ctx, n, decision, err);

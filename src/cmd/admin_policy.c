@@ -368,7 +368,8 @@ static int check_policy(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, 
     const char *who = is_user ? a->users : a->roles;
     if (!a->users == !a->roles || a->groups || strchr(who, ','))
         return cc_err_set(err, CC_EUSAGE, "usage", "--check needs exactly one --user U or --role R");
-    int rc = check_name(is_user ? "--user" : "--role", who, err);
+    bool role_arn = !is_user && !strncmp(who, "arn:", 4) && strstr(who, ":role/");
+    int rc = role_arn ? 0 : check_name(is_user ? "--user" : "--role", who, err);
     const char *member = a->member ? a->member : is_user ? who : NULL;
     if (!rc && !member)
         rc = cc_err_set(err, CC_EUSAGE, "usage", "--check --role R needs --member M (the member's tag value)");
@@ -377,9 +378,14 @@ static int check_policy(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, 
     if (rc)
         return rc;
     const char *region = a->region ? a->region : awsclient_region(r->s.aws);
-    char source[320];
-    snprintf(source, sizeof source, "arn:%s:iam::%s:%s/%s", r->partition, r->id.account, is_user ? "user" : "role",
-             who);
+    /* Identity Center's roles live under this path, and the simulator wants the whole ARN. */
+    const char *path = !is_user && !strncmp(who, "AWSReservedSSO_", 15) ? "aws-reserved/sso.amazonaws.com/" : "";
+    char source[512];
+    if (role_arn)
+        snprintf(source, sizeof source, "%s", who);
+    else
+        snprintf(source, sizeof source, "arn:%s:iam::%s:%s/%s%s", r->partition, r->id.account,
+                 is_user ? "user" : "role", path, who);
     check_case cases[6];
     size_t n = build_cases(r, region, member, cases);
     cJSON *jl = cJSON_AddArrayToObject(ctx->result, "cases");

@@ -103,6 +103,22 @@ curl -sf "$FAKE_AWS_URL/__admin/iam/state" | jq -e '[.policies[] | select(.name 
   | length == 5 and ([.[] | select(.default)][0].id == "v7") and (map(.id) | index("v1") == null)' >/dev/null \
   || fail "versions: $(curl -sf "$FAKE_AWS_URL/__admin/iam/state")"
 
+note "an SSO session is checked through its role, with the member's session tag"
+curl -sf -X POST -d '{"role": "AWSReservedSSO_Dev_abc123def456", "policy_name": "clinecfg-sso"}' "$FAKE_AWS_URL/__admin/iam/permission-set" >/dev/null \
+  && fail "a permission set referenced a policy that does not exist"
+as_rc 0 ROOT --json admin policy enforce --principal sso --apply --name clinecfg-sso
+json_ok '.policy == "created" and (.attachments | length) == 0 and (.identity_center | length) == 4'
+curl -sf -X POST -d '{"role": "AWSReservedSSO_Dev_abc123def456", "policy_name": "clinecfg-sso"}' "$FAKE_AWS_URL/__admin/iam/permission-set" >/dev/null \
+  || fail "permission-set endpoint"
+as_rc 0 ROOT --json admin policy enforce --principal sso --check --role AWSReservedSSO_Dev_abc123def456 --member bob@example.com
+json_ok '([.cases[] | .ok] | all) and (.principal_arn | endswith(":role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Dev_abc123def456"))'
+as_rc 2 ROOT admin policy enforce --principal sso --check --role AWSReservedSSO_Dev_abc123def456
+
+note "without IAM permissions: exit 5 naming the iam: action"
+curl -sf -X POST -d '{"user": "alice", "action": "iam:*"}' "$FAKE_AWS_URL/__admin/deny" >/dev/null || fail "deny endpoint"
+as_rc 5 ALICE admin policy enforce --apply --name mine --user alice
+assert_contains "$T_HOME/err" "iam:GetPolicy"
+
 note "an Identity Center role cannot be changed: exit 5, the permission set is the way"
 as_rc 5 ROOT admin policy enforce --principal sso --apply --name clinecfg-enforce-sso --role AWSReservedSSO_Dev_abc123def456
 assert_contains "$T_HOME/err" "permission set"

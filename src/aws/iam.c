@@ -350,10 +350,12 @@ static int iam_error(int rc, const char *operation, const char *principal, cc_er
 {
     if (iam_err_is(err, "NoSuchEntity")) {
         err->status = CC_EINPUT;
+        cc_err_hint(err, "check the name: IAM knows no such %s", principal ? "user, role or group" : "policy");
         return CC_EINPUT;
     }
     if (iam_err_is(err, "EntityAlreadyExists")) {
         err->status = CC_ECONFLICT;
+        cc_err_hint(err, "another run created it meanwhile; run the command again");
         return CC_ECONFLICT;
     }
     if (iam_err_is(err, "UnmodifiableEntity")) {

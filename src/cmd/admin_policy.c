@@ -332,14 +332,18 @@ static size_t build_cases(const policy_run *r, const char *region, const char *m
 
 /* Simulates one case; decision gets IAM's EvalDecision.  A creation
  * carries the tags setup would send: the member, the team, the static tags. */
-static int simulate(policy_run *r, const char *source, bool is_user, const char *member, const check_case *c,
-                    char decision[32], cc_err *err)
+static int simulate(policy_run *r, const char *source, const char *member, const check_case *c, char decision[32],
+                    cc_err *err)
 {
     const policy_spec *s = &r->spec;
     const char *mkey = s->member_tag_key ? s->member_tag_key : "MemberName";
     const char *tkey = s->team_tag_key ? s->team_tag_key : "Team";
     char caller_key[160], tag_key[160], team_key[160], extra_keys[MAX_EXTRA_TAGS][160];
-    snprintf(caller_key, sizeof caller_key, is_user ? "aws:username" : "aws:PrincipalTag/%s", mkey);
+    /* The key the document names the caller by, whoever is simulated. */
+    if (s->principal == POLICY_PRINCIPAL_IAM_USER)
+        snprintf(caller_key, sizeof caller_key, "aws:username");
+    else
+        snprintf(caller_key, sizeof caller_key, "aws:PrincipalTag/%s", mkey);
     snprintf(tag_key, sizeof tag_key, "%s/%s", c->request_tag ? "aws:RequestTag" : "aws:ResourceTag", mkey);
     snprintf(team_key, sizeof team_key, "aws:RequestTag/%s", tkey);
     const char *caller_v[] = {member}, *tag_v[] = {c->tag_value}, *arn_v[] = {c->profile_arn}, *team_v[] = {s->team};
@@ -392,7 +396,7 @@ static int check_policy(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, 
     int failed = 0;
     for (size_t i = 0; i < n; i++) {
         char decision[32];
-        rc = simulate(r, source, is_user, member, &cases[i], decision, err);
+        rc = simulate(r, source, member, &cases[i], decision, err);
         if (rc)
             return rc;
         const char *actual = strcmp(decision, "allowed") ? "denied" : "allowed";

@@ -489,17 +489,26 @@ int iam_create_policy_version(awsclient *c, const char *policy_arn, const char *
     return rc;
 }
 
+/* Version ids are "v<N>", N counting up: the tie-break when two versions
+ * were created within the same second (CreateDate has whole seconds). */
+static long version_number(const char *id)
+{
+    return id && id[0] == 'v' ? strtol(id + 1, NULL, 10) : 0;
+}
+
+static bool older(const iam_policy_version *a, const iam_policy_version *b)
+{
+    int c = strcmp(a->created ? a->created : "", b->created ? b->created : "");
+    return c < 0 || (c == 0 && version_number(a->version_id) < version_number(b->version_id));
+}
+
 /* The oldest version that is not the default, or NULL. */
 static const iam_policy_version *oldest_non_default(const iam_version_list *l)
 {
     const iam_policy_version *best = NULL;
-    for (size_t i = 0; i < l->n; i++) {
-        const iam_policy_version *v = &l->v[i];
-        if (v->is_default)
-            continue;
-        if (!best || strcmp(v->created ? v->created : "", best->created ? best->created : "") < 0)
-            best = v;
-    }
+    for (size_t i = 0; i < l->n; i++)
+        if (!l->v[i].is_default && (!best || older(&l->v[i], best)))
+            best = &l->v[i];
     return best;
 }
 

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "clinecfg/endpoints.h"
+#include "clinecfg/strbuf.h"
 
 /* Every word a generated document may use; statements name them by index. */
 enum {
@@ -337,6 +338,25 @@ int policy_build(const policy_spec *s, cJSON **doc, cc_err *err)
     return 0;
 }
 
+/* cJSON indents with tabs and puts one after each colon; strings never hold
+ * a raw tab (it is escaped), so every tab is layout: two spaces to indent,
+ * one after a colon, as the IAM console shows policies. */
+static char *two_space_layout(const char *printed)
+{
+    strbuf b = {0};
+    for (const char *p = printed; *p; p++) {
+        if (*p != '\t')
+            strbuf_put(&b, p, 1);
+        else
+            strbuf_puts(&b, p > printed && p[-1] == ':' ? " " : "  ");
+    }
+    if (b.oom) {
+        strbuf_release(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
 int policy_document(const policy_spec *s, char **json, cc_err *err)
 {
     *json = NULL;
@@ -344,8 +364,10 @@ int policy_document(const policy_spec *s, char **json, cc_err *err)
     int rc = policy_build(s, &d, err);
     if (rc)
         return rc;
-    *json = cJSON_Print(d);
+    char *printed = cJSON_Print(d);
     cJSON_Delete(d);
+    *json = printed ? two_space_layout(printed) : NULL;
+    free(printed);
     return *json ? 0 : cc_err_oom(err);
 }
 

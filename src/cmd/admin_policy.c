@@ -220,7 +220,8 @@ static int attach_all(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, co
         char *copy = lists[k] ? strdup(lists[k]) : NULL;
         if (lists[k] && !copy)
             return cc_err_oom(err);
-        for (char *save = NULL, *who = copy ? strtok_r(copy, ",", &save) : NULL; who; who = strtok_r(NULL, ",", &save)) {
+        char *save = NULL;
+        for (char *who = copy ? strtok_r(copy, ",", &save) : NULL; who; who = strtok_r(NULL, ",", &save)) {
             int rc = check_name(iam_principal_kind_name(kinds[k]), who, err);
             if (!rc && ++n > MAX_PRINCIPALS)
                 rc = cc_err_set(err, CC_EUSAGE, "usage", "at most %d principals per run", MAX_PRINCIPALS);

@@ -149,7 +149,8 @@ static void parse_decision(void **state)
     assert_int_equal(iam_parse_eval_decision(doc, strlen(doc), d, &err), 0);
     assert_string_equal(d, "explicitDeny");
     static const char empty[] = "<SimulatePrincipalPolicyResponse><SimulatePrincipalPolicyResult>"
-                                "<EvaluationResults/></SimulatePrincipalPolicyResult></SimulatePrincipalPolicyResponse>";
+                                "<EvaluationResults/></SimulatePrincipalPolicyResult>"
+                                "</SimulatePrincipalPolicyResponse>";
     assert_int_equal(iam_parse_eval_decision(empty, strlen(empty), d, &err), CC_EINPUT);
     assert_non_null(strstr(err.message, "EvalDecision"));
 }

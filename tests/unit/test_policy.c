@@ -172,6 +172,8 @@ static void every_combination_valid(void **state)
                 cc_err err;
                 cc_err_clear(&err);
                 assert_int_equal(policy_document(&s, &text, &err), 0);
+                assert_null(strchr(text, '\t')); /* laid out with spaces, as the IAM console shows it */
+                assert_non_null(strstr(text, "\n  \"Version\": \"2012-10-17\",\n"));
                 cJSON_Delete(assert_valid(text));
                 free(text);
                 built++;

@@ -5,7 +5,8 @@
 Identity Center portal (GetRoleCredentials, ListAccounts, ListAccountRoles,
 Logout) and SSO OIDC device flow (identitycenter.py), Cost Explorer
 ListCostAllocationTags / GetCostAndUsage (awsJson1_1) and CloudWatch
-GetMetricData / ListMetrics (awsJson1_0, the usage itself lives in usage.py);
+GetMetricData / ListMetrics (awsJson1_0, the usage itself lives in usage.py),
+IAM (awsQuery; policies and the evaluator applied below live in iam.py);
 SigV4 verification of every signed request (sigv4_verify.py), the fault and
 latency knobs, the JSON-lines request log, statistics and the unsigned
 /__admin/ endpoints.  The account itself lives in state.py.  See README.md.

@@ -18,7 +18,7 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import iam  # noqa: E402
-from awsclient import ServerProcess, quote, user_client  # noqa: E402
+from awsclient import Client, ServerProcess, quote, user_client  # noqa: E402
 
 REGION = "ap-northeast-1"
 ACCOUNT = "123456789012"
@@ -229,6 +229,26 @@ class IamServerTest(unittest.TestCase):
         self.assertEqual(attached["AWSReservedSSO_Dev_abc123def456"], [self.arn])
         self.assertEqual(self.srv.admin("POST", "iam/principal-tags", {"user": "nobody", "tags": {}})["message"],
                          "admin: unknown user")
+
+    def test_6_sso_session_matched_by_its_member_tag(self):
+        """An Identity Center session carries MemberName = its session name (the e-mail)."""
+        enforce_sso = json.loads(json.dumps(ENFORCE).replace("${aws:username}", "${aws:PrincipalTag/MemberName}"))
+        resp = query(self.admin, "CreatePolicy", [("PolicyName", "enforce-sso"),
+                                                  ("PolicyDocument", json.dumps(enforce_sso))])
+        self.assertEqual(resp.status, 200, resp)
+        self.srv.admin("POST", "iam/permission-set", {"role": "AWSReservedSSO_Dev_abc123def456",
+                                                      "policy_name": "enforce-sso"})
+        portal = self.admin.raw("GET", "/federation/credentials?role_name=Dev&account_id=" + ACCOUNT,
+                                {"x-amz-sso_bearer_token": "fake-sso-access-token-bob"})
+        self.assertEqual(portal.status, 200, portal)
+        creds = portal.json()["roleCredentials"]
+        bob = Client(self.srv.port, creds["accessKeyId"], creds["secretAccessKey"], creds["sessionToken"])
+        mine = self.create_profile(bob, "bob-sso", "bob@example.com")
+        self.assertEqual(mine.status, 201, mine)
+        self.assertEqual(self.create_profile(bob, "not-bob-sso", "carol@example.com").status, 403)
+        self.assertEqual(self.converse(bob, mine.json()["inferenceProfileArn"]).status, 200)
+        self.assertEqual(self.converse(bob, MODEL).status, 403)
+        bob.close()
 
 
 if __name__ == "__main__":

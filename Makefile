@@ -49,23 +49,28 @@ ALL_LDFLAGS  = $(HARDEN_LD) $(LDFLAGS)
 
 # Every .c under src/ is part of the tool, except the other platform's
 # keyring back end.
+# The command layer (main, the option parser and src/cmd/) links straight
+# into the binary; everything below it goes into the archive that the unit
+# tests, fuzzers and drivers link against.
 SRC      := $(filter-out $(KEYRING_SKIP),$(wildcard src/*.c src/*/*.c))
-LIB_SRC  := $(filter-out src/main.c,$(SRC))
+CLI_SRC  := src/main.c src/cli.c $(wildcard src/cmd/*.c)
+LIB_SRC  := $(filter-out $(CLI_SRC),$(SRC))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/src/main.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 VERSION_H := $(BUILD)/gen/clinecfg/version.h
 
-.PHONY: all check check-asan check-valgrind fuzz bench demo install uninstall clean deps deps-if-missing deb rpm unit
+
+.PHONY: build-deps-present all check check-asan check-valgrind fuzz bench demo install uninstall clean deps deps-if-missing deb rpm unit
 
 all: clinecfg
 
 clinecfg: $(BUILD)/clinecfg
 	cp $< $@
 
-$(BUILD)/clinecfg: $(MAIN_OBJ) $(BUILD)/libclinecfg.a
+$(BUILD)/clinecfg: $(CLI_OBJ) $(BUILD)/libclinecfg.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 $(BUILD)/libclinecfg.a: $(LIB_OBJ)
@@ -76,7 +81,7 @@ $(VERSION_H): VERSION
 	@mkdir -p $(dir $@)
 	printf '#ifndef CLINECFG_VERSION_H\n#define CLINECFG_VERSION_H\n#define CLINECFG_VERSION "%s"\n#endif\n' "$(VERSION)" > $@
 
-$(BUILD)/%.o: %.c $(VERSION_H)
+$(BUILD)/%.o: %.c $(VERSION_H) | build-deps-present
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -84,9 +89,16 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclinecfg.a $(VERSION_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libclinecfg.a $(CMOCKA_LIBS) $(DEP_LIBS)
 
--include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
 unit: $(UNIT_BIN)
+
+# A plain `make` on a machine without the -dev packages says what to do
+# instead of failing on a missing header.
+build-deps-present:
+	@$(PKG_CONFIG) --exists $(PKGS) 2>/dev/null || { \
+	  echo "clinecfg: the build needs the pkg-config packages '$(PKGS)' ($(PKG_CONFIG) cannot find:$$(for p in $(PKGS); do $(PKG_CONFIG) --exists $$p 2>/dev/null || printf ' %s' $$p; done))." >&2; \
+	  echo "clinecfg: run 'make deps' (Debian/Ubuntu; installs them with apt-get), or 'make check' / 'make demo', which install what is missing first." >&2; exit 4; }
 
 # Installs missing build and test packages only when something is missing.
 deps-if-missing:
@@ -112,10 +124,15 @@ check-valgrind: deps-if-missing
 fuzz: deps-if-missing
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_SRC)
 
-bench: deps-if-missing all
+# demo and bench build in a second make: this one read the pkg-config flags
+# when it started, which on a fresh machine was before deps installed the
+# headers they name.
+bench: deps-if-missing
+	$(MAKE) all
 	CLINECFG_BIN=$(CURDIR)/$(BUILD)/clinecfg sh tests/bench/run.sh
 
-demo: deps-if-missing all
+demo: deps-if-missing
+	$(MAKE) all
 	CLINECFG_BIN=$(CURDIR)/$(BUILD)/clinecfg sh tests/demo.sh
 
 install: all

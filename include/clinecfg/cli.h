@@ -1,15 +1,22 @@
 /*
- * cli.h - what every subcommand receives: the run context and its parsed
- * options.  Option tables are declared next to each command (src/cmd/X.c) and
- * parsed centrally by cli_parse, so global options and --help behave the same
- * everywhere.  Commands never print their result directly for --json: they
- * add fields to ctx->result and return a CC_* status.
+ * cli.h - the command-line layer: the run context every subcommand
+ * receives, the option tables and their parsed values.
+ *
+ * Each command (src/cmd/X.c) declares an enum of its options and a table
+ * indexed by it, with designated initializers; cli_parse (src/cli.c) splits
+ * argv against the global table and that table, and the usage line and
+ * --help are printed from the same tables, so they cannot drift.  Values are
+ * read back by enum index (cli_value(a, SETUP_OPT_TEAM)), never by name.
+ * Commands never print their result directly for --json: they add fields to
+ * ctx->result and return a CC_* status.
  */
 #ifndef CLINECFG_CLI_H
 #define CLINECFG_CLI_H
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include <cjson/cJSON.h>
 
@@ -29,8 +36,17 @@ typedef struct cli_opt {
     const char *help;
 } cli_opt;
 
+/* A command's option table: the entries in enum order, and how many. */
+typedef struct cli_opts {
+    const cli_opt *opt;
+    size_t n;
+} cli_opts;
+
+/* CLI_OPTS(table) for a `static const cli_opt table[X_OPT_COUNT]`. */
+#define CLI_OPTS(table) {(table), sizeof(table) / sizeof((table)[0])}
+
 typedef struct cli_args {
-    const char *value[CLI_MAX_OPTS]; /* last value given, by spec index */
+    const char *value[CLI_MAX_OPTS]; /* last value given, by table index */
     int count[CLI_MAX_OPTS];         /* how often it was given */
     const char *pos[CLI_MAX_POS];    /* positional arguments */
     int npos;
@@ -48,23 +64,51 @@ typedef struct cc_ctx {
 
 typedef struct cli_command {
     const char *name;
-    const char *synopsis;   /* after the command name, e.g. "[--account NAME]" */
+    const char *operands;   /* positional part of the usage line, e.g. "provision"; may be NULL */
     const char *summary;    /* one line */
     const char *description;/* a paragraph for --help; may be NULL */
-    const cli_opt *opts;    /* terminated by a zeroed entry; may be NULL */
+    cli_opts opts;          /* CLI_OPTS(table), or {0} for none */
     int (*run)(cc_ctx *ctx, const cli_args *args, cc_err *err);
 } cli_command;
 
-/* Value of option `name` (NULL when absent); the spec table must hold it. */
-const char *cli_value(const cli_args *a, const cli_opt *opts, const char *name);
-/* How many times option `name` was given. */
-int cli_count(const cli_args *a, const cli_opt *opts, const char *name);
+/* The global options, accepted before or after the command name. */
+enum {
+    GLOBAL_OPT_HELP,
+    GLOBAL_OPT_VERSION,
+    GLOBAL_OPT_JSON,
+    GLOBAL_OPT_VERBOSE,
+    GLOBAL_OPT_QUIET,
+    GLOBAL_OPT_NO_COLOR,
+    GLOBAL_OPT_YES,
+    GLOBAL_OPT_DRY_RUN,
+    GLOBAL_OPT_CONFIG,
+    GLOBAL_OPT_ORG_CONFIG,
+    GLOBAL_OPT_COUNT
+};
+extern const cli_opts cli_global_opts;
+
+/* Value of option `opt` (an index of the command's enum); NULL when absent. */
+const char *cli_value(const cli_args *a, int opt);
+/* How many times option `opt` was given. */
+int cli_count(const cli_args *a, int opt);
+
+/* Checks that every entry of every table (the global one and each command's)
+ * is filled in and that no table is larger than CLI_MAX_OPTS: an enum value
+ * without an initializer would otherwise be a silent hole. */
+int cli_check_tables(const cli_command *const *commands, cc_err *err);
+
+/* Splits argv into global options (g), the command (*cmd, NULL when none was
+ * named), its options (c) and positionals.  `commands` is NULL-terminated.
+ * Returns 0 or CC_EUSAGE with err filled. */
+int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_args *g, const cli_command **cmd,
+              cli_args *c, cc_err *err);
+
+/* 'clinecfg --help' and 'clinecfg CMD --help', both from the tables. */
+void cli_print_tool_help(FILE *f, const char *version, const cli_command *const *commands);
+void cli_print_command_help(FILE *f, const cli_command *c);
 
 /* Prints a y/N question on stderr and reads the answer from the TTY.
  * Returns `def` when ctx->yes is set or there is no TTY. */
 bool cli_confirm(const cc_ctx *ctx, bool def, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-/* Every registered command, NULL-terminated (src/main.c). */
-extern const cli_command *const cli_commands[];
 
 #endif

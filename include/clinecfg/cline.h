@@ -41,7 +41,8 @@
 #include <cjson/cJSON.h>
 
 #include "clinecfg/cli.h"
-#include "clinecfg/editors.h"
+#include "clinecfg/cline_paths.h"
+#include "clinecfg/cline_running.h"
 #include "clinecfg/error.h"
 #include "clinecfg/safefile.h"
 
@@ -125,7 +126,6 @@ typedef struct cline_targets_env {
     const char *aws_config;       /* ~/.aws/config or $AWS_CONFIG_FILE */
     const char *aws_credentials;  /* ~/.aws/credentials or $AWS_SHARED_CREDENTIALS_FILE (read only) */
     const char *state_dir;        /* clinecfg state folder; NULL: ${XDG_STATE_HOME:-~/.local/state}/clinecfg */
-    const char *proc_root;        /* NULL: /proc (tests of detection may pass a fake tree) */
 } cline_targets_env;
 
 /* Does the whole job for the plan's targets:

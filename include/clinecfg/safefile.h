@@ -1,11 +1,13 @@
 /*
- * safefile.h - the one way clinecfg changes a file on disk (src/store/safefile.c).
+ * safefile.h - the one way clinecfg changes a user's file on disk (src/store/safefile.c).
  *
  * Owns the edit cycle every target goes through (Cline's globalState.json and
  * providers.json, ~/.aws/config, editor settings.json, clinecfg's own config):
  *   1. resolve the path: a symlink is followed to its real target (the link is
- *      kept); a dangling link, a read-only file or folder, or a folder owned by
- *      another user is refused (CC_EINPUT, message names the real path, hint);
+ *      kept); a dangling link is refused, and so are a read-only file or
+ *      folder and a folder owned by another user (safefile_check below), but
+ *      those only when the edit changes the file (CC_EINPUT, message names
+ *      the real path, hint);
  *   2. take an advisory lock (flock) on the sidecar ".<name>.clinecfg.lock" in
  *      the real target's folder.  The lock file lives beside the target, not
  *      under $HOME, so that two clinecfg processes with different HOME or
@@ -28,6 +30,9 @@
  * With ctx->dry_run nothing is created or written (no folder, lock, temp or
  * backup): the result still carries the unified diff of the planned change.
  *
+ * Reading, atomic replace and mkdir -p without the cycle are in atomicfile.h
+ * (included here, since most callers of this header want them too).
+ *
  * Every function accepts err == NULL (the error is then only returned).
  */
 #ifndef CLINECFG_SAFEFILE_H
@@ -39,13 +44,12 @@
 
 #include <cjson/cJSON.h>
 
+#include "clinecfg/atomicfile.h"
 #include "clinecfg/cli.h"
 #include "clinecfg/error.h"
 
-#define SAFEFILE_MAX_SIZE ((size_t)64 * 1024 * 1024) /* default read limit (64 MiB), = JSONC_MAX_SIZE */
 #define SAFEFILE_MAX_ATTEMPTS 4                      /* read-edit-check cycles before giving up */
 #define SAFEFILE_LOCK_TIMEOUT_MS 30000               /* give up when the locked file has not changed for this long */
-#define SAFEFILE_TEMP_MARK ".clinecfg-tmp."          /* temp files: "." NAME SAFEFILE_TEMP_MARK XXXXXX */
 #define SAFEFILE_LOCK_SUFFIX ".clinecfg.lock"        /* lock files: "." NAME SAFEFILE_LOCK_SUFFIX */
 
 /* The edit callback gets the current bytes (exists=false for a missing file;
@@ -100,39 +104,30 @@ void safefile_result_free(safefile_result *res);
  * for a command's JSON "files" array; NULL on out of memory. */
 cJSON *safefile_result_json(const safefile_run *run, const char *path, const safefile_result *res);
 
-/* Reads a whole regular file (following symlinks).  A missing file is not an
- * error: *exists=false, *out="" (malloc'd), *len=0.  A file larger than
- * max_size fails with CC_EINPUT naming the file, its size and the limit.
- * *out is NUL-terminated (the NUL is not counted in *len). */
-int safefile_read(const char *path, size_t max_size, char **out, size_t *len, bool *exists, cc_err *err);
-
-/* Atomic replace without lock, backup or edit cycle, for clinecfg's own state
- * files (backup manifests, request files): temp file + fsync + rename + fsync
- * of the folder; missing folders are created 0700.  Does not follow a symlink
- * at `path` (it is replaced). */
-int safefile_write_atomic(const char *path, const char *data, size_t len, mode_t mode, cc_err *err);
-/* The same; with sync_dir false the folder is not fsynced (the caller syncs
- * it after a later rename in the same folder, e.g. a backup copy and then
- * its manifest). */
-int safefile_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool sync_dir, cc_err *err);
-
-/* Temp files left behind by an interrupted write in folder `dir`
- * (".<name>.clinecfg-tmp.XXXXXX"); with target_name non-NULL only those of
- * that file.  A temp file may also belong to a write in progress right now.
- * *paths: malloc'd array of malloc'd "dir/name" strings (free with
- * safefile_free_paths); a missing folder gives none. */
-int safefile_find_stale_temps(const char *dir, const char *target_name, char ***paths, size_t *n, cc_err *err);
-void safefile_free_paths(char **paths, size_t n);
-
-/* True when `name` (a file name, no folder) is one of our temp names;
- * *target (optional) gets the length of the target name it belongs to,
- * which starts at name + 1. */
-bool safefile_is_temp_name(const char *name, size_t *target_len);
-
-/* Hex SHA-256 of bytes into out[65]. */
-/* mkdir -p: every folder it creates gets 0700 (and its parent is fsync'd).
- * CC_EINPUT naming the folder when one cannot be made. */
-int safefile_make_dirs(const char *dir, cc_err *err);
-
+/* May clinecfg replace the file at `real_path` (absolute, symlinks already
+ * resolved; the file need not exist)?  The one permission check every writer
+ * uses: safefile_update runs it on each target (and reports a refusal only
+ * when the edit changes the file), the Cline targets run it in their
+ * preflight, before the first of several files is written.  In this order:
+ *   - the file, if it exists: a regular file ("<prefix>.not_regular"),
+ *     writable by its owner bit and access(2) ("<prefix>.read_only"), owned
+ *     by us ("<prefix>.owner"; without owner_strict root may replace anyone's
+ *     file, which keeps its owner);
+ *   - its folder: a folder ("<prefix>.not_dir"), owned by us
+ *     ("<prefix>.folder_owner"; without owner_strict a folder of root's is
+ *     fine too), writable and searchable by its owner bits and access(2)
+ *     ("<prefix>.folder_read_only");
+ *   - when the folder is missing: the nearest existing ancestor must let us
+ *     create folders ("<prefix>.folder_read_only").
+ * Root is held to the owner bits as well: a 0444 file or a 0555 folder means
+ * "do not edit", whoever runs us.  Messages start with `shown` (NULL:
+ * real_path) and name the file as `what`.  CC_OK or CC_EINPUT. */
+typedef struct safefile_check_opts {
+    const char *code_prefix; /* "file" gives codes "file.read_only", ... */
+    const char *what;        /* the file in messages: "the file", "Cline's providers.json" */
+    const char *shown;       /* the path messages start with, e.g. "link (symlink to real)"; NULL: real_path */
+    bool owner_strict;       /* root too must own the file and its folder (files of the user who runs Cline) */
+} safefile_check_opts;
+int safefile_check(const char *real_path, const safefile_check_opts *opts, cc_err *err);
 
 #endif

@@ -3,8 +3,9 @@
 # Installed as $(DATADIR)/bash-completion/completions/clinecfg and loaded on
 # demand by bash-completion.  It works on plain bash as well (it only reads
 # COMP_WORDS/COMP_CWORD), so it can also be sourced from ~/.bashrc.
-# The option lists mirror the tables in src/main.c and src/cmd/*.c;
-# tests/integration/packaging_completions.sh compares them with --help.
+# The option lists mirror the tables in src/cli.c and src/cmd/*.c;
+# tests/integration/packaging_completions.sh (in the shells) and
+# tests/integration/cli_tables.sh (as text) compare them with --help.
 
 _clinecfg_commands='setup login logout credential-process status doctor restore admin whoami config'
 _clinecfg_global='-h --help --version --json -v --verbose -q --quiet --no-color -y --yes --dry-run --config --org-config'

@@ -1,7 +1,8 @@
 # fish completion for clinecfg.  Installed as
 # $(DATADIR)/fish/vendor_completions.d/clinecfg.fish.
-# The option lists mirror the tables in src/main.c and src/cmd/*.c;
-# tests/integration/packaging_completions.sh compares them with --help.
+# The option lists mirror the tables in src/cli.c and src/cmd/*.c;
+# tests/integration/packaging_completions.sh (in the shells) and
+# tests/integration/cli_tables.sh (as text) compare them with --help.
 
 set -l __clinecfg_commands setup login logout credential-process status doctor restore admin whoami config
 

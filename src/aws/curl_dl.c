@@ -1,13 +1,14 @@
 /* curl_dl.c - libcurl loaded on first use (see curl_dl.h for why). */
 #define _GNU_SOURCE
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CURL_DL_LOADER /* the plain names: they name the table's fields */
 #include "curl_dl.h"
 
 #include "clinecfg/dltable.h"
-
-#include <stddef.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
 
 curl_dl_api curl_dl;
 
@@ -25,27 +26,9 @@ static char load_error[512];
 static void load(void)
 {
     static const dltable_sym syms[] = {
-#define SYM(field, name) {name, offsetof(curl_dl_api, field)}
-        SYM(global_init, "curl_global_init"),
-        SYM(global_cleanup, "curl_global_cleanup"),
-        SYM(easy_init, "curl_easy_init"),
-        SYM(easy_setopt, "curl_easy_setopt"),
-        SYM(easy_getinfo, "curl_easy_getinfo"),
-        SYM(easy_cleanup, "curl_easy_cleanup"),
-        SYM(easy_reset, "curl_easy_reset"),
-        SYM(easy_strerror, "curl_easy_strerror"),
-        SYM(multi_init, "curl_multi_init"),
-        SYM(multi_setopt, "curl_multi_setopt"),
-        SYM(multi_add_handle, "curl_multi_add_handle"),
-        SYM(multi_remove_handle, "curl_multi_remove_handle"),
-        SYM(multi_perform, "curl_multi_perform"),
-        SYM(multi_poll, "curl_multi_poll"),
-        SYM(multi_info_read, "curl_multi_info_read"),
-        SYM(multi_cleanup, "curl_multi_cleanup"),
-        SYM(slist_append, "curl_slist_append"),
-        SYM(slist_free_all, "curl_slist_free_all"),
-        SYM(getdate, "curl_getdate"),
-#undef SYM
+#define CURL_DL_SYM(name) {#name, offsetof(curl_dl_api, name)},
+        CURL_DL_FUNCTIONS(CURL_DL_SYM)
+#undef CURL_DL_SYM
     };
     /* RTLD_NODELETE (dltable): curl's TLS back end must outlive every handle. */
     dltable_load(CURL_SONAME, syms, sizeof syms / sizeof syms[0], &curl_dl, sizeof curl_dl,

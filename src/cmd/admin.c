@@ -18,20 +18,31 @@
 #include "clinecfg/keyring.h"
 #include "clinecfg/onboard.h"
 #include "clinecfg/safefile.h"
+#include "clinecfg/session.h"
 #include "clinecfg/sts.h"
 
 #define ADMIN_MAX_FILE (4 * 1024 * 1024)
 #define THROTTLE_ROUNDS 8
 
-static const cli_opt admin_opts[] = {
-    {"request", 0, OPT_VALUE, "FILE", "a request file written by a denied setup"},
-    {"roster", 0, OPT_VALUE, "CSV", "CSV with columns team,member[,model]"},
-    {"concurrency", 0, OPT_VALUE, "N", "lookups in flight at most (default 8)"},
-    {"region", 0, OPT_VALUE, "R", "AWS region"},
-    {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
-    {"model", 0, OPT_VALUE, "ID", "base model for roster rows without one (default: config model)"},
-    {"fix-tags", 0, OPT_FLAG, NULL, "retag same-named profiles whose model matches"},
-    {0},
+enum {
+    ADMIN_OPT_REQUEST,
+    ADMIN_OPT_ROSTER,
+    ADMIN_OPT_CONCURRENCY,
+    ADMIN_OPT_REGION,
+    ADMIN_OPT_AWS_PROFILE,
+    ADMIN_OPT_MODEL,
+    ADMIN_OPT_FIX_TAGS,
+    ADMIN_OPT_COUNT
+};
+
+static const cli_opt admin_opts[ADMIN_OPT_COUNT] = {
+    [ADMIN_OPT_REQUEST] = {"request", 0, OPT_VALUE, "FILE", "a request file written by a denied setup"},
+    [ADMIN_OPT_ROSTER] = {"roster", 0, OPT_VALUE, "CSV", "CSV with columns team,member[,model]"},
+    [ADMIN_OPT_CONCURRENCY] = {"concurrency", 0, OPT_VALUE, "N", "lookups in flight at most (default 8)"},
+    [ADMIN_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region"},
+    [ADMIN_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
+    [ADMIN_OPT_MODEL] = {"model", 0, OPT_VALUE, "ID", "base model for roster rows without one (default: config model)"},
+    [ADMIN_OPT_FIX_TAGS] = {"fix-tags", 0, OPT_FLAG, NULL, "retag same-named profiles whose model matches"},
 };
 
 typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING } row_state;
@@ -129,7 +140,7 @@ static int parse_roster(const char *path, const char *text, size_t len, row **ou
     return 0;
 oom:
     rows_free(rows, n);
-    return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+    return cc_err_oom(err);
 }
 
 static int read_input(const char *path, const char *what, char **text, size_t *len, cc_err *err)
@@ -144,8 +155,6 @@ static int read_input(const char *path, const char *what, char **text, size_t *l
     return rc;
 }
 
-/* Bedrock throttles control-plane writes harder than the HTTP layer's three
- * attempts can absorb; keep backing off for a bounded number of rounds. */
 /* Bedrock throttles control-plane writes harder than the HTTP layer's three
  * attempts can absorb; keep backing off for a bounded number of rounds.
  * `listed`: the caller already knows the name is not taken, so go straight
@@ -373,67 +382,91 @@ static int provision_request(cc_ctx *ctx, awsclient *c, const char *path, bool f
     return rc;
 }
 
-static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, const char *path, size_t concurrency,
-                            const char *default_model, bool fix_tags, cc_err *err)
+/* Reads and parses the roster; every row needs a model (its own or the default). */
+static int load_roster(const char *path, const char *default_model, row **rows, size_t *n, cc_err *err)
 {
     char *text = NULL;
     size_t len = 0;
     int rc = read_input(path, "roster", &text, &len, err);
-    row *rows = NULL;
-    size_t n = 0;
     if (!rc)
-        rc = parse_roster(path, text, len, &rows, &n, err);
+        rc = parse_roster(path, text, len, rows, n, err);
     free(text);
     if (rc)
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        if (!rows[i].model && !default_model) {
-            rows_free(rows, n);
-            cc_err_set(err, CC_EINPUT, "config.model", "%s:%d: no model for %s and no default model", path,
-                       rows[i].line, rows[i].member);
+    for (size_t i = 0; i < *n; i++) {
+        row *w = &(*rows)[i];
+        if (!w->model && !default_model) {
+            cc_err_set(err, CC_EINPUT, "config.model", "%s:%d: no model for %s and no default model", path, w->line,
+                       w->member);
             cc_err_hint(err, "add a third column, pass --model, or set model in the config");
+            rows_free(*rows, *n);
+            *rows = NULL;
+            *n = 0;
             return CC_EINPUT;
         }
     }
-    const char *region = awsclient_region(c);
-    sts_identity id;
-    memset(&id, 0, sizeof id);
-    rc = sts_get_caller_identity(c, &id, err);
+    return 0;
+}
 
-    /* One source lookup per distinct model. */
-    onboard_result *sources = calloc(n, sizeof *sources);
-    const char **source_model = calloc(n, sizeof *source_model);
-    size_t nsources = 0;
-    if (!sources || !source_model)
-        rc = rc ? rc : CC_EINTERNAL;
+/* The source profile of each distinct model, looked up once. */
+typedef struct roster_sources {
+    onboard_result *r;
+    const char **model;
+    size_t n;
+} roster_sources;
+
+static void roster_sources_free(roster_sources *s)
+{
+    for (size_t k = 0; k < s->n; k++)
+        onboard_result_free(&s->r[k]);
+    free(s->r);
+    free(s->model);
+}
+
+/* Fills every row's name, tags and source; a row that cannot be prepared
+ * (a bad member name) fails alone, the others become pending. */
+static int prepare_rows(awsclient *c, const cc_config *cfg, const sts_identity *id, row *rows, size_t n,
+                        const char *default_model, roster_sources *src, cc_err *err)
+{
+    const char *region = awsclient_region(c);
+    src->r = calloc(n, sizeof *src->r);
+    src->model = calloc(n, sizeof *src->model);
+    if (!src->r || !src->model)
+        return cc_err_oom(err);
+    int rc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         const char *model = rows[i].model ? rows[i].model : default_model;
         size_t k;
-        for (k = 0; k < nsources && strcmp(source_model[k], model) != 0; k++)
+        for (k = 0; k < src->n && strcmp(src->model[k], model) != 0; k++)
             ;
-        if (k == nsources) {
-            source_model[nsources] = model;
-            onboard_result *s = &sources[nsources++];
-            rc = arn_model_source(model, region, id.account, s->copy_from, sizeof s->copy_from, err);
+        if (k == src->n) {
+            src->model[src->n] = model;
+            onboard_result *s = &src->r[src->n++];
+            rc = arn_model_source(model, region, id->account, s->copy_from, sizeof s->copy_from, err);
             if (!rc)
                 rc = onboard_load_source_arn(c, s, err);
         }
         if (!rc) {
             cc_err rowerr;
             cc_err_clear(&rowerr);
-            int prc = prepare_row(cfg, &id, region, &rows[i], &sources[k], &rowerr);
+            int prc = prepare_row(cfg, id, region, &rows[i], &src->r[k], &rowerr);
             if (prc)
                 set_row_outcome(&rows[i], prc, &rowerr);
             else
                 rows[i].state = ROW_PENDING;
         }
     }
+    return rc;
+}
 
-    /* List the account's application profiles once. */
+/* Every application profile of the account, page by page. */
+static int list_all_profiles(awsclient *c, bedrock_profile_page **pages_out, size_t *npages_out, cc_err *err)
+{
     bedrock_profile_page *pages = NULL;
     size_t npages = 0;
     char *token = NULL;
-    while (!rc) {
+    int rc = 0;
+    for (;;) {
         bedrock_profile_page *grown = realloc(pages, (npages + 1) * sizeof *grown);
         if (!grown) {
             rc = CC_EINTERNAL;
@@ -453,21 +486,33 @@ static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, con
             break;
     }
     free(token);
+    *pages_out = pages;
+    *npages_out = npages;
+    return rc;
+}
 
-    /* Existing names: confirm their tags concurrently. */
+static const bedrock_inference_profile *find_listed(const bedrock_profile_page *pages, size_t npages, const char *name)
+{
+    for (size_t p = 0; p < npages; p++)
+        for (size_t k = 0; k < pages[p].n; k++)
+            if (pages[p].items[k].name && strcmp(pages[p].items[k].name, name) == 0)
+                return &pages[p].items[k];
+    return NULL;
+}
+
+/* Pending rows whose name exists: read their tags concurrently and judge. */
+static int judge_existing(cc_ctx *ctx, awsclient *c, row *rows, size_t n, const bedrock_profile_page *pages,
+                          size_t npages, size_t concurrency, bool fix_tags)
+{
     bedrock_batch_item *items = calloc(n, sizeof *items);
     size_t *item_row = calloc(n, sizeof *item_row);
     const bedrock_inference_profile **found = calloc(n, sizeof *found);
     size_t nitems = 0;
-    if (!rc && (!items || !item_row || !found))
-        rc = CC_EINTERNAL;
+    int rc = !items || !item_row || !found ? CC_EINTERNAL : 0;
     for (size_t i = 0; !rc && i < n; i++) {
         if (rows[i].state != ROW_PENDING)
             continue;
-        for (size_t p = 0; p < npages && !found[i]; p++)
-            for (size_t k = 0; k < pages[p].n && !found[i]; k++)
-                if (pages[p].items[k].name && strcmp(pages[p].items[k].name, rows[i].r.name) == 0)
-                    found[i] = &pages[p].items[k];
+        found[i] = find_listed(pages, npages, rows[i].r.name);
         if (found[i]) {
             items[nitems].op = BEDROCK_OP_LIST_TAGS;
             items[nitems].arg = found[i]->arn;
@@ -490,9 +535,16 @@ static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, con
     }
     if (items)
         bedrock_batch_free(items, nitems);
+    free(items);
+    free(item_row);
+    free(found);
+    return rc;
+}
 
-    /* Create what is missing. */
-    for (size_t i = 0; !rc && i < n; i++) {
+/* Creates what is still pending, one by one (Bedrock throttles creates). */
+static void create_missing(cc_ctx *ctx, awsclient *c, row *rows, size_t n, bool fix_tags)
+{
+    for (size_t i = 0; i < n; i++) {
         row *w = &rows[i];
         if (w->state != ROW_PENDING)
             continue;
@@ -506,23 +558,76 @@ static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, con
         }
         set_row_outcome(w, crc, &cerr);
     }
+}
+
+/* The roster: list the account's profiles once, judge the existing names
+ * concurrently, create the rest. */
+static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, const char *path, size_t concurrency,
+                            const char *default_model, bool fix_tags, cc_err *err)
+{
+    row *rows = NULL;
+    size_t n = 0;
+    int rc = load_roster(path, default_model, &rows, &n, err);
+    if (rc)
+        return rc;
+    sts_identity id;
+    memset(&id, 0, sizeof id);
+    rc = sts_get_caller_identity(c, &id, err);
+    roster_sources src;
+    memset(&src, 0, sizeof src);
+    if (!rc)
+        rc = prepare_rows(c, cfg, &id, rows, n, default_model, &src, err);
+    bedrock_profile_page *pages = NULL;
+    size_t npages = 0;
+    if (!rc)
+        rc = list_all_profiles(c, &pages, &npages, err);
+    if (!rc)
+        rc = judge_existing(ctx, c, rows, n, pages, npages, concurrency, fix_tags);
     if (!rc) {
+        create_missing(ctx, c, rows, n, fix_tags);
         print_rows(ctx, rows, n);
         rc = rows_status(rows, n, err);
     }
     for (size_t p = 0; p < npages; p++)
         bedrock_profile_page_free(&pages[p]);
     free(pages);
-    free(items);
-    free(item_row);
-    free(found);
-    for (size_t k = 0; k < nsources; k++)
-        onboard_result_free(&sources[k]);
-    free(sources);
-    free(source_model);
+    roster_sources_free(&src);
     sts_identity_free(&id);
     rows_free(rows, n);
     return rc;
+}
+
+/* A request carries its own region; NULL when it cannot be read (the
+ * provisioning step then reports why). */
+static char *request_region(const char *path)
+{
+    char *text = NULL, *region = NULL;
+    size_t len = 0;
+    cc_err ignored;
+    cc_err_clear(&ignored);
+    if (read_input(path, "request file", &text, &len, &ignored) == 0) {
+        cJSON *j = cJSON_ParseWithLength(text, len);
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "region");
+        if (cJSON_IsString(r))
+            region = strdup(r->valuestring);
+        cJSON_Delete(j);
+    }
+    free(text);
+    return region;
+}
+
+static int parse_concurrency(const char *cv, size_t *out, cc_err *err)
+{
+    *out = 8;
+    if (!cv)
+        return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(cv, &end, 10);
+    if (errno || *end || v < 1 || v > 64)
+        return cc_err_set(err, CC_EUSAGE, "usage", "--concurrency %s: give a number from 1 to 64", cv);
+    *out = (size_t)v;
+    return 0;
 }
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
@@ -531,28 +636,22 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         cc_err_set(err, CC_EUSAGE, "usage", "usage: clinecfg admin provision (--request FILE | --roster CSV)");
         return CC_EUSAGE;
     }
-    const char *request = cli_value(a, admin_opts, "request");
-    const char *roster = cli_value(a, admin_opts, "roster");
+    const char *request = cli_value(a, ADMIN_OPT_REQUEST);
+    const char *roster = cli_value(a, ADMIN_OPT_ROSTER);
     if (!request == !roster) {
         cc_err_set(err, CC_EUSAGE, "usage", "give exactly one of --request FILE or --roster CSV");
         return CC_EUSAGE;
     }
-    size_t concurrency = 8;
-    const char *cv = cli_value(a, admin_opts, "concurrency");
-    if (cv) {
-        char *end;
-        errno = 0;
-        long v = strtol(cv, &end, 10);
-        if (errno || *end || v < 1 || v > 64)
-            return cc_err_set(err, CC_EUSAGE, "usage", "--concurrency %s: give a number from 1 to 64", cv);
-        concurrency = (size_t)v;
-    }
+    size_t concurrency;
+    int rc = parse_concurrency(cli_value(a, ADMIN_OPT_CONCURRENCY), &concurrency, err);
+    if (rc)
+        return rc;
     cc_config cfg;
-    int rc = cfg_load(&cfg, ctx, err);
-    const char *region = cli_value(a, admin_opts, "region");
+    rc = cfg_load(&cfg, ctx, err);
+    const char *region = cli_value(a, ADMIN_OPT_REGION);
     if (!rc && region)
         rc = cfg_set_flag(&cfg, CFG_REGION, "--region", region, err);
-    const char *model = cli_value(a, admin_opts, "model");
+    const char *model = cli_value(a, ADMIN_OPT_MODEL);
     if (!rc && model)
         rc = cfg_set_flag(&cfg, CFG_MODEL, "--model", model, err);
     if (rc) {
@@ -560,36 +659,20 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         return rc;
     }
     /* A request carries its own region unless --region overrides it. */
-    char *req_region = NULL;
-    if (request && !region) {
-        char *text = NULL;
-        size_t len = 0;
-        if (read_input(request, "request file", &text, &len, err) == 0) {
-            cJSON *j = cJSON_ParseWithLength(text, len);
-            const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "region");
-            if (cJSON_IsString(r))
-                req_region = strdup(r->valuestring);
-            cJSON_Delete(j);
-        }
-        free(text);
-        cc_err_clear(err);
-    }
-    keyring_source_opts ks = {.account = keyring_account_name(NULL), .no_prompt = ctx->yes, .out = &ctx->out};
-    awsclient_opts ao = {
-        .profile = cli_value(a, admin_opts, "aws-profile"),
+    char *req_region = request && !region ? request_region(request) : NULL;
+    session_opts so = {
+        .aws_profile = cli_value(a, ADMIN_OPT_AWS_PROFILE),
         .region = req_region ? req_region : cfg_str(&cfg, CFG_REGION),
-        .out = &ctx->out,
-        .keyring = keyring_creds_source,
-        .keyring_ud = &ks,
+        .account = keyring_account_name(NULL),
     };
-    awsclient *c = NULL;
-    rc = awsclient_new(&ao, &c, err);
-    bool fix = cli_count(a, admin_opts, "fix-tags") > 0;
+    session s;
+    rc = session_open(&s, ctx, &so, err);
+    bool fix = cli_count(a, ADMIN_OPT_FIX_TAGS) > 0;
     if (!rc && request)
-        rc = provision_request(ctx, c, request, fix, err);
+        rc = provision_request(ctx, s.aws, request, fix, err);
     else if (!rc)
-        rc = provision_roster(ctx, c, &cfg, roster, concurrency, cfg_str(&cfg, CFG_MODEL), fix, err);
-    awsclient_free(c);
+        rc = provision_roster(ctx, s.aws, &cfg, roster, concurrency, cfg_str(&cfg, CFG_MODEL), fix, err);
+    session_close(&s);
     free(req_region);
     cfg_free(&cfg);
     return rc;
@@ -597,10 +680,11 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_admin = {
     .name = "admin",
-    .synopsis = "provision (--request FILE | --roster CSV) [--concurrency N]",
+    .operands = "provision",
     .summary = "admin: create requested profiles or a whole roster",
-    .description = "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
+    .description = "Give exactly one of --request FILE or --roster CSV.\n"
+                   "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
                    "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.",
-    .opts = admin_opts,
+    .opts = CLI_OPTS(admin_opts),
     .run = run,
 };

@@ -26,9 +26,13 @@
 #include "clinecfg/jsonc.h"
 #include "clinecfg/safefile.h"
 
-static const cli_opt config_opts[] = {
-    {"file", 0, OPT_VALUE, "F", "edit this JSONC file instead of the user config"},
-    {0},
+enum {
+    CONFIG_OPT_FILE,
+    CONFIG_OPT_COUNT
+};
+
+static const cli_opt config_opts[CONFIG_OPT_COUNT] = {
+    [CONFIG_OPT_FILE] = {"file", 0, OPT_VALUE, "F", "edit this JSONC file instead of the user config"},
 };
 
 
@@ -384,7 +388,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     if (a->npos < 1)
         return usage(err, "config needs an action: get, set, unset or list");
     const char *action = a->pos[0];
-    const char *file_opt = cli_value(a, config_opts, "file");
+    const char *file_opt = cli_value(a, CONFIG_OPT_FILE);
     if (file_opt && !*file_opt)
         return usage(err, "--file needs a path");
     char *user = NULL;
@@ -416,13 +420,13 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_config = {
     .name = "config",
-    .synopsis = "[--file F] (get KEY | set KEY VALUE | unset KEY | list)",
+    .operands = "(get KEY | set KEY VALUE | unset KEY | list)",
     .summary = "read or edit clinecfg's config (or any JSONC file) safely",
     .description = "Edits ${XDG_CONFIG_HOME:-~/.config}/clinecfg/config.json, or the JSONC file given with --file,\n"
                    "keeping comments and formatting; the old file is backed up (see 'clinecfg restore').\n"
                    "KEY is dotted (team, tag_keys.team) or an RFC 6901 pointer (/editor.fontSize).\n"
                    "VALUE is JSON when it parses as JSON (true, 3, [\"a\"], \"x\"), else a string.\n"
                    "'get' exits 4 when the key is not set.",
-    .opts = config_opts,
+    .opts = CLI_OPTS(config_opts),
     .run = run,
 };

@@ -35,9 +35,14 @@
 #define SESSION_DENIED_RETRY_S 3600    /* ask STS again after a denial */
 #define RECURSION_GUARD "CLINECFG_IN_CREDENTIAL_PROCESS"
 
-static const cli_opt credential_process_opts[] = {
-    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
-    {0},
+enum {
+    CREDENTIAL_PROCESS_OPT_ACCOUNT,
+    CREDENTIAL_PROCESS_OPT_COUNT
+};
+
+static const cli_opt credential_process_opts[CREDENTIAL_PROCESS_OPT_COUNT] = {
+    [CREDENTIAL_PROCESS_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
+                                        "keyring account name (default: CLINECFG_ACCOUNT or default)"},
 };
 
 /* Appends s JSON-escaped; returns the new end.  dst has room for 6x. */
@@ -92,7 +97,7 @@ static int emit(cc_ctx *ctx, const aws_credentials *c, cc_err *err)
                        (c->session_token ? strlen(c->session_token) : 0)) + 256;
     char *buf = malloc(need);
     if (!buf)
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     char *p = buf;
     p += sprintf(p, "{\"Version\":1,\"AccessKeyId\":\"");
     p = json_escape(p, c->access_key_id);
@@ -173,9 +178,108 @@ static void warn_long_term(cc_ctx *ctx, const char *account, const char *why)
              account, why);
 }
 
+/* The cached session record, if any: *have is false when there is none or
+ * it does not parse (then it is ignored, not an error).  Returns < 0 only
+ * when the keyring fails. */
+static int load_session(cc_ctx *ctx, keyring *kr, const char *account, keyring_record *session, bool *have,
+                        cc_err *err)
+{
+    *have = false;
+    char *payload = NULL;
+    int rc = keyring_lookup(kr, account, KEYRING_SESSION, &payload, err);
+    if (rc == 0) {
+        cc_err perr;
+        cc_err_clear(&perr);
+        *have = keyring_record_from_payload(payload, KEYRING_SESSION, session, &perr) == 0;
+        if (!*have)
+            out_trace(&ctx->out, "credential-process: ignoring the cached session: %s", perr.message);
+    }
+    keyring_payload_free(payload);
+    return rc < 0 ? rc : 0;
+}
+
+/* The long-term keys `clinecfg login` stored; a missing one says what to run. */
+static int load_long_term(keyring *kr, const char *account, keyring_record *lt, cc_err *err)
+{
+    char *payload = NULL;
+    int rc = keyring_lookup(kr, account, KEYRING_LONG_TERM, &payload, err);
+    if (rc == KEYRING_NOT_FOUND) {
+        cc_err_set(err, CC_EINPUT, "credential_process.no_keys",
+                   "clinecfg credential-process: no AWS access key is stored in the keyring for account '%s'",
+                   account);
+        cc_err_hint(err, "run `clinecfg login%s%s` once to store one", strcmp(account, "default") ? " --account " : "",
+                    strcmp(account, "default") ? account : "");
+        keyring_payload_free(payload);
+        return CC_EINPUT;
+    }
+    if (rc == 0)
+        rc = keyring_record_from_payload(payload, KEYRING_LONG_TERM, lt, err);
+    keyring_payload_free(payload);
+    return rc;
+}
+
+/* Asks STS for fresh session credentials and prints them; on a denial
+ * hands out the long-term keys (and remembers the denial); when STS cannot
+ * be reached, the cached session while it lasts.  Closes kr. */
+static int refresh_session(cc_ctx *ctx, keyring *kr, const char *account, const keyring_record *session,
+                           bool have_session, keyring_record *lt, time_t now, cc_err *err)
+{
+    int duration = 0;
+    char cfg_region[64];
+    int rc = load_settings(ctx, &duration, cfg_region, sizeof cfg_region, err);
+    awsclient *client = NULL;
+    if (!rc) {
+        setenv(RECURSION_GUARD, "1", 1);
+        rc = keyclient_new(&lt->creds, NULL, cfg_region, &ctx->out, &client, err);
+    }
+    aws_credentials fresh;
+    memset(&fresh, 0, sizeof fresh);
+    if (!rc) {
+        out_trace(&ctx->out, "credential-process: asking STS for %d s session credentials", duration);
+        rc = sts_get_session_token(client, duration, &fresh, err);
+    }
+    awsclient_free(client);
+
+    if (rc == 0) {
+        keyring_record rec;
+        memset(&rec, 0, sizeof rec);
+        rec.creds = fresh;
+        rec.stored_at = now;
+        memcpy(rec.arn, lt->arn, sizeof rec.arn);
+        memcpy(rec.account, lt->account, sizeof rec.account);
+        store_session(ctx, kr, account, &rec);
+        keyring_close(kr);
+        rc = emit(ctx, &fresh, err);
+        aws_credentials_wipe(&fresh);
+    } else if (rc == CC_EDENIED) {
+        warn_long_term(ctx, account, err->code);
+        keyring_record marker;
+        memset(&marker, 0, sizeof marker);
+        marker.session_denied_until = now + SESSION_DENIED_RETRY_S;
+        marker.stored_at = now;
+        store_session(ctx, kr, account, &marker);
+        keyring_close(kr);
+        cc_err_clear(err);
+        rc = emit(ctx, &lt->creds, err);
+    } else if (have_session && session->creds.access_key_id && session->creds.expiration > now + 60) {
+        /* STS unreachable but the cached session still works for a bit. */
+        out_warn(&ctx->out, "clinecfg: could not refresh the AWS session (%s); using the cached one, which expires "
+                            "in %ld s",
+                 err->message, (long)(session->creds.expiration - now));
+        keyring_close(kr);
+        cc_err_clear(err);
+        rc = emit(ctx, &session->creds, err);
+    } else {
+        keyring_close(kr);
+        cc_err_prefix(err, "clinecfg credential-process: cannot get AWS session credentials for account '%s'",
+                      account);
+    }
+    return rc;
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    const char *account = keyring_account_name(cli_value(a, credential_process_opts, "account"));
+    const char *account = keyring_account_name(cli_value(a, CREDENTIAL_PROCESS_OPT_ACCOUNT));
     int rc = keyring_check_account(account, err);
     if (rc)
         return rc;
@@ -193,24 +297,14 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         goto fail_prefix;
 
     time_t now = time(NULL);
-    keyring_record session;
+    keyring_record session, lt;
     memset(&session, 0, sizeof session);
+    memset(&lt, 0, sizeof lt);
     bool have_session = false;
-    char *payload = NULL;
-    rc = keyring_lookup(kr, account, KEYRING_SESSION, &payload, err);
-    if (rc < 0) {
+    if ((rc = load_session(ctx, kr, account, &session, &have_session, err))) {
         keyring_close(kr);
         goto fail_prefix;
     }
-    if (rc == 0) {
-        cc_err perr;
-        cc_err_clear(&perr);
-        have_session = keyring_record_from_payload(payload, KEYRING_SESSION, &session, &perr) == 0;
-        if (!have_session)
-            out_trace(&ctx->out, "credential-process: ignoring the cached session: %s", perr.message);
-    }
-    keyring_payload_free(payload);
-    payload = NULL;
 
     /* The fast path: cached session credentials, valid for a while yet. */
     if (have_session && session.creds.access_key_id && session.creds.expiration - now > SESSION_REFRESH_MARGIN_S) {
@@ -222,89 +316,22 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         return rc;
     }
 
-    keyring_record lt;
-    memset(&lt, 0, sizeof lt);
-    rc = keyring_lookup(kr, account, KEYRING_LONG_TERM, &payload, err);
-    if (rc == KEYRING_NOT_FOUND) {
-        keyring_close(kr);
-        keyring_record_wipe(&session);
-        cc_err_set(err, CC_EINPUT, "credential_process.no_keys",
-                   "clinecfg credential-process: no AWS access key is stored in the keyring for account '%s'",
-                   account);
-        cc_err_hint(err, "run `clinecfg login%s%s` once to store one", strcmp(account, "default") ? " --account " : "",
-                    strcmp(account, "default") ? account : "");
-        return CC_EINPUT;
-    }
-    if (rc == 0)
-        rc = keyring_record_from_payload(payload, KEYRING_LONG_TERM, &lt, err);
-    keyring_payload_free(payload);
+    rc = load_long_term(kr, account, &lt, err);
     if (rc) {
         keyring_close(kr);
         keyring_record_wipe(&session);
         goto fail_prefix;
     }
 
-    /* GetSessionToken was denied recently: use the long-term keys. */
     if (have_session && !session.creds.access_key_id && session.session_denied_until > now) {
+        /* GetSessionToken was denied recently: use the long-term keys. */
         warn_long_term(ctx, account, "remembered from an earlier call");
         keyring_close(kr);
-        keyring_record_wipe(&session);
         lt.creds.session_token = NULL;
         lt.creds.expiration = 0;
         rc = emit(ctx, &lt.creds, err);
-        keyring_record_wipe(&lt);
-        return rc;
-    }
-
-    int duration = 0;
-    char cfg_region[64];
-    rc = load_settings(ctx, &duration, cfg_region, sizeof cfg_region, err);
-    awsclient *client = NULL;
-    if (!rc) {
-        setenv(RECURSION_GUARD, "1", 1);
-        rc = keyclient_new(&lt.creds, NULL, cfg_region, &ctx->out, &client, err);
-    }
-    aws_credentials fresh;
-    memset(&fresh, 0, sizeof fresh);
-    if (!rc) {
-        out_trace(&ctx->out, "credential-process: asking STS for %d s session credentials", duration);
-        rc = sts_get_session_token(client, duration, &fresh, err);
-    }
-    awsclient_free(client);
-
-    if (rc == 0) {
-        keyring_record rec;
-        memset(&rec, 0, sizeof rec);
-        rec.creds = fresh;
-        rec.stored_at = now;
-        memcpy(rec.arn, lt.arn, sizeof rec.arn);
-        memcpy(rec.account, lt.account, sizeof rec.account);
-        store_session(ctx, kr, account, &rec);
-        keyring_close(kr);
-        rc = emit(ctx, &fresh, err);
-        aws_credentials_wipe(&fresh);
-    } else if (rc == CC_EDENIED) {
-        warn_long_term(ctx, account, err->code);
-        keyring_record marker;
-        memset(&marker, 0, sizeof marker);
-        marker.session_denied_until = now + SESSION_DENIED_RETRY_S;
-        marker.stored_at = now;
-        store_session(ctx, kr, account, &marker);
-        keyring_close(kr);
-        cc_err_clear(err);
-        rc = emit(ctx, &lt.creds, err);
-    } else if (have_session && session.creds.access_key_id && session.creds.expiration > now + 60) {
-        /* STS unreachable but the cached session still works for a bit. */
-        out_warn(&ctx->out, "clinecfg: could not refresh the AWS session (%s); using the cached one, which expires "
-                            "in %ld s",
-                 err->message, (long)(session.creds.expiration - now));
-        keyring_close(kr);
-        cc_err_clear(err);
-        rc = emit(ctx, &session.creds, err);
     } else {
-        keyring_close(kr);
-        cc_err_prefix(err, "clinecfg credential-process: cannot get AWS session credentials for account '%s'",
-                      account);
+        rc = refresh_session(ctx, kr, account, &session, have_session, &lt, now, err);
     }
     keyring_record_wipe(&session);
     keyring_record_wipe(&lt);
@@ -319,13 +346,12 @@ fail_prefix:
 
 const cli_command cmd_credential_process = {
     .name = "credential-process",
-    .synopsis = "[--account NAME]",
     .summary = "print AWS credential_process JSON (Version 1) from the keyring",
     .description = "Meant for an AWS profile's `credential_process = clinecfg credential-process`. Prints STS "
                    "session credentials made from the access key that `clinecfg login` stored (12 hours by "
                    "default: config session_duration or CLINECFG_SESSION_DURATION), cached in the keyring and "
                    "renewed 5 minutes before they expire. The long-term key itself is printed only when "
                    "sts:GetSessionToken is denied, and then a warning says so on stderr.",
-    .opts = credential_process_opts,
+    .opts = CLI_OPTS(credential_process_opts),
     .run = run,
 };

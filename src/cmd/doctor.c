@@ -1,6 +1,9 @@
 /* doctor.c - 'clinecfg doctor': checks every link from config to a working
- * Cline, one line per check, each problem with the fix.  A failed check does
- * not stop the others; the exit code is the first failure's. */
+ * Cline, one line per check, each problem with the fix.  The checks are a
+ * table run in order; each is a small function that reports through
+ * report() and may leave what later checks need in the doctor struct.  A
+ * failed check does not stop the others (only an unreadable config does);
+ * the exit code is the first failure's. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,31 +21,64 @@
 #include "clinecfg/credentials.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/session.h"
 #include "clinecfg/setupstate.h"
+#include "clinecfg/sigv4.h"
 #include "clinecfg/sts.h"
 
-static const cli_opt doctor_opts[] = {
-    {"live", 0, OPT_FLAG, NULL, "also make one tiny Bedrock Converse call through the profile (maxTokens 1)"},
-    {"aws-profile", 0, OPT_VALUE, "P", "check with AWS profile P instead of the default chain"},
-    {"account", 0, OPT_VALUE, "NAME", "keyring account to check (default: default)"},
-    {0},
+enum {
+    DOCTOR_OPT_LIVE,
+    DOCTOR_OPT_AWS_PROFILE,
+    DOCTOR_OPT_ACCOUNT,
+    DOCTOR_OPT_COUNT
+};
+
+static const cli_opt doctor_opts[DOCTOR_OPT_COUNT] = {
+    [DOCTOR_OPT_LIVE] = {"live", 0, OPT_FLAG, NULL,
+                         "also make one tiny Bedrock Converse call through the profile (maxTokens 1)"},
+    [DOCTOR_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P",
+                                "check with AWS profile P instead of the default chain"},
+    [DOCTOR_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account to check (default: default)"},
 };
 
 typedef enum { CHECK_OK, CHECK_WARN, CHECK_FAIL, CHECK_SKIP } check_state;
 static const char *const state_names[] = {"ok", "warn", "FAIL", "skip"};
 
+/* What the checks found so far; later checks build on earlier ones. */
 typedef struct doctor {
     cc_ctx *ctx;
+    const cli_args *a;
     cJSON *checks;
     int first_failure;
     cc_err failure;
+    const char *check;          /* name of the running check */
+    cc_config cfg;
+    const char *account;        /* keyring account */
+    setupstate st;              /* the last setup's region */
+    session s;                  /* s.aws NULL: no working credentials */
+    sts_identity id;            /* id.arn NULL: identity unknown */
+    cline_locations loc;
+    char *aws_config, *aws_creds;
+    cline_inspection ins;
+    int files_rc;               /* locating or reading Cline's files failed */
+    const char *arn;            /* the profile Cline points at */
+    bedrock_batch_item items[2];/* GetInferenceProfile and ListTagsForResource of arn */
+    bool have_items;
 } doctor;
 
-static void report(doctor *d, const char *name, check_state st, int status, const char *fix, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+typedef struct doctor_check {
+    const char *name;
+    /* Returns false only when the remaining checks cannot run at all. */
+    bool (*run)(doctor *d, const char *fix);
+    const char *fix; /* the fix for its usual failure; others are given inline */
+} doctor_check;
 
-static void report(doctor *d, const char *name, check_state st, int status, const char *fix, const char *fmt, ...)
+static void report(doctor *d, check_state st, int status, const char *fix, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void report(doctor *d, check_state st, int status, const char *fix, const char *fmt, ...)
 {
+    const char *name = d->check;
     char msg[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -65,11 +101,287 @@ static void report(doctor *d, const char *name, check_state st, int status, cons
     }
 }
 
-static void check_cost_tags(doctor *d, awsclient *c, const cc_config *cfg)
+/* Reports a failed step with the error's own message and hint. */
+static void report_err(doctor *d, int status, const cc_err *e)
 {
-    const char *keys[2] = {cfg_str(cfg, CFG_TAG_KEY_TEAM), cfg_str(cfg, CFG_TAG_KEY_MEMBER)};
-    char body[512];
-    snprintf(body, sizeof body, "{\"TagKeys\":[\"%s\",\"%s\"]}", keys[0], keys[1]);
+    report(d, CHECK_FAIL, status, e->hint, "%s", e->message);
+}
+
+/* ---- the checks ------------------------------------------------------------ */
+
+static bool check_config(doctor *d, const char *fix)
+{
+    cc_err e;
+    cc_err_clear(&e);
+    if (cfg_load(&d->cfg, d->ctx, &e)) {
+        report_err(d, e.status, &e);
+        return false;
+    }
+    const cc_config *cfg = &d->cfg;
+    report(d, CHECK_OK, 0, NULL, "model %s, team %s, region %s",
+           cfg_str(cfg, CFG_MODEL) ? cfg_str(cfg, CFG_MODEL) : "(unset)",
+           cfg_str(cfg, CFG_TEAM) ? cfg_str(cfg, CFG_TEAM) : "(unset)",
+           cfg_str(cfg, CFG_REGION) ? cfg_str(cfg, CFG_REGION) : "(from AWS settings)");
+    return true;
+}
+
+static bool check_keyring(doctor *d, const char *fix)
+{
+    cc_err e;
+    cc_err_clear(&e);
+    keyring_opts ko = {.no_prompt = d->ctx->yes, .out = &d->ctx->out};
+    keyring *kr = NULL;
+    if (keyring_open(&kr, &ko, &e)) {
+        report_err(d, e.status, &e);
+        return true;
+    }
+    char *payload = NULL;
+    int rc = keyring_lookup(kr, d->account, KEYRING_LONG_TERM, &payload, &e);
+    if (rc == 0 && payload)
+        report(d, CHECK_OK, 0, NULL, "%s holds keys for account '%s'", keyring_describe(kr), d->account);
+    else if (rc == KEYRING_NOT_FOUND || rc == 0)
+        report(d, CHECK_WARN, 0, fix, "%s has no keys for account '%s'", keyring_describe(kr), d->account);
+    else
+        report_err(d, rc, &e);
+    keyring_payload_free(payload);
+    keyring_close(kr);
+    return true;
+}
+
+static bool check_credentials(doctor *d, const char *fix)
+{
+    cc_err e;
+    cc_err_clear(&e);
+    /* Without a configured region, use the one the last setup wrote. */
+    setupstate_load(&d->st);
+    session_opts so = {
+        .aws_profile = cli_value(d->a, DOCTOR_OPT_AWS_PROFILE),
+        .region = cfg_str(&d->cfg, CFG_REGION),
+        .fallback_region = d->st.region,
+        .account = d->account,
+    };
+    if (session_open(&d->s, d->ctx, &so, &e))
+        report_err(d, e.status, &e);
+    else
+        report(d, CHECK_OK, 0, NULL, "from %s, region %s", awsclient_credential_source(d->s.aws),
+               awsclient_region(d->s.aws));
+    return true;
+}
+
+static bool check_identity(doctor *d, const char *fix)
+{
+    if (!d->s.aws)
+        return true;
+    cc_err e;
+    cc_err_clear(&e);
+    if (sts_get_caller_identity(d->s.aws, &d->id, &e))
+        report_err(d, e.status, &e);
+    else
+        report(d, CHECK_OK, 0, NULL, "%s (account %s)", d->id.arn, d->id.account);
+    return true;
+}
+
+static bool check_cline_files(doctor *d, const char *fix)
+{
+    cc_err e;
+    cc_err_clear(&e);
+    cline_inspection *ins = &d->ins;
+    int rc = cline_locate(editors_process_env, NULL, &d->loc, &e);
+    if (!rc)
+        rc = awsfiles_locate(editors_process_env, NULL, &d->aws_config, &d->aws_creds, &e);
+    cline_targets_env tenv = {.loc = &d->loc, .aws_config = d->aws_config, .aws_credentials = d->aws_creds};
+    if (!rc)
+        rc = cline_inspect(&tenv, ins, &e);
+    d->files_rc = rc;
+    if (rc) {
+        report_err(d, rc, &e);
+    } else if (ins->gs_error[0] || ins->pv_error[0]) {
+        report(d, CHECK_FAIL, CC_EINPUT, "fix the file by hand or 'clinecfg restore', then run setup", "%s",
+               ins->gs_error[0] ? ins->gs_error : ins->pv_error);
+    } else if (!ins->gs_exists && !ins->pv_exists) {
+        report(d, CHECK_FAIL, CC_EINPUT, fix, "Cline is not configured (%s, %s)", d->loc.global_state,
+               d->loc.providers);
+    } else {
+        d->arn = ins->act.model_id ? ins->act.model_id : ins->pv_model;
+        for (size_t i = 0; i < ins->nproblems; i++)
+            report(d, CHECK_WARN, 0, "run 'clinecfg setup' to make them agree", "%s", ins->problems[i]);
+        if (!ins->nproblems)
+            report(d, CHECK_OK, 0, NULL, "extension and CLI both use %s", d->arn ? d->arn : "(none)");
+    }
+    return true;
+}
+
+/* The profile Cline points at: ACTIVE and the right model. */
+static bool check_profile(doctor *d, const char *fix)
+{
+    if (!d->s.aws || !d->id.arn) {
+        report(d, CHECK_SKIP, 0, NULL, "needs working credentials");
+        return true;
+    }
+    if (!d->arn || !arn_is_application_profile(d->arn)) {
+        report(d, CHECK_FAIL, CC_EINPUT, "run 'clinecfg setup'",
+               "Cline does not point at an application inference profile");
+        return true;
+    }
+    bedrock_batch_item *items = d->items;
+    items[0].op = BEDROCK_OP_GET_PROFILE;
+    items[0].arg = d->arn;
+    items[1].op = BEDROCK_OP_LIST_TAGS;
+    items[1].arg = d->arn;
+    cc_err e;
+    cc_err_clear(&e);
+    bedrock_batch(d->s.aws, items, 2, 2, &e);
+    d->have_items = true;
+    if (items[0].status) {
+        report(d, CHECK_FAIL, items[0].status, fix, "%s", items[0].err.message);
+        return true;
+    }
+    const bedrock_inference_profile *p = &items[0].out.profile;
+    const char *fm = p->n_models ? arn_foundation_model_id(p->model_arns[0]) : NULL;
+    const char *base = d->ins.act.base_model_id ? d->ins.act.base_model_id : d->ins.pv_base_model_id;
+    if (!p->status || strcmp(p->status, "ACTIVE") != 0)
+        report(d, CHECK_FAIL, CC_EAWS, "ask an admin to check the profile", "%s is %s", p->name,
+               p->status ? p->status : "without status");
+    else if (fm && base && strcmp(fm, base) != 0)
+        report(d, CHECK_FAIL, CC_EINPUT, "run 'clinecfg setup' to fix the base model",
+               "%s copies %s but Cline's base model is %s", p->name, fm, base);
+    else
+        report(d, CHECK_OK, 0, NULL, "%s is ACTIVE and copies %s", p->name, fm ? fm : "?");
+    return true;
+}
+
+/* The profile's team and member tags, read in check_profile's batch. */
+static bool check_profile_tags(doctor *d, const char *fix)
+{
+    if (!d->have_items || d->items[0].status)
+        return true;
+    if (d->items[1].status) {
+        report(d, CHECK_WARN, 0, NULL, "could not read tags: %s", d->items[1].err.message);
+        return true;
+    }
+    const char *name = d->items[0].out.profile.name;
+    const char *tk[2] = {cfg_str(&d->cfg, CFG_TAG_KEY_TEAM), cfg_str(&d->cfg, CFG_TAG_KEY_MEMBER)};
+    const char *team = bedrock_tags_get(&d->items[1].out.tags, tk[0]);
+    const char *member = bedrock_tags_get(&d->items[1].out.tags, tk[1]);
+    const char *want_team = cfg_str(&d->cfg, CFG_TEAM);
+    identity who;
+    char me[IDENTITY_NAME_MAX + 1];
+    if (!team || !member)
+        report(d, CHECK_FAIL, CC_ECONFLICT, fix, "%s lacks the %s tag", name, !team ? tk[0] : tk[1]);
+    else if (want_team && strcmp(team, want_team) != 0)
+        report(d, CHECK_WARN, 0, "run 'clinecfg setup --fix-tags' if the team changed",
+               "%s=%s, but the config says team %s", tk[0], team, want_team);
+    else if (!identity_from_arn(d->id.arn, &who, NULL) &&
+             !identity_sanitize(who.raw_name, IDENTITY_NAME_MAX, "caller", me, sizeof me, NULL) &&
+             strcmp(me, member) != 0)
+        report(d, CHECK_WARN, 0, "if this is your machine, run 'clinecfg setup' (or pass --member to setup on purpose)",
+               "the profile is tagged %s=%s, but you are %s", tk[1], member, me);
+    else
+        report(d, CHECK_OK, 0, NULL, "%s=%s %s=%s", tk[0], team, tk[1], member);
+    return true;
+}
+
+/* Cline's AWS profile: its credential_process, run for real as Cline's SDK would. */
+static const char *cline_aws_profile(const doctor *d)
+{
+    return d->ins.gs_profile ? d->ins.gs_profile : d->ins.pv_profile ? d->ins.pv_profile : "clinecfg";
+}
+
+static bool check_credential_process(doctor *d, const char *fix)
+{
+    if (d->files_rc || !d->ins.aws_profile_exists) {
+        report(d, CHECK_FAIL, CC_EINPUT, fix, "the AWS profile Cline uses is not in %s",
+               d->aws_config ? d->aws_config : "~/.aws/config");
+        return true;
+    }
+    if (!d->ins.aws_credential_process) {
+        report(d, CHECK_OK, 0, NULL, "Cline's AWS profile has no credential_process (its own credentials are used)");
+        return true;
+    }
+    aws_credentials cr;
+    memset(&cr, 0, sizeof cr);
+    cc_err e;
+    cc_err_clear(&e);
+    if (creds_run_process(cline_aws_profile(d), d->ins.aws_credential_process, 30000, &cr, &e)) {
+        report_err(d, e.status, &e);
+    } else {
+        char when[32] = "never";
+        if (cr.expiration) {
+            struct tm tm;
+            gmtime_r(&cr.expiration, &tm);
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        }
+        report(d, CHECK_OK, 0, NULL, "returned %s credentials, expiring %s", cr.session_token ? "session" : "long-term",
+               when);
+    }
+    aws_credentials_wipe(&cr);
+    return true;
+}
+
+static bool check_cline_running(doctor *d, const char *fix)
+{
+    cline_running running;
+    memset(&running, 0, sizeof running);
+    cc_err e;
+    cc_err_clear(&e);
+    editors_scan_opts so = {.data_dir = d->loc.data_dir, .getenv_fn = editors_process_env};
+    if (editors_find_running_cline(&so, &running, &e) == 0 && running.n) {
+        char buf[256];
+        report(d, CHECK_WARN, 0, fix, "%zu Cline process(es), e.g. %s", running.n,
+               cline_process_describe(&running.procs[0], buf, sizeof buf));
+    } else {
+        report(d, CHECK_OK, 0, NULL, "no running Cline found");
+    }
+    return true;
+}
+
+/* {"TagKeys":[team key, member key]}, the ListCostAllocationTags request. */
+static char *cost_tags_body(const char *const keys[2])
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(o, "TagKeys");
+    for (int k = 0; list && k < 2; k++)
+        cJSON_AddItemToArray(list, cJSON_CreateString(keys[k]));
+    char *body = list ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return body;
+}
+
+/* The tag keys of `keys` that the answer does not list as Active, joined by ", ". */
+static void inactive_keys(const aws_response *resp, const char *const keys[2], char *out, size_t size)
+{
+    out[0] = '\0';
+    cJSON *j = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "CostAllocationTags");
+    for (int k = 0; k < 2; k++) {
+        bool active = false;
+        const cJSON *t;
+        cJSON_ArrayForEach(t, list) {
+            const cJSON *tk = cJSON_GetObjectItemCaseSensitive(t, "TagKey");
+            const cJSON *ts = cJSON_GetObjectItemCaseSensitive(t, "Status");
+            if (cJSON_IsString(tk) && strcmp(tk->valuestring, keys[k]) == 0 && cJSON_IsString(ts) &&
+                strcmp(ts->valuestring, "Active") == 0)
+                active = true;
+        }
+        if (!active)
+            snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? ", " : "", keys[k]);
+    }
+    cJSON_Delete(j);
+}
+
+static bool check_cost_tags(doctor *d, const char *fix)
+{
+    if (!d->s.aws)
+        return true;
+    const char *const keys[2] = {cfg_str(&d->cfg, CFG_TAG_KEY_TEAM), cfg_str(&d->cfg, CFG_TAG_KEY_MEMBER)};
+    cc_err err;
+    cc_err_clear(&err);
+    char *body = cost_tags_body(keys);
+    if (!body) {
+        cc_err_oom(&err);
+        report(d, CHECK_WARN, 0, NULL, "could not check cost-allocation tags: %s", err.message);
+        return true;
+    }
     static const char *const hdrs[] = {"X-Amz-Target: AWSInsightsIndexService.ListCostAllocationTags", NULL};
     aws_request req = {
         .method = "POST",
@@ -82,64 +394,41 @@ static void check_cost_tags(doctor *d, awsclient *c, const cc_config *cfg)
     };
     aws_response resp;
     memset(&resp, 0, sizeof resp);
-    cc_err err;
-    cc_err_clear(&err);
-    int rc = awsclient_call(c, "ce", &req, &resp, &err);
-    if (rc == CC_EDENIED) {
-        report(d, "cost tags", CHECK_WARN, 0, "ask for ce:ListCostAllocationTags, or check Billing > Cost allocation tags",
+    int rc = awsclient_call(d->s.aws, "ce", &req, &resp, &err);
+    char inactive[256] = "";
+    if (rc == CC_EDENIED)
+        report(d, CHECK_WARN, 0, "ask for ce:ListCostAllocationTags, or check Billing > Cost allocation tags",
                "could not check whether %s and %s are active cost-allocation tags (access denied)", keys[0], keys[1]);
-    } else if (rc) {
-        report(d, "cost tags", CHECK_WARN, 0, NULL, "could not check cost-allocation tags: %s", err.message);
-    } else {
-        cJSON *j = cJSON_ParseWithLength(resp.body ? resp.body : "", resp.body_len);
-        const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "CostAllocationTags");
-        char inactive[256] = "";
-        for (int k = 0; k < 2; k++) {
-            bool active = false;
-            const cJSON *t;
-            cJSON_ArrayForEach(t, list) {
-                const cJSON *tk = cJSON_GetObjectItemCaseSensitive(t, "TagKey");
-                const cJSON *ts = cJSON_GetObjectItemCaseSensitive(t, "Status");
-                if (cJSON_IsString(tk) && strcmp(tk->valuestring, keys[k]) == 0 && cJSON_IsString(ts) &&
-                    strcmp(ts->valuestring, "Active") == 0)
-                    active = true;
-            }
-            if (!active)
-                snprintf(inactive + strlen(inactive), sizeof inactive - strlen(inactive), "%s%s",
-                         inactive[0] ? ", " : "", keys[k]);
-        }
-        cJSON_Delete(j);
-        if (inactive[0])
-            report(d, "cost tags", CHECK_WARN, 0,
-                   "an admin activates them in Billing > Cost allocation tags (they then show in Cost Explorer)",
-                   "tag keys not active for cost allocation: %s", inactive);
-        else
-            report(d, "cost tags", CHECK_OK, 0, NULL, "%s and %s are active cost-allocation tags", keys[0], keys[1]);
-    }
+    else if (rc)
+        report(d, CHECK_WARN, 0, NULL, "could not check cost-allocation tags: %s", err.message);
+    else
+        inactive_keys(&resp, keys, inactive, sizeof inactive);
+    if (!rc && inactive[0])
+        report(d, CHECK_WARN, 0, fix, "tag keys not active for cost allocation: %s", inactive);
+    else if (!rc)
+        report(d, CHECK_OK, 0, NULL, "%s and %s are active cost-allocation tags", keys[0], keys[1]);
     aws_response_free(&resp);
+    cJSON_free(body);
+    return true;
 }
 
-static void check_live(doctor *d, const char *cline_profile, const char *region, const char *arn)
+/* One Converse call (maxTokens 1) through Cline's own AWS profile. */
+static void live_call(doctor *d, const char *cline_profile, const char *region, const char *arn, const char *fix)
 {
     awsclient_opts ao = {.profile = cline_profile, .region = region, .out = &d->ctx->out};
     awsclient *c = NULL;
     cc_err err;
     cc_err_clear(&err);
     if (awsclient_new(&ao, &c, &err)) {
-        report(d, "live call", CHECK_FAIL, err.status, err.hint, "AWS profile %s gives no credentials: %s",
-               cline_profile, err.message);
+        report(d, CHECK_FAIL, err.status, err.hint, "AWS profile %s gives no credentials: %s", cline_profile,
+               err.message);
         return;
     }
-    char path[2300] = "/model/";
-    size_t n = strlen(path);
-    for (const char *p = arn; *p && n + 4 < sizeof path; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || strchr("-_.~", ch))
-            path[n++] = (char)ch;
-        else
-            n += (size_t)snprintf(path + n, sizeof path - n, "%%%02X", ch);
-    }
-    snprintf(path + n, sizeof path - n, "/converse");
+    char *enc = aws_uri_encode(arn, strlen(arn), false);
+    char *path = enc ? malloc(strlen(enc) + sizeof "/model//converse") : NULL;
+    if (path)
+        sprintf(path, "/model/%s/converse", enc);
+    free(enc);
     const char *body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"text\":\"ping\"}]}],"
                        "\"inferenceConfig\":{\"maxTokens\":1}}";
     aws_request req = {
@@ -152,226 +441,69 @@ static void check_live(doctor *d, const char *cline_profile, const char *region,
     };
     aws_response resp;
     memset(&resp, 0, sizeof resp);
-    int rc = awsclient_call(c, "bedrock-runtime", &req, &resp, &err);
+    int rc = path ? awsclient_call(c, "bedrock-runtime", &req, &resp, &err) : cc_err_oom(&err);
     if (rc)
-        report(d, "live call", CHECK_FAIL, rc, err.hint[0] ? err.hint : "check the model access and the profile",
-               "Converse through %s failed: %s", arn, err.message);
+        report(d, CHECK_FAIL, rc, err.hint[0] ? err.hint : fix, "Converse through %s failed: %s", arn, err.message);
     else
-        report(d, "live call", CHECK_OK, 0, NULL, "Converse through the profile answered (HTTP %ld)", resp.status);
+        report(d, CHECK_OK, 0, NULL, "Converse through the profile answered (HTTP %ld)", resp.status);
     aws_response_free(&resp);
+    free(path);
     awsclient_free(c);
 }
 
+static bool check_live(doctor *d, const char *fix)
+{
+    if (!cli_count(d->a, DOCTOR_OPT_LIVE))
+        return true;
+    if (!d->arn || !arn_is_application_profile(d->arn)) {
+        report(d, CHECK_SKIP, 0, NULL, "no profile to call");
+        return true;
+    }
+    arn_parts parts;
+    arn_parse(d->arn, "profile ARN", &parts, NULL);
+    live_call(d, cline_aws_profile(d), parts.region, d->arn, fix);
+    return true;
+}
+
+static const doctor_check checks[] = {
+    {"config", check_config, NULL},
+    {"keyring", check_keyring, "run 'clinecfg login' (Cline's credential_process reads them)"},
+    {"credentials", check_credentials, NULL},
+    {"identity", check_identity, NULL},
+    {"cline files", check_cline_files, "run 'clinecfg setup'"},
+    {"profile", check_profile, "run 'clinecfg setup' to find or create it again"},
+    {"profile tags", check_profile_tags, "run 'clinecfg setup --fix-tags'"},
+    {"credential_process", check_credential_process, "run 'clinecfg setup'"},
+    {"cline running", check_cline_running, "close Cline or reload the window after a setup"},
+    {"cost tags", check_cost_tags,
+     "an admin activates them in Billing > Cost allocation tags (they then show in Cost Explorer)"},
+    {"live call", check_live, "check the model access and the profile"},
+};
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    doctor d = {.ctx = ctx, .checks = cJSON_AddArrayToObject(ctx->result, "checks")};
-    cc_err e;
-    cc_err_clear(&e);
-
-    cc_config cfg;
-    if (cfg_load(&cfg, ctx, &e)) {
-        report(&d, "config", CHECK_FAIL, e.status, e.hint, "%s", e.message);
-        cfg_free(&cfg);
-        *err = d.failure;
-        return d.first_failure;
+    doctor d;
+    memset(&d, 0, sizeof d);
+    d.ctx = ctx;
+    d.a = a;
+    d.checks = cJSON_AddArrayToObject(ctx->result, "checks");
+    d.account = keyring_account_name(cli_value(a, DOCTOR_OPT_ACCOUNT));
+    setupstate_init(&d.st);
+    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+        d.check = checks[i].name;
+        if (!checks[i].run(&d, checks[i].fix))
+            break;
     }
-    report(&d, "config", CHECK_OK, 0, NULL, "model %s, team %s, region %s",
-           cfg_str(&cfg, CFG_MODEL) ? cfg_str(&cfg, CFG_MODEL) : "(unset)",
-           cfg_str(&cfg, CFG_TEAM) ? cfg_str(&cfg, CFG_TEAM) : "(unset)",
-           cfg_str(&cfg, CFG_REGION) ? cfg_str(&cfg, CFG_REGION) : "(from AWS settings)");
-
-    const char *account = keyring_account_name(cli_value(a, doctor_opts, "account"));
-    keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
-    keyring *kr = NULL;
-    if (keyring_open(&kr, &ko, &e)) {
-        report(&d, "keyring", CHECK_FAIL, e.status, e.hint, "%s", e.message);
-    } else {
-        char *payload = NULL;
-        int rc = keyring_lookup(kr, account, KEYRING_LONG_TERM, &payload, &e);
-        if (rc == 0 && payload)
-            report(&d, "keyring", CHECK_OK, 0, NULL, "%s holds keys for account '%s'", keyring_describe(kr), account);
-        else if (rc == KEYRING_NOT_FOUND || rc == 0)
-            report(&d, "keyring", CHECK_WARN, 0, "run 'clinecfg login' (Cline's credential_process reads them)",
-                   "%s has no keys for account '%s'", keyring_describe(kr), account);
-        else
-            report(&d, "keyring", CHECK_FAIL, rc, e.hint, "%s", e.message);
-        keyring_payload_free(payload);
-        keyring_close(kr);
-    }
-
-    /* Without a configured region, use the one the last setup wrote. */
-    setupstate st;
-    setupstate_init(&st);
-    setupstate_load(&st);
-    keyring_source_opts ks = {.account = account, .no_prompt = ctx->yes, .out = &ctx->out};
-    awsclient_opts ao = {
-        .fallback_region = st.region,
-        .profile = cli_value(a, doctor_opts, "aws-profile"),
-        .region = cfg_str(&cfg, CFG_REGION),
-        .out = &ctx->out,
-        .keyring = keyring_creds_source,
-        .keyring_ud = &ks,
-    };
-    awsclient *c = NULL;
-    sts_identity id;
-    memset(&id, 0, sizeof id);
-    cc_err_clear(&e);
-    if (awsclient_new(&ao, &c, &e)) {
-        report(&d, "credentials", CHECK_FAIL, e.status, e.hint, "%s", e.message);
-    } else {
-        report(&d, "credentials", CHECK_OK, 0, NULL, "from %s, region %s", awsclient_credential_source(c),
-               awsclient_region(c));
-        if (sts_get_caller_identity(c, &id, &e))
-            report(&d, "identity", CHECK_FAIL, e.status, e.hint, "%s", e.message);
-        else
-            report(&d, "identity", CHECK_OK, 0, NULL, "%s (account %s)", id.arn, id.account);
-    }
-
-    cline_locations loc;
-    memset(&loc, 0, sizeof loc);
-    char *aws_config = NULL, *aws_creds = NULL;
-    cline_inspection ins;
-    memset(&ins, 0, sizeof ins);
-    int lrc = cline_locate(editors_process_env, NULL, &loc, &e);
-    if (!lrc)
-        lrc = awsfiles_locate(editors_process_env, NULL, &aws_config, &aws_creds, &e);
-    cline_targets_env tenv = {.loc = &loc, .aws_config = aws_config, .aws_credentials = aws_creds};
-    if (!lrc)
-        lrc = cline_inspect(&tenv, &ins, &e);
-    const char *arn = NULL;
-    if (lrc) {
-        report(&d, "cline files", CHECK_FAIL, lrc, e.hint, "%s", e.message);
-    } else if (ins.gs_error[0] || ins.pv_error[0]) {
-        report(&d, "cline files", CHECK_FAIL, CC_EINPUT, "fix the file by hand or 'clinecfg restore', then run setup",
-               "%s", ins.gs_error[0] ? ins.gs_error : ins.pv_error);
-    } else if (!ins.gs_exists && !ins.pv_exists) {
-        report(&d, "cline files", CHECK_FAIL, CC_EINPUT, "run 'clinecfg setup'", "Cline is not configured (%s, %s)",
-               loc.global_state, loc.providers);
-    } else {
-        arn = ins.act.model_id ? ins.act.model_id : ins.pv_model;
-        if (ins.nproblems)
-            for (size_t i = 0; i < ins.nproblems; i++)
-                report(&d, "cline files", CHECK_WARN, 0, "run 'clinecfg setup' to make them agree", "%s",
-                       ins.problems[i]);
-        else
-            report(&d, "cline files", CHECK_OK, 0, NULL, "extension and CLI both use %s", arn ? arn : "(none)");
-    }
-
-    /* The profile Cline points at: ACTIVE, tagged, the right model. */
-    if (!c || !id.arn) {
-        report(&d, "profile", CHECK_SKIP, 0, NULL, "needs working credentials");
-    } else if (!arn || !arn_is_application_profile(arn)) {
-        report(&d, "profile", CHECK_FAIL, CC_EINPUT, "run 'clinecfg setup'",
-               "Cline does not point at an application inference profile");
-    } else {
-        bedrock_batch_item items[2];
-        memset(items, 0, sizeof items);
-        items[0].op = BEDROCK_OP_GET_PROFILE;
-        items[0].arg = arn;
-        items[1].op = BEDROCK_OP_LIST_TAGS;
-        items[1].arg = arn;
-        bedrock_batch(c, items, 2, 2, &e);
-        if (items[0].status) {
-            report(&d, "profile", CHECK_FAIL, items[0].status, "run 'clinecfg setup' to find or create it again",
-                   "%s", items[0].err.message);
-        } else {
-            const bedrock_inference_profile *p = &items[0].out.profile;
-            const char *fm = p->n_models ? arn_foundation_model_id(p->model_arns[0]) : NULL;
-            const char *base = ins.act.base_model_id ? ins.act.base_model_id : ins.pv_base_model_id;
-            if (!p->status || strcmp(p->status, "ACTIVE") != 0)
-                report(&d, "profile", CHECK_FAIL, CC_EAWS, "ask an admin to check the profile", "%s is %s", p->name,
-                       p->status ? p->status : "without status");
-            else if (fm && base && strcmp(fm, base) != 0)
-                report(&d, "profile", CHECK_FAIL, CC_EINPUT, "run 'clinecfg setup' to fix the base model",
-                       "%s copies %s but Cline's base model is %s", p->name, fm, base);
-            else
-                report(&d, "profile", CHECK_OK, 0, NULL, "%s is ACTIVE and copies %s", p->name, fm ? fm : "?");
-            const char *tk[2] = {cfg_str(&cfg, CFG_TAG_KEY_TEAM), cfg_str(&cfg, CFG_TAG_KEY_MEMBER)};
-            identity who;
-            char me[IDENTITY_NAME_MAX + 1];
-            if (items[1].status) {
-                report(&d, "profile tags", CHECK_WARN, 0, NULL, "could not read tags: %s", items[1].err.message);
-            } else {
-                const char *team = bedrock_tags_get(&items[1].out.tags, tk[0]);
-                const char *member = bedrock_tags_get(&items[1].out.tags, tk[1]);
-                const char *want_team = cfg_str(&cfg, CFG_TEAM);
-                if (!team || !member)
-                    report(&d, "profile tags", CHECK_FAIL, CC_ECONFLICT, "run 'clinecfg setup --fix-tags'",
-                           "%s lacks the %s tag", p->name, !team ? tk[0] : tk[1]);
-                else if (want_team && strcmp(team, want_team) != 0)
-                    report(&d, "profile tags", CHECK_WARN, 0, "run 'clinecfg setup --fix-tags' if the team changed",
-                           "%s=%s, but the config says team %s", tk[0], team, want_team);
-                else if (!identity_from_arn(id.arn, &who, NULL) &&
-                         !identity_sanitize(who.raw_name, IDENTITY_NAME_MAX, "caller", me, sizeof me, NULL) &&
-                         strcmp(me, member) != 0)
-                    report(&d, "profile tags", CHECK_WARN, 0,
-                           "if this is your machine, run 'clinecfg setup' (or pass --member to setup on purpose)",
-                           "the profile is tagged %s=%s, but you are %s", tk[1], member, me);
-                else
-                    report(&d, "profile tags", CHECK_OK, 0, NULL, "%s=%s %s=%s", tk[0], team, tk[1], member);
-            }
-        }
-        bedrock_batch_free(items, 2);
-    }
-
-    /* credential_process, run for real as Cline's SDK would. */
-    if (lrc || !ins.aws_profile_exists) {
-        report(&d, "credential_process", CHECK_FAIL, CC_EINPUT, "run 'clinecfg setup'",
-               "the AWS profile Cline uses is not in %s", aws_config ? aws_config : "~/.aws/config");
-    } else if (!ins.aws_credential_process) {
-        report(&d, "credential_process", CHECK_OK, 0, NULL,
-               "Cline's AWS profile has no credential_process (its own credentials are used)");
-    } else {
-        aws_credentials cr;
-        memset(&cr, 0, sizeof cr);
-        const char *prof = ins.gs_profile ? ins.gs_profile : ins.pv_profile ? ins.pv_profile : "clinecfg";
-        if (creds_run_process(prof, ins.aws_credential_process, 30000, &cr, &e))
-            report(&d, "credential_process", CHECK_FAIL, e.status, e.hint, "%s", e.message);
-        else {
-            char when[32] = "never";
-            if (cr.expiration) {
-                struct tm tm;
-                gmtime_r(&cr.expiration, &tm);
-                strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-            }
-            report(&d, "credential_process", CHECK_OK, 0, NULL, "returned %s credentials, expiring %s",
-                   cr.session_token ? "session" : "long-term", when);
-        }
-        aws_credentials_wipe(&cr);
-    }
-
-    cline_running running;
-    memset(&running, 0, sizeof running);
-    editors_scan_opts so = {.data_dir = loc.data_dir, .getenv_fn = editors_process_env};
-    if (editors_find_running_cline(&so, &running, &e) == 0 && running.n) {
-        char buf[256];
-        report(&d, "cline running", CHECK_WARN, 0, "close Cline or reload the window after a setup",
-               "%zu Cline process(es), e.g. %s", running.n, cline_process_describe(&running.procs[0], buf, sizeof buf));
-    } else {
-        report(&d, "cline running", CHECK_OK, 0, NULL, "no running Cline found");
-    }
-
-    if (c)
-        check_cost_tags(&d, c, &cfg);
-    if (cli_count(a, doctor_opts, "live")) {
-        if (arn && arn_is_application_profile(arn)) {
-            arn_parts parts;
-            arn_parse(arn, "profile ARN", &parts, NULL);
-            check_live(&d, ins.gs_profile ? ins.gs_profile : ins.pv_profile ? ins.pv_profile : "clinecfg",
-                       parts.region, arn);
-        } else {
-            report(&d, "live call", CHECK_SKIP, 0, NULL, "no profile to call");
-        }
-    }
-
-    sts_identity_free(&id);
-    setupstate_free(&st);
-    awsclient_free(c);
-    cline_inspection_free(&ins);
-    cline_locations_free(&loc);
-    free(aws_config);
-    free(aws_creds);
-    cfg_free(&cfg);
+    if (d.have_items)
+        bedrock_batch_free(d.items, 2);
+    sts_identity_free(&d.id);
+    setupstate_free(&d.st);
+    session_close(&d.s);
+    cline_inspection_free(&d.ins);
+    cline_locations_free(&d.loc);
+    free(d.aws_config);
+    free(d.aws_creds);
+    cfg_free(&d.cfg);
     if (d.first_failure)
         *err = d.failure;
     return d.first_failure;
@@ -379,11 +511,10 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_doctor = {
     .name = "doctor",
-    .synopsis = "[--live] [--aws-profile P] [--account NAME]",
     .summary = "check every link from config to Cline and print a fix for each problem",
     .description = "Checks the config, keyring, credentials, identity, the profile (ACTIVE, tags, model),\n"
                    "Cline's files, the AWS profile's credential_process (run for real), running Cline\n"
                    "processes and the cost-allocation tag keys. --live adds one Converse call (maxTokens 1).",
-    .opts = doctor_opts,
+    .opts = CLI_OPTS(doctor_opts),
     .run = run,
 };

@@ -26,18 +26,32 @@
 #include "clinecfg/ini.h"
 #include "clinecfg/keyclient.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/session.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/secret.h"
 #include "clinecfg/sts.h"
 
-static const cli_opt login_opts[] = {
-    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
-    {"access-key-id", 0, OPT_VALUE, "ID", "the access key id; the secret comes from stdin or the TTY"},
-    {"secret-stdin", 0, OPT_FLAG, NULL, "read the secret access key from stdin (one line)"},
-    {"from-env", 0, OPT_FLAG, NULL, "take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
-    {"from-profile", 0, OPT_VALUE, "P", "import static keys of profile P from the shared credentials file"},
-    {"region", 0, OPT_VALUE, "R", "region for the STS check (default: AWS_REGION, config, us-east-1)"},
-    {0},
+enum {
+    LOGIN_OPT_ACCOUNT,
+    LOGIN_OPT_ACCESS_KEY_ID,
+    LOGIN_OPT_SECRET_STDIN,
+    LOGIN_OPT_FROM_ENV,
+    LOGIN_OPT_FROM_PROFILE,
+    LOGIN_OPT_REGION,
+    LOGIN_OPT_COUNT
+};
+
+static const cli_opt login_opts[LOGIN_OPT_COUNT] = {
+    [LOGIN_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
+                           "keyring account name (default: CLINECFG_ACCOUNT or default)"},
+    [LOGIN_OPT_ACCESS_KEY_ID] = {"access-key-id", 0, OPT_VALUE, "ID",
+                                 "the access key id; the secret comes from stdin or the TTY"},
+    [LOGIN_OPT_SECRET_STDIN] = {"secret-stdin", 0, OPT_FLAG, NULL, "read the secret access key from stdin (one line)"},
+    [LOGIN_OPT_FROM_ENV] = {"from-env", 0, OPT_FLAG, NULL, "take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"},
+    [LOGIN_OPT_FROM_PROFILE] = {"from-profile", 0, OPT_VALUE, "P",
+                                "import static keys of profile P from the shared credentials file"},
+    [LOGIN_OPT_REGION] = {"region", 0, OPT_VALUE, "R",
+                          "region for the STS check (default: AWS_REGION, config, us-east-1)"},
 };
 
 static void mask_key_id(const char *id, char out[32])
@@ -118,7 +132,7 @@ static int keys_from_profile(const char *profile, aws_credentials *c, key_origin
     c->access_key_id = secret_dup(id);
     c->secret_access_key = secret_dup(secret);
     if (!c->access_key_id || !c->secret_access_key) {
-        rc = cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        rc = cc_err_oom(err);
         goto out;
     }
     const char *file = NULL;
@@ -165,10 +179,10 @@ static int keys_from_env(aws_credentials *c, cc_err *err)
 
 static int read_keys(cc_ctx *ctx, const cli_args *a, aws_credentials *c, key_origin *orig, cc_err *err)
 {
-    const char *id = cli_value(a, login_opts, "access-key-id");
-    bool secret_stdin = cli_count(a, login_opts, "secret-stdin") > 0;
-    bool from_env = cli_count(a, login_opts, "from-env") > 0;
-    const char *profile = cli_value(a, login_opts, "from-profile");
+    const char *id = cli_value(a, LOGIN_OPT_ACCESS_KEY_ID);
+    bool secret_stdin = cli_count(a, LOGIN_OPT_SECRET_STDIN) > 0;
+    bool from_env = cli_count(a, LOGIN_OPT_FROM_ENV) > 0;
+    const char *profile = cli_value(a, LOGIN_OPT_FROM_PROFILE);
     int sources = (id || secret_stdin) + from_env + (profile != NULL);
     if (sources > 1) {
         cc_err_set(err, CC_EUSAGE, "usage", "give one of --access-key-id/--secret-stdin, --from-env, --from-profile");
@@ -199,7 +213,7 @@ static int read_keys(cc_ctx *ctx, const cli_args *a, aws_credentials *c, key_ori
     if (id) {
         c->access_key_id = secret_dup(id);
         if (!c->access_key_id)
-            return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+            return cc_err_oom(err);
     } else if ((rc = secret_read_tty("AWS access key ID", true, &c->access_key_id, err))) {
         return rc;
     }
@@ -265,15 +279,11 @@ static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *ori
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    const char *account = keyring_account_name(cli_value(a, login_opts, "account"));
-    int rc = keyring_check_account(account, err);
-    if (rc)
-        return rc;
-
     /* Probe first: no point asking for a secret that cannot be stored. */
-    keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
-    keyring *kr = NULL;
-    if ((rc = keyring_open(&kr, &ko, err)))
+    const char *account;
+    keyring *kr;
+    int rc = session_keyring(ctx, cli_value(a, LOGIN_OPT_ACCOUNT), &account, &kr, err);
+    if (rc)
         return rc;
 
     aws_credentials c;
@@ -305,7 +315,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         if (cfg_load(&cfg, ctx, &cerr) == 0 && cfg_str(&cfg, CFG_REGION))
             snprintf(region, sizeof region, "%s", cfg_str(&cfg, CFG_REGION));
         cfg_free(&cfg);
-        rc = keyclient_new(&c, cli_value(a, login_opts, "region"), region, &ctx->out, &client, err);
+        rc = keyclient_new(&c, cli_value(a, LOGIN_OPT_REGION), region, &ctx->out, &client, err);
     }
     if (!rc)
         rc = sts_get_caller_identity(client, &id, err);
@@ -371,8 +381,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     cJSON_AddStringToObject(r, "keyring", keyring_describe(kr));
     cJSON_AddBoolToObject(r, "stored", !ctx->dry_run);
     cJSON_AddBoolToObject(r, "replaced", replaced);
-    if (cli_value(a, login_opts, "from-profile"))
-        rc = offer_removal(ctx, cli_value(a, login_opts, "from-profile"), &orig, r, err);
+    if (cli_value(a, LOGIN_OPT_FROM_PROFILE))
+        rc = offer_removal(ctx, cli_value(a, LOGIN_OPT_FROM_PROFILE), &orig, r, err);
 
 out:
     keyring_payload_free(payload);
@@ -385,13 +395,12 @@ out:
 
 const cli_command cmd_login = {
     .name = "login",
-    .synopsis = "[--account NAME] [--access-key-id ID --secret-stdin | --from-env | --from-profile P] [--region R]",
     .summary = "store an AWS access key pair in the OS keyring",
     .description = "Checks the key with STS GetCallerIdentity, shows whom it belongs to, and stores it in the OS "
                    "keyring (Secret Service on Linux, the login keychain on macOS) under the account name. The "
                    "secret is read from the terminal with echo off, from stdin (--secret-stdin), from "
                    "AWS_SECRET_ACCESS_KEY (--from-env) or from the shared credentials file (--from-profile, which "
                    "then offers to delete the plain-text copy); never from the command line.",
-    .opts = login_opts,
+    .opts = CLI_OPTS(login_opts),
     .run = run,
 };

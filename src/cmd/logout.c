@@ -5,21 +5,24 @@
  */
 #include "clinecfg/commands.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/session.h"
 
-static const cli_opt logout_opts[] = {
-    {"account", 0, OPT_VALUE, "NAME", "keyring account name (default: CLINECFG_ACCOUNT or default)"},
-    {0},
+enum {
+    LOGOUT_OPT_ACCOUNT,
+    LOGOUT_OPT_COUNT
+};
+
+static const cli_opt logout_opts[LOGOUT_OPT_COUNT] = {
+    [LOGOUT_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
+                            "keyring account name (default: CLINECFG_ACCOUNT or default)"},
 };
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    const char *account = keyring_account_name(cli_value(a, logout_opts, "account"));
-    int rc = keyring_check_account(account, err);
+    const char *account;
+    keyring *kr;
+    int rc = session_keyring(ctx, cli_value(a, LOGOUT_OPT_ACCOUNT), &account, &kr, err);
     if (rc)
-        return rc;
-    keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
-    keyring *kr = NULL;
-    if ((rc = keyring_open(&kr, &ko, err)))
         return rc;
     bool removed = false;
     if (ctx->dry_run) {
@@ -53,8 +56,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_logout = {
     .name = "logout",
-    .synopsis = "[--account NAME]",
     .summary = "remove an account's credentials (and cached session) from the keyring",
-    .opts = logout_opts,
+    .opts = CLI_OPTS(logout_opts),
     .run = run,
 };

@@ -25,10 +25,16 @@
 #include "clinecfg/commands.h"
 #include "clinecfg/safefile.h"
 
-static const cli_opt restore_opts[] = {
-    {"list", 0, OPT_FLAG, NULL, "list the backups"},
-    {"force", 0, OPT_FLAG, NULL, "also put back files that changed after that run (their current bytes are backed up)"},
-    {0},
+enum {
+    RESTORE_OPT_LIST,
+    RESTORE_OPT_FORCE,
+    RESTORE_OPT_COUNT
+};
+
+static const cli_opt restore_opts[RESTORE_OPT_COUNT] = {
+    [RESTORE_OPT_LIST] = {"list", 0, OPT_FLAG, NULL, "list the backups"},
+    [RESTORE_OPT_FORCE] = {"force", 0, OPT_FLAG, NULL,
+                           "also put back files that changed after that run (their current bytes are backed up)"},
 };
 
 
@@ -285,8 +291,8 @@ static int do_restore(cc_ctx *ctx, const char *id, bool force, cc_err *err)
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    bool list = cli_count(a, restore_opts, "list") > 0;
-    bool force = cli_count(a, restore_opts, "force") > 0;
+    bool list = cli_count(a, RESTORE_OPT_LIST) > 0;
+    bool force = cli_count(a, RESTORE_OPT_FORCE) > 0;
     if (a->npos > 1 || (list && a->npos > 0)) {
         cc_err_set(err, CC_EUSAGE, "usage", "restore takes --list, or at most one run ID");
         cc_err_hint(err, "usage: clinecfg restore [--list | ID]");
@@ -312,12 +318,12 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_restore = {
     .name = "restore",
-    .synopsis = "[--list | ID] [--force]",
+    .operands = "[ID]",
     .summary = "put back the files a setup run replaced",
     .description = "Every run that changes files keeps their old bytes under\n"
                    "${XDG_STATE_HOME:-~/.local/state}/clinecfg/backups/<run id>/.  'restore ID' puts them back\n"
                    "(files the run created are removed); without ID the latest run that is not itself a restore.\n"
                    "A file changed after that run is left alone unless --force is given.",
-    .opts = restore_opts,
+    .opts = CLI_OPTS(restore_opts),
     .run = run,
 };

@@ -19,9 +19,13 @@
 #include "clinecfg/safefile.h"
 #include "clinecfg/setupstate.h"
 
-static const cli_opt status_opts[] = {
-    {"account", 0, OPT_VALUE, "NAME", "keyring account to report (default: default)"},
-    {0},
+enum {
+    STATUS_OPT_ACCOUNT,
+    STATUS_OPT_COUNT
+};
+
+static const cli_opt status_opts[STATUS_OPT_COUNT] = {
+    [STATUS_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME", "keyring account to report (default: default)"},
 };
 
 static void add_config(cc_ctx *ctx, const cc_config *cfg)
@@ -193,7 +197,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     }
     setupstate_free(&st);
 
-    add_keyring(ctx, keyring_account_name(cli_value(a, status_opts, "account")));
+    add_keyring(ctx, keyring_account_name(cli_value(a, STATUS_OPT_ACCOUNT)));
 
     cline_locations loc;
     memset(&loc, 0, sizeof loc);
@@ -239,11 +243,10 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_status = {
     .name = "status",
-    .synopsis = "[--account NAME]",
     .summary = "show what is configured, offline, from files and keyring",
     .description = "Makes no network call. Shows the merged config with the layer each value came from, the\n"
                    "keyring items (key ids masked, never secrets), what Cline's files point at and whether\n"
                    "they agree, pending requests, backups and leftover temp files.",
-    .opts = status_opts,
+    .opts = CLI_OPTS(status_opts),
     .run = run,
 };

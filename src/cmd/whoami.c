@@ -12,43 +12,46 @@
 #include "clinecfg/commands.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/session.h"
 #include "clinecfg/sts.h"
 
-static const cli_opt whoami_opts[] = {
-    {"aws-profile", 0, OPT_VALUE, "P", "resolve credentials from profile P"},
-    {"region", 0, OPT_VALUE, "R", "AWS region"},
-    {"account", 0, OPT_VALUE, "NAME", "keyring account to look in (default: CLINECFG_ACCOUNT or default)"},
-    {0},
+enum {
+    WHOAMI_OPT_AWS_PROFILE,
+    WHOAMI_OPT_REGION,
+    WHOAMI_OPT_ACCOUNT,
+    WHOAMI_OPT_COUNT
+};
+
+static const cli_opt whoami_opts[WHOAMI_OPT_COUNT] = {
+    [WHOAMI_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "resolve credentials from profile P"},
+    [WHOAMI_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region"},
+    [WHOAMI_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
+                            "keyring account to look in (default: CLINECFG_ACCOUNT or default)"},
 };
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    keyring_source_opts ks = {
-        .account = cli_value(a, whoami_opts, "account"),
-        .no_prompt = ctx->yes,
-        .out = &ctx->out,
-    };
-    if (ks.account) {
-        int rc = keyring_check_account(ks.account, err);
+    const char *account = cli_value(a, WHOAMI_OPT_ACCOUNT);
+    if (account) {
+        int rc = keyring_check_account(account, err);
         if (rc)
             return rc;
     }
-    awsclient_opts o = {
-        .profile = cli_value(a, whoami_opts, "aws-profile"),
-        .region = cli_value(a, whoami_opts, "region"),
-        .out = &ctx->out,
-        .keyring = keyring_creds_source,
-        .keyring_ud = &ks,
+    session_opts so = {
+        .aws_profile = cli_value(a, WHOAMI_OPT_AWS_PROFILE),
+        .region = cli_value(a, WHOAMI_OPT_REGION),
+        .account = account,
     };
-    awsclient *c = NULL;
-    int rc = awsclient_new(&o, &c, err);
+    session s;
+    int rc = session_open(&s, ctx, &so, err);
     if (rc)
         return rc;
+    awsclient *c = s.aws;
     out_progress(&ctx->out, "asking STS who these credentials belong to (%s)", awsclient_credential_source(c));
     sts_identity id;
     rc = sts_get_caller_identity(c, &id, err);
     if (rc) {
-        awsclient_free(c);
+        session_close(&s);
         return rc;
     }
 
@@ -93,18 +96,17 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         cJSON_AddStringToObject(r, "region", region);
     }
     sts_identity_free(&id);
-    awsclient_free(c);
+    session_close(&s);
     return CC_OK;
 }
 
 const cli_command cmd_whoami = {
     .name = "whoami",
-    .synopsis = "[--aws-profile P] [--region R] [--account NAME]",
     .summary = "show the AWS identity, member name and credential source",
     .description = "Resolves AWS credentials in clinecfg's order (--aws-profile or AWS_PROFILE, the AWS_* "
                    "environment variables, the OS keyring, the default profile), calls STS GetCallerIdentity "
                    "and prints the account, the ARN, the member name derived from it and where the credentials "
                    "came from. Secrets are never printed.",
-    .opts = whoami_opts,
+    .opts = CLI_OPTS(whoami_opts),
     .run = run,
 };

@@ -12,7 +12,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "clinecfg/safefile.h"
+#include "clinecfg/atomicfile.h"
 
 #define MANIFEST "manifest.json"
 #define MANIFEST_MAX ((size_t)16 * 1024 * 1024)
@@ -36,25 +35,6 @@ struct backup_writer {
 };
 
 
-static char *str_dup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
-static char *str_printf(const char *a, const char *b, const char *c)
-{
-    size_t n = strlen(a) + strlen(b) + strlen(c) + 1;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s%s%s", a, b, c);
-    return p;
-}
 
 int backup_root(char **out, cc_err *err)
 {
@@ -92,9 +72,9 @@ int backup_writer_new(const char *label, backup_writer **out, cc_err *err)
     /* Microseconds: runs started in the same second still sort in order. */
     snprintf(iso, sizeof iso, "%s.%06ldZ", secs, (long)(now.tv_nsec / 1000));
     snprintf(id, sizeof id, "%s-%s-%ld", stamp, lab, (long)getpid());
-    w->label = str_dup(lab);
-    w->id = str_dup(id);
-    w->created_at = str_dup(iso);
+    w->label = strdup(lab);
+    w->id = strdup(id);
+    w->created_at = strdup(iso);
     if (!w->label || !w->id || !w->created_at) {
         backup_writer_free(w);
         return cc_err_oom(err);
@@ -118,33 +98,6 @@ void backup_writer_free(backup_writer *w)
 const char *backup_writer_id(const backup_writer *w) { return w ? w->id : NULL; }
 const char *backup_writer_dir(const backup_writer *w) { return w ? w->dir : NULL; }
 
-static int mkdir_p(const char *dir, cc_err *err)
-{
-    char *p = str_dup(dir);
-    if (!p)
-        return cc_err_oom(err);
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-            int e = errno;
-            cc_err_set(err, CC_EINPUT, "backup.mkdir", "cannot create the backup folder %s: %s", p, strerror(e));
-            cc_err_hint(err, "check the permissions of %s (or set XDG_STATE_HOME)", p);
-            free(p);
-            return CC_EINPUT;
-        }
-        *s = '/';
-    }
-    free(p);
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        int e = errno;
-        cc_err_set(err, CC_EINPUT, "backup.mkdir", "cannot create the backup folder %s: %s", dir, strerror(e));
-        return CC_EINPUT;
-    }
-    return CC_OK;
-}
-
 /* Creates this run's folder (0700) and an empty manifest. */
 static int start_run(backup_writer *w, cc_err *err)
 {
@@ -152,8 +105,9 @@ static int start_run(backup_writer *w, cc_err *err)
     int r = backup_root(&root, err);
     if (r != CC_OK)
         return r;
-    r = mkdir_p(root, err);
+    r = safefile_make_dirs(root, err);
     if (r != CC_OK) {
+        cc_err_hint(err, "check the permissions of the backup folder %s (or set XDG_STATE_HOME)", root);
         free(root);
         return r;
     }
@@ -161,10 +115,10 @@ static int start_run(backup_writer *w, cc_err *err)
     for (int i = 1; i < 1000 && !dir; i++) {
         char name[160];
         if (i == 1)
-            snprintf(name, sizeof name, "/%s", w->id);
+            snprintf(name, sizeof name, "%s", w->id);
         else
-            snprintf(name, sizeof name, "/%s.%d", w->id, i);
-        char *cand = str_printf(root, name, "");
+            snprintf(name, sizeof name, "%s.%d", w->id, i);
+        char *cand = atomicfile_join(root, name);
         if (!cand) {
             free(root);
             return cc_err_oom(err);
@@ -173,14 +127,10 @@ static int start_run(backup_writer *w, cc_err *err)
             dir = cand;
             /* The run folder must survive a power cut before any file it
              * backs up is replaced. */
-            int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-            if (fd >= 0) {
-                fsync(fd);
-                close(fd);
-            }
+            atomicfile_sync_dir(root);
             if (i > 1) {
                 free(w->id);
-                w->id = str_dup(name + 1);
+                w->id = strdup(name);
             }
         } else {
             int e = errno;
@@ -213,7 +163,7 @@ static int start_run(backup_writer *w, cc_err *err)
 static int write_manifest(backup_writer *w, cc_err *err)
 {
     char *text = cJSON_Print(w->manifest);
-    char *path = str_printf(w->dir, "/", MANIFEST);
+    char *path = atomicfile_join(w->dir, MANIFEST);
     int r;
     if (!text || !path) {
         r = cc_err_oom(err);
@@ -257,7 +207,7 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
         cJSON_ReplaceItemInObjectCaseSensitive(entry, "new_sha256", ns);
         const cJSON *b = cJSON_GetObjectItemCaseSensitive(entry, "backup");
         if (backup_path && cJSON_IsString(b)) {
-            *backup_path = str_printf(w->dir, "/", b->valuestring);
+            *backup_path = atomicfile_join(w->dir, b->valuestring);
             if (!*backup_path)
                 return cc_err_oom(err);
         }
@@ -271,7 +221,7 @@ int backup_record(backup_writer *w, const char *path, const char *real_path, con
     char *copy = NULL;
     bool keep_copy = existed && !withhold;
     if (keep_copy) {
-        copy = str_printf(w->dir, "/", name);
+        copy = atomicfile_join(w->dir, name);
         if (!copy)
             return cc_err_oom(err);
         /* The folder is synced by the manifest write that follows, before
@@ -346,7 +296,7 @@ static const char *jstr(const cJSON *o, const char *k)
 static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
-    char *mpath = str_printf(dir, "/", MANIFEST);
+    char *mpath = atomicfile_join(dir, MANIFEST);
     if (!mpath)
         return cc_err_oom(err);
     char *text = NULL;
@@ -366,10 +316,10 @@ static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *er
     if (r == CC_OK) {
         const cJSON *files = cJSON_GetObjectItemCaseSensitive(m, "files");
         size_t n = (size_t)cJSON_GetArraySize(files);
-        out->id = str_dup(id);
-        out->label = str_dup(jstr(m, "label") ? jstr(m, "label") : "");
-        out->created_at = str_dup(jstr(m, "created_at") ? jstr(m, "created_at") : "");
-        out->dir = str_dup(dir);
+        out->id = strdup(id);
+        out->label = strdup(jstr(m, "label") ? jstr(m, "label") : "");
+        out->created_at = strdup(jstr(m, "created_at") ? jstr(m, "created_at") : "");
+        out->dir = strdup(dir);
         out->files = calloc(n ? n : 1, sizeof *out->files);
         if (!out->id || !out->label || !out->created_at || !out->dir || !out->files)
             r = cc_err_oom(err);
@@ -383,9 +333,9 @@ static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *er
                 break;
             }
             backup_file *bf = &out->files[out->nfiles++];
-            bf->path = str_dup(p);
-            bf->real_path = str_dup(rp);
-            bf->backup = b ? str_printf(dir, "/", b) : NULL;
+            bf->path = strdup(p);
+            bf->real_path = strdup(rp);
+            bf->backup = b ? atomicfile_join(dir, b) : NULL;
             bf->created = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "created"));
             bf->withheld = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(f, "withheld"));
             if (!bf->created && !bf->withheld && !b) {
@@ -438,7 +388,7 @@ int backup_list(backup_run **runs, size_t *n, cc_err *err)
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
-        char *dir = str_printf(root, "/", e->d_name);
+        char *dir = atomicfile_join(root, e->d_name);
         if (!dir) {
             r = cc_err_oom(err);
             break;
@@ -491,7 +441,7 @@ int backup_load(const char *id, backup_run *out, cc_err *err)
     int r = backup_root(&root, err);
     if (r != CC_OK)
         return r;
-    char *dir = str_printf(root, "/", id);
+    char *dir = atomicfile_join(root, id);
     if (!dir) {
         free(root);
         return cc_err_oom(err);

@@ -107,7 +107,7 @@ int keyring_open(keyring **out, const keyring_opts *o, cc_err *err)
     *out = NULL;
     keyring *kr = calloc(1, sizeof *kr);
     if (!kr)
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     if (o)
         kr->opts = *o;
     if (kr->opts.timeout_ms <= 0) {
@@ -286,7 +286,7 @@ int keyring_record_to_payload(const keyring_record *r, keyring_kind kind, char *
     strbuf_puts(&b, "}");
     if (b.oom) {
         strbuf_release(&b);
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     *payload_out = b.p;
     return 0;
@@ -361,7 +361,7 @@ int keyring_record_from_payload(const char *payload, keyring_kind kind, keyring_
     secret_json_delete(j);
     if (oom) {
         keyring_record_wipe(r);
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     bool keys = r->creds.access_key_id && r->creds.secret_access_key;
     bool denied_marker = kind == KEYRING_SESSION && r->session_denied_until;

@@ -11,16 +11,16 @@
  *   leaves a replaced file without its backup.
  * - Temp files carry the target's name, so while holding the target's lock
  *   any temp file of that target is known to be a crash leftover.
+ * Reading, the temp-file write and mkdir -p live in atomicfile.c, which
+ * backup.c shares; this file owns only the locked cycle around them.
  */
 #define _GNU_SOURCE
 #include "clinecfg/safefile.h"
 
-#include "clinecfg/digest.h"
-
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/rand.h>
-
 #include "clinecfg/backup.h"
+#include "clinecfg/digest.h"
 #include "clinecfg/diff.h"
 #include "clinecfg/output.h"
 
@@ -44,443 +43,6 @@ struct safefile_run {
     backup_writer *backups;
 };
 
-/* ---- small path helpers ------------------------------------------------ */
-
-static char *str_dup(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
-
-static char *path_join(const char *dir, const char *name)
-{
-    size_t a = strlen(dir), b = strlen(name);
-    char *p = malloc(a + b + 2);
-    if (!p)
-        return NULL;
-    memcpy(p, dir, a);
-    size_t k = a;
-    if (k == 0 || p[k - 1] != '/')
-        p[k++] = '/';
-    memcpy(p + k, name, b + 1);
-    return p;
-}
-
-/* Splits an absolute path into a malloc'd folder and a pointer to the last
- * component inside `path`. */
-static char *dir_of(const char *path, const char **base)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) {
-        *base = path;
-        return str_dup(".");
-    }
-    *base = slash + 1;
-    size_t n = slash == path ? 1 : (size_t)(slash - path);
-    char *d = malloc(n + 1);
-    if (!d)
-        return NULL;
-    memcpy(d, path, n);
-    d[n] = '\0';
-    return d;
-}
-
-static char *absolute(const char *path)
-{
-    if (path[0] == '/')
-        return str_dup(path);
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd))
-        return NULL;
-    return path_join(cwd, path);
-}
-
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int r = fsync(fd);
-    /* Some file systems do not support fsync on folders; that is not a
-     * failure of the write itself. */
-    if (r != 0 && (errno == EINVAL || errno == ENOTSUP))
-        r = 0;
-    close(fd);
-    return r;
-}
-
-/* mkdir -p with 0700 for every folder it creates. */
-int safefile_make_dirs(const char *dir, cc_err *err)
-{
-    struct stat st;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return CC_OK;
-        return cc_err_set(err, CC_EINPUT, "file.not_dir", "%s: exists and is not a folder", dir);
-    }
-    const char *base;
-    char *parent = dir_of(dir, &base);
-    if (!parent)
-        return cc_err_oom(err);
-    int r = CC_OK;
-    if (strcmp(parent, dir) != 0)
-        r = safefile_make_dirs(parent, err);
-    if (r == CC_OK && mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        r = cc_err_set(err, CC_EINPUT, "file.mkdir", "cannot create folder %s: %s", dir, strerror(errno));
-        cc_err_hint(err, "check the permissions of %s", parent);
-    } else if (r == CC_OK) {
-        fsync_dir(parent);
-    }
-    free(parent);
-    return r;
-}
-
-/* ---- reading ------------------------------------------------------------- */
-
-static void fmt_size(size_t n, char *buf, size_t cap)
-{
-    if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
-        snprintf(buf, cap, "%zu MiB", n / (1024 * 1024));
-    else if (n >= 1024 && n % 1024 == 0)
-        snprintf(buf, cap, "%zu KiB", n / 1024);
-    else
-        snprintf(buf, cap, "%zu bytes", n);
-}
-
-static int too_big(const char *path, unsigned long long size, size_t max_size, cc_err *err)
-{
-    char lim[64];
-    fmt_size(max_size, lim, sizeof lim);
-    cc_err_set(err, CC_EINPUT, "file.too_large", "%s: file is %llu bytes, over the %s size limit (%zu bytes)", path,
-               size, lim, max_size);
-    cc_err_hint(err, "clinecfg only edits files up to %s; check that this is the right file", lim);
-    return CC_EINPUT;
-}
-
-/* Reads the file and reports the stat of the open file (st zeroed when it
- * does not exist). */
-static int read_stat(const char *path, size_t max_size, char **out, size_t *len, bool *exists, struct stat *st,
-                     cc_err *err)
-{
-    *out = NULL;
-    *len = 0;
-    *exists = false;
-    memset(st, 0, sizeof *st);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-        if (errno == ENOENT) {
-            struct stat lst;
-            if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-                char target[PATH_MAX];
-                ssize_t n = readlink(path, target, sizeof target - 1);
-                target[n > 0 ? n : 0] = '\0';
-                cc_err_set(err, CC_EINPUT, "file.dangling_symlink", "%s: symlink to %s, which does not exist", path,
-                           target);
-                cc_err_hint(err, "create the target file or remove the dangling link");
-                return CC_EINPUT;
-            }
-            *out = calloc(1, 1);
-            return *out ? CC_OK : cc_err_oom(err);
-        }
-        int e = errno;
-        cc_err_set(err, CC_EINPUT, "file.read", "cannot open %s: %s", path, strerror(e));
-        if (e == EACCES)
-            cc_err_hint(err, "check the permissions of the file and its folders");
-        else if (e == ELOOP)
-            cc_err_hint(err, "the path is a symlink loop; fix or remove the link");
-        return CC_EINPUT;
-    }
-    if (fstat(fd, st) != 0) {
-        int e = errno;
-        close(fd);
-        return cc_err_set(err, CC_EINPUT, "file.read", "cannot stat %s: %s", path, strerror(e));
-    }
-    if (!S_ISREG(st->st_mode)) {
-        close(fd);
-        cc_err_set(err, CC_EINPUT, "file.not_regular", "%s: not a regular file", path);
-        cc_err_hint(err, "give the path of a JSON or INI file");
-        return CC_EINPUT;
-    }
-    if ((unsigned long long)st->st_size > max_size) {
-        close(fd);
-        return too_big(path, (unsigned long long)st->st_size, max_size, err);
-    }
-    /* Back to blocking reads. */
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-    size_t cap = (size_t)st->st_size + 1, n = 0;
-    char *b = malloc(cap + 1);
-    if (!b) {
-        close(fd);
-        return cc_err_oom(err);
-    }
-    for (;;) {
-        if (n == cap) {
-            /* The file grew while we read it. */
-            if (cap > max_size) {
-                free(b);
-                close(fd);
-                return too_big(path, (unsigned long long)n, max_size, err);
-            }
-            size_t ncap = cap * 2 > max_size + 1 ? max_size + 1 : cap * 2;
-            char *nb = realloc(b, ncap + 1);
-            if (!nb) {
-                free(b);
-                close(fd);
-                return cc_err_oom(err);
-            }
-            b = nb;
-            cap = ncap;
-        }
-        ssize_t r = read(fd, b + n, cap - n);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            free(b);
-            close(fd);
-            return cc_err_set(err, CC_EINPUT, "file.read", "cannot read %s: %s", path, strerror(e));
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (n > max_size) {
-        free(b);
-        return too_big(path, (unsigned long long)n, max_size, err);
-    }
-    b[n] = '\0';
-    *out = b;
-    *len = n;
-    *exists = true;
-    return CC_OK;
-}
-
-int safefile_read(const char *path, size_t max_size, char **out, size_t *len, bool *exists, cc_err *err)
-{
-    struct stat st;
-    return read_stat(path, max_size, out, len, exists, &st, err);
-}
-
-/* ---- temp files ------------------------------------------------------------ */
-
-bool safefile_is_temp_name(const char *name, size_t *target_len)
-{
-    static const char mark[] = SAFEFILE_TEMP_MARK;
-    size_t mlen = sizeof mark - 1, n = strlen(name);
-    /* "." NAME MARK XXXXXX with a non-empty NAME */
-    if (n < 1 + 1 + mlen + 6 || name[0] != '.')
-        return false;
-    const char *suffix = name + n - 6;
-    for (int i = 0; i < 6; i++) {
-        char c = suffix[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
-            return false;
-    }
-    if (memcmp(suffix - mlen, mark, mlen) != 0)
-        return false;
-    if (target_len)
-        *target_len = (size_t)(suffix - mlen - (name + 1));
-    return true;
-}
-
-void safefile_free_paths(char **paths, size_t n)
-{
-    if (!paths)
-        return;
-    for (size_t i = 0; i < n; i++)
-        free(paths[i]);
-    free(paths);
-}
-
-int safefile_find_stale_temps(const char *dir, const char *target_name, char ***paths, size_t *n, cc_err *err)
-{
-    *paths = NULL;
-    *n = 0;
-    DIR *d = opendir(dir);
-    if (!d) {
-        if (errno == ENOENT || errno == ENOTDIR)
-            return CC_OK;
-        return cc_err_set(err, CC_EINPUT, "file.readdir", "cannot list folder %s: %s", dir, strerror(errno));
-    }
-    size_t cap = 0;
-    struct dirent *e;
-    int r = CC_OK;
-    while ((e = readdir(d)) != NULL) {
-        size_t tl;
-        if (!safefile_is_temp_name(e->d_name, &tl))
-            continue;
-        if (target_name && (strlen(target_name) != tl || memcmp(e->d_name + 1, target_name, tl) != 0))
-            continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 4;
-            char **np = realloc(*paths, cap * sizeof *np);
-            if (!np) {
-                r = cc_err_oom(err);
-                break;
-            }
-            *paths = np;
-        }
-        char *p = path_join(dir, e->d_name);
-        if (!p) {
-            r = cc_err_oom(err);
-            break;
-        }
-        (*paths)[(*n)++] = p;
-    }
-    closedir(d);
-    if (r != CC_OK) {
-        safefile_free_paths(*paths, *n);
-        *paths = NULL;
-        *n = 0;
-    }
-    return r;
-}
-
-/* Creates "dir/.base.clinecfg-tmp.XXXXXX" exclusively; returns the fd. */
-static int create_temp(const char *dir, const char *base, char **tmp_path, cc_err *err)
-{
-    static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    size_t need = strlen(dir) + strlen(base) + sizeof SAFEFILE_TEMP_MARK + 16;
-    char *p = malloc(need);
-    if (!p) {
-        cc_err_oom(err);
-        return -1;
-    }
-    for (int attempt = 0; attempt < 100; attempt++) {
-        unsigned char rnd[6];
-        if (RAND_bytes(rnd, sizeof rnd) != 1) {
-            for (int i = 0; i < 6; i++)
-                rnd[i] = (unsigned char)(rand() ^ (getpid() >> i));
-        }
-        char suffix[7];
-        for (int i = 0; i < 6; i++)
-            suffix[i] = alnum[rnd[i] % (sizeof alnum - 1)];
-        suffix[6] = '\0';
-        snprintf(p, need, "%s%s.%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", base, SAFEFILE_TEMP_MARK, suffix);
-        int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0) {
-            *tmp_path = p;
-            return fd;
-        }
-        if (errno != EEXIST) {
-            int e = errno;
-            cc_err_set(err, CC_EINPUT, "file.write", "cannot create a temp file in %s: %s", dir, strerror(e));
-            cc_err_hint(err, "clinecfg writes a temp file beside the target and renames it; the folder must be writable");
-            free(p);
-            return -1;
-        }
-    }
-    cc_err_set(err, CC_EINTERNAL, "file.write", "cannot find a free temp file name in %s", dir);
-    free(p);
-    return -1;
-}
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t w = write(fd, data, len);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += w;
-        len -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Writes data to a new temp file beside `real_path` with mode/owner set;
- * fsyncs it.  On success *tmp_path is the temp file; on failure nothing is
- * left behind. */
-static int write_temp(const char *dir, const char *base, const char *data, size_t len, mode_t mode, bool keep_owner,
-                      uid_t uid, gid_t gid, const char *real_path, char **tmp_path, cc_err *err)
-{
-    char *tmp = NULL;
-    int fd = create_temp(dir, base, &tmp, err);
-    if (fd < 0)
-        return err->status ? err->status : CC_EINTERNAL;
-    int e = 0;
-    const char *what = NULL;
-    struct stat tst;
-    if (keep_owner && fstat(fd, &tst) == 0 && (tst.st_uid != uid || tst.st_gid != gid) && fchown(fd, uid, gid) != 0) {
-        e = errno;
-        what = "keep the owner of";
-    }
-    if (!what && fchmod(fd, mode & 07777) != 0) {
-        e = errno;
-        what = "set the mode of the temp file for";
-    }
-    if (!what && write_all(fd, data, len) != 0) {
-        e = errno;
-        what = "write the temp file for";
-    }
-    if (!what && fsync(fd) != 0) {
-        e = errno;
-        what = "fsync the temp file for";
-    }
-    if (close(fd) != 0 && !what) {
-        e = errno;
-        what = "close the temp file for";
-    }
-    if (what) {
-        unlink(tmp);
-        free(tmp);
-        cc_err_set(err, CC_EINPUT, "file.write", "cannot %s %s: %s", what, real_path, strerror(e));
-        if (e == ENOSPC || e == EDQUOT)
-            cc_err_hint(err, "free some disk space and run the command again; the file was not changed");
-        else if (e == EPERM)
-            cc_err_hint(err, "the file is owned by another user; run clinecfg as that user");
-        else
-            cc_err_hint(err, "the file was not changed");
-        return CC_EINPUT;
-    }
-    *tmp_path = tmp;
-    return CC_OK;
-}
-
-int safefile_write_atomic(const char *path, const char *data, size_t len, mode_t mode, cc_err *err)
-{
-    return safefile_write_atomic_ex(path, data, len, mode, true, err);
-}
-
-int safefile_write_atomic_ex(const char *path, const char *data, size_t len, mode_t mode, bool sync_dir, cc_err *err)
-{
-    cc_err local_err;
-    if (!err) {
-        cc_err_clear(&local_err);
-        err = &local_err;
-    }
-    char *abs = absolute(path);
-    if (!abs)
-        return cc_err_oom(err);
-    const char *base;
-    char *dir = dir_of(abs, &base);
-    int r = dir ? safefile_make_dirs(dir, err) : cc_err_oom(err);
-    char *tmp = NULL;
-    if (r == CC_OK)
-        r = write_temp(dir, base, data, len, mode, false, 0, 0, abs, &tmp, err);
-    if (r == CC_OK) {
-        if (rename(tmp, abs) != 0) {
-            int e = errno;
-            unlink(tmp);
-            r = cc_err_set(err, CC_EINPUT, "file.write", "cannot replace %s: %s", abs, strerror(e));
-        } else if (sync_dir && fsync_dir(dir) != 0) {
-            r = cc_err_set(err, CC_EINPUT, "file.write", "cannot fsync folder %s: %s", dir, strerror(errno));
-        }
-    }
-    free(tmp);
-    free(dir);
-    free(abs);
-    return r;
-}
-
 /* ---- the run --------------------------------------------------------------- */
 
 int safefile_run_new(const cc_ctx *ctx, const char *label, safefile_run **out, cc_err *err)
@@ -490,7 +52,7 @@ int safefile_run_new(const cc_ctx *ctx, const char *label, safefile_run **out, c
     if (!run)
         return cc_err_oom(err);
     run->ctx = ctx;
-    run->label = str_dup(label && *label ? label : "run");
+    run->label = strdup(label && *label ? label : "run");
     run->max_size = SAFEFILE_MAX_SIZE;
     run->lock_timeout_ms = SAFEFILE_LOCK_TIMEOUT_MS;
     if (!run->label) {
@@ -571,14 +133,130 @@ static void target_free(target *t)
     free(t->dir);
 }
 
-static void refuse(target *t, const char *code, const char *msg, const char *hint)
+/* ---- may the file be replaced? ---------------------------------------- */
+
+/* cc_err_set with the code "<prefix>.<reason>". */
+static int check_fail(cc_err *err, const safefile_check_opts *o, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int check_fail(cc_err *err, const safefile_check_opts *o, const char *reason, const char *fmt, ...)
 {
-    if (t->via_link)
-        cc_err_set(&t->write_err, CC_EINPUT, code, "%s (symlink to %s): %s", t->abs, t->real, msg);
-    else
-        cc_err_set(&t->write_err, CC_EINPUT, code, "%s: %s", t->real, msg);
-    cc_err_hint(&t->write_err, "%s", hint);
-    t->write_status = CC_EINPUT;
+    char code[48], msg[sizeof err->message];
+    snprintf(code, sizeof code, "%s.%s", o->code_prefix, reason);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return cc_err_set(err, CC_EINPUT, code, "%s", msg);
+}
+
+static bool foreign_owner(const safefile_check_opts *o, uid_t owner, uid_t me, bool root_is_fine)
+{
+    if (owner == me)
+        return false;
+    return o->owner_strict || !root_is_fine;
+}
+
+static int check_file(const char *real, const struct stat *st, const safefile_check_opts *o, const char *shown,
+                      cc_err *err)
+{
+    uid_t me = geteuid();
+    if (!S_ISREG(st->st_mode)) {
+        check_fail(err, o, "not_regular", "%s: %s is not a regular file", shown, o->what);
+        cc_err_hint(err, "give the path of a JSON or INI file");
+        return CC_EINPUT;
+    }
+    if (access(real, W_OK) != 0 || !(st->st_mode & S_IWUSR)) {
+        check_fail(err, o, "read_only", "%s: %s is read-only", shown, o->what);
+        cc_err_hint(err, "make it writable (chmod u+w) if clinecfg should change it; if a dotfile manager such as "
+                         "home-manager generates it, change the setting where it is generated");
+        return CC_EINPUT;
+    }
+    /* Without owner_strict root may replace anyone's file: the temp file
+     * gets the old owner. */
+    if (foreign_owner(o, st->st_uid, me, me == 0)) {
+        check_fail(err, o, "owner", "%s: %s is owned by uid %u, not by you (uid %u)", shown, o->what,
+                   (unsigned)st->st_uid, (unsigned)me);
+        cc_err_hint(err, "run clinecfg as the user who owns the file");
+        return CC_EINPUT;
+    }
+    return CC_OK;
+}
+
+/* The folder that will hold the file (`nearest` false) or, when that is
+ * missing, its nearest existing ancestor, where the missing folders would be
+ * created (`nearest` true). */
+static int check_folder(const char *dir, const struct stat *st, bool nearest, const safefile_check_opts *o,
+                        const char *shown, cc_err *err)
+{
+    uid_t me = geteuid();
+    if (!S_ISDIR(st->st_mode))
+        return check_fail(err, o, "not_dir", "%s: %s is not a folder", shown, dir);
+    if (nearest) {
+        if (access(dir, W_OK | X_OK) != 0 || ((st->st_mode & S_IWUSR) == 0 && st->st_uid == me)) {
+            check_fail(err, o, "folder_read_only", "%s: cannot create the folders for %s: %s is read-only", shown,
+                       o->what, dir);
+            cc_err_hint(err, "make %s writable, or choose a location you can write", dir);
+            return CC_EINPUT;
+        }
+        return CC_OK;
+    }
+    /* Without owner_strict a folder of root's is fine (/etc, a system-wide
+     * config folder edited by root). */
+    if (foreign_owner(o, st->st_uid, me, st->st_uid == 0)) {
+        check_fail(err, o, "folder_owner",
+                   "%s: the folder holding %s is owned by uid %u, not by you (uid %u); clinecfg does not write into "
+                   "a folder owned by another user",
+                   shown, o->what, (unsigned)st->st_uid, (unsigned)me);
+        cc_err_hint(err, "run clinecfg as the user who owns %s, or edit the file by hand", dir);
+        return CC_EINPUT;
+    }
+    if (access(dir, W_OK | X_OK) != 0 || (st->st_mode & (S_IWUSR | S_IXUSR)) != (S_IWUSR | S_IXUSR)) {
+        check_fail(err, o, "folder_read_only", "%s: the folder holding %s is read-only (%s is not writable by uid %u)",
+                   shown, o->what, dir, (unsigned)me);
+        cc_err_hint(err, "clinecfg replaces files through a temp file in the same folder; make it writable (chmod u+w %s)",
+                    dir);
+        return CC_EINPUT;
+    }
+    return CC_OK;
+}
+
+int safefile_check(const char *real_path, const safefile_check_opts *opts, cc_err *err)
+{
+    const char *shown = opts->shown ? opts->shown : real_path;
+    struct stat st;
+    if (stat(real_path, &st) == 0) {
+        int rc = check_file(real_path, &st, opts, shown, err);
+        if (rc != CC_OK)
+            return rc;
+    }
+    const char *base;
+    char *dir = atomicfile_dir_of(real_path, &base);
+    if (!dir)
+        return cc_err_oom(err);
+    int rc = CC_OK;
+    for (bool nearest = false;; nearest = true) {
+        if (stat(dir, &st) == 0) {
+            rc = check_folder(dir, &st, nearest, opts, shown, err);
+            break;
+        }
+        if (errno != ENOENT && errno != ENOTDIR) {
+            rc = check_fail(err, opts, "folder", "%s: cannot stat the folder %s: %s", shown, dir, strerror(errno));
+            cc_err_hint(err, "check the path and the permissions of its folders");
+            break;
+        }
+        char *up = atomicfile_dir_of(dir, &base);
+        if (!up) {
+            rc = cc_err_oom(err);
+            break;
+        }
+        bool top = strcmp(up, dir) == 0;
+        free(dir);
+        dir = up;
+        if (top)
+            break;
+    }
+    free(dir);
+    return rc;
 }
 
 static int resolve_target(const char *path, target *t, cc_err *err)
@@ -586,7 +264,7 @@ static int resolve_target(const char *path, target *t, cc_err *err)
     memset(t, 0, sizeof *t);
     if (!path || !*path)
         return cc_err_set(err, CC_EUSAGE, "usage", "empty file path");
-    t->abs = absolute(path);
+    t->abs = atomicfile_absolute(path);
     if (!t->abs)
         return cc_err_oom(err);
     struct stat lst;
@@ -612,16 +290,16 @@ static int resolve_target(const char *path, target *t, cc_err *err)
     } else if (errno == ENOENT) {
         /* A missing file: resolve its folder if that exists. */
         const char *b;
-        char *d = dir_of(t->abs, &b);
+        char *d = atomicfile_dir_of(t->abs, &b);
         if (!d)
             return cc_err_oom(err);
         char *rd = realpath(d, NULL);
         if (rd) {
-            t->real = path_join(rd, b);
+            t->real = atomicfile_join(rd, b);
             free(rd);
         } else {
             t->dir_missing = true;
-            t->real = str_dup(t->abs);
+            t->real = strdup(t->abs);
         }
         free(d);
         if (!t->real)
@@ -632,52 +310,20 @@ static int resolve_target(const char *path, target *t, cc_err *err)
         cc_err_hint(err, "check the path and the permissions of its folders");
         return CC_EINPUT;
     }
-    t->dir = dir_of(t->real, &t->base);
+    t->dir = atomicfile_dir_of(t->real, &t->base);
     if (!t->dir)
         return cc_err_oom(err);
     if (!*t->base)
         return cc_err_set(err, CC_EUSAGE, "usage", "%s is not a file path", path);
 
-    /* Can it be written?  Root passes access(2) on anything, so the owner's
-     * write bit is checked as well: a 0444 file or 0555 folder means "do not
-     * edit" whoever runs us. */
-    uid_t me = geteuid();
-    struct stat st;
-    if (!t->dir_missing) {
-        if (stat(t->dir, &st) != 0) {
-            char msg[PATH_MAX + 128];
-            snprintf(msg, sizeof msg, "cannot stat its folder %s: %s", t->dir, strerror(errno));
-            refuse(t, "file.folder", msg, "check the path");
-        } else if (st.st_uid != me && st.st_uid != 0) {
-            char msg[PATH_MAX + 128];
-            snprintf(msg, sizeof msg, "its folder %s is owned by another user (uid %u)", t->dir, (unsigned)st.st_uid);
-            refuse(t, "file.folder_owner", msg,
-                   "run clinecfg as the user who owns the folder, or edit the file by hand");
-        } else if (access(t->dir, W_OK | X_OK) != 0 || !(st.st_mode & S_IWUSR)) {
-            char msg[PATH_MAX + 128];
-            snprintf(msg, sizeof msg, "its folder %s is not writable", t->dir);
-            refuse(t, "file.folder_read_only", msg,
-                   "clinecfg replaces files atomically through a temp file in the same folder; make the folder writable");
-        }
-    }
-    if (t->write_status == CC_OK && stat(t->real, &st) == 0) {
-        if (!S_ISREG(st.st_mode)) {
-            cc_err_set(err, CC_EINPUT, "file.not_regular", "%s: not a regular file", t->real);
-            cc_err_hint(err, "give the path of a JSON or INI file");
-            return CC_EINPUT;
-        }
-        if (access(t->real, W_OK) != 0 || !(st.st_mode & S_IWUSR)) {
-            refuse(t, "file.read_only", "the file is read-only",
-                   t->via_link ? "the link points at a read-only file (a dotfile manager such as home-manager?); "
-                                 "change the setting where that file is generated, or make it writable"
-                               : "make it writable (chmod u+w) if clinecfg should change it");
-        } else if (st.st_uid != me && me != 0) {
-            char msg[128];
-            snprintf(msg, sizeof msg, "the file is owned by another user (uid %u); replacing it would change its owner",
-                     (unsigned)st.st_uid);
-            refuse(t, "file.owner", msg, "run clinecfg as the owner of the file");
-        }
-    }
+    /* Refused only when the edit changes the file (see the top). */
+    char *shown = NULL;
+    if (t->via_link && asprintf(&shown, "%s (symlink to %s)", t->abs, t->real) < 0)
+        return cc_err_oom(err);
+    safefile_check_opts opts = {"file", "the file", shown, false};
+    cc_err_clear(&t->write_err);
+    t->write_status = safefile_check(t->real, &opts, &t->write_err);
+    free(shown);
     return CC_OK;
 }
 
@@ -770,6 +416,218 @@ static bool same_file_state(const struct stat *a, bool a_exists, const char *ha,
            a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec && strcmp(ha, hb) == 0;
 }
 
+/* Step 1-2: resolve the path and, unless dry-run or refused, create the
+ * missing folders, take the lock and clear crash leftovers. */
+static int open_target(const safefile_run *run, const char *path, bool dry, target *t, int *lock_fd, cc_err *err)
+{
+    *lock_fd = -1;
+    int r = resolve_target(path, t, err);
+    if (r != CC_OK || dry || t->write_status != CC_OK)
+        return r;
+    if (t->dir_missing) {
+        const char *b;
+        char *d = atomicfile_dir_of(t->abs, &b);
+        r = d ? safefile_make_dirs(d, err) : cc_err_oom(err);
+        free(d);
+        if (r != CC_OK)
+            return r;
+        /* Now the folder exists: resolve it for real. */
+        target t2;
+        r = resolve_target(path, &t2, err);
+        target_free(t);
+        *t = t2;
+        if (r != CC_OK)
+            return r;
+    }
+    if (t->write_status != CC_OK)
+        return CC_OK;
+    r = take_lock(t, run->lock_timeout_ms, lock_fd, err);
+    if (r == CC_OK)
+        remove_leftovers(run, t);
+    return r;
+}
+
+/* One read-edit cycle's bytes. */
+typedef struct edit_attempt {
+    char *old, *new_text;
+    size_t old_len, new_len;
+    bool exists;
+    bool remove;       /* the callback asked for the file to be deleted */
+    struct stat st;    /* of the file as read */
+    char old_hash[65];
+} edit_attempt;
+
+static void attempt_clear(edit_attempt *a)
+{
+    free(a->old);
+    free(a->new_text);
+    memset(a, 0, sizeof *a);
+}
+
+/* Step 3: read the file and run the caller's edit on it. */
+static int read_and_edit(const safefile_run *run, const target *t, const char *path, safefile_edit_fn fn, void *ud,
+                         edit_attempt *a, cc_err *err)
+{
+    attempt_clear(a);
+    int r = atomicfile_read_stat(t->real, run->max_size, &a->old, &a->old_len, &a->exists, &a->st, err);
+    if (r != CC_OK)
+        return r;
+    digest_sha256_hex(a->old, a->old_len, a->old_hash);
+    int fr = fn(ud, path, a->old, a->old_len, a->exists, &a->new_text, &a->new_len, err);
+    if (fr < 0)
+        return fr;
+    a->remove = fr == SAFEFILE_REMOVE;
+    if (a->remove) {
+        free(a->new_text);
+        a->new_text = NULL;
+        a->new_len = 0;
+    } else if (!a->new_text) {
+        return cc_err_set(err, CC_EINTERNAL, "internal", "edit of %s returned no content", t->real);
+    }
+    return CC_OK;
+}
+
+static bool attempt_changes(const edit_attempt *a)
+{
+    if (a->remove)
+        return a->exists;
+    return !a->exists || a->new_len != a->old_len || memcmp(a->old, a->new_text, a->old_len) != 0;
+}
+
+/* Fills res->diff and the changed/created/removed flags for a change. */
+static int describe_change(const char *path, const edit_attempt *a, safefile_result *res, cc_err *err)
+{
+    free(res->diff);
+    res->diff = NULL;
+    int r = cc_diff_unified(a->exists ? path : NULL, a->old, a->old_len, a->remove ? NULL : path, a->new_text,
+                            a->new_len, 3, &res->diff, err);
+    if (r != CC_OK)
+        return r;
+    res->changed = true;
+    res->created = !a->exists;
+    res->removed = a->remove;
+    return CC_OK;
+}
+
+/* Step 5's check: does the file still hold what was read? */
+static int still_as_read(const safefile_run *run, const target *t, const edit_attempt *a, bool *same, cc_err *err)
+{
+    char *now = NULL;
+    size_t now_len = 0;
+    bool now_exists = false;
+    struct stat nst;
+    int r = atomicfile_read_stat(t->real, run->max_size, &now, &now_len, &now_exists, &nst, err);
+    char now_hash[65] = "";
+    if (r == CC_OK)
+        digest_sha256_hex(now, now_len, now_hash);
+    free(now);
+    *same = r == CC_OK && same_file_state(&a->st, a->exists, a->old_hash, &nst, now_exists, now_hash);
+    return r;
+}
+
+/* Step 6: back up the old bytes, then rename the temp file over the target
+ * (or remove it) and sync the folder.  Consumes tmp. */
+static int back_up_and_replace(const safefile_run *run, const target *t, const edit_attempt *a, char *tmp,
+                               safefile_result *res, cc_err *err)
+{
+    char new_hash[65];
+    if (!a->remove)
+        digest_sha256_hex(a->new_text, a->new_len, new_hash);
+    int r = backup_record(run->backups, t->abs, t->real, a->old, a->old_len, a->exists, run->withhold_backups,
+                          a->st.st_mode, a->remove ? NULL : new_hash, &res->backup_path, err);
+    if (r != CC_OK) {
+        cc_err_hint(err, "%s was not changed: clinecfg does not replace a file it could not back up", t->real);
+    } else {
+        if (a->exists && a->st.st_nlink > 1 && run->ctx)
+            out_warn(&run->ctx->out,
+                     "%s has %lu hard links; the file is replaced, so the other links keep the old content",
+                     t->real, (unsigned long)a->st.st_nlink);
+        if (a->remove) {
+            if (unlink(t->real) != 0 && errno != ENOENT)
+                r = cc_err_set(err, CC_EINPUT, "file.write", "cannot remove %s: %s", t->real, strerror(errno));
+        } else if (rename(tmp, t->real) != 0) {
+            r = cc_err_set(err, CC_EINPUT, "file.write", "cannot replace %s: %s", t->real, strerror(errno));
+            cc_err_hint(err, "the file was not changed");
+        }
+    }
+    if (r != CC_OK && tmp)
+        unlink(tmp);
+    free(tmp);
+    if (r == CC_OK && atomicfile_sync_dir(t->dir) != 0)
+        r = cc_err_set(err, CC_EINPUT, "file.write", "%s was replaced but its folder could not be synced: %s",
+                       t->real, strerror(errno));
+    return r;
+}
+
+/* Steps 4-6 for one attempt; *raced is set (and nothing written) when the
+ * file changed since it was read. */
+static int write_attempt(const safefile_run *run, const target *t, const edit_attempt *a, mode_t new_file_mode,
+                         safefile_result *res, bool *raced, cc_err *err)
+{
+    *raced = false;
+    char *tmp = NULL;
+    if (!a->remove) {
+        atomicfile_owner owner = {a->exists, a->st.st_uid, a->st.st_gid};
+        int r = atomicfile_write_temp(t->dir, t->base, a->new_text, a->new_len,
+                                      a->exists ? a->st.st_mode : new_file_mode, owner, t->real, &tmp, err);
+        if (r != CC_OK)
+            return r;
+    }
+    /* Has anyone (not holding our lock) changed the file? */
+    bool same = false;
+    int r = still_as_read(run, t, a, &same, err);
+    if (r != CC_OK || !same) {
+        if (tmp)
+            unlink(tmp);
+        free(tmp);
+        *raced = r == CC_OK;
+        return r;
+    }
+    return back_up_and_replace(run, t, a, tmp, res, err);
+}
+
+/* The cycle of safefile.h: read, edit, and (unless dry-run or refused) write
+ * with a re-check, until the file held still or the attempts ran out. */
+static int edit_cycle(const safefile_run *run, const target *t, const char *path, mode_t new_file_mode,
+                      safefile_edit_fn fn, void *ud, safefile_result *res, cc_err *err)
+{
+    bool dry = run->ctx && run->ctx->dry_run;
+    edit_attempt a;
+    memset(&a, 0, sizeof a);
+    int r = CC_OK;
+    bool raced = true;
+    for (int attempt = 0; raced && attempt < SAFEFILE_MAX_ATTEMPTS; attempt++) {
+        raced = false;
+        r = read_and_edit(run, t, path, fn, ud, &a, err);
+        if (r != CC_OK)
+            break;
+        if (!attempt_changes(&a)) {
+            free(res->diff);
+            res->diff = calloc(1, 1);
+            r = res->diff ? CC_OK : cc_err_oom(err);
+            break;
+        }
+        r = describe_change(path, &a, res, err);
+        if (r == CC_OK && t->write_status != CC_OK) {
+            *err = t->write_err;
+            r = t->write_status;
+        }
+        if (r != CC_OK || dry)
+            break;
+        r = write_attempt(run, t, &a, new_file_mode, res, &raced, err);
+        if (raced)
+            res->changed = res->created = res->removed = false;
+    }
+    attempt_clear(&a);
+    if (raced) { /* the file changed under every attempt */
+        r = cc_err_set(err, CC_ECONFLICT, "file.changing",
+                       "%s kept changing while clinecfg edited it (%d attempts); nothing was written", t->real,
+                       SAFEFILE_MAX_ATTEMPTS);
+        cc_err_hint(err, "another program is writing this file; close it (VS Code, Cline?) and run the command again");
+    }
+    return r;
+}
+
 int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, safefile_edit_fn fn, void *ud,
                     safefile_result *res, cc_err *err)
 {
@@ -784,165 +642,10 @@ int safefile_update(safefile_run *run, const char *path, mode_t new_file_mode, s
     memset(res, 0, sizeof *res);
     bool dry = run->ctx && run->ctx->dry_run;
     target t;
-    int r = resolve_target(path, &t, err);
-    if (r != CC_OK) {
-        target_free(&t);
-        return r;
-    }
     int lock_fd = -1;
-    if (!dry && t.write_status == CC_OK) {
-        if (t.dir_missing) {
-            const char *b;
-            char *d = dir_of(t.abs, &b);
-            r = d ? safefile_make_dirs(d, err) : cc_err_oom(err);
-            free(d);
-            if (r == CC_OK) {
-                /* Now the folder exists: resolve it for real. */
-                target t2;
-                r = resolve_target(path, &t2, err);
-                target_free(&t);
-                t = t2;
-            }
-            if (r != CC_OK)
-                goto out;
-        }
-        if (t.write_status == CC_OK) {
-            r = take_lock(&t, run->lock_timeout_ms, &lock_fd, err);
-            if (r != CC_OK)
-                goto out;
-            remove_leftovers(run, &t);
-        }
-    }
-
-    char *old = NULL, *new_text = NULL;
-    size_t old_len = 0, new_len = 0;
-    bool exists = false;
-    struct stat st;
-    int attempt;
-    for (attempt = 0; attempt < SAFEFILE_MAX_ATTEMPTS; attempt++) {
-        free(old);
-        free(new_text);
-        old = new_text = NULL;
-        r = read_stat(t.real, run->max_size, &old, &old_len, &exists, &st, err);
-        if (r != CC_OK)
-            goto out_bufs;
-        char old_hash[65];
-        digest_sha256_hex(old, old_len, old_hash);
-        new_len = 0;
-        int fr = fn(ud, path, old, old_len, exists, &new_text, &new_len, err);
-        if (fr < 0) {
-            r = fr;
-            goto out_bufs;
-        }
-        bool remove = fr == SAFEFILE_REMOVE;
-        if (remove) {
-            free(new_text);
-            new_text = NULL;
-            new_len = 0;
-        } else if (!new_text) {
-            r = cc_err_set(err, CC_EINTERNAL, "internal", "edit of %s returned no content", t.real);
-            goto out_bufs;
-        }
-        bool changed = remove ? exists : (!exists || new_len != old_len || memcmp(old, new_text, old_len) != 0);
-        free(res->diff);
-        res->diff = NULL;
-        if (!changed) {
-            res->diff = calloc(1, 1);
-            r = res->diff ? CC_OK : cc_err_oom(err);
-            goto out_bufs;
-        }
-        r = cc_diff_unified(exists ? path : NULL, old, old_len, remove ? NULL : path, new_text, new_len, 3, &res->diff,
-                            err);
-        if (r != CC_OK)
-            goto out_bufs;
-        res->changed = true;
-        res->created = !exists;
-        res->removed = remove;
-        if (t.write_status != CC_OK) {
-            *err = t.write_err;
-            r = t.write_status;
-            goto out_bufs;
-        }
-        if (dry) {
-            r = CC_OK;
-            goto out_bufs;
-        }
-
-        char *tmp = NULL;
-        if (!remove) {
-            r = write_temp(t.dir, t.base, new_text, new_len, exists ? st.st_mode : new_file_mode, exists, st.st_uid,
-                           st.st_gid, t.real, &tmp, err);
-            if (r != CC_OK)
-                goto out_bufs;
-        }
-        /* Re-check: has anyone (not holding our lock) changed the file? */
-        char *now = NULL;
-        size_t now_len = 0;
-        bool now_exists = false;
-        struct stat nst;
-        r = read_stat(t.real, run->max_size, &now, &now_len, &now_exists, &nst, err);
-        char now_hash[65] = "";
-        if (r == CC_OK)
-            digest_sha256_hex(now, now_len, now_hash);
-        free(now);
-        if (r != CC_OK || !same_file_state(&st, exists, old_hash, &nst, now_exists, now_hash)) {
-            if (tmp)
-                unlink(tmp);
-            free(tmp);
-            if (r != CC_OK)
-                goto out_bufs;
-            res->changed = res->created = res->removed = false;
-            continue; /* read, edit and check again */
-        }
-        char new_hash[65];
-        if (!remove)
-            digest_sha256_hex(new_text, new_len, new_hash);
-        r = backup_record(run->backups, t.abs, t.real, old, old_len, exists, run->withhold_backups, st.st_mode,
-                          remove ? NULL : new_hash,
-                          &res->backup_path, err);
-        if (r != CC_OK) {
-            if (tmp)
-                unlink(tmp);
-            free(tmp);
-            cc_err_hint(err, "%s was not changed: clinecfg does not replace a file it could not back up",
-                        t.real);
-            goto out_bufs;
-        }
-        if (exists && st.st_nlink > 1 && run->ctx)
-            out_warn(&run->ctx->out,
-                     "%s has %lu hard links; the file is replaced, so the other links keep the old content",
-                     t.real, (unsigned long)st.st_nlink);
-        if (remove) {
-            if (unlink(t.real) != 0 && errno != ENOENT) {
-                r = cc_err_set(err, CC_EINPUT, "file.write", "cannot remove %s: %s", t.real, strerror(errno));
-                goto out_bufs;
-            }
-        } else if (rename(tmp, t.real) != 0) {
-            int e = errno;
-            unlink(tmp);
-            free(tmp);
-            r = cc_err_set(err, CC_EINPUT, "file.write", "cannot replace %s: %s", t.real, strerror(e));
-            cc_err_hint(err, "the file was not changed");
-            goto out_bufs;
-        }
-        free(tmp);
-        if (fsync_dir(t.dir) != 0) {
-            r = cc_err_set(err, CC_EINPUT, "file.write", "%s was replaced but its folder could not be synced: %s",
-                           t.real, strerror(errno));
-            goto out_bufs;
-        }
-        r = CC_OK;
-        goto out_bufs;
-    }
-    r = cc_err_set(err, CC_ECONFLICT, "file.changing",
-                   "%s kept changing while clinecfg edited it (%d attempts); nothing was written", t.real,
-                   SAFEFILE_MAX_ATTEMPTS);
-    cc_err_hint(err, "another program is writing this file; close it (VS Code, Cline?) and run the command again");
-
-out_bufs:
-    free(old);
-    free(new_text);
-out:
+    int r = open_target(run, path, dry, &t, &lock_fd, err);
+    if (r == CC_OK)
+        r = edit_cycle(run, &t, path, new_file_mode, fn, ud, res, err);
     if (lock_fd >= 0)
         close(lock_fd); /* releases the flock */
     if (r == CC_OK) {
@@ -952,8 +655,7 @@ out:
             res->diff = calloc(1, 1);
     }
     target_free(&t);
-    if (r != CC_OK || res == &local) {
+    if (r != CC_OK || res == &local)
         safefile_result_free(res);
-    }
     return r;
 }

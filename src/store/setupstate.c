@@ -8,7 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "clinecfg/paths.h"
-#include "clinecfg/safefile.h"
+#include "clinecfg/atomicfile.h"
 
 #define STATE_MAX_SIZE (64 * 1024)
 

@@ -95,7 +95,7 @@ int awsconfig_credential_process(const char *exe, const char *account, char **ou
     free(qe);
     free(qa);
     if (!cmd)
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     const char *why = ini_value_problem(cmd);
     if (why) {
         cc_err_set(err, CC_EINPUT, "awsconfig.exe", "the credential_process command for \"%s\" %s; ~/.aws/config cannot hold it",

@@ -58,3 +58,19 @@ CLINECFG_REGION=Tokyo expect_rc 4 status
 assert_contains "$err" "CLINECFG_REGION"
 CLINECFG_EXTRA_TAGS=novalue expect_rc 4 status
 assert_contains "$err" "KEY=VALUE"
+
+note "session_duration beyond any integer: a range error naming file:line:col, not undefined behaviour"
+for v in 1e300 -1e300 1e999 9.3e18; do
+  printf '{\n  "session_duration": %s\n}\n' "$v" > "$T_HOME/big.json"
+  expect_rc 4 --config "$T_HOME/big.json" status
+  assert_contains "$err" "$T_HOME/big.json:2:3: session_duration"
+  assert_contains "$err" "is outside 900..129600 seconds"
+done
+printf '{ "session_duration": 3600.5 }' > "$T_HOME/big.json"
+expect_rc 4 --config "$T_HOME/big.json" status
+assert_contains "$err" "$T_HOME/big.json:1:3: session_duration must be a whole number"
+CLINECFG_SESSION_DURATION=99999999999999999999 expect_rc 4 status
+assert_contains "$err" "CLINECFG_SESSION_DURATION"
+printf '{ "session_duration": 3600 }' > "$T_HOME/ok.json"
+expect_rc 0 --json --config "$T_HOME/ok.json" status
+json_ok '.config.session_duration.value == 3600'

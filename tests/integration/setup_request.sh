@@ -66,3 +66,19 @@ env AWS_ACCESS_KEY_ID=AKIAFAKEALICE0000000 AWS_SECRET_ACCESS_KEY=fake/alice/Secr
   "$CLINECFG_BIN" admin provision --request "$T_HOME/bad.json" 2>"$T_HOME/err3" || rc=$?
 [ $rc = 4 ] || fail "expected 4, got $rc"
 assert_contains "$T_HOME/err3" "$T_HOME/bad.json:1:"
+
+note "the webhook URL is split by libcurl's URL parser: query kept, fragment dropped"
+rc=0; env $BOB CLINECFG_REQUEST_WEBHOOK_URL="http://127.0.0.1:$(cat "$HOOK_DIR/port")/hooks/q?src=clinecfg&x=1#part" \
+  "$CLINECFG_BIN" --json setup -y --team teamQ >"$T_HOME/q.json" 2>"$T_HOME/q.err" || rc=$?
+[ $rc = 3 ] || { cat "$T_HOME/q.err"; fail "expected exit 3, got $rc"; }
+jq -e '.request.webhook_sent == true' "$T_HOME/q.json" >/dev/null || fail "query URL not sent: $(cat "$T_HOME/q.json")"
+jq -se '.[-1].path == "/hooks/q?src=clinecfg&x=1" and (.[-1].body | fromjson | .name == "teamq-bedrock-bob")' \
+  "$HOOK_DIR/posts.jsonl" >/dev/null || fail "webhook got: $(tail -1 "$HOOK_DIR/posts.jsonl")"
+
+note "a webhook URL without a host: a warning naming it, the request file still written"
+rc=0; env $BOB CLINECFG_REQUEST_WEBHOOK_URL="http://" "$CLINECFG_BIN" --json setup -y --team teamR \
+  >"$T_HOME/r.json" 2>"$T_HOME/r.err" || rc=$?
+[ $rc = 3 ] || { cat "$T_HOME/r.err"; fail "expected exit 3, got $rc"; }
+jq -e '.request.webhook_sent == false and (.request.path | length > 0)' "$T_HOME/r.json" >/dev/null \
+  || fail "no-host URL: $(cat "$T_HOME/r.json")"
+assert_contains "$T_HOME/r.err" "could not send the request to http://"

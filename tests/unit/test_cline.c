@@ -19,7 +19,6 @@
 
 #include "clinecfg/awsconfig.h"
 #include "clinecfg/cline.h"
-#include "clinecfg/editors.h"
 #include "clinecfg/safefile.h"
 
 #define ARN "arn:aws:bedrock:ap-northeast-1:123456789012:application-inference-profile/abcd1234efgh"
@@ -536,7 +535,7 @@ static void test_apply_dry_run(void **state)
     assert_int_equal(safefile_run_new(&ctx, "test", &run, &err), CC_OK);
     cline_plan p = good_plan();
     p.endpoint = "https://vpce.example.com";
-    cline_targets_env te = {&loc, cfgp, NULL, state_dir, NULL};
+    cline_targets_env te = {&loc, cfgp, NULL, state_dir};
     cline_apply_result res;
     int rc = cline_apply(&ctx, run, &p, &te, &res, &err);
     if (rc != CC_OK)

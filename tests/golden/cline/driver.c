@@ -1,6 +1,6 @@
 /*
  * driver.c - test driver for the Cline targets (src/targets/cline.c,
- * awsconfig.c, editors.c) until `clinecfg setup` calls them.  It makes the
+ * awsconfig.c, cline_running.c) until `clinecfg setup` calls them.  It makes the
  * same calls setup makes: cline_locate + awsfiles_locate, safefile_run_new,
  * cline_apply, and prints the result the way out_finish does.
  *
@@ -23,7 +23,6 @@
 
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/cline.h"
-#include "clinecfg/editors.h"
 #include "clinecfg/safefile.h"
 
 static int usage(void)
@@ -138,7 +137,7 @@ int main(int argc, char **argv)
         rc = cline_locate(editors_process_env, NULL, &loc, &err);
     if (rc == CC_OK)
         rc = awsfiles_locate(awsfiles_process_env, NULL, &aws_config, &aws_creds, &err);
-    cline_targets_env env = {&loc, aws_config, aws_creds, NULL, NULL};
+    cline_targets_env env = {&loc, aws_config, aws_creds, NULL};
 
     if (rc == CC_OK && strcmp(cmd, "apply") == 0) {
         safefile_run *run = NULL;

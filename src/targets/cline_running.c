@@ -1,6 +1,6 @@
 /*
- * editors.c - Cline's data folder, the VS Code family folders, running-Cline
- * and legacy-extension detection.  See include/clinecfg/editors.h.
+ * cline_running.c - running-Cline and legacy-extension detection, and the
+ * VS Code family folders both look in (see include/clinecfg/cline_running.h).
  *
  * Detection reads /proc (Linux) or `ps` output (macOS) and never writes.  A
  * process only counts when it belongs to this user and, when its
@@ -8,15 +8,13 @@
  * run with another HOME or CLINE_DATA_DIR cannot overwrite our files.
  */
 #define _GNU_SOURCE
-#include "clinecfg/editors.h"
+#include "clinecfg/cline_running.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,147 +22,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clinecfg/cline_paths.h"
+
 #define CLINE_EXTENSION_ID "saoudrizwan.claude-dev"
 #define CLINE_HUB_PORT 25463
 
-const char *editors_process_env(void *ud, const char *name)
-{
-    (void)ud;
-    const char *v = getenv(name);
-    return (v && *v) ? v : NULL;
-}
-
-static const char *env_get(editors_getenv_fn fn, void *ud, const char *name)
-{
-    const char *v = fn ? fn(ud, name) : editors_process_env(NULL, name);
-    return (v && *v) ? v : NULL;
-}
-
-static char *str_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *str_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    int r = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    return r < 0 ? NULL : s;
-}
-
-/* Joins a (possibly relative) path onto the current folder and removes
- * "." and empty segments and resolves "..", as Node's path.resolve does. */
-static char *path_absolute(const char *p)
-{
-    char *joined;
-    if (p[0] == '/') {
-        joined = strdup(p);
-    } else {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof cwd))
-            return NULL;
-        joined = str_printf("%s/%s", cwd, p);
-    }
-    if (!joined)
-        return NULL;
-    size_t n = strlen(joined);
-    char *out = malloc(n + 2);
-    if (!out) {
-        free(joined);
-        return NULL;
-    }
-    size_t o = 0;
-    const char *s = joined;
-    while (*s) {
-        while (*s == '/')
-            s++;
-        if (!*s)
-            break;
-        const char *e = strchr(s, '/');
-        size_t len = e ? (size_t)(e - s) : strlen(s);
-        if (len == 1 && s[0] == '.') {
-            /* skip */
-        } else if (len == 2 && s[0] == '.' && s[1] == '.') {
-            while (o > 0 && out[o - 1] != '/')
-                o--;
-            if (o > 0)
-                o--;
-        } else {
-            out[o++] = '/';
-            memcpy(out + o, s, len);
-            o += len;
-        }
-        s += len;
-    }
-    if (o == 0)
-        out[o++] = '/';
-    out[o] = '\0';
-    free(joined);
-    return out;
-}
-
-static char *home_dir(editors_getenv_fn fn, void *ud)
-{
-    const char *h = env_get(fn, ud, "HOME");
-    if (h)
-        return path_absolute(h);
-    struct passwd pw, *res = NULL;
-    char buf[4096];
-    if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &res) == 0 && res && res->pw_dir && *res->pw_dir)
-        return path_absolute(res->pw_dir);
-    return NULL;
-}
-
-void cline_locations_free(cline_locations *loc)
-{
-    if (!loc)
-        return;
-    free(loc->home);
-    free(loc->data_dir);
-    free(loc->global_state);
-    free(loc->secrets);
-    free(loc->providers);
-    free(loc->cli_global_settings);
-    memset(loc, 0, sizeof *loc);
-}
-
-int cline_locate(editors_getenv_fn getenv_fn, void *ud, cline_locations *out, cc_err *err)
-{
-    memset(out, 0, sizeof *out);
-    const char *data = env_get(getenv_fn, ud, "CLINE_DATA_DIR");
-    const char *cdir = env_get(getenv_fn, ud, "CLINE_DIR");
-    out->home = home_dir(getenv_fn, ud);
-    if (data) {
-        out->data_dir = path_absolute(data);
-        out->data_dir_from = "CLINE_DATA_DIR";
-    } else if (cdir) {
-        char *tmp = str_printf("%s/data", cdir);
-        out->data_dir = tmp ? path_absolute(tmp) : NULL;
-        free(tmp);
-        out->data_dir_from = "CLINE_DIR";
-    } else {
-        if (!out->home) {
-            cline_locations_free(out);
-            cc_err_set(err, CC_EINPUT, "cline.no_home", "cannot find the Cline data folder: HOME is not set and the password database has no home folder");
-            cc_err_hint(err, "set HOME, or CLINE_DATA_DIR to Cline's data folder");
-            return CC_EINPUT;
-        }
-        out->data_dir = str_printf("%s/.cline/data", strcmp(out->home, "/") == 0 ? "" : out->home);
-        out->data_dir_from = "HOME";
-    }
-    if (!out->data_dir)
-        goto oom;
-    out->global_state = str_printf("%s/globalState.json", out->data_dir);
-    out->secrets = str_printf("%s/secrets.json", out->data_dir);
-    out->cli_global_settings = str_printf("%s/settings/global-settings.json", out->data_dir);
-    const char *pv = env_get(getenv_fn, ud, "CLINE_PROVIDER_SETTINGS_PATH");
-    out->providers = pv ? path_absolute(pv) : str_printf("%s/settings/providers.json", out->data_dir);
-    if (!out->global_state || !out->secrets || !out->providers || !out->cli_global_settings)
-        goto oom;
-    return CC_OK;
-oom:
-    cline_locations_free(out);
-    return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
-}
+/* One VS Code family product installation as seen from this user. */
+typedef struct editor_dirs {
+    const char *product;   /* "VS Code", "VSCodium", "Cursor", ... (static) */
+    char *user_data;       /* e.g. ~/.config/Code (may not exist) */
+    char *extensions;      /* e.g. ~/.vscode/extensions (may not exist); NULL if unknown */
+} editor_dirs;
 
 /* ---- editor folders ---- */
 
@@ -192,7 +60,7 @@ static const struct {
     {"VSCodium Server", ".vscodium-server"},
 };
 
-void editors_list_free(editor_dirs *dirs, size_t n)
+static void editors_list_free(editor_dirs *dirs, size_t n)
 {
     for (size_t i = 0; dirs && i < n; i++) {
         free(dirs[i].user_data);
@@ -225,12 +93,12 @@ static int push_dir(editor_dirs **arr, size_t *n, size_t *cap, const char *produ
     return CC_OK;
 }
 
-int editors_list(editors_getenv_fn getenv_fn, void *ud, editor_dirs **out, size_t *n, cc_err *err)
+static int editors_list(cc_getenv_fn getenv_fn, void *ud, editor_dirs **out, size_t *n, cc_err *err)
 {
     *out = NULL;
     *n = 0;
     size_t cap = 0;
-    char *home = home_dir(getenv_fn, ud);
+    char *home = cline_home_dir(getenv_fn, ud);
     if (!home) {
         cc_err_set(err, CC_EINPUT, "cline.no_home", "cannot find the editor folders: HOME is not set");
         cc_err_hint(err, "set HOME");
@@ -238,33 +106,33 @@ int editors_list(editors_getenv_fn getenv_fn, void *ud, editor_dirs **out, size_
     }
     char *cfg_base;
 #ifdef __APPLE__
-    cfg_base = str_printf("%s/Library/Application Support", home);
+    cfg_base = cline_path_format("%s/Library/Application Support", home);
 #else
-    const char *xdg = env_get(getenv_fn, ud, "XDG_CONFIG_HOME");
-    cfg_base = xdg ? strdup(xdg) : str_printf("%s/.config", home);
+    const char *xdg = cline_getenv(getenv_fn, ud, "XDG_CONFIG_HOME");
+    cfg_base = xdg ? strdup(xdg) : cline_path_format("%s/.config", home);
 #endif
-    const char *appdata = env_get(getenv_fn, ud, "VSCODE_APPDATA");
-    const char *portable = env_get(getenv_fn, ud, "VSCODE_PORTABLE");
-    const char *xdg_data = env_get(getenv_fn, ud, "XDG_DATA_HOME");
+    const char *appdata = cline_getenv(getenv_fn, ud, "VSCODE_APPDATA");
+    const char *portable = cline_getenv(getenv_fn, ud, "VSCODE_PORTABLE");
+    const char *xdg_data = cline_getenv(getenv_fn, ud, "XDG_DATA_HOME");
     int rc = cfg_base ? CC_OK : CC_EINTERNAL;
     for (size_t i = 0; rc == CC_OK && i < sizeof products / sizeof products[0]; i++) {
         rc = push_dir(out, n, &cap, products[i].product,
-                      str_printf("%s/%s", appdata ? appdata : cfg_base, products[i].config_name),
-                      str_printf("%s/%s/extensions", home, products[i].extensions_dot));
+                      cline_path_format("%s/%s", appdata ? appdata : cfg_base, products[i].config_name),
+                      cline_path_format("%s/%s/extensions", home, products[i].extensions_dot));
     }
     if (rc == CC_OK) {
-        char *csdata = xdg_data ? str_printf("%s/code-server", xdg_data) : str_printf("%s/.local/share/code-server", home);
-        char *csext = csdata ? str_printf("%s/extensions", csdata) : NULL;
+        char *csdata = xdg_data ? cline_path_format("%s/code-server", xdg_data) : cline_path_format("%s/.local/share/code-server", home);
+        char *csext = csdata ? cline_path_format("%s/extensions", csdata) : NULL;
         rc = push_dir(out, n, &cap, "code-server", csdata, csext);
     }
     for (size_t i = 0; rc == CC_OK && i < sizeof remote_servers / sizeof remote_servers[0]; i++) {
         /* remote servers keep User/ directly under data/ */
-        rc = push_dir(out, n, &cap, remote_servers[i].product, str_printf("%s/%s/data", home, remote_servers[i].dot),
-                      str_printf("%s/%s/extensions", home, remote_servers[i].dot));
+        rc = push_dir(out, n, &cap, remote_servers[i].product, cline_path_format("%s/%s/data", home, remote_servers[i].dot),
+                      cline_path_format("%s/%s/extensions", home, remote_servers[i].dot));
     }
     if (rc == CC_OK && portable) {
-        rc = push_dir(out, n, &cap, "VS Code (portable)", str_printf("%s/user-data", portable),
-                      str_printf("%s/extensions", portable));
+        rc = push_dir(out, n, &cap, "VS Code (portable)", cline_path_format("%s/user-data", portable),
+                      cline_path_format("%s/extensions", portable));
     }
     free(cfg_base);
     free(home);
@@ -272,12 +140,13 @@ int editors_list(editors_getenv_fn getenv_fn, void *ud, editor_dirs **out, size_
         editors_list_free(*out, *n);
         *out = NULL;
         *n = 0;
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     return CC_OK;
 }
 
-bool editors_has_cline_extension(const char *extensions_dir)
+/* True when `extensions_dir` holds a saoudrizwan.claude-dev-* folder. */
+static bool editors_has_cline_extension(const char *extensions_dir)
 {
     if (!extensions_dir)
         return false;
@@ -478,39 +347,46 @@ static const char *extensions_for(const editor_dirs *dirs, size_t n, const char 
     return NULL;
 }
 
-/* Looks for the extension id in the targets of the /proc/PID/fd links and in
- * /proc/PID/maps: the cheap signs that the extension is loaded. */
-static bool proc_has_extension_open(const char *proc_root, long pid)
+/* True when one of the /proc/PID/fd links of `pid` points at a target that
+ * contains `needle` (exact: equals it).  At most max_links links are read
+ * (0: all). */
+static bool proc_fd_links_to(const char *proc_root, long pid, const char *needle, bool exact, int max_links)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%ld/fd", proc_root, pid);
     DIR *d = opendir(path);
+    if (!d)
+        return false;
     bool found = false;
-    if (d) {
-        struct dirent *e;
-        int budget = 4096;
-        while (!found && budget-- > 0 && (e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            char link[PATH_MAX + 300], target[PATH_MAX];
-            snprintf(link, sizeof link, "%s/%s", path, e->d_name);
-            ssize_t r = readlink(link, target, sizeof target - 1);
-            if (r <= 0)
-                continue;
-            target[r] = '\0';
-            if (strstr(target, CLINE_EXTENSION_ID))
-                found = true;
-        }
-        closedir(d);
+    struct dirent *e;
+    int seen = 0;
+    while (!found && (max_links == 0 || seen++ < max_links) && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char link[PATH_MAX + 300], target[PATH_MAX];
+        snprintf(link, sizeof link, "%s/%s", path, e->d_name);
+        ssize_t r = readlink(link, target, sizeof target - 1);
+        if (r <= 0)
+            continue;
+        target[r] = '\0';
+        found = exact ? strcmp(target, needle) == 0 : strstr(target, needle) != NULL;
     }
-    if (!found) {
-        snprintf(path, sizeof path, "%s/%ld/maps", proc_root, pid);
-        size_t len = 0;
-        char *maps = read_small(path, 8u << 20, &len);
-        if (maps && strstr(maps, CLINE_EXTENSION_ID))
-            found = true;
-        free(maps);
-    }
+    closedir(d);
+    return found;
+}
+
+/* Looks for the extension id in the targets of the /proc/PID/fd links and in
+ * /proc/PID/maps: the cheap signs that the extension is loaded. */
+static bool proc_has_extension_open(const char *proc_root, long pid)
+{
+    if (proc_fd_links_to(proc_root, pid, CLINE_EXTENSION_ID, false, 4096))
+        return true;
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%ld/maps", proc_root, pid);
+    size_t len = 0;
+    char *maps = read_small(path, 8u << 20, &len);
+    bool found = maps && strstr(maps, CLINE_EXTENSION_ID);
+    free(maps);
     return found;
 }
 
@@ -626,27 +502,9 @@ static unsigned long hub_port_listening(const char *proc_root)
 /* True when process `pid` holds the socket with this inode. */
 static bool proc_has_socket(const char *proc_root, long pid, unsigned long inode)
 {
-    char path[PATH_MAX], want[64];
-    snprintf(path, sizeof path, "%s/%ld/fd", proc_root, pid);
+    char want[64];
     snprintf(want, sizeof want, "socket:[%lu]", inode);
-    DIR *d = opendir(path);
-    if (!d)
-        return false;
-    bool found = false;
-    struct dirent *e;
-    while (!found && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char link[PATH_MAX + 300], target[128];
-        snprintf(link, sizeof link, "%s/%s", path, e->d_name);
-        ssize_t r = readlink(link, target, sizeof target - 1);
-        if (r > 0) {
-            target[r] = '\0';
-            found = strcmp(target, want) == 0;
-        }
-    }
-    closedir(d);
-    return found;
+    return proc_fd_links_to(proc_root, pid, want, true, 0);
 }
 
 #ifdef __APPLE__
@@ -716,6 +574,130 @@ static int scan_ps(const editors_scan_opts *opts, const editor_dirs *dirs, size_
 }
 #endif
 
+/* What a /proc scan carries from one process to the next. */
+typedef struct proc_scan {
+    const char *root;           /* "/proc" or a test's fake tree */
+    const editor_dirs *dirs;
+    size_t ndirs;
+    const char *our_data;       /* canonical Cline data folder, or NULL: no filter */
+    unsigned long hub_inode;    /* socket of the hub's port (1: listening, inode unknown; 0: none) */
+    bool hub_owner_seen;
+} proc_scan;
+
+/* The extensions folder an editor process loads from: the product's, or
+ * for a remote server the one next to its bin/ folder. */
+static const char *process_extensions(const proc_scan *sc, const proc_info *pi, const char *product, const char *hint,
+                                      char *buf, size_t size)
+{
+    const char *ext = extensions_for(sc->dirs, sc->ndirs, product);
+    if (!hint)
+        return ext;
+    const char *a = NULL;
+    for (size_t i = 0; i < pi->argc && !a; i++)
+        if (strstr(pi->argv[i], hint))
+            a = pi->argv[i];
+    const char *at = a ? strstr(a, hint) : NULL;
+    if (!at)
+        return ext;
+    snprintf(buf, size, "%.*s%s/extensions", (int)(at - a), a, hint);
+    return buf;
+}
+
+/* Decides whether one process is a Cline and adds it to `out`. */
+static void classify_process(proc_scan *sc, long pid, const proc_info *pi, cline_running *out)
+{
+    cline_proc_kind kind = classify_cli(pi);
+    const char *hint = NULL;
+    const char *product = kind ? NULL : classify_editor(pi, &hint);
+    const char *evidence = NULL;
+    if (sc->hub_inode > 1 && !sc->hub_owner_seen && proc_has_socket(sc->root, pid, sc->hub_inode)) {
+        sc->hub_owner_seen = true;
+        if (!kind) {
+            kind = CLINE_PROC_HUB;
+            evidence = "listening on 127.0.0.1:25463";
+        }
+    }
+    if (evidence) {
+        /* set above */
+    } else if (kind) {
+        evidence = "command line";
+    } else if (strstr(pi->cmdline_joined, CLINE_EXTENSION_ID)) {
+        kind = CLINE_PROC_EDITOR;
+        product = product ? product : "editor";
+        evidence = "command line names the Cline extension";
+    } else if (product) {
+        char extpath[PATH_MAX];
+        const char *ext = process_extensions(sc, pi, product, hint, extpath, sizeof extpath);
+        if (proc_has_extension_open(sc->root, pid)) {
+            kind = CLINE_PROC_EDITOR;
+            evidence = "has Cline extension files open";
+        } else if (editors_has_cline_extension(ext)) {
+            kind = CLINE_PROC_EDITOR;
+            evidence = "running, with the Cline extension installed";
+        }
+    }
+    if (kind && !proc_uses_other_data_dir(sc->root, pid, sc->our_data))
+        add_proc(out, pid, kind, kind == CLINE_PROC_CLI ? "cline CLI" : kind == CLINE_PROC_HUB ? "cline hub" : product,
+                 evidence, pi->cmdline_joined);
+}
+
+/* Reads /proc/PID/cmdline of a process of ours and classifies it.  Only out
+ * of memory is an error: a process that vanished is skipped. */
+static int scan_pid(proc_scan *sc, long pid, cline_running *out, cc_err *err)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%ld", sc->root, pid);
+    struct stat st;
+    if (stat(path, &st) != 0 || st.st_uid != geteuid())
+        return CC_OK;
+    snprintf(path, sizeof path, "%s/%ld/cmdline", sc->root, pid);
+    size_t len = 0;
+    char *cmd = read_small(path, 256u << 10, &len);
+    if (!cmd || len == 0) {
+        free(cmd);
+        return CC_OK; /* kernel thread or gone */
+    }
+    proc_info pi = {0};
+    int rc = split_nul(cmd, len, &pi) == 0 ? CC_OK : cc_err_oom(err);
+    free(cmd);
+    if (rc == CC_OK)
+        classify_process(sc, pid, &pi, out);
+    proc_info_free(&pi);
+    return rc;
+}
+
+static int scan_proc(const editors_scan_opts *opts, proc_scan *sc, cline_running *out, cc_err *err)
+{
+    /* only this process is skipped: a Cline that runs clinecfg as a tool (an
+     * ancestor) still holds its settings in memory and writes them back */
+    long self = opts->self_pid ? opts->self_pid : (long)getpid();
+    /* the hub listens on a fixed port; its owner (when it is ours to see)
+     * tells which data folder it serves */
+    sc->hub_inode = hub_port_listening(sc->root);
+    DIR *d = opendir(sc->root);
+    if (!d)
+        return cc_err_set(err, CC_EINTERNAL, "cline.proc", "cannot read %s to look for a running Cline: %s", sc->root,
+                          strerror(errno));
+    int rc = CC_OK;
+    struct dirent *e;
+    while (rc == CC_OK && (e = readdir(d)) != NULL) {
+        char *endp;
+        long pid = strtol(e->d_name, &endp, 10);
+        if (pid > 0 && !*endp && pid != self)
+            rc = scan_pid(sc, pid, out, err);
+    }
+    closedir(d);
+    if (rc == CC_OK && sc->hub_inode && !sc->hub_owner_seen) {
+        bool have_hub = false;
+        for (size_t i = 0; i < out->n && i < CLINE_MAX_PROCS; i++)
+            if (out->procs[i].kind == CLINE_PROC_HUB)
+                have_hub = true;
+        if (!have_hub)
+            add_proc(out, 0, CLINE_PROC_HUB, "cline hub", "listening on 127.0.0.1:25463", NULL);
+    }
+    return rc;
+}
+
 int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
@@ -730,7 +712,7 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
         ndirs = 0;
     }
     char *our_data = opts->data_dir ? canonical(opts->data_dir) : NULL;
-    int rc = CC_OK;
+    int rc;
 #ifdef __APPLE__
     if (!opts->proc_root) {
         rc = scan_ps(opts, dirs, ndirs, out, err);
@@ -739,107 +721,8 @@ int editors_find_running_cline(const editors_scan_opts *opts, cline_running *out
         return rc;
     }
 #endif
-    const char *root = opts->proc_root ? opts->proc_root : "/proc";
-    /* only this process is skipped: a Cline that runs clinecfg as a tool (an
-     * ancestor) still holds its settings in memory and writes them back */
-    long self = opts->self_pid ? opts->self_pid : (long)getpid();
-    /* the hub listens on a fixed port; its owner (when it is ours to see)
-     * tells which data folder it serves */
-    unsigned long hub_inode = hub_port_listening(root);
-    bool hub_owner_seen = false;
-
-    DIR *d = opendir(root);
-    if (!d) {
-        editors_list_free(dirs, ndirs);
-        free(our_data);
-        return cc_err_set(err, CC_EINTERNAL, "cline.proc", "cannot read %s to look for a running Cline: %s", root,
-                          strerror(errno));
-    }
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        char *endp;
-        long pid = strtol(e->d_name, &endp, 10);
-        if (pid <= 0 || *endp)
-            continue;
-        if (pid == self)
-            continue;
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%ld", root, pid);
-        struct stat st;
-        if (stat(path, &st) != 0 || st.st_uid != geteuid())
-            continue;
-        snprintf(path, sizeof path, "%s/%ld/cmdline", root, pid);
-        size_t len = 0;
-        char *cmd = read_small(path, 256u << 10, &len);
-        if (!cmd || len == 0) {
-            free(cmd);
-            continue; /* kernel thread or gone */
-        }
-        proc_info pi = {0};
-        if (split_nul(cmd, len, &pi) != 0) {
-            free(cmd);
-            proc_info_free(&pi);
-            rc = cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
-            break;
-        }
-        free(cmd);
-        cline_proc_kind kind = classify_cli(&pi);
-        const char *hint = NULL;
-        const char *product = kind ? NULL : classify_editor(&pi, &hint);
-        const char *evidence = NULL;
-        if (hub_inode > 1 && !hub_owner_seen && proc_has_socket(root, pid, hub_inode)) {
-            hub_owner_seen = true;
-            if (!kind) {
-                kind = CLINE_PROC_HUB;
-                evidence = "listening on 127.0.0.1:25463";
-            }
-        }
-        if (evidence) {
-            /* set above */
-        } else if (kind) {
-            evidence = "command line";
-        } else if (strstr(pi.cmdline_joined, CLINE_EXTENSION_ID)) {
-            kind = CLINE_PROC_EDITOR;
-            product = product ? product : "editor";
-            evidence = "command line names the Cline extension";
-        } else if (product) {
-            char extpath[PATH_MAX];
-            const char *ext = extensions_for(dirs, ndirs, product);
-            if (hint) {
-                /* a remote server's extensions live next to its bin/ folder */
-                const char *a = NULL;
-                for (size_t i = 0; i < pi.argc && !a; i++)
-                    if (strstr(pi.argv[i], hint))
-                        a = pi.argv[i];
-                const char *at = a ? strstr(a, hint) : NULL;
-                if (at) {
-                    snprintf(extpath, sizeof extpath, "%.*s%s/extensions", (int)(at - a), a, hint);
-                    ext = extpath;
-                }
-            }
-            if (proc_has_extension_open(root, pid)) {
-                kind = CLINE_PROC_EDITOR;
-                evidence = "has Cline extension files open";
-            } else if (editors_has_cline_extension(ext)) {
-                kind = CLINE_PROC_EDITOR;
-                evidence = "running, with the Cline extension installed";
-            }
-        }
-        if (kind && !proc_uses_other_data_dir(root, pid, our_data))
-            add_proc(out, pid, kind,
-                     kind == CLINE_PROC_CLI ? "cline CLI" : kind == CLINE_PROC_HUB ? "cline hub" : product, evidence,
-                     pi.cmdline_joined);
-        proc_info_free(&pi);
-    }
-    closedir(d);
-    if (rc == CC_OK && hub_inode && !hub_owner_seen) {
-        bool have_hub = false;
-        for (size_t i = 0; i < out->n && i < CLINE_MAX_PROCS; i++)
-            if (out->procs[i].kind == CLINE_PROC_HUB)
-                have_hub = true;
-        if (!have_hub)
-            add_proc(out, 0, CLINE_PROC_HUB, "cline hub", "listening on 127.0.0.1:25463", NULL);
-    }
+    proc_scan sc = {opts->proc_root ? opts->proc_root : "/proc", dirs, ndirs, our_data, 0, false};
+    rc = scan_proc(opts, &sc, out, err);
     editors_list_free(dirs, ndirs);
     free(our_data);
     return rc;
@@ -884,7 +767,7 @@ static bool vscdb_has_cline_row(const char *path)
     return found;
 }
 
-int editors_find_legacy_cline(editors_getenv_fn getenv_fn, void *ud, cline_legacy **out, size_t *n, cc_err *err)
+int editors_find_legacy_cline(cc_getenv_fn getenv_fn, void *ud, cline_legacy **out, size_t *n, cc_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -896,15 +779,15 @@ int editors_find_legacy_cline(editors_getenv_fn getenv_fn, void *ud, cline_legac
     cline_legacy *arr = calloc(nd ? nd : 1, sizeof *arr);
     if (!arr) {
         editors_list_free(dirs, nd);
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     for (size_t i = 0; i < nd; i++) {
-        char *db = str_printf("%s/User/globalStorage/state.vscdb", dirs[i].user_data);
+        char *db = cline_path_format("%s/User/globalStorage/state.vscdb", dirs[i].user_data);
         if (!db) {
             editors_legacy_free(arr, *n);
             editors_list_free(dirs, nd);
             *n = 0;
-            return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+            return cc_err_oom(err);
         }
         if (vscdb_has_cline_row(db)) {
             arr[*n].product = dirs[i].product;
@@ -918,3 +801,4 @@ int editors_find_legacy_cline(editors_getenv_fn getenv_fn, void *ud, cline_legac
     *out = arr;
     return CC_OK;
 }
+

@@ -1,19 +1,29 @@
-/* onboard.c - find, create or request the developer's tagged inference
- * profile (see include/clinecfg/onboard.h). */
+/* onboard.c - the flow behind `setup` and `admin provision`: who the
+ * developer is (member name from the caller, git or $USER), the profile's
+ * name and tags, finding it (remembered ARN, list pages, tags), creating it,
+ * and the request file and webhook when creation is denied (see
+ * include/clinecfg/onboard.h).  It talks to AWS only through awsclient and
+ * bedrock, and writes no Cline files. */
 #define _GNU_SOURCE
 #include "clinecfg/onboard.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clinecfg/arn.h"
+#include "clinecfg/envlookup.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/sts.h"
+
+#include "../aws/curl_dl.h" /* libcurl's URL parser, through the table */
 
 #define LIST_PAGE_SIZE 1000
 #define ONBOARD_THROTTLE_ROUNDS 8
@@ -61,17 +71,56 @@ bool onboard_model_supports_prompt_cache(const char *id)
     return true;
 }
 
+/* The first line `git config --get user.email` prints, or NULL.  git runs
+ * without a shell, with stdin and stderr on /dev/null; our pipe is
+ * close-on-exec, and where the C library can, every other descriptor is
+ * closed in the child too. */
 static char *read_git_email(void)
 {
-    /* No user input reaches this command line. */
-    FILE *p = popen("git config --get user.email 2>/dev/null", "r");
-    if (!p)
+    static char *const argv[] = {"git", "config", "--get", "user.email", NULL};
+    int out[2];
+    if (pipe2(out, O_CLOEXEC) != 0)
         return NULL;
-    char buf[256] = "";
-    char *got = fgets(buf, sizeof buf, p);
-    pclose(p);
-    if (!got)
+    posix_spawn_file_actions_t fa;
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        close(out[0]);
+        close(out[1]);
         return NULL;
+    }
+    pid_t pid = -1;
+    /* dup2 onto 0/1/2 clears close-on-exec there, and only there. */
+    int rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (!rc)
+        rc = posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+    if (!rc)
+        rc = posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    /* libcurl's sockets are not close-on-exec; git has no use for them. */
+    if (!rc)
+        rc = posix_spawn_file_actions_addclosefrom_np(&fa, STDERR_FILENO + 1);
+#endif
+    if (!rc)
+        rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(out[1]);
+    char buf[256];
+    size_t used = 0;
+    while (!rc && used + 1 < sizeof buf) {
+        ssize_t n = read(out[0], buf + used, sizeof buf - 1 - used);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        used += (size_t)n;
+        if (memchr(buf + used - (size_t)n, '\n', (size_t)n))
+            break;
+    }
+    close(out[0]);
+    while (!rc && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    if (rc)
+        return NULL;
+    buf[used] = '\0';
     buf[strcspn(buf, "\r\n")] = '\0';
     return buf[0] ? strdup(buf) : NULL;
 }
@@ -88,7 +137,7 @@ static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard
             return rc;
         r->member_source = "--member";
         r->member = strdup(name);
-        return r->member ? 0 : CC_EINTERNAL;
+        return r->member ? 0 : cc_err_oom(err);
     }
     identity id;
     int rc = identity_from_arn(caller_arn, &id, err);
@@ -97,7 +146,7 @@ static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard
     if (identity_sanitize(id.raw_name, IDENTITY_NAME_MAX, "caller name", name, sizeof name, NULL) == 0) {
         r->member_source = "caller ARN";
         r->member = strdup(name);
-        return r->member ? 0 : CC_EINTERNAL;
+        return r->member ? 0 : cc_err_oom(err);
     }
     out_trace(out, "caller name '%s' gives no usable member name; trying git user.email", id.raw_name);
     char *email = read_git_email();
@@ -105,14 +154,14 @@ static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard
         free(email);
         r->member_source = "git user.email";
         r->member = strdup(name);
-        return r->member ? 0 : CC_EINTERNAL;
+        return r->member ? 0 : cc_err_oom(err);
     }
     free(email);
-    const char *user = getenv("USER");
+    const char *user = cc_getenv(NULL, NULL, "USER");
     if (user && identity_sanitize(user, IDENTITY_NAME_MAX, "$USER", name, sizeof name, NULL) == 0) {
         r->member_source = "$USER";
         r->member = strdup(name);
-        return r->member ? 0 : CC_EINTERNAL;
+        return r->member ? 0 : cc_err_oom(err);
     }
     cc_err_set(err, CC_EINPUT, "identity.member", "no member name could be derived from '%s', git or $USER",
                id.raw_name);
@@ -135,13 +184,13 @@ static int add_tag(onboard_result *r, const char *key, const char *value, cc_err
     }
     bedrock_tag *t = realloc(r->tags, (r->n_tags + 1) * sizeof *t);
     if (!t)
-        return CC_EINTERNAL;
+        return cc_err_oom(err);
     r->tags = t;
     t[r->n_tags].key = strdup(key);
     t[r->n_tags].value = strdup(value);
-    if (!t[r->n_tags].key || !t[r->n_tags].value)
-        return CC_EINTERNAL;
-    r->n_tags++;
+    r->n_tags++; /* counted even when a copy failed, so onboard_result_free frees the other */
+    if (!t[r->n_tags - 1].key || !t[r->n_tags - 1].value)
+        return cc_err_oom(err);
     return 0;
 }
 
@@ -235,20 +284,21 @@ static int set_source_models(onboard_result *r, char *const *arns, size_t n, cc_
     r->model_arns = calloc(n ? n : 1, sizeof *r->model_arns);
     r->regions = calloc(n ? n : 1, sizeof *r->regions);
     if (!r->model_arns || !r->regions)
-        return CC_EINTERNAL;
+        return cc_err_oom(err);
     for (size_t i = 0; i < n; i++) {
-        r->model_arns[r->n_model_arns++] = strdup(arns[i]);
+        if (!(r->model_arns[r->n_model_arns++] = strdup(arns[i])))
+            return cc_err_oom(err);
         arn_parts p;
         if (arn_parse(arns[i], "model ARN", &p, err) == 0) {
             bool seen = false;
             for (size_t k = 0; k < r->n_regions; k++)
                 seen = seen || strcmp(r->regions[k], p.region) == 0;
-            if (!seen)
-                r->regions[r->n_regions++] = strdup(p.region);
+            if (!seen && !(r->regions[r->n_regions++] = strdup(p.region)))
+                return cc_err_oom(err);
         }
         const char *fm = arn_foundation_model_id(arns[i]);
-        if (fm && !r->base_model_id)
-            r->base_model_id = strdup(fm);
+        if (fm && !r->base_model_id && !(r->base_model_id = strdup(fm)))
+            return cc_err_oom(err);
     }
     if (!r->base_model_id) {
         cc_err_set(err, CC_EINPUT, "model.source", "the source profile %s lists no foundation model", r->copy_from);
@@ -348,7 +398,7 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
     if (model_ok && tag_ok) {
         r->outcome = ONBOARD_FOUND;
         r->arn = strdup(arn);
-        return r->arn ? 0 : CC_EINTERNAL;
+        return r->arn ? 0 : cc_err_oom(err);
     }
     if (!model_ok || !s->fix_tags || s->no_create)
         return report_conflict(r, arn, tags, model_ok, s->fix_tags, err);
@@ -360,7 +410,7 @@ int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const 
     r->retagged = true;
     r->outcome = ONBOARD_FOUND;
     r->arn = strdup(arn);
-    return r->arn ? 0 : CC_EINTERNAL;
+    return r->arn ? 0 : cc_err_oom(err);
 }
 
 void onboard_backoff(long *delay_ms, long cap_ms)
@@ -425,22 +475,23 @@ static void candidates_free(candidate *cands, size_t n)
     free(cands);
 }
 
-static int candidate_add(candidate **cands, size_t *n, const bedrock_inference_profile *p)
+static int candidate_add(candidate **cands, size_t *n, const bedrock_inference_profile *p, cc_err *err)
 {
     candidate *grown = realloc(*cands, (*n + 1) * sizeof *grown);
     if (!grown)
-        return CC_EINTERNAL;
+        return cc_err_oom(err);
     *cands = grown;
     candidate *c = &grown[*n];
     memset(c, 0, sizeof *c);
+    (*n)++; /* counted at once, so candidates_free frees what was copied */
     c->arn = strdup(p->arn);
     c->name = strdup(p->name);
     c->model_arns = calloc(p->n_models ? p->n_models : 1, sizeof *c->model_arns);
     if (!c->arn || !c->name || !c->model_arns)
-        return CC_EINTERNAL;
+        return cc_err_oom(err);
     for (size_t k = 0; k < p->n_models; k++)
-        c->model_arns[c->n_models++] = strdup(p->model_arns[k]);
-    (*n)++;
+        if (!(c->model_arns[c->n_models++] = strdup(p->model_arns[k])))
+            return cc_err_oom(err);
     return 0;
 }
 
@@ -491,7 +542,7 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
         for (size_t i = 0; i < page.n && !match; i++) {
             if (page.items[i].name && strcmp(page.items[i].name, r->name) == 0)
                 match = &page.items[i];
-            else if (is_tag_candidate(r, &page.items[i]) && (rc = candidate_add(&cands, &ncands, &page.items[i])))
+            else if (is_tag_candidate(r, &page.items[i]) && (rc = candidate_add(&cands, &ncands, &page.items[i], err)))
                 break;
         }
         if (rc || match || !page.next_token)
@@ -514,7 +565,7 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
         /* Tags decide for profiles named some other way. */
         bedrock_batch_item *items = calloc(ncands, sizeof *items);
         if (!items) {
-            rc = CC_EINTERNAL;
+            rc = cc_err_oom(err);
         } else {
             for (size_t i = 0; i < ncands; i++) {
                 items[i].op = BEDROCK_OP_LIST_TAGS;
@@ -624,7 +675,7 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
     snprintf(r->account, sizeof r->account, "%s", items[i_id].out.identity.account);
     r->caller_arn = strdup(items[i_id].out.identity.arn);
     if (!r->caller_arn) {
-        rc = CC_EINTERNAL;
+        rc = cc_err_oom(err);
         goto done;
     }
     if ((rc = resolve_member(s, r->caller_arn, r, out, err)))
@@ -651,7 +702,7 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
         out_trace(out, "remembered profile %s still matches", s->cached_arn);
         r->outcome = ONBOARD_FOUND;
         r->arn = strdup(s->cached_arn);
-        rc = r->arn ? 0 : CC_EINTERNAL;
+        rc = r->arn ? 0 : cc_err_oom(err);
         goto done;
     }
     if (fast)
@@ -789,36 +840,96 @@ int onboard_write_request(const cJSON *request, const char *dir, char **path_out
     char path[4200];
     snprintf(path, sizeof path, "%s/%s.json", dir, cJSON_IsString(name) ? name->valuestring : "request");
     char *text = cJSON_Print(request);
-    if (!text)
-        return CC_EINTERNAL;
-    size_t len = strlen(text);
-    text = realloc(text, len + 2);
-    text[len++] = '\n';
-    text[len] = '\0';
-    int rc = safefile_write_atomic(path, text, len, 0600, err);
-    free(text);
+    size_t len = text ? strlen(text) : 0;
+    char *line = text ? realloc(text, len + 2) : NULL;
+    if (!line) {
+        free(text);
+        return cc_err_oom(err);
+    }
+    line[len++] = '\n';
+    line[len] = '\0';
+    int rc = safefile_write_atomic(path, line, len, 0600, err);
+    free(line);
     if (rc)
         return rc;
     *path_out = strdup(path);
-    return *path_out ? 0 : CC_EINTERNAL;
+    return *path_out ? 0 : cc_err_oom(err);
+}
+
+/* A webhook URL split, with libcurl's parser, into what the HTTP layer takes
+ * (strings libcurl allocated). */
+typedef struct webhook_url {
+    char *base;  /* scheme://authority, user info kept so the HTTP layer refuses it as for any endpoint */
+    char *path;  /* "/" when the URL has none */
+    char *query; /* without '?', NULL when none */
+} webhook_url;
+
+static void webhook_url_free(webhook_url *w)
+{
+    curl_free(w->base);
+    curl_free(w->path);
+    curl_free(w->query);
+    memset(w, 0, sizeof *w);
+}
+
+static int split_webhook_url(const char *url, webhook_url *w, cc_err *err)
+{
+    memset(w, 0, sizeof *w);
+    int rc = curl_dl_load(err);
+    if (rc)
+        return rc;
+    CURLU *u = curl_url();
+    if (!u)
+        return cc_err_oom(err);
+    /* Any scheme parses; the HTTP layer says which ones it takes. */
+    CURLUcode uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_PATH, &w->path, 0);
+    if (uc == CURLUE_OK) {
+        uc = curl_url_get(u, CURLUPART_QUERY, &w->query, 0);
+        if (uc == CURLUE_NO_QUERY)
+            uc = CURLUE_OK;
+    }
+    /* What is left without path, query and fragment is the base. */
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(u, CURLUPART_PATH, NULL, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(u, CURLUPART_QUERY, NULL, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+    if (uc == CURLUE_OK)
+        uc = curl_url_get(u, CURLUPART_URL, &w->base, 0);
+    curl_url_cleanup(u);
+    if (uc == CURLUE_OUT_OF_MEMORY) {
+        webhook_url_free(w);
+        return cc_err_oom(err);
+    }
+    if (uc != CURLUE_OK) {
+        webhook_url_free(w);
+        return cc_err_set(err, CC_EINPUT, "request.webhook_url", "webhook URL '%s' is not a URL", url);
+    }
+    size_t n = strlen(w->base);
+    if (n && w->base[n - 1] == '/')
+        w->base[n - 1] = '\0'; /* the empty path libcurl puts back */
+    return 0;
 }
 
 int onboard_post_webhook(awsclient *c, const char *url, const cJSON *request, cc_err *err)
 {
-    /* Split "scheme://host[:port]" from the path: the HTTP layer takes them apart. */
-    const char *hostpart = strstr(url, "://");
-    if (!hostpart)
-        return cc_err_set(err, CC_EINPUT, "request.webhook_url", "webhook URL '%s' is not a URL", url);
-    const char *slash = strchr(hostpart + 3, '/');
-    char base[1024];
-    snprintf(base, sizeof base, "%.*s", (int)(slash ? (size_t)(slash - url) : strlen(url)), url);
+    webhook_url w;
+    int rc = split_webhook_url(url, &w, err);
+    if (rc)
+        return rc;
     char *body = cJSON_PrintUnformatted(request);
-    if (!body)
-        return CC_EINTERNAL;
+    if (!body) {
+        webhook_url_free(&w);
+        return cc_err_oom(err);
+    }
     aws_request req = {
         .method = "POST",
-        .url_base = base,
-        .path = slash ? slash : "/",
+        .url_base = w.base,
+        .path = w.path,
+        .query = w.query,
         .content_type = "application/json",
         .body = body,
         .body_len = strlen(body),
@@ -828,10 +939,11 @@ int onboard_post_webhook(awsclient *c, const char *url, const cJSON *request, cc
     };
     aws_response resp;
     memset(&resp, 0, sizeof resp);
-    int rc = http_aws_call(awsclient_http(c), &req, &resp, err);
+    rc = http_aws_call(awsclient_http(c), &req, &resp, err);
     if (!rc && (resp.status < 200 || resp.status >= 300))
         rc = cc_err_set(err, CC_EAWS, "webhook", "the request webhook %s answered HTTP %ld", url, resp.status);
     aws_response_free(&resp);
     free(body);
+    webhook_url_free(&w);
     return rc;
 }

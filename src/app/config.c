@@ -1,12 +1,18 @@
-/* config.c - merging the config layers (see include/clinecfg/config.h). */
+/* config.c - clinecfg's settings: the key table, reading and checking the
+ * org, user and --config files, the CLINECFG_* environment and flags, and
+ * merging them into one view that remembers each value's origin (see
+ * include/clinecfg/config.h).  It reads files, so it lives in app/, not core/. */
 #include "clinecfg/config.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinecfg/envlookup.h"
 #include "clinecfg/jsonc.h"
 #include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
@@ -139,7 +145,8 @@ static int check_semantics(cfg_key k, const cJSON *v, const char *where, cc_err 
         return CC_EINPUT;
     }
     if (k == CFG_SESSION_DURATION && (v->valuedouble < 900 || v->valuedouble > 129600)) {
-        cc_err_set(err, CC_EINPUT, "config.value", "%s: session_duration %.0f is outside 900..129600 seconds", where,
+        /* %.15g: digits for any value a person types, 1e+300 for one nobody reads */
+        cc_err_set(err, CC_EINPUT, "config.value", "%s: session_duration %.15g is outside 900..129600 seconds", where,
                    v->valuedouble);
         cc_err_hint(err, "STS GetSessionToken accepts 900 (15 min) to 129600 (36 h)");
         return CC_EINPUT;
@@ -147,13 +154,22 @@ static int check_semantics(cfg_key k, const cJSON *v, const char *where, cc_err 
     return 0;
 }
 
+/* Is d within long's range?  Asked before any cast: casting a double
+ * outside it is undefined behaviour.  LONG_MIN is a power of two, so both
+ * bounds are exact doubles (LONG_MAX itself is not). */
+static bool fits_long(double d) { return d >= (double)LONG_MIN && d < -(double)LONG_MIN; }
+
+/* A whole number: beyond long's range every double is one (as is
+ * infinity); the range check in check_semantics refuses those by value. */
+static bool is_whole_number(double d) { return !isnan(d) && (!fits_long(d) || d == (double)(long)d); }
+
 static bool json_has_type(cfg_type t, const cJSON *v)
 {
     switch (t) {
     case T_STR:
         return cJSON_IsString(v);
     case T_INT:
-        return cJSON_IsNumber(v) && v->valuedouble == (double)(long)v->valuedouble;
+        return cJSON_IsNumber(v) && is_whole_number(v->valuedouble);
     case T_STRLIST: {
         if (!cJSON_IsArray(v))
             return false;
@@ -197,7 +213,7 @@ static int apply_member(cc_config *cfg, const cc_ctx *ctx, const char *path, con
     }
     cJSON *v = jsonc_to_cjson(node);
     if (!v)
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     if (!json_has_type(keys[k].type, v)) {
         cJSON_Delete(v);
         cc_err_set(err, CC_EINPUT, "config.type", "%s: %s must be %s", where, dotted, type_names[keys[k].type]);
@@ -290,9 +306,9 @@ static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON 
         break;
     }
     case T_STRLIST: {
-        v = cJSON_CreateArray();
         char *copy = strdup(s), *save = NULL;
-        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        v = copy ? cJSON_CreateArray() : NULL;
+        for (char *tok = v ? strtok_r(copy, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
             while (*tok == ' ')
                 tok++;
             if (*tok)
@@ -302,9 +318,9 @@ static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON 
         break;
     }
     case T_STRMAP: {
-        v = cJSON_CreateObject();
         char *copy = strdup(s), *save = NULL;
-        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        v = copy ? cJSON_CreateObject() : NULL;
+        for (char *tok = v ? strtok_r(copy, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
             char *eq = strchr(tok, '=');
             if (!eq || eq == tok) {
                 cc_err_set(err, CC_EINPUT, "config.type", "%s: '%s' is not KEY=VALUE", what, tok);
@@ -322,7 +338,7 @@ static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON 
     }
     }
     if (!v)
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     int rc = check_semantics(k, v, what, err);
     if (rc) {
         cJSON_Delete(v);
@@ -358,7 +374,7 @@ int cfg_load(cc_config *cfg, const cc_ctx *ctx, cc_err *err)
     if (!rc && cfg->extra_path)
         rc = load_file(cfg, ctx, cfg->extra_path, "config", true, err);
     for (int k = 0; !rc && k < CFG_NKEYS; k++) {
-        const char *ev = getenv(keys[k].env);
+        const char *ev = cc_getenv(NULL, NULL, keys[k].env);
         if (!ev)
             continue;
         cJSON *v = NULL;
@@ -403,7 +419,12 @@ const char *cfg_str(const cc_config *cfg, cfg_key k)
 long cfg_int(const cc_config *cfg, cfg_key k)
 {
     const cJSON *v = cfg->s[k].value;
-    return cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+    if (!cJSON_IsNumber(v) || isnan(v->valuedouble))
+        return 0;
+    /* Loading checked the range; clamp anyway rather than cast out of range. */
+    if (!fits_long(v->valuedouble))
+        return v->valuedouble < 0 ? LONG_MIN : LONG_MAX;
+    return (long)v->valuedouble;
 }
 
 const cJSON *cfg_json(const cc_config *cfg, cfg_key k) { return cfg->s[k].value; }

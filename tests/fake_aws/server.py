@@ -686,7 +686,8 @@ class Handler(BaseHTTPRequestHandler):
         call = {"time": iso(datetime.now(timezone.utc), fraction=True), "operation": route.op,
                 "model_id": model_id, "region": region, "access_key_id": entry["access_key_id"],
                 "user": record["user"]["arn"], "session_token": bool(record.get("token")),
-                "base_model": None, "answer": None, "max_tokens": None}
+                "base_model": None, "answer": None, "max_tokens": None,
+                "cache_points": runtime.count_cache_points(request), "http": entry.get("http", "http/1.1")}
         try:
             base = state.resolve_runtime_model(region, model_id)
             call["base_model"] = base

@@ -70,6 +70,15 @@ function forwardStream(stream, headers) {
 const h2 = http2.createServer();
 h2.on("stream", forwardStream);
 h2.on("sessionError", () => {});
+// A client that is done with a connection sends GOAWAY while its last stream
+// may still be open (the JS SDK does so as soon as the response headers
+// arrive).  Node's server answers with a GOAWAY of its own at once, and the
+// SDK (1.x/2.x Cline's, among others) destroys the session on any GOAWAY,
+// cutting the rest of a streamed answer.  AWS lets the open streams finish:
+// so does this front (the connection ends when the client closes it).
+h2.on("session", (session) => {
+  session.close = () => {};
+});
 
 // Node's HTTP/2 server reads a socket's native handle directly, so bytes
 // already read to sniff the preface cannot be pushed back: the HTTP/2 server

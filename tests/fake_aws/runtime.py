@@ -274,3 +274,20 @@ def count_cache_points(request):
             blocks.extend(message.get("content") or [])
     blocks.extend(((request.get("toolConfig") or {}).get("tools")) or [])
     return sum(1 for block in blocks if isinstance(block, dict) and "cachePoint" in block)
+
+
+# Seconds the XML completion's stream pauses after the block has closed and
+# before contentBlockStop/messageStop/metadata.  Sent in one burst, the end of
+# the stream overtakes the classic core's handling of the block: it posts the
+# request's cost before its completion_result, and the 1.x Go front end (which
+# exits only when one state update shows both) waits forever.  A real model
+# also takes a moment between its last token and the end of the stream.
+XML_END_PAUSE_S = 0.5
+
+
+def stream_pauses(plan, frames):
+    """Seconds to wait after each frame of converse_stream_frames(plan)."""
+    pauses = [0.0] * len(frames)
+    if plan.get("kind") == "xml" and len(frames) >= 4:
+        pauses[-4] = XML_END_PAUSE_S  # after the last delta
+    return pauses

@@ -710,8 +710,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         self.status = 200
-        for frame in frames:
+        for frame, pause in zip(frames, runtime.stream_pauses(plan, frames)):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
+            if pause:
+                self.wfile.flush()
+                time.sleep(pause)
         self.wfile.write(b"0\r\n\r\n")
 
     # ------------------------------------------------------------- admin

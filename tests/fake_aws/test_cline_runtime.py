@@ -1,8 +1,10 @@
 """test_cline_runtime.py - self-tests of what the emulator does for the Cline
 CLI releases of tests/e2e/cline_e2e.sh: the classic core's attempt_completion
-(XML in the reply, or a native tool), the reply text in submit_and_exit's
-input, cache points counted per call, and cleartext HTTP/2 through
-h2c_front.mjs (server.py --h2c) with a signature over :authority."""
+(XML in the reply, or a native tool, and the pause before the XML answer's
+end), the reply text in submit_and_exit's input, cache points counted per
+call, and cleartext HTTP/2 through h2c_front.mjs (server.py --h2c) with a
+signature over :authority and a streamed answer that outlives the client's
+GOAWAY."""
 
 import hashlib
 import json
@@ -68,6 +70,15 @@ class ClassicCoreTest(unittest.TestCase):
         schema = {"type": "object", "properties": {"s": {"type": "string", "maxLength": 5}}, "required": ["s"]}
         self.assertEqual(runtime.with_reply_text({"s": "Hello"}, schema), {"s": "Hello"})
 
+    def test_xml_answer_pauses_only_before_its_end(self):
+        plan = runtime.plan_answer({"messages": USER, "system": XML_SYSTEM})
+        frames = runtime.converse_stream_frames(plan, 1)
+        pauses = runtime.stream_pauses(plan, frames)
+        self.assertEqual(pauses[-4], runtime.XML_END_PAUSE_S)
+        self.assertEqual(sum(pauses), runtime.XML_END_PAUSE_S)
+        text_plan = runtime.plan_answer({"messages": USER})
+        self.assertFalse(any(runtime.stream_pauses(text_plan, runtime.converse_stream_frames(text_plan, 1))))
+
     def test_no_completion_without_xml_or_tool(self):
         plan = runtime.plan_answer({"messages": USER, "system": [{"text": "You are helpful."}]})
         self.assertEqual(plan["kind"], "text")
@@ -103,6 +114,8 @@ H2_CLIENT = r"""
 const http2 = require("node:http2");
 const r = JSON.parse(process.argv[1]);
 const session = http2.connect("http://127.0.0.1:" + r.port);
+// as the JS SDK's NodeHttp2Handler: a GOAWAY from the server ends the session
+session.on("goaway", () => session.destroy());
 const req = session.request({ ...r.headers, ":method": "POST", ":path": r.path });
 const chunks = [];
 let status = 0;
@@ -141,6 +154,7 @@ class H2cTest(unittest.TestCase):
                                          self.alice["secret_access_key"])
         status, raw = self._h2(headers, path, body)
         self.assertEqual(status, 200, raw[:300])
+        # the XML answer pauses before its end: the client's early GOAWAY must not cut it
         types = [h[":event-type"] for h, _ in eventstream.decode_stream(raw)]
         self.assertEqual(types[0], "messageStart")
         self.assertEqual(types[-3:], ["contentBlockStop", "messageStop", "metadata"])

@@ -19,7 +19,7 @@
 static const cli_command *const commands[] = {
     &cmd_setup,  &cmd_login,   &cmd_logout, &cmd_credential_process,
     &cmd_status, &cmd_doctor,  &cmd_restore, &cmd_admin,
-    &cmd_whoami, &cmd_config,  NULL,
+    &cmd_whoami, &cmd_config,  &cmd_usage, NULL,
 };
 
 static const char *resolve_self_path(const char *argv0, char *buf, size_t size)

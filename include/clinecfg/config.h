@@ -33,6 +33,7 @@ typedef enum {
     CFG_REQUEST_DIR,
     CFG_REQUEST_WEBHOOK_URL,
     CFG_SESSION_DURATION, /* seconds, integer */
+    CFG_PRICES,           /* object: model -> {input, output, cache_read, cache_write} USD per 1,000 tokens */
     CFG_NKEYS
 } cfg_key;
 

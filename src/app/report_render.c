@@ -234,7 +234,7 @@ static void html_member_chart(strbuf *b, const report *r)
     for (size_t i = 0; i < r->n; i++)
         max = usage_tokens(&r->rows[i].c) > max ? usage_tokens(&r->rows[i].c) : max;
     size_t h = r->n * (BAR_H + GAP) + GAP;
-    usage_printf(b, "<h2>Tokens per %s</h2>\n<svg id=\"member-chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+    usage_printf(b, "<h2>Tokens per %s</h2>\n<svg id=\"member-chart\" "
                     "width=\"%d\" height=\"%zu\" role=\"img\">\n", r->grouped ? "team" : "member",
                  LABEL_W + CHART_W + 120, h);
     for (size_t i = 0; i < r->n; i++) {
@@ -295,7 +295,7 @@ static void html_timeline(strbuf *b, const report *r)
             sum += per[d * nt + k];
         max = sum > max ? sum : max;
     }
-    usage_printf(b, "<h2>Daily tokens per team</h2>\n<svg id=\"team-timeline\" xmlns=\"http://www.w3.org/2000/svg\" "
+    usage_printf(b, "<h2>Daily tokens per team</h2>\n<svg id=\"team-timeline\" "
                     "width=\"%zu\" height=\"%d\" role=\"img\">\n", LEFT * 2 + r->ndays * DAY_W, H + 20);
     for (size_t d = 0; d < r->ndays; d++) {
         double y = H;

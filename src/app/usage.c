@@ -86,13 +86,17 @@ static bool parse_offset(const char *s, long *east)
         return true;
     if (s[0] != '+' && s[0] != '-')
         return false;
-    int h, m = 0;
-    char tail[4] = "";
-    if (sscanf(s + 1, "%2d:%2d%1s", &h, &m, tail) < 1 || tail[0]) {
-        if (sscanf(s + 1, "%2d%2d%1s", &h, &m, tail) < 1 || tail[0])
+    const char *d = s + 1;
+    size_t n = strlen(d);
+    bool colon = n == 5 && d[2] == ':';
+    if (n != 2 && n != 4 && !colon)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(colon && i == 2) && !isdigit((unsigned char)d[i]))
             return false;
-    }
-    if (h > 23 || m > 59 || !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]))
+    int h = (d[0] - '0') * 10 + (d[1] - '0');
+    int m = n == 2 ? 0 : (d[n - 2] - '0') * 10 + (d[n - 1] - '0');
+    if (h > 23 || m > 59)
         return false;
     *east = (s[0] == '-' ? -1 : 1) * (h * 3600L + m * 60L);
     return true;

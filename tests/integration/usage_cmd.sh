@@ -88,6 +88,15 @@ printf '%s\n' "$out" | grep -q "$(printf '\033')" && fail "colour codes off a te
 LC_ALL=C.UTF-8 expect_rc 0 usage --since 24h --period 1h
 printf '%s\n' "$out" | grep -q '█' || fail "no Unicode bar in a UTF-8 locale: $out"
 
+note "cache metrics published under other names are absent (null, n/a), not zero"
+admin POST usage/config '{"cache_metric_names": {"read": "CacheReadTokens", "write": null}}' >/dev/null
+expect_rc 0 --json usage --since 1h
+json_ok --argjson s "$served" '.totals.cache_read_tokens == null and .totals.cache_write_tokens == null and .totals.cache_share == null
+  and .totals.input_tokens == $s.input_tokens + 1000 and .series[0].cache_read_tokens == null'
+LC_ALL=C expect_rc 0 usage --since 1h
+printf '%s\n' "$out" | grep -q "n/a" || fail "absent metrics not shown as n/a: $out"
+admin POST usage/config '{"cache_metric_names": {"read": "CacheReadInputTokenCount", "write": "CacheWriteInputTokenCount"}}' >/dev/null
+
 note "inactive member tag: billed is null and says so"
 admin POST cost-tags '{"MemberName": "Inactive"}' >/dev/null
 expect_rc 0 --json usage --since 24h

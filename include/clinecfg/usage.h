@@ -3,9 +3,8 @@
  * time windows (--since/--until SPEC, --period), token counts and their
  * estimate from the price table, the cache share, the bar chart cell, the
  * price table as the command layer finds it (shipped file + org-config
- * override), and one concurrent run of GetMetricData pages together with
- * other prepared calls (Cost Explorer), so a command's metric and cost
- * calls share one sequential round trip.
+ * override).  The metric and cost calls share one round trip through
+ * cw_get_metric_data_with (cloudwatch.h).
  */
 #ifndef CLINECFG_USAGE_H
 #define CLINECFG_USAGE_H
@@ -79,24 +78,5 @@ void usage_bar(strbuf *b, double value, double max, int width, bool utf8);
 void usage_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 1234567 -> "1,234,567" (rounded to a whole number). */
 void usage_group_digits(double v, char *out, size_t size);
-
-/* Prepared calls that ride along in the first round of GetMetricData
- * pages (awsclient_call_many): requests in, responses, statuses and errors
- * out (free the responses with aws_response_free). */
-typedef struct usage_riders {
-    aws_request *reqs;
-    aws_response *resps;
-    int *statuses;
-    cc_err *errs;
-    size_t n;
-} usage_riders;
-
-/* Runs queries[0..n) in ceil(n / 500) GetMetricData calls, at most
- * max_in_flight at once, following NextToken; the riders go out with the
- * first round.  out->series[i] belongs to queries[i] (no hidden queries).
- * out->rounds counts the sequential rounds.  Errors as cw_get_metric_data
- * (the riders' own statuses are only reported in them). */
-int usage_fetch_metrics(awsclient *c, const cw_query *queries, size_t n, long long start, long long end,
-                        size_t max_in_flight, usage_riders *riders, cw_result *out, cc_err *err);
 
 #endif

@@ -2,7 +2,8 @@
  * report.c - fetching and aggregating the team usage report: every
  * ListInferenceProfiles page, the tags of each profile concurrently, the
  * metrics of every member-tagged profile in as few GetMetricData calls as
- * the 500-query limit allows with the single Cost Explorer call alongside,
+ * the 500-query limit allows with the single Cost Explorer call alongside
+ * (cw_get_metric_data_with),
  * then per-profile totals, daily tokens, estimates, billed cost per member,
  * shares and the sort by cost.  Profiles with a member tag but a missing or
  * inconsistent team/member are kept in `bad` with the reason.
@@ -375,10 +376,10 @@ static int fetch_metrics(awsclient *c, const report_opts *o, report *r, cc_err *
     cw_result res;
     memset(&res, 0, sizeof res);
     if (!rc) {
-        usage_riders rd = {b.reqs, b.resps, b.sts, b.errs, RIDE_COUNT};
+        cw_riders rd = {b.reqs, b.resps, b.sts, b.errs, RIDE_COUNT};
         progress(o, "reading metrics: %zu queries in %zu GetMetricData calls, and Cost Explorer", nq,
                  (nq + CW_MAX_QUERIES - 1) / CW_MAX_QUERIES);
-        rc = usage_fetch_metrics(c, q, nq, r->since, r->until, o->concurrency, &rd, &res, err);
+        rc = cw_get_metric_data_with(c, q, nq, r->since, r->until, o->concurrency, &rd, &res, err);
         r->cw_calls += res.calls;
         r->ce_calls++;
         r->requests += RIDE_COUNT;

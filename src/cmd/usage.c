@@ -159,7 +159,7 @@ static bool tag_active(const aws_response *resp, const char *key)
 }
 
 /* The billed month-to-date figure from the Cost Explorer answers. */
-static void read_billed(usage_run *u, usage_riders *r, const cc_out *out)
+static void read_billed(usage_run *u, cw_riders *r, const cc_out *out)
 {
     if (!u->member) {
         snprintf(u->billed_note, sizeof u->billed_note, "the profile has no %s tag, so Cost Explorer cannot "
@@ -207,7 +207,7 @@ static void read_billed(usage_run *u, usage_riders *r, const cc_out *out)
 }
 
 /* Fills the three riders: ListMetrics, GetCostAndUsage, ListCostAllocationTags. */
-static int prepare_riders(awsclient *c, usage_run *u, usage_riders *r, char *bodies[R_COUNT], const char *cw_hdrs[3],
+static int prepare_riders(awsclient *c, usage_run *u, cw_riders *r, char *bodies[R_COUNT], const char *cw_hdrs[3],
                           char *target, size_t target_size, cc_err *err)
 {
     long long now = (long long)time(NULL);
@@ -240,7 +240,7 @@ static int prepare_riders(awsclient *c, usage_run *u, usage_riders *r, char *bod
 }
 
 /* Which metrics exist for the profile (ListMetrics); unknown = present. */
-static void read_availability(usage_run *u, usage_riders *r, const cw_result *res, const cc_out *out)
+static void read_availability(usage_run *u, cw_riders *r, const cw_result *res, const cc_out *out)
 {
     cw_metric_list l;
     memset(&l, 0, sizeof l);
@@ -301,7 +301,7 @@ static int fetch(awsclient *c, usage_run *u, const cc_out *out, cc_err *err)
     memset(reqs, 0, sizeof reqs);
     memset(resps, 0, sizeof resps);
     memset(errs, 0, sizeof errs);
-    usage_riders r = {reqs, resps, sts, errs, 0};
+    cw_riders r = {reqs, resps, sts, errs, 0};
     char *bodies[R_COUNT] = {NULL, NULL, NULL};
     const char *cw_hdrs[3];
     char target[96];
@@ -311,7 +311,7 @@ static int fetch(awsclient *c, usage_run *u, const cc_out *out, cc_err *err)
     if (!rc) {
         out_progress(out, "reading CloudWatch metrics%s for %s", u->member ? " and Cost Explorer" : "",
                      u->profile.name);
-        rc = usage_fetch_metrics(c, q, CW_METRIC_COUNT, u->qstart, u->until, 8, &r, &res, err);
+        rc = cw_get_metric_data_with(c, q, CW_METRIC_COUNT, u->qstart, u->until, 8, &r, &res, err);
         u->requests += res.calls + r.n;
         u->round_trips += res.rounds;
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin_report.h"
 #include "clinecfg/arn.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
@@ -34,17 +35,22 @@ enum {
     ADMIN_OPT_AWS_PROFILE,
     ADMIN_OPT_MODEL,
     ADMIN_OPT_FIX_TAGS,
+    ADMIN_OPT_TEAM,  /* policy and report */
+    ADMIN_OPT_GROUP, /* policy: IAM groups; report: member|team rows */
     /* admin policy (admin_policy.c) */
-    ADMIN_OPT_TEAM,
     ADMIN_OPT_PRINCIPAL,
     ADMIN_OPT_ACCOUNT,
     ADMIN_OPT_APPLY,
     ADMIN_OPT_NAME,
     ADMIN_OPT_USER,
     ADMIN_OPT_ROLE,
-    ADMIN_OPT_GROUP,
     ADMIN_OPT_CHECK,
     ADMIN_OPT_MEMBER,
+    /* admin report (admin_report.c) */
+    ADMIN_OPT_SINCE,
+    ADMIN_OPT_UNTIL,
+    ADMIN_OPT_FORMAT,
+    ADMIN_OPT_OUTPUT,
     ADMIN_OPT_COUNT
 };
 
@@ -56,16 +62,22 @@ static const cli_opt admin_opts[ADMIN_OPT_COUNT] = {
     [ADMIN_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
     [ADMIN_OPT_MODEL] = {"model", 0, OPT_VALUE, "ID", "base model for roster rows without one (default: config model)"},
     [ADMIN_OPT_FIX_TAGS] = {"fix-tags", 0, OPT_FLAG, NULL, "retag same-named profiles whose model matches"},
-    [ADMIN_OPT_TEAM] = {"team", 0, OPT_VALUE, "T", "policy: the team tag value required (default: config team)"},
+    [ADMIN_OPT_TEAM] = {"team", 0, OPT_VALUE, "T",
+                        "policy: the team tag value required (default: config team); report: only team T"},
+    [ADMIN_OPT_GROUP] = {"group", 0, OPT_VALUE, "G",
+                         "policy: IAM group(s), comma-separated; report: member (default) or team, one row each"},
     [ADMIN_OPT_PRINCIPAL] = {"principal", 0, OPT_VALUE, "KIND", "policy: iam-user (default) or sso"},
     [ADMIN_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "ID", "policy: the AWS account the policy names"},
     [ADMIN_OPT_APPLY] = {"apply", 0, OPT_FLAG, NULL, "policy: create or update the policy and attach it"},
     [ADMIN_OPT_NAME] = {"name", 0, OPT_VALUE, "NAME", "policy: the customer-managed policy's name"},
     [ADMIN_OPT_USER] = {"user", 0, OPT_VALUE, "U", "policy: IAM user(s), comma-separated"},
     [ADMIN_OPT_ROLE] = {"role", 0, OPT_VALUE, "R", "policy: IAM role(s), comma-separated (--check: a name or ARN)"},
-    [ADMIN_OPT_GROUP] = {"group", 0, OPT_VALUE, "G", "policy: IAM group(s), comma-separated"},
     [ADMIN_OPT_CHECK] = {"check", 0, OPT_FLAG, NULL, "policy: simulate the expected cases for --user or --role"},
     [ADMIN_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "policy: the member --check --role stands for"},
+    [ADMIN_OPT_SINCE] = {"since", 0, OPT_VALUE, "SPEC", "report: start day (today, month, 7d, 30d, ISO date; default month)"},
+    [ADMIN_OPT_UNTIL] = {"until", 0, OPT_VALUE, "SPEC", "report: end (same forms; default now), UTC unless an offset is given"},
+    [ADMIN_OPT_FORMAT] = {"format", 0, OPT_VALUE, "FMT", "report: table (default), json, csv or html"},
+    [ADMIN_OPT_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE", "report: write to FILE (atomically) instead of stdout"},
 };
 
 typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING } row_state;
@@ -681,8 +693,15 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     if (a->npos >= 1 && strcmp(a->pos[0], "policy") == 0)
         return run_policy(ctx, a, err);
+    if (a->npos == 1 && strcmp(a->pos[0], "report") == 0) {
+        static const admin_report_opt_index ix = {ADMIN_OPT_TEAM, ADMIN_OPT_SINCE, ADMIN_OPT_UNTIL,
+                                                  ADMIN_OPT_GROUP, ADMIN_OPT_FORMAT, ADMIN_OPT_OUTPUT,
+                                                  ADMIN_OPT_REGION, ADMIN_OPT_AWS_PROFILE, ADMIN_OPT_CONCURRENCY};
+        return admin_report_run(ctx, a, &ix, err);
+    }
     if (a->npos != 1 || strcmp(a->pos[0], "provision") != 0) {
-        cc_err_set(err, CC_EUSAGE, "usage", "usage: clinecfg admin provision (--request FILE | --roster CSV)");
+        cc_err_set(err, CC_EUSAGE, "usage",
+                   "usage: clinecfg admin provision (--request FILE | --roster CSV) | clinecfg admin report");
         return CC_EUSAGE;
     }
     const char *request = cli_value(a, ADMIN_OPT_REQUEST);
@@ -729,13 +748,15 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_admin = {
     .name = "admin",
-    .operands = "provision | policy developer|enforce",
-    .summary = "admin: create requested profiles or a whole roster",
+    .operands = "provision | policy developer|enforce | report",
+    .summary = "admin: create requested profiles or a whole roster; IAM policies; report the team's usage",
     .description = "Give exactly one of --request FILE or --roster CSV.\n"
                    "`admin policy developer|enforce` prints an IAM policy; --apply --name NAME attaches it to\n"
                    "--user/--role/--group, --check simulates it for one --user or --role (exit 8 when a case fails).\n"
                    "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
-                   "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.",
+                   "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.\n"
+                   "report: every profile with the member tag, its CloudWatch tokens, estimate and billed cost\n"
+                   "(one Cost Explorer call), sorted by cost, with a totals row; --format table|json|csv|html.",
     .opts = CLI_OPTS(admin_opts),
     .run = run,
 };

@@ -183,13 +183,14 @@ static int read_fields(roster_reader *rd, int *nf, int *end_line, int *end_col, 
 {
     *nf = 0;
     for (;;) {
+        int start_col = rd->col;
         skip_blanks(rd);
         if (*nf == ROSTER_FIELDS)
             return err_at(rd, err, rd->line, rd->col,
                           "a fourth field; expected team,member[,model] (quote a field that holds a comma)");
         int k = (*nf)++;
         rd->flen[k] = 0;
-        rd->fcol[k] = rd->col;
+        rd->fcol[k] = start_col;
         int rc = peek(rd) == '"' ? read_quoted(rd, k, err) : read_unquoted(rd, k, err);
         rd->field[k][rd->flen[k]] = '\0';
         *end_line = rd->line;

@@ -169,17 +169,13 @@ typedef struct tally {
 static void tally_start(cc_ctx *ctx, tally *t)
 {
     memset(t, 0, sizeof *t);
-    t->jrows = cJSON_AddArrayToObject(ctx->result, "rows");
+    /* Only --json keeps every row; the text table streams. */
+    t->jrows = ctx->out.json ? cJSON_AddArrayToObject(ctx->result, "rows") : NULL;
     out_text(&ctx->out, "%-9s %-40s %s\n", "STATUS", "PROFILE", "ARN / DETAIL");
 }
 
-static void tally_row(cc_ctx *ctx, tally *t, const row *w)
+static cJSON *row_json(const row *w)
 {
-    t->counts[w->state]++;
-    char who[2 * ROSTER_FIELD_MAX], detail[sizeof w->err.message];
-    printable_copy(who, sizeof who, w->r.name[0] ? w->r.name : w->member ? w->member : "");
-    printable_copy(detail, sizeof detail, w->r.arn ? w->r.arn : w->err.message);
-    out_text(&ctx->out, "%-9s %-40s %s\n", row_state_names[w->state], who, detail);
     cJSON *o = cJSON_CreateObject();
     if (w->team)
         cJSON_AddStringToObject(o, "team", w->team);
@@ -193,7 +189,18 @@ static void tally_row(cc_ctx *ctx, tally *t, const row *w)
         cJSON_AddNullToObject(o, "arn");
     if (w->state == ROW_CONFLICT || w->state == ROW_FAILED)
         cJSON_AddStringToObject(o, "error", w->err.message);
-    cJSON_AddItemToArray(t->jrows, o);
+    return o;
+}
+
+static void tally_row(cc_ctx *ctx, tally *t, const row *w)
+{
+    t->counts[w->state]++;
+    char who[2 * ROSTER_FIELD_MAX], detail[sizeof w->err.message];
+    printable_copy(who, sizeof who, w->r.name[0] ? w->r.name : w->member ? w->member : "");
+    printable_copy(detail, sizeof detail, w->r.arn ? w->r.arn : w->err.message);
+    out_text(&ctx->out, "%-9s %-40s %s\n", row_state_names[w->state], who, detail);
+    if (t->jrows)
+        cJSON_AddItemToArray(t->jrows, row_json(w));
     if (w->state == ROW_FAILED && !t->have_failed) {
         t->have_failed = true;
         t->failed = w->err;
@@ -384,16 +391,17 @@ static int roster_scan(roster_reader *rd, const char *default_model, roster_mode
     int rc;
     while ((rc = roster_next(rd, &rr, err)) == 1) {
         rows++;
+        int arc = 0;
         if (rr.model)
-            rc = models_add(m, path, rr.line, rr.model, err);
+            arc = models_add(m, path, rr.line, rr.model, err);
         else if (default_model)
-            rc = models_add(m, path, rr.line, default_model, err);
+            arc = models_add(m, path, rr.line, default_model, err);
         else if (modelless++ == 0) {
             first_line = rr.line;
             printable_copy(first_member, sizeof first_member, rr.member);
         }
-        if (rc)
-            return rc;
+        if (arc)
+            return arc;
     }
     if (rc)
         return rc;

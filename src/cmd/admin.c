@@ -472,8 +472,10 @@ static int read_batch(roster_reader *rd, const cc_config *cfg, const sts_identit
         cc_err rowerr;
         cc_err_clear(&rowerr);
         int prc = prepare_row(cfg, id, region, w, src, &rowerr);
-        if (prc)
+        if (prc) {
+            cc_err_prefix(&rowerr, "%s:%d", roster_path(rd), rr.line);
             set_row_outcome(w, prc, &rowerr);
+        }
         else
             w->state = ROW_PENDING;
     }

@@ -19,7 +19,7 @@ _clinecfg_command_opts()
         logout | credential-process | status) echo '--account' ;;
         doctor) echo '--live --aws-profile --account' ;;
         restore) echo '--list --force' ;;
-        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags' ;;
+        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team' ;;
         whoami) echo '--aws-profile --region --account' ;;
         config) echo '--file' ;;
     esac

@@ -140,6 +140,7 @@ complete -c clinecfg -n $c -l region -x -d 'AWS region'
 complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'AWS profile for the admin calls'
 complete -c clinecfg -n $c -l model -x -d 'base model for roster rows without one'
 complete -c clinecfg -n $c -l fix-tags -d 'retag same-named profiles whose model matches'
+complete -c clinecfg -n $c -l team -x -d 'the team a --request may be for'
 
 # whoami
 set -l c '__fish_seen_subcommand_from whoami'

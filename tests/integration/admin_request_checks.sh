@@ -36,7 +36,7 @@ GLOBAL_ARN=$(printf '%s' "$SYS_ARN" | sed 's|inference-profile/apac\.|inference-
 while IFS='~' read -r name filter want; do
   [ -n "$name" ] || continue
   f=$(tamper "$name" "$filter")
-  rc=0; env $ALICE "$CLINECFG_BIN" admin provision -y --request "$f" >"$T_HOME/$name.out" 2>"$T_HOME/$name.err" || rc=$?
+  rc=0; env $ALICE ${CLINECFG_WRAP:-} "$CLINECFG_BIN" admin provision -y --request "$f" >"$T_HOME/$name.out" 2>"$T_HOME/$name.err" || rc=$?
   [ $rc = 4 ] || { cat "$T_HOME/$name.err"; fail "$name: expected exit 4, got $rc"; }
   assert_contains "$T_HOME/$name.err" "$want"
   assert_not_contains "$T_HOME/$name.err" "$ESC"
@@ -67,10 +67,10 @@ cat > "$CLINECFG_ORG_CONFIG" <<JSON
 { "model": "$MODEL", "region": "ap-northeast-1", "extra_tags": { "CostCenter": "cc-1234" },
   "allowed_regions": ["ap-northeast-1", "ap-northeast-3", "ap-southeast-2"] }
 JSON
-rc=0; env $ALICE "$CLINECFG_BIN" admin provision -y --request "$REQ" >/dev/null 2>"$T_HOME/noteam.err" || rc=$?
+rc=0; env $ALICE ${CLINECFG_WRAP:-} "$CLINECFG_BIN" admin provision -y --request "$REQ" >/dev/null 2>"$T_HOME/noteam.err" || rc=$?
 [ $rc = 4 ] || fail "no configured team: expected 4, got $rc"
 assert_contains "$T_HOME/noteam.err" "run again with --team 'teamA'"
-rc=0; env $ALICE "$CLINECFG_BIN" admin provision -y --team teamB --request "$REQ" >/dev/null 2>"$T_HOME/teamb.err" || rc=$?
+rc=0; env $ALICE ${CLINECFG_WRAP:-} "$CLINECFG_BIN" admin provision -y --team teamB --request "$REQ" >/dev/null 2>"$T_HOME/teamb.err" || rc=$?
 [ $rc = 4 ] || fail "--team teamB: expected 4, got $rc"
 [ "$(creates)" = "$BASE" ] || fail "a refused request reached CreateInferenceProfile"
 
@@ -89,7 +89,7 @@ else
 fi
 
 note "the genuine request, with -y: the plan is printed and the profile created"
-rc=0; env $ALICE "$CLINECFG_BIN" --json admin provision -y --team teamA --request "$REQ" >"$T_HOME/ok.json" 2>"$T_HOME/ok.err" || rc=$?
+rc=0; env $ALICE ${CLINECFG_WRAP:-} "$CLINECFG_BIN" --json admin provision -y --team teamA --request "$REQ" >"$T_HOME/ok.json" 2>"$T_HOME/ok.err" || rc=$?
 [ $rc = 0 ] || { cat "$T_HOME/ok.err"; fail "genuine request: exit $rc"; }
 assert_contains "$T_HOME/ok.err" "Planned profile"
 jq -e '.summary.created == 1 and .plan.name == "teama-bedrock-bob" and .plan.region == "ap-northeast-1"

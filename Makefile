@@ -21,12 +21,12 @@ FUZZ_SECONDS ?= 60
 # of libsecret; everything else is the same.
 UNAME_S := $(shell uname -s)
 ifeq ($(UNAME_S),Darwin)
-PKGS := libcurl libcrypto libcjson
+PKGS := libcurl libcrypto libcjson expat
 KEYRING_SKIP := src/store/keyring_libsecret.c src/store/libsecret_dl.c
 PLATFORM_LIBS := -framework Security -framework CoreFoundation
 HARDEN_LD_OS :=
 else
-PKGS := libcurl libcrypto libcjson libsecret-1
+PKGS := libcurl libcrypto libcjson libsecret-1 expat
 KEYRING_SKIP := src/store/keyring_macos.c
 PLATFORM_LIBS :=
 HARDEN_LD_OS := -Wl,-z,relro -Wl,-z,now
@@ -91,7 +91,18 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libclinecfg.a $(VERSION_H)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
 
-unit: $(UNIT_BIN)
+# Test drivers: small programs the integration tests run against the
+# library, built with the same flags (and sanitizers) as everything else.
+DRIVER_BIN := $(BUILD)/tests/cline_driver $(BUILD)/tests/sso_driver $(BUILD)/tests/jsonc_driver $(BUILD)/tests/usage_driver
+$(BUILD)/tests/cline_driver: tests/golden/cline/driver.c
+$(BUILD)/tests/sso_driver: tests/sso/driver.c
+$(BUILD)/tests/jsonc_driver: tests/diff/jsonc_driver.c
+$(BUILD)/tests/usage_driver: tests/usage/driver.c
+$(DRIVER_BIN): $(BUILD)/libclinecfg.a $(VERSION_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(filter %.c,$^) $(BUILD)/libclinecfg.a $(DEP_LIBS)
+
+unit: $(UNIT_BIN) $(DRIVER_BIN)
 
 # A plain `make` on a machine without the -dev packages says what to do
 # instead of failing on a missing header.

@@ -2,16 +2,19 @@
  * cli.c - the command-line parser and help printer: argv is matched against
  * the global option table and the named command's table, and both the
  * usage line and --help are printed from those same tables.  It knows no
- * command by name; main.c hands it the command table.  cli_confirm, the one
- * interactive y/N question, lives here too.
+ * command by name; main.c hands it the command table.  The interactive
+ * questions (cli_confirm, cli_yes_no, cli_ask) live here too: end of input or
+ * Ctrl-C at one of them is "cancelled", never a default.
  */
 #define _GNU_SOURCE
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "clinecfg/cli.h"
+#include "clinecfg/suggest.h"
 
 static const cli_opt global_table[GLOBAL_OPT_COUNT] = {
     [GLOBAL_OPT_HELP] = {"help", 'h', OPT_FLAG, NULL, "show help for clinecfg or for a command"},
@@ -64,24 +67,95 @@ int cli_check_tables(const cli_command *const *commands, cc_err *err)
     return rc;
 }
 
+bool cli_interactive(const cc_ctx *ctx)
+{
+    return !ctx->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+}
+
+/* Ctrl-C while a question is open ends the question, not the process: the
+ * command then stops with exit 1 having written nothing (see out_cancelled). */
+static volatile sig_atomic_t interrupted;
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* One line from stdin without its newline; false on end of input or Ctrl-C. */
+static bool read_answer(char *line, size_t size)
+{
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt; /* no SA_RESTART: the read returns EINTR */
+    sigemptyset(&sa.sa_mask);
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    char *got = fgets(line, (int)size, stdin);
+    sigaction(SIGINT, &old, NULL);
+    if (!got || interrupted) {
+        fputc('\n', stderr); /* the prompt's line ends here, not in the shell's prompt */
+        clearerr(stdin);
+        line[0] = '\0';
+        return false;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    return true;
+}
+
+__attribute__((format(printf, 3, 0))) static int ask_yes_no(const cc_ctx *ctx, bool def, const char *fmt, va_list ap)
+{
+    if (!cli_interactive(ctx))
+        return def;
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, def ? " [Y/n] " : " [y/N] ");
+    fflush(stderr);
+    char line[64];
+    if (!read_answer(line, sizeof line))
+        return -1;
+    if (line[0] == 'y' || line[0] == 'Y')
+        return 1;
+    if (line[0] == 'n' || line[0] == 'N')
+        return 0;
+    return def;
+}
+
+int cli_yes_no(const cc_ctx *ctx, bool def, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = ask_yes_no(ctx, def, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
 bool cli_confirm(const cc_ctx *ctx, bool def, const char *fmt, ...)
 {
-    if (ctx->yes || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
-        return def;
+    va_list ap;
+    va_start(ap, fmt);
+    int r = ask_yes_no(ctx, def, fmt, ap);
+    va_end(ap);
+    return r == 1;
+}
+
+bool cli_ask(const cc_ctx *ctx, const char *def, char *answer, size_t size, const char *fmt, ...)
+{
+    if (!cli_interactive(ctx)) {
+        snprintf(answer, size, "%s", def ? def : "");
+        return def != NULL;
+    }
     va_list ap;
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, def ? " [Y/n] " : " [y/N] ");
+    if (def && *def)
+        fprintf(stderr, " [%s]", def);
+    fprintf(stderr, ": ");
     fflush(stderr);
-    char line[64];
-    if (!fgets(line, sizeof line, stdin))
-        return def;
-    if (line[0] == 'y' || line[0] == 'Y')
-        return true;
-    if (line[0] == 'n' || line[0] == 'N')
+    if (!read_answer(answer, size))
         return false;
-    return def;
+    if (!answer[0] && def)
+        snprintf(answer, size, "%s", def);
+    return true;
 }
 
 /* ---- help ------------------------------------------------------------------ */
@@ -141,8 +215,9 @@ void cli_print_tool_help(FILE *f, const char *version, const cli_command *const 
         fprintf(f, "  %-20s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(f, "\nglobal options (accepted before or after the command):\n");
     print_opts(f, cli_global_opts);
-    fprintf(f, "\nexit codes: 0 done, 2 usage, 3 profile request pending, 4 bad input (nothing written),\n"
-               "            5 AWS denied, 6 AWS/network error, 7 keyring unavailable, 8 conflict\n");
+    fprintf(f, "\nexit codes: 0 done, 1 cancelled at a prompt (or an internal error), 2 usage,\n"
+               "            3 profile request pending, 4 bad input (nothing written), 5 AWS denied,\n"
+               "            6 AWS/network error, 7 keyring unavailable, 8 conflict\n");
     fprintf(f, "\nRun 'clinecfg <command> --help' for a command's options.\n");
 }
 
@@ -236,6 +311,78 @@ static int take_option(int argc, char **argv, int *i, cli_opts t, cli_args *a, c
     return arg[1] == '-' ? take_long(argc, argv, i, t, a, err) : take_short(argc, argv, i, t, a, err);
 }
 
+/* "-2.5", "-1e3": a JSON number is a value (as in git config), never an option. */
+bool cli_is_json_number(const char *s)
+{
+    const char *p = s;
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return false;
+    if (*p == '.') {
+        if (!(*++p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return *p == '\0';
+}
+
+/* Appends the long names of table t to names (NULL-terminated, at most max). */
+static size_t add_names(const char **names, size_t n, size_t max, cli_opts t)
+{
+    for (size_t i = 0; i < t.n && n + 1 < max; i++)
+        names[n++] = t.opt[i].name;
+    names[n] = NULL;
+    return n;
+}
+
+/* "did you mean '--team'?" for a misspelt long option; no hint when nothing is close. */
+static void hint_option(cc_err *err, const char *arg, const cli_command *cmd)
+{
+    if (strncmp(arg, "--", 2) != 0)
+        return;
+    char typed[64];
+    snprintf(typed, sizeof typed, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+    const char *names[2 * CLI_MAX_OPTS + 1];
+    size_t n = add_names(names, 0, sizeof names / sizeof names[0], cli_global_opts);
+    if (cmd)
+        add_names(names, n, sizeof names / sizeof names[0], cmd->opts);
+    char best[256];
+    if (suggest_closest(typed, names, "--", best, sizeof best))
+        cc_err_hint(err, "did you mean %s?", best);
+}
+
+static int unknown_command(const cli_command *const *commands, const char *name, cc_err *err)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (; commands[n] && n + 1 < sizeof names / sizeof names[0]; n++)
+        names[n] = commands[n]->name;
+    names[n] = NULL;
+    cc_err_set(err, CC_EUSAGE, "usage", "unknown command '%s'", name);
+    char best[256];
+    if (suggest_closest(name, names, "", best, sizeof best))
+        cc_err_hint(err, "did you mean %s? ('clinecfg --help' lists the commands)", best);
+    else
+        cc_err_hint(err, "run 'clinecfg --help' to list the commands");
+    return CC_EUSAGE;
+}
+
 static const cli_command *find_command(const cli_command *const *commands, const char *name)
 {
     for (int i = 0; commands[i]; i++)
@@ -255,9 +402,12 @@ static int take_any_option(int argc, char **argv, int *i, cli_args *g, const cli
         r = take_option(argc, argv, i, cmd->opts, c, err);
         if (r != 0)
             return r;
-        return cc_err_set(err, CC_EUSAGE, "usage", "unknown option '%s' for 'clinecfg %s'", argv[*i], cmd->name);
+        cc_err_set(err, CC_EUSAGE, "usage", "unknown option '%s' for 'clinecfg %s'", argv[*i], cmd->name);
+    } else {
+        cc_err_set(err, CC_EUSAGE, "usage", "unknown option '%s'", argv[*i]);
     }
-    return cc_err_set(err, CC_EUSAGE, "usage", "unknown option '%s'", argv[*i]);
+    hint_option(err, argv[*i], cmd);
+    return CC_EUSAGE;
 }
 
 int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_args *g, const cli_command **cmd,
@@ -273,7 +423,7 @@ int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_arg
             only_pos = true;
             continue;
         }
-        if (!only_pos && arg[0] == '-' && arg[1]) {
+        if (!only_pos && arg[0] == '-' && arg[1] && !cli_is_json_number(arg)) {
             int r = take_any_option(argc, argv, &i, g, *cmd, c, err);
             if (r < 0)
                 return r;
@@ -281,11 +431,8 @@ int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_arg
         }
         if (!*cmd) {
             *cmd = find_command(commands, arg);
-            if (!*cmd) {
-                cc_err_set(err, CC_EUSAGE, "usage", "unknown command '%s'", arg);
-                cc_err_hint(err, "run 'clinecfg --help' to list the commands");
-                return CC_EUSAGE;
-            }
+            if (!*cmd)
+                return unknown_command(commands, arg, err);
             continue;
         }
         if (c->npos >= CLI_MAX_POS)

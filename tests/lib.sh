@@ -95,4 +95,11 @@ fake_aws_start() {
 
 # Checks the last run_cc stdout with a jq expression (dash's echo would
 # mangle JSON escapes, so always go through printf).
+# The emulator writes its request log just after it answers, so a client can
+# return before the line is there: retry a check of the log for up to 5 s.
+await_log() { # CMD...: succeeds as soon as CMD does
+  i=0
+  until "$@"; do i=$((i+1)); [ $i -lt 50 ] || return 1; sleep 0.1; done
+}
+
 json_ok() { printf '%s\n' "$out" | jq -e "$@" >/dev/null 2>&1 || fail "jq $* failed on: $out"; }

@@ -32,8 +32,8 @@ typedef struct awsclient_opts {
     const char *region;          /* --region; NULL = environment, then profile */
     const char *fallback_region; /* last resort (e.g. clinecfg's own config); may be NULL */
     const cc_out *out;           /* progress and -v traces; may be NULL */
-    aws_env_lookup env;          /* NULL = getenv */
-    void *env_ctx;
+    cc_getenv_fn env;            /* NULL = the process environment */
+    void *env_ud;
     creds_keyring_fn keyring;    /* the keyring source; NULL = skipped */
     void *keyring_ud;
     const http_opts *http;       /* NULL = defaults; out and ca_bundle are filled in when unset */
@@ -70,7 +70,14 @@ int awsclient_credentials(awsclient *c, const aws_credentials **out, cc_err *err
  * body, content_type, operation. */
 int awsclient_prepare(awsclient *c, const char *service, aws_request *req, cc_err *err);
 
-/* awsclient_prepare + http_aws_call + awsclient_check: returns 0 only for a
+/* Shapes req as an AWS JSON-protocol call (awsJson1_0 / awsJson1_1: POST /
+ * with `content_type`, the body and `headers`, which carry X-Amz-Target and
+ * are NULL-terminated).  Everything is borrowed; call awsclient_prepare (or
+ * awsclient_call) for the endpoint and signing. */
+void aws_request_json(aws_request *req, const char *content_type, const char *const *headers, const char *body,
+                      const char *operation);
+
+/* awsclient_prepare + http_aws_call + aws_call_verdict (awserror.h): returns 0 only for a
  * 2xx answer; resp must be freed with aws_response_free in every case. */
 int awsclient_call(awsclient *c, const char *service, aws_request *req, aws_response *resp, cc_err *err);
 
@@ -80,13 +87,5 @@ int awsclient_call(awsclient *c, const char *service, aws_request *req, aws_resp
  * or the first failure's status. */
 int awsclient_call_many(awsclient *c, aws_request *reqs, size_t n, size_t max_in_flight,
                         aws_response *results, int *statuses, cc_err *errs);
-
-/* Maps an answer to a status: 0 for 2xx; otherwise CC_EDENIED for
- * AccessDenied-class names (or 401/403), CC_ECONFLICT for
- * ConflictException, CC_EINPUT for ValidationException,
- * ResourceNotFoundException, TooManyTagsException, CC_EAWS otherwise.
- * err->code = "aws:<ErrorName>" (or "aws:http<status>"); the message names
- * the operation, the error and AWS's message. */
-int awsclient_check(const aws_response *resp, const char *operation, cc_err *err);
 
 #endif

@@ -5,7 +5,9 @@
  * Owns: restJson1 errors (x-amzn-ErrorType header, body "code", "__type",
  * then sanitised: text before ',' and ':', after '#'), awsQuery XML errors
  * (<ErrorResponse><Error><Code>/<Message>), the SDK standard-retry classes
- * (throttling, transient, clock skew) and the mapping to CC_E* statuses.
+ * (throttling, transient, clock skew), the mapping to CC_E* statuses and
+ * the one verdict on an answer that every AWS call (awsclient, the
+ * credential chain's AssumeRole) reports.
  * Pure functions: no allocation escapes, no I/O.
  */
 #ifndef CLINECFG_AWSERROR_H
@@ -13,6 +15,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "clinecfg/error.h"
+#include "clinecfg/http.h"
 
 /* Fills code and msg (both always NUL-terminated, possibly empty).  Returns 0
  * when an error name was found, -1 otherwise (code empty).  body may be
@@ -39,5 +44,18 @@ bool aws_error_is_clock_skew(const char *code);
  * UnauthorizedException), and 401/403 without a name; CC_EAWS for
  * throttling, transient names and 5xx; 0 for other names (the caller decides). */
 int aws_error_status(const char *code, long status);
+
+/* Maps an answer to a status: 0 for 2xx; otherwise CC_EDENIED for
+ * AccessDenied-class names (or 401/403), CC_ECONFLICT for
+ * ConflictException, CC_EINPUT for ValidationException,
+ * ResourceNotFoundException, TooManyTagsException, CC_EAWS otherwise.
+ * err->code = "aws:<ErrorName>" (or "aws:http<status>"); the message names
+ * the operation, the error and AWS's message. */
+int aws_response_check(const aws_response *resp, const char *operation, cc_err *err);
+
+/* The status of a finished call: http_rc (http_aws_call's result) when the
+ * transport failed, else aws_response_check's verdict, keeping the HTTP
+ * layer's status (e.g. retries exhausted) when it had one. */
+int aws_call_verdict(int http_rc, const aws_response *resp, const char *operation, cc_err *err);
 
 #endif

@@ -13,24 +13,20 @@
 #ifndef CLINECFG_AWSFILES_H
 #define CLINECFG_AWSFILES_H
 
+#include "clinecfg/envlookup.h"
 #include "clinecfg/error.h"
 #include "clinecfg/ini.h"
 
-/* Returns the value of `name` or NULL.  Pass awsfiles_process_env (ud
- * ignored) for the real environment. */
-typedef const char *(*awsfiles_getenv_fn)(void *ud, const char *name);
-const char *awsfiles_process_env(void *ud, const char *name);
-
-/* Both paths malloc'd on success.  CC_EINPUT when no home folder can be
+/* getenv_fn NULL (or cc_getenv_process) = the real environment.  Both paths malloc'd on success.  CC_EINPUT when no home folder can be
  * found and a path needs one. */
-int awsfiles_locate(awsfiles_getenv_fn getenv_fn, void *ud, char **config_path,
+int awsfiles_locate(cc_getenv_fn getenv_fn, void *ud, char **config_path,
                     char **credentials_path, cc_err *err);
 
 /* The same with the platform rules and the fallback home made explicit
  * (conformance tests run the Windows cases this way). */
 typedef enum { AWSFILES_POSIX = 0, AWSFILES_WINDOWS = 1 } awsfiles_platform;
 typedef struct awsfiles_opts {
-    awsfiles_getenv_fn getenv_fn;
+    cc_getenv_fn getenv_fn;
     void *ud;
     awsfiles_platform platform;  /* path separator and home variables */
     const char *fallback_home;   /* used when no variable gives a home; NULL: the

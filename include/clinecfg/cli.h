@@ -103,12 +103,33 @@ int cli_check_tables(const cli_command *const *commands, cc_err *err);
 int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_args *g, const cli_command **cmd,
               cli_args *c, cc_err *err);
 
+/* True when s is a JSON number ("-2.5", "1e3"): cli_parse takes such a
+ * word as a positional value even when it starts with '-'. */
+bool cli_is_json_number(const char *s);
+
 /* 'clinecfg --help' and 'clinecfg CMD --help', both from the tables. */
 void cli_print_tool_help(FILE *f, const char *version, const cli_command *const *commands);
 void cli_print_command_help(FILE *f, const cli_command *c);
 
-/* Prints a y/N question on stderr and reads the answer from the TTY.
- * Returns `def` when ctx->yes is set or there is no TTY. */
+/* May clinecfg ask?  Not with -y, and only with a terminal on stdin and stderr. */
+bool cli_interactive(const cc_ctx *ctx);
+
+/* Prints a y/N question on stderr and reads the answer from the TTY: 1 yes,
+ * 0 no, -1 cancelled (end of input or Ctrl-C, which ends the line).  An empty
+ * answer is `def`; without cli_interactive it is `def` unasked. */
+int cli_yes_no(const cc_ctx *ctx, bool def, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* cli_yes_no == 1: false for "no" and for a cancelled question alike. */
 bool cli_confirm(const cc_ctx *ctx, bool def, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Asks for a line ("Team [teamA]: "); an empty answer is `def` (may be
+ * NULL).  False when cancelled.  Without cli_interactive the answer is
+ * `def` unasked (false when there is none). */
+bool cli_ask(const cc_ctx *ctx, const char *def, char *answer, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Sets the key of clinecfg's user config through the safe edit of
+ * 'clinecfg config set' (checked, backed up; src/cmd/config.c).  VALUE is
+ * stored as a JSON string. */
+int config_set_user_string(cc_ctx *ctx, const char *key, const char *value, cc_err *err);
 
 #endif

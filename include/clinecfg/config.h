@@ -33,6 +33,7 @@ typedef enum {
     CFG_REQUEST_DIR,
     CFG_REQUEST_WEBHOOK_URL,
     CFG_SESSION_DURATION, /* seconds, integer */
+    CFG_MEMBER_RULE,      /* "identity" or "email-local-part" (identity.h) */
     CFG_NKEYS
 } cfg_key;
 

@@ -48,6 +48,7 @@
 #include <time.h>
 
 #include "clinecfg/endpoints.h"
+#include "clinecfg/envlookup.h"
 #include "clinecfg/error.h"
 #include "clinecfg/http.h"
 #include "clinecfg/ini.h"
@@ -70,8 +71,8 @@ typedef struct creds_chain_opts {
     const char *profile;             /* --aws-profile; NULL: AWS_PROFILE, then the chain */
     const aws_profile_set *profiles; /* the shared files (borrowed, must outlive the provider); NULL = none */
     const char *files_desc;          /* "PATH, PATH" of the shared files, for messages */
-    aws_env_lookup env;              /* NULL = getenv */
-    void *env_ctx;
+    cc_getenv_fn env;                /* NULL = the process environment */
+    void *env_ud;
     creds_keyring_fn keyring;        /* NULL = no keyring source */
     void *keyring_ud;
     http_client *http;               /* borrowed; needed for SSO and role_arn profiles */
@@ -102,11 +103,37 @@ const char *creds_source(const creds_provider *p);
 const char *creds_profile(const creds_provider *p);
 void creds_free(creds_provider *p);
 
+/* --- profile sources ---------------------------------------------------- */
+
+/* What a profile source is handed: the chain's options, the profile's name
+ * and settings, and how many source_profile hops led here. */
+typedef struct creds_profile_ctx {
+    const creds_chain_opts *o;
+    const char *profile;
+    const aws_profile *p;
+    int depth;
+} creds_profile_ctx;
+
+/* One way a profile can hold credentials.  The chain keeps them in one
+ * table in precedence order (role_arn, SSO, static keys, credential_process)
+ * and uses the first that `applies`; each source lives in its own module
+ * and never calls back into the chain. */
+typedef struct creds_profile_source {
+    const char *name; /* in creds_source(): "profile:dev (sso)" */
+    bool (*applies)(const aws_profile *p);
+    int (*fetch)(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err);
+} creds_profile_source;
+
+extern const creds_profile_source creds_source_assume_role; /* credentials.c */
+extern const creds_profile_source creds_source_static;      /* credentials.c */
+extern const creds_profile_source creds_source_sso;         /* sso.c */
+extern const creds_profile_source creds_source_process;     /* credential_process.c */
+
 /* --- single sources (also used by `login --from-env/--from-profile`) --- */
 
 /* AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN].  CREDS_NOT_FOUND
  * when neither is set; CC_EINPUT when only one of the pair is. */
-int creds_from_env(aws_env_lookup env, void *env_ctx, aws_credentials *out, cc_err *err);
+int creds_from_env(cc_getenv_fn env, void *env_ud, aws_credentials *out, cc_err *err);
 
 /* One profile with the rules above (o->profile is ignored).  CC_EINPUT when
  * the profile is missing (naming it and o->files_desc) or yields nothing. */
@@ -149,15 +176,5 @@ int sso_parse_role_credentials(const char *json, size_t len, aws_credentials *ou
 /* Loads the credentials of an SSO profile `p` named `profile`. */
 int sso_profile_credentials(const creds_chain_opts *o, const char *profile, const aws_profile *p,
                             aws_credentials *out, cc_err *err);
-
-/* --- shared helpers ---------------------------------------------------- */
-
-/* RFC 3339 / ISO 8601 timestamp: YYYY-MM-DDTHH:MM:SS[.frac](Z|UTC|+HH:MM|
- * +HHMM|-...); 't'/'z' and a space for 'T' accepted.  0 or -1. */
-int aws_parse_timestamp(const char *s, time_t *out);
-
-/* Frees a cJSON tree after wiping every string in it (it may hold secrets). */
-struct cJSON;
-void creds_json_wipe_delete(struct cJSON *j);
 
 #endif

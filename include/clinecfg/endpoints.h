@@ -11,16 +11,14 @@
 #ifndef CLINECFG_ENDPOINTS_H
 #define CLINECFG_ENDPOINTS_H
 
+#include "clinecfg/envlookup.h"
 #include "clinecfg/error.h"
 
-/* getenv-like lookup; returns NULL when unset.  ctx is passed through. */
-typedef const char *(*aws_env_lookup)(const char *name, void *ctx);
-
-/* service: "bedrock", "bedrock-runtime", "sts", "sso" or "ce".  lookup NULL =
- * getenv.  On success *url_out is a malloc'd URL without a trailing '/'.
+/* service: "bedrock", "bedrock-runtime", "sts", "sso" or "ce".  getenv_fn NULL =
+ * the process environment.  On success *url_out is a malloc'd URL without a trailing '/'.
  * CC_EINPUT for an unknown service, a bad region or a malformed override. */
 int aws_endpoint(const char *service, const char *region, const char *profile_endpoint_url,
-                 aws_env_lookup lookup, void *lookup_ctx, char **url_out, cc_err *err);
+                 cc_getenv_fn getenv_fn, void *env_ud, char **url_out, cc_err *err);
 
 /* The SigV4 signing name for a service key above: bedrock -> "bedrock",
  * bedrock-runtime -> "bedrock", sts -> "sts", sso -> "awsssoportal". NULL if unknown. */

@@ -17,4 +17,8 @@ const char *cc_getenv_process(void *ud, const char *name);
 /* fn(ud, name), or the process environment when fn is NULL. */
 const char *cc_getenv(cc_getenv_fn fn, void *ud, const char *name);
 
+/* cc_getenv, but an empty value counts as unset (NULL), as the AWS SDKs
+ * treat AWS_PROFILE="" and friends. */
+const char *cc_getenv_set(cc_getenv_fn fn, void *ud, const char *name);
+
 #endif

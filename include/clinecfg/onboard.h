@@ -27,6 +27,7 @@
 typedef struct onboard_spec {
     const char *team;             /* may be NULL when the template has no {team} */
     const char *member;           /* --member; NULL = derived from the caller */
+    const char *member_rule;      /* config member_rule; NULL = "identity" (identity.h) */
     const char *profile_name;     /* --profile-name; NULL = from name_template */
     const char *name_template;    /* "{team}-bedrock-{member}" */
     const char *model;            /* system profile id or foundation-model id */
@@ -64,6 +65,7 @@ typedef struct onboard_result {
     char **regions;             /* regions the source routes to */
     size_t n_regions;
     bedrock_tag *tags;          /* the expected tags (owned) */
+    const char *member_tag_key; /* which of them holds the member (NULL: "MemberName") */
     size_t n_tags;
     bool retagged;
     bool found_by_tags;         /* found under another name by its tags */
@@ -89,7 +91,9 @@ int onboard_load_source_arn(awsclient *c, onboard_result *r, cc_err *err);
 
 /* Decides about an existing profile with r's name (or found by tags):
  * FOUND when tags and models match; retags when s->fix_tags and the model
- * matches; else CC_ECONFLICT with a report of what differs. */
+ * matches; else CC_ECONFLICT with a report of what differs.  A profile whose
+ * member tag (s->tag_key_member, else "MemberName") names another identity
+ * is someone else's: always CC_ECONFLICT naming both, never retagged. */
 int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const char *arn, char *const *model_arns,
                   size_t n_models, const bedrock_tags *tags, const cc_out *out, cc_err *err);
 
@@ -111,7 +115,8 @@ void onboard_batch_with_backoff(awsclient *c, bedrock_batch_item *items, size_t 
 int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_err *err);
 
 /* Looks the profile up by name once (list pages), for --wait polling.
- * *found is set; r->arn filled when found. */
+ * *found is set; r->arn filled when found.  A profile of that name whose
+ * member tag names another identity is CC_ECONFLICT, never found. */
 int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err);
 
 /* The provisioning request as JSON (name, tags, source ARN, account,

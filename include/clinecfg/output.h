@@ -37,8 +37,14 @@ void out_trace(const cc_out *o, const char *fmt, ...) __attribute__((format(prin
 void out_text(const cc_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints the final result and returns the process exit code.  With --json
- * it merges `result` (may be NULL; not freed) into {ok, exit_code, error}.
- * Without --json it prints "error: message" and "hint: ..." on stderr. */
+ * it merges `result` (may be NULL; not freed) into {ok, exit_code, error}
+ * (error.hint only when there is one).  Without --json it prints
+ * "error: message" and "hint: ..." on stderr; a cancelled prompt (see
+ * out_cancelled) prints its message alone, as the user's own choice. */
 int out_finish(const cc_out *o, int status, const cc_err *err, const cJSON *result);
+
+/* The user cancelled a prompt (Ctrl-C, end of input, "n"): exit 1, error code
+ * "cancelled", shown without "error:" (exit 2 is kept for usage errors). */
+int out_cancelled(cc_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

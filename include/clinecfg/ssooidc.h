@@ -158,10 +158,6 @@ int ssooidc_refresh(const sso_conn *c, const ssooidc_client *client, const char 
 /* --- shared with ssoportal.c -------------------------------------------- */
 
 struct cJSON;
-struct strbuf;
-/* Appends ,"key":"value" (JSON-escaped) to an object under construction;
- * nothing when value is NULL.  (keyring.c has the same helper, static.) */
-void sso_json_put(struct strbuf *b, const char *key, const char *value);
 /* Parses an answer body into a JSON object; CC_EAWS "sso.response" naming
  * the operation otherwise.  Free with secret_json_delete. */
 int sso_json_object(const aws_response *resp, const char *operation, struct cJSON **out, cc_err *err);

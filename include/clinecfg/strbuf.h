@@ -32,6 +32,9 @@ void strbuf_reserve(strbuf *b, size_t n);
 /* A JSON string literal: quotes, backslash and control characters escaped
  * (\b \f \n \r \t, else \u00XX); other bytes copied as they are. */
 void strbuf_json_string(strbuf *b, const char *s);
+/* `,"key":"value"` (both escaped); nothing when value is NULL.  For
+ * objects written member by member after a first member. */
+void strbuf_json_member(strbuf *b, const char *key, const char *value);
 /* Frees the contents (wiped when secret) and zeroes the struct. */
 void strbuf_release(strbuf *b);
 

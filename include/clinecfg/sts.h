@@ -2,10 +2,13 @@
  * sts.h - AWS STS client: GetCallerIdentity, GetSessionToken, AssumeRole
  * (awsQuery protocol: form-encoded POST, XML answers) and their parsers.
  *
- * Owns: building the STS requests, a small strict XML reader for the answers
- * (no DTDs, no external entities; bounded depth and size), and turning STS
- * errors into cc_err.  The calls go through an awsclient (awsclient.h); the
- * parsers are pure and exposed for unit tests and the fuzz target.
+ * Owns: building the STS requests, reading the answers (through the XML
+ * reader, xml.h: no DTDs, no entities beyond the five predefined ones,
+ * bounded depth and size), and turning STS errors into cc_err.  The calls
+ * go through an awsclient (src/aws/sts.c); the parsers and
+ * sts_assume_role_with need none (src/aws/sts_wire.c), so the credential
+ * chain can use them.  The parsers are pure and exposed for unit
+ * tests and the fuzz target.
  *
  * Ownership: every char * in an output struct is malloc'd and owned by that
  * struct; free with the matching *_free function.  aws_credentials are freed

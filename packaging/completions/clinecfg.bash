@@ -21,7 +21,7 @@ _clinecfg_command_opts()
         restore) echo '--list --force' ;;
         admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team' ;;
         whoami) echo '--aws-profile --region --account' ;;
-        config) echo '--file' ;;
+        config) echo '--file --force' ;;
     esac
 }
 
@@ -47,7 +47,7 @@ _clinecfg_aws_profiles()
     done 2>/dev/null | sed -e 's/[[:space:]]*$//' -e '/^sso-session /d' -e '/^services /d' | sort -u
 }
 
-_clinecfg_config_keys='region runtime_endpoint model team tag_keys.team tag_keys.member extra_tags name_template aws_profile_name allowed_regions request.dir request.webhook_url session_duration'
+_clinecfg_config_keys='region runtime_endpoint model team tag_keys.team tag_keys.member extra_tags name_template aws_profile_name allowed_regions request.dir request.webhook_url session_duration member_rule'
 
 _clinecfg_files()
 {

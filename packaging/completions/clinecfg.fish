@@ -150,8 +150,9 @@ complete -c clinecfg -n $c -l account -x -d 'keyring account to look in'
 
 # config
 complete -c clinecfg -n '__fish_seen_subcommand_from config' -l file -r -F -d 'edit this JSONC file instead of the user config'
+complete -c clinecfg -n '__fish_seen_subcommand_from config' -l force -d 'set: write a key clinecfg does not know into its config'
 complete -c clinecfg -n '__clinecfg_nth_arg config 0' -a 'get set unset list'
 for key in region runtime_endpoint model team tag_keys.team tag_keys.member extra_tags name_template \
-        aws_profile_name allowed_regions request.dir request.webhook_url session_duration
+        aws_profile_name allowed_regions request.dir request.webhook_url session_duration member_rule
     complete -c clinecfg -n '__clinecfg_nth_arg config 1; and __fish_seen_subcommand_from get set unset' -a $key
 end

@@ -19,6 +19,9 @@ class Clinecfg < Formula
   depends_on "openssl@3"
 
   uses_from_macos "curl"
+  # The AWS XML answers are read with libexpat: macOS ships it, Linux
+  # takes Homebrew's.
+  uses_from_macos "expat"
 
   # macOS keeps the keys in the login keychain (Security framework).
   on_linux do

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "clinecfg/envlookup.h"
+#include "clinecfg/identity.h"
 #include "clinecfg/jsonc.h"
 #include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
@@ -40,6 +41,7 @@ static const struct {
     [CFG_REQUEST_DIR] = {"request.dir", "CLINECFG_REQUEST_DIR", T_STR, NULL},
     [CFG_REQUEST_WEBHOOK_URL] = {"request.webhook_url", "CLINECFG_REQUEST_WEBHOOK_URL", T_STR, NULL},
     [CFG_SESSION_DURATION] = {"session_duration", "CLINECFG_SESSION_DURATION", T_INT, "43200"},
+    [CFG_MEMBER_RULE] = {"member_rule", "CLINECFG_MEMBER_RULE", T_STR, "identity"},
 };
 
 static const char *const type_names[] = {
@@ -142,6 +144,11 @@ static int check_semantics(cfg_key k, const cJSON *v, const char *where, cc_err 
         cc_err_set(err, CC_EINPUT, "config.value", "%s: %s '%s' is not an http(s) URL", where, keys[k].name,
                    v->valuestring);
         cc_err_hint(err, "give a full URL such as https://example.com/path");
+        return CC_EINPUT;
+    }
+    if (k == CFG_MEMBER_RULE && identity_member_rule_parse(v->valuestring, NULL, NULL) != 0) {
+        cc_err_set(err, CC_EINPUT, "config.value", "%s: member_rule '%s' is not a known rule", where, v->valuestring);
+        cc_err_hint(err, "use \"identity\" (profile names keep the whole identity) or \"email-local-part\"");
         return CC_EINPUT;
     }
     if (k == CFG_SESSION_DURATION && (v->valuedouble < 900 || v->valuedouble > 129600)) {

@@ -127,44 +127,58 @@ static char *read_git_email(void)
     return buf[0] ? strdup(buf) : NULL;
 }
 
-/* --member, then the caller ARN, then git's user.email, then $USER: the
- * first one the sanitising rule can make a name from. */
+static bool has_alnum(const char *s)
+{
+    for (; *s; s++)
+        if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9'))
+            return true;
+    return false;
+}
+
+static int take_member(onboard_result *r, const char *member, const char *source, cc_err *err)
+{
+    r->member_source = source;
+    r->member = strdup(member);
+    return r->member ? 0 : cc_err_oom(err);
+}
+
+/* The member name is the identity, unabridged (include/clinecfg/identity.h):
+ * --member, else the caller ARN's name.  Only when that name has no letter
+ * or digit: the local part of git's user.email, then $USER. */
 static int resolve_member(const onboard_spec *s, const char *caller_arn, onboard_result *r, const cc_out *out,
                           cc_err *err)
 {
-    char name[IDENTITY_NAME_MAX + 1];
     if (s->member) {
-        int rc = identity_sanitize(s->member, IDENTITY_NAME_MAX, "--member", name, sizeof name, err);
-        if (rc)
-            return rc;
-        r->member_source = "--member";
-        r->member = strdup(name);
-        return r->member ? 0 : cc_err_oom(err);
+        int rc = identity_check_member(s->member, "--member", err);
+        return rc ? rc : take_member(r, s->member, "--member", err);
     }
     identity id;
     int rc = identity_from_arn(caller_arn, &id, err);
     if (rc)
         return rc; /* root is refused with advice; nothing else is usable then */
-    if (identity_sanitize(id.raw_name, IDENTITY_NAME_MAX, "caller name", name, sizeof name, NULL) == 0) {
-        r->member_source = "caller ARN";
-        r->member = strdup(name);
-        return r->member ? 0 : cc_err_oom(err);
+    if (has_alnum(id.raw_name)) {
+        char what[300];
+        snprintf(what, sizeof what, "your name in %s", caller_arn);
+        if ((rc = identity_check_member(id.raw_name, what, err))) {
+            cc_err_hint(err, "pass --member NAME: your identity spelled with ASCII letters, digits, spaces and "
+                             ". _ : / = + @ - (e.g. your e-mail address)");
+            return rc;
+        }
+        return take_member(r, id.raw_name, "caller ARN", err);
     }
     out_trace(out, "caller name '%s' gives no usable member name; trying git user.email", id.raw_name);
     char *email = read_git_email();
-    if (email && identity_sanitize(email, IDENTITY_NAME_MAX, "git user.email", name, sizeof name, NULL) == 0) {
+    if (email) {
+        email[strcspn(email, "@")] = '\0'; /* the local part (DESIGN.md, Identity) */
+        bool usable = has_alnum(email) && identity_check_member(email, "git user.email", NULL) == 0;
+        rc = usable ? take_member(r, email, "git user.email", err) : 0;
         free(email);
-        r->member_source = "git user.email";
-        r->member = strdup(name);
-        return r->member ? 0 : cc_err_oom(err);
+        if (usable)
+            return rc;
     }
-    free(email);
     const char *user = cc_getenv(NULL, NULL, "USER");
-    if (user && identity_sanitize(user, IDENTITY_NAME_MAX, "$USER", name, sizeof name, NULL) == 0) {
-        r->member_source = "$USER";
-        r->member = strdup(name);
-        return r->member ? 0 : cc_err_oom(err);
-    }
+    if (user && has_alnum(user) && identity_check_member(user, "$USER", NULL) == 0)
+        return take_member(r, user, "$USER", err);
     cc_err_set(err, CC_EINPUT, "identity.member", "no member name could be derived from '%s', git or $USER",
                id.raw_name);
     cc_err_hint(err, "pass --member NAME");
@@ -208,8 +222,11 @@ static int build_name_and_tags(const onboard_spec *s, const char *region, onboar
         }
         snprintf(r->name, sizeof r->name, "%s", s->profile_name);
     } else {
-        rc = identity_render_name(s->name_template ? s->name_template : "{team}-bedrock-{member}", s->team, r->member,
-                                  region, r->account, r->name, sizeof r->name, err);
+        identity_member_rule rule;
+        rc = identity_member_rule_parse(s->member_rule, &rule, err);
+        if (!rc)
+            rc = identity_profile_name(s->name_template ? s->name_template : "{team}-bedrock-{member}", s->team,
+                                       r->member, rule, region, r->account, r->name, sizeof r->name, err);
         if (rc)
             return rc;
     }
@@ -217,6 +234,7 @@ static int build_name_and_tags(const onboard_spec *s, const char *region, onboar
         return rc;
     if (s->tag_key_member && (rc = add_tag(r, s->tag_key_member, r->member, err)))
         return rc;
+    r->member_tag_key = s->tag_key_member;
     const cJSON *t;
     cJSON_ArrayForEach(t, s->extra_tags) {
         if (cJSON_IsString(t) && (rc = add_tag(r, t->string, t->valuestring, err)))
@@ -390,11 +408,48 @@ static int report_conflict(const onboard_result *r, const char *arn, const bedro
     return CC_ECONFLICT;
 }
 
+/* The member tag value r expects, or NULL when r carries none. */
+static const char *expected_member_tag(const onboard_spec *s, const onboard_result *r, const char **key)
+{
+    *key = r->member_tag_key ? r->member_tag_key : s && s->tag_key_member ? s->tag_key_member : "MemberName";
+    for (size_t i = 0; i < r->n_tags; i++)
+        if (strcmp(r->tags[i].key, *key) == 0)
+            return r->tags[i].value;
+    return NULL;
+}
+
+/* A profile named like yours but tagged for another identity: two people
+ * must never share one profile, so neither --fix-tags nor a find. */
+static int report_other_member(const onboard_spec *s, const onboard_result *r, const char *arn, const char *key,
+                               const char *theirs, const char *mine, cc_err *err)
+{
+    identity_member_rule rule = IDENTITY_RULE_FULL;
+    if (s)
+        identity_member_rule_parse(s->member_rule, &rule, NULL);
+    cc_err_set(err, CC_ECONFLICT, "profile.other_member",
+               "profile %s (%s) belongs to %s=%s, not to you (%s=%s); two identities map to this name", r->name, arn,
+               key, theirs, key, mine);
+    if (rule == IDENTITY_RULE_EMAIL_LOCAL_PART)
+        cc_err_hint(err, "member_rule \"email-local-part\" gives '%s' and '%s' the same name: pass --profile-name "
+                         "NAME for one of them, or drop member_rule from the org config",
+                    theirs, mine);
+    else
+        cc_err_hint(err, "if that profile is really yours (made by an earlier clinecfg), ask an admin to retag it %s=%s; "
+                         "else pass --profile-name NAME",
+                    key, mine);
+    return CC_ECONFLICT;
+}
+
 /* Decides about a same-named (or tag-matched) profile. */
 int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const char *arn,
                           char *const *model_arns, size_t n_models, const bedrock_tags *tags, const cc_out *out,
                           cc_err *err)
 {
+    const char *member_key;
+    const char *mine = expected_member_tag(s, r, &member_key);
+    const char *theirs = bedrock_tags_get(tags, member_key);
+    if (mine && theirs && strcmp(mine, theirs) != 0)
+        return report_other_member(s, r, arn, member_key, theirs, mine, err);
     bool model_ok = models_match(r, model_arns, n_models);
     bool tag_ok = tags_match(r, tags);
     if (model_ok && tag_ok) {
@@ -510,7 +565,12 @@ static bool is_tag_candidate(const onboard_result *r, const bedrock_inference_pr
     for (i = 0; p->name[i] && i + 1 < sizeof lname; i++)
         lname[i] = (char)(p->name[i] >= 'A' && p->name[i] <= 'Z' ? p->name[i] + 32 : p->name[i]);
     lname[i] = '\0';
-    return strstr(lname, r->member) != NULL;
+    /* The short form (e-mail local part, as earlier versions named profiles)
+     * also finds a profile an admin retagged with the full identity. */
+    char short_name[IDENTITY_NAME_MAX + 1];
+    return r->member && identity_sanitize(r->member, IDENTITY_NAME_MAX, "member", short_name, sizeof short_name,
+                                          NULL) == 0 &&
+           strstr(lname, short_name) != NULL;
 }
 
 /* Lists application profiles page by page and stops at the expected name.
@@ -765,6 +825,24 @@ int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_er
     return add_tag(r, key, value, err);
 }
 
+/* The profile that appeared under r's name is yours only when its member
+ * tag is your identity (or absent: an admin's own naming). */
+static int confirm_member_tag(awsclient *c, onboard_result *r, cc_err *err)
+{
+    const char *key;
+    const char *mine = expected_member_tag(NULL, r, &key);
+    if (!mine)
+        return 0;
+    bedrock_tags tags;
+    memset(&tags, 0, sizeof tags);
+    int rc = bedrock_list_tags_for_resource(c, r->arn, &tags, err);
+    const char *theirs = rc ? NULL : bedrock_tags_get(&tags, key);
+    if (theirs && strcmp(theirs, mine) != 0)
+        rc = report_other_member(NULL, r, r->arn, key, theirs, mine, err);
+    bedrock_tags_free(&tags);
+    return rc;
+}
+
 int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err)
 {
     *found = false;
@@ -793,6 +871,11 @@ int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err)
         bedrock_profile_page_free(&page);
     }
     bedrock_profile_page_free(&page);
+    if (!rc && *found && (rc = confirm_member_tag(c, r, err))) {
+        *found = false;
+        free(r->arn);
+        r->arn = NULL;
+    }
     return rc;
 }
 

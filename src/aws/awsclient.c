@@ -1,11 +1,10 @@
 /*
  * awsclient.c - one AWS client per run: shared files, profile, region, HTTP
- * client, credentials with refresh, endpoints per service, and the mapping
- * of AWS error answers to clinecfg statuses.  See awsclient.h.
+ * client, credentials with refresh and endpoints per service.  AWS error
+ * answers are mapped to clinecfg statuses by awserror.c.  See awsclient.h.
  */
 #include "clinecfg/awsclient.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +15,8 @@
 #define MAX_ENDPOINTS 8
 
 struct awsclient {
-    aws_env_lookup env;
-    void *env_ctx;
+    cc_getenv_fn env;
+    void *env_ud;
     const cc_out *out;
     char *config_path, *creds_path;
     char files_desc[1024];
@@ -35,35 +34,13 @@ struct awsclient {
     size_t neps;
 };
 
-typedef struct env_adapter {
-    aws_env_lookup fn;
-    void *ctx;
-} env_adapter;
-
-static const char *adapt_env(void *ud, const char *name)
-{
-    const env_adapter *a = ud;
-    return a->fn ? a->fn(name, a->ctx) : getenv(name);
-}
-
 static const char *env_get(const awsclient *c, const char *name)
 {
-    const char *v = c->env ? c->env(name, c->env_ctx) : getenv(name);
-    return v && *v ? v : NULL;
+    return cc_getenv_set(c->env, c->env_ud, name);
 }
 
-static void trace(const awsclient *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(const awsclient *c, const char *fmt, ...)
-{
-    if (!c->out || c->out->verbose <= 0)
-        return;
-    char line[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    out_trace(c->out, "%s", line);
-}
+/* -v traces; out_trace itself drops them below -v. */
+#define TRACE(c, ...) do { if ((c)->out) out_trace((c)->out, __VA_ARGS__); } while (0)
 
 void awsclient_free(awsclient *c)
 {
@@ -120,23 +97,22 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     *out = NULL;
     awsclient *c = calloc(1, sizeof *c);
     if (!c)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     c->env = o->env;
-    c->env_ctx = o->env_ctx;
+    c->env_ud = o->env_ud;
     c->out = o->out;
-    env_adapter ad = {o->env, o->env_ctx};
-    int rc = awsfiles_locate(adapt_env, &ad, &c->config_path, &c->creds_path, err);
+    int rc = awsfiles_locate(o->env, o->env_ud, &c->config_path, &c->creds_path, err);
     if (!rc)
         rc = awsfiles_load(c->config_path, c->creds_path, &c->profiles, err);
     if (rc)
         goto fail;
     snprintf(c->files_desc, sizeof c->files_desc, "%s and %s", c->config_path, c->creds_path);
-    trace(c, "aws: shared files %s", c->files_desc);
+    TRACE(c, "aws: shared files %s", c->files_desc);
 
     const char *explicit_profile = o->profile && *o->profile ? o->profile : env_get(c, "AWS_PROFILE");
     c->profile_name = strdup(explicit_profile ? explicit_profile : "default");
     if (!c->profile_name) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto fail;
     }
     c->profile = ini_profile(c->profiles, c->profile_name);
@@ -151,7 +127,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     }
     if ((rc = pick_region(c, o, err)))
         goto fail;
-    trace(c, "aws: profile %s, region %s (from %s)", c->profile_name, c->region, c->region_source);
+    TRACE(c, "aws: profile %s, region %s (from %s)", c->profile_name, c->region, c->region_source);
 
     http_opts ho;
     if (o->http)
@@ -165,7 +141,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     if (!ho.ca_bundle && c->profile)
         ho.ca_bundle = ini_get(c->profile, "ca_bundle");
     if (ho.ca_bundle)
-        trace(c, "aws: CA bundle %s", ho.ca_bundle);
+        TRACE(c, "aws: CA bundle %s", ho.ca_bundle);
     if ((rc = http_client_new(&ho, &c->http, err)))
         goto fail;
 
@@ -174,7 +150,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
         .profiles = c->profiles,
         .files_desc = c->files_desc,
         .env = o->env,
-        .env_ctx = o->env_ctx,
+        .env_ud = o->env_ud,
         .keyring = o->keyring,
         .keyring_ud = o->keyring_ud,
         .http = c->http,
@@ -183,7 +159,7 @@ int awsclient_new(const awsclient_opts *o, awsclient **out, cc_err *err)
     };
     if ((rc = creds_resolve(&co, &c->creds, err)))
         goto fail;
-    trace(c, "aws: credentials from %s", creds_source(c->creds));
+    TRACE(c, "aws: credentials from %s", creds_source(c->creds));
     *out = c;
     return 0;
 fail:
@@ -232,12 +208,12 @@ int awsclient_endpoint(awsclient *c, const char *service, const char **url, cc_e
         return cc_err_set(err, CC_EINTERNAL, "internal", "too many endpoints");
     char *u = NULL;
     int rc = aws_endpoint(service, c->region, c->profile ? ini_get(c->profile, "endpoint_url") : NULL, c->env,
-                          c->env_ctx, &u, err);
+                          c->env_ud, &u, err);
     if (rc)
         return rc;
     snprintf(c->eps[c->neps].service, sizeof c->eps[0].service, "%s", service);
     c->eps[c->neps++].url = u;
-    trace(c, "aws: %s endpoint %s", service, u);
+    TRACE(c, "aws: %s endpoint %s", service, u);
     *url = u;
     return 0;
 }
@@ -266,65 +242,13 @@ int awsclient_prepare(awsclient *c, const char *service, aws_request *req, cc_er
     return 0;
 }
 
-int awsclient_check(const aws_response *resp, const char *operation, cc_err *err)
-{
-    if (resp->status >= 200 && resp->status <= 299)
-        return 0;
-    char code[128], msg[512];
-    snprintf(code, sizeof code, "%s", resp->error_code);
-    snprintf(msg, sizeof msg, "%s", resp->error_message);
-    if (!code[0] && resp->body && resp->body_len) {
-        if (resp->body[0] == '<')
-            aws_parse_query_error(resp->body, resp->body_len, code, sizeof code, msg, sizeof msg);
-        else
-            aws_parse_rest_json_error(NULL, resp->body, resp->body_len, code, sizeof code, msg, sizeof msg);
-    }
-    int st = aws_error_status(code, resp->status);
-    if (st == 0) {
-        if (strcmp(code, "ConflictException") == 0)
-            st = CC_ECONFLICT;
-        else if (strcmp(code, "ValidationException") == 0 || strcmp(code, "ResourceNotFoundException") == 0 ||
-                 strcmp(code, "TooManyTagsException") == 0)
-            st = CC_EINPUT;
-        else
-            st = CC_EAWS;
-    }
-    char ccode[48];
-    if (code[0])
-        snprintf(ccode, sizeof ccode, "aws:%.43s", code);
-    else
-        snprintf(ccode, sizeof ccode, "aws:http%ld", resp->status);
-    const char *op = operation ? operation : "AWS call";
-    if (code[0])
-        cc_err_set(err, st, ccode, "%s failed: %s (HTTP %ld)%s%.400s", op, code, resp->status, msg[0] ? ": " : "",
-                   msg);
-    else
-        cc_err_set(err, st, ccode, "%s failed: HTTP %ld", op, resp->status);
-    if (st == CC_EDENIED)
-        cc_err_hint(err, "the credentials were rejected or lack permission for %s; check them with "
-                         "`clinecfg whoami` and the IAM policy",
-                    op);
-    else if (st == CC_EAWS)
-        cc_err_hint(err, "retry later; run with -v to see the requests");
-    return st;
-}
-
 int awsclient_call(awsclient *c, const char *service, aws_request *req, aws_response *resp, cc_err *err)
 {
     memset(resp, 0, sizeof *resp);
     int rc = awsclient_prepare(c, service, req, err);
     if (rc)
         return rc;
-    rc = http_aws_call(c->http, req, resp, err);
-    if (rc == 0 || (resp->status >= 300 && (rc == CC_EDENIED || rc == CC_EAWS))) {
-        /* A uniform message and code for every AWS error answer; keep the
-         * HTTP layer's verdict (e.g. retries exhausted) when it had one. */
-        int st = awsclient_check(resp, req->operation, err);
-        rc = rc ? rc : st;
-        if (err && rc)
-            err->status = rc;
-    }
-    return rc;
+    return aws_call_verdict(http_aws_call(c->http, req, resp, err), resp, req->operation, err);
 }
 
 int awsclient_call_many(awsclient *c, aws_request *reqs, size_t n, size_t max_in_flight, aws_response *results,
@@ -335,16 +259,23 @@ int awsclient_call_many(awsclient *c, aws_request *reqs, size_t n, size_t max_in
     http_aws_call_many(c->http, reqs, n, max_in_flight, results, statuses, errs);
     int first = 0;
     for (size_t i = 0; i < n; i++) {
-        int rc = statuses[i];
-        if (rc == 0 || (results[i].status >= 300 && (rc == CC_EDENIED || rc == CC_EAWS))) {
-            int st = awsclient_check(&results[i], reqs[i].operation, &errs[i]);
-            rc = rc ? rc : st;
-            if (rc)
-                errs[i].status = rc;
-        }
+        int rc = aws_call_verdict(statuses[i], &results[i], reqs[i].operation, &errs[i]);
         statuses[i] = rc;
         if (rc && !first)
             first = rc;
     }
     return first;
+}
+
+void aws_request_json(aws_request *req, const char *content_type, const char *const *headers, const char *body,
+                      const char *operation)
+{
+    req->method = "POST";
+    req->path = "/";
+    req->query = NULL;
+    req->content_type = content_type;
+    req->body = body;
+    req->body_len = body ? strlen(body) : 0;
+    req->extra_headers = headers;
+    req->operation = operation;
 }

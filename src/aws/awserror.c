@@ -1,7 +1,8 @@
 /*
  * awserror.c - AWS error responses: error name and message from restJson1
- * (Bedrock, SSO portal) and awsQuery XML (STS) bodies, and the error
- * classes that drive retries and exit codes.
+ * (Bedrock, SSO portal) and awsQuery XML (STS, through xml.c) bodies, the
+ * error classes that drive retries and exit codes, and the one verdict on
+ * an answer (status, error code and message) every AWS call reports.
  *
  * Everything here reads untrusted bytes from the network: inputs are
  * length-bounded, outputs are always NUL-terminated and stripped of control
@@ -18,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "clinecfg/error.h"
+#include "clinecfg/xml.h"
 
 /* Copies n bytes into dst (size dsize), replacing control characters with a
  * space so a hostile message cannot drive the terminal. */
@@ -107,111 +109,19 @@ int aws_parse_rest_json_error(const char *error_type_header, const char *body, s
     return code_size && code[0] ? 0 : -1;
 }
 
-/* ---- minimal XML: find <Tag>text</Tag> inside [s, e) ---- */
-
-static const char *find_bounded(const char *s, const char *e, const char *needle)
+/* <ErrorResponse><Error> (awsQuery) or a bare <Error> root. */
+static const xml_node *query_error_element(const xml_node *root)
 {
-    size_t nl = strlen(needle);
-    if (nl == 0 || s >= e)
-        return NULL;
-    for (const char *p = s; (size_t)(e - p) >= nl; p++) {
-        p = memchr(p, needle[0], (size_t)(e - p));
-        if (!p || (size_t)(e - p) < nl)
-            return NULL;
-        if (!memcmp(p, needle, nl))
-            return p;
-    }
-    return NULL;
+    return strcmp(root->name, "Error") == 0 ? root : xml_child(root, "Error");
 }
 
-/* Finds the element <tag> or <tag attr...> and returns the span of its
- * content (up to the matching </tag>, without nesting of the same tag). */
-static bool xml_element(const char *s, const char *e, const char *tag, const char **cs,
-                        const char **ce)
+static void copy_child_text(const xml_node *parent, const char *name, char *dst, size_t dsize)
 {
-    char open[64], close[64];
-    if ((size_t)snprintf(open, sizeof open, "<%s", tag) >= sizeof open ||
-        (size_t)snprintf(close, sizeof close, "</%s>", tag) >= sizeof close)
-        return false;
-    size_t ol = strlen(open);
-    const char *p = s;
-    while ((p = find_bounded(p, e, open)) != NULL) {
-        const char *after = p + ol;
-        if (after < e && (*after == '>' || *after == ' ' || *after == '\t' || *after == '\n' ||
-                          *after == '\r' || *after == '/')) {
-            const char *gt = memchr(after, '>', (size_t)(e - after));
-            if (!gt)
-                return false;
-            if (gt > after && gt[-1] == '/') { /* <Tag/> : empty */
-                *cs = *ce = gt + 1;
-                return true;
-            }
-            const char *c = find_bounded(gt + 1, e, close);
-            if (!c)
-                return false;
-            *cs = gt + 1;
-            *ce = c;
-            return true;
-        }
-        p = after;
-    }
-    return false;
-}
-
-/* Decodes the five XML entities and numeric references (ASCII only; others
- * become '?'), strips control characters and trims surrounding whitespace. */
-static void xml_text(char *dst, size_t dsize, const char *s, const char *e)
-{
-    if (!dsize)
-        return;
-    while (s < e && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
-        s++;
-    while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r' || e[-1] == '\t'))
-        e--;
-    size_t o = 0;
-    while (s < e && o + 1 < dsize) {
-        char c = *s;
-        if (c == '&') {
-            static const struct {
-                const char *name;
-                char ch;
-            } ents[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
-            bool done = false;
-            for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++) {
-                size_t l = strlen(ents[i].name);
-                if ((size_t)(e - s) >= l && !memcmp(s, ents[i].name, l)) {
-                    dst[o++] = ents[i].ch;
-                    s += l;
-                    done = true;
-                    break;
-                }
-            }
-            if (!done && (size_t)(e - s) >= 4 && s[1] == '#') {
-                const char *semi = memchr(s, ';', (size_t)(e - s) < 12 ? (size_t)(e - s) : 12);
-                if (semi) {
-                    char num[12] = {0};
-                    size_t nl = (size_t)(semi - s - 2);
-                    if (nl > 0 && nl < sizeof num) {
-                        memcpy(num, s + 2, nl);
-                        char *endp = NULL;
-                        long v = (num[0] == 'x' || num[0] == 'X') ? strtol(num + 1, &endp, 16)
-                                                                  : strtol(num, &endp, 10);
-                        if (endp && *endp == '\0') {
-                            dst[o++] = (v >= 0x20 && v < 0x7f) ? (char)v : '?';
-                            s = semi + 1;
-                            done = true;
-                        }
-                    }
-                }
-            }
-            if (done)
-                continue;
-        }
-        unsigned char uc = (unsigned char)c;
-        dst[o++] = (uc < 0x20 || uc == 0x7f) ? ' ' : c;
-        s++;
-    }
-    dst[o] = '\0';
+    const xml_node *n = xml_child(parent, name);
+    char *t = n ? xml_text_trimmed(n) : NULL;
+    if (t)
+        copy_clean(dst, dsize, t, strlen(t));
+    free(t);
 }
 
 int aws_parse_query_error(const char *xml, size_t len, char *code, size_t code_size, char *msg,
@@ -221,17 +131,15 @@ int aws_parse_query_error(const char *xml, size_t len, char *code, size_t code_s
         code[0] = '\0';
     if (msg_size)
         msg[0] = '\0';
-    if (!xml || !len)
+    xml_node *root = NULL;
+    if (xml_parse(xml, len, NULL, &root, NULL) != 0)
         return -1;
-    const char *s = xml, *e = xml + len;
-    const char *es, *ee;
-    if (!xml_element(s, e, "Error", &es, &ee))
-        return -1;
-    const char *cs, *ce;
-    if (xml_element(es, ee, "Code", &cs, &ce))
-        xml_text(code, code_size, cs, ce);
-    if (xml_element(es, ee, "Message", &cs, &ce))
-        xml_text(msg, msg_size, cs, ce);
+    const xml_node *e = query_error_element(root);
+    if (e) {
+        copy_child_text(e, "Code", code, code_size);
+        copy_child_text(e, "Message", msg, msg_size);
+    }
+    xml_free(root);
     return code_size && code[0] ? 0 : -1;
 }
 
@@ -294,4 +202,60 @@ int aws_error_status(const char *code, long status)
     if ((!code || !*code) && (status == 401 || status == 403))
         return CC_EDENIED;
     return 0;
+}
+
+int aws_response_check(const aws_response *resp, const char *operation, cc_err *err)
+{
+    if (resp->status >= 200 && resp->status <= 299)
+        return 0;
+    char code[128], msg[512];
+    snprintf(code, sizeof code, "%s", resp->error_code);
+    snprintf(msg, sizeof msg, "%s", resp->error_message);
+    if (!code[0] && resp->body && resp->body_len) {
+        if (resp->body[0] == '<')
+            aws_parse_query_error(resp->body, resp->body_len, code, sizeof code, msg, sizeof msg);
+        else
+            aws_parse_rest_json_error(NULL, resp->body, resp->body_len, code, sizeof code, msg, sizeof msg);
+    }
+    int st = aws_error_status(code, resp->status);
+    if (st == 0) {
+        if (strcmp(code, "ConflictException") == 0)
+            st = CC_ECONFLICT;
+        else if (strcmp(code, "ValidationException") == 0 || strcmp(code, "ResourceNotFoundException") == 0 ||
+                 strcmp(code, "TooManyTagsException") == 0)
+            st = CC_EINPUT;
+        else
+            st = CC_EAWS;
+    }
+    char ccode[48];
+    if (code[0])
+        snprintf(ccode, sizeof ccode, "aws:%.43s", code);
+    else
+        snprintf(ccode, sizeof ccode, "aws:http%ld", resp->status);
+    const char *op = operation ? operation : "AWS call";
+    if (code[0])
+        cc_err_set(err, st, ccode, "%s failed: %s (HTTP %ld)%s%.400s", op, code, resp->status, msg[0] ? ": " : "",
+                   msg);
+    else
+        cc_err_set(err, st, ccode, "%s failed: HTTP %ld", op, resp->status);
+    if (st == CC_EDENIED)
+        cc_err_hint(err, "the credentials were rejected or lack permission for %s; check them with "
+                         "`clinecfg whoami` and the IAM policy",
+                    op);
+    else if (st == CC_EAWS)
+        cc_err_hint(err, "retry later; run with -v to see the requests");
+    return st;
+}
+
+int aws_call_verdict(int http_rc, const aws_response *resp, const char *operation, cc_err *err)
+{
+    if (http_rc != 0 && !(resp->status >= 300 && (http_rc == CC_EDENIED || http_rc == CC_EAWS)))
+        return http_rc;
+    /* A uniform message and code for every AWS error answer; keep the HTTP
+     * layer's verdict (e.g. retries exhausted) when it had one. */
+    int st = aws_response_check(resp, operation, err);
+    int rc = http_rc ? http_rc : st;
+    if (err && rc)
+        err->status = rc;
+    return rc;
 }

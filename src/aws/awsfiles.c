@@ -15,16 +15,9 @@
 
 #include <openssl/crypto.h>
 
-const char *awsfiles_process_env(void *ud, const char *name)
-{
-    (void)ud;
-    return getenv(name);
-}
-
 static const char *env_nonempty(const awsfiles_opts *o, const char *name)
 {
-    const char *v = o->getenv_fn ? o->getenv_fn(o->ud, name) : NULL;
-    return v && v[0] ? v : NULL;
+    return cc_getenv_set(o->getenv_fn, o->ud, name);
 }
 
 static char *join2(const char *a, const char *b)
@@ -84,6 +77,24 @@ static char *find_home(const awsfiles_opts *o, int *oom)
     return r;
 }
 
+/* The home folder (malloc'd), or NULL with err set: out of memory, or
+ * CC_EINPUT saying `why`, with `hint`. */
+static char *require_home(const awsfiles_opts *o, const char *why, const char *hint, int *rc, cc_err *err)
+{
+    int oom = 0;
+    char *home = find_home(o, &oom);
+    if (home)
+        return home;
+    if (oom) {
+        *rc = cc_err_oom(err);
+        return NULL;
+    }
+    cc_err_set(err, CC_EINPUT, "aws.home", "%s", why);
+    cc_err_hint(err, "%s", hint);
+    *rc = CC_EINPUT;
+    return NULL;
+}
+
 /* Expands a leading "~" followed by the separator (or alone). */
 static int expand(const awsfiles_opts *o, const char *path, char **out, cc_err *err,
                   const char *var)
@@ -91,40 +102,34 @@ static int expand(const awsfiles_opts *o, const char *path, char **out, cc_err *
     char sep = o->platform == AWSFILES_WINDOWS ? '\\' : '/';
     *out = NULL;
     if (path[0] == '~' && (path[1] == '\0' || path[1] == '/' || path[1] == sep)) {
-        int oom = 0;
-        char *home = find_home(o, &oom);
-        if (!home) {
-            if (oom)
-                return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
-            cc_err_set(err, CC_EINPUT, "aws.home",
-                       "%s starts with ~ but no home folder could be found", var);
-            cc_err_hint(err, "set HOME, or give %s as an absolute path", var);
-            return CC_EINPUT;
-        }
+        char why[160], hint[160];
+        snprintf(why, sizeof why, "%s starts with ~ but no home folder could be found", var);
+        snprintf(hint, sizeof hint, "set HOME, or give %s as an absolute path", var);
+        int rc = 0;
+        char *home = require_home(o, why, hint, &rc, err);
+        if (!home)
+            return rc;
         *out = join2(home, path + 1);
         free(home);
     } else {
         *out = strdup(path);
     }
     if (!*out)
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     return 0;
 }
 
 static int default_path(const awsfiles_opts *o, const char *file, char **out, cc_err *err,
                         const char *var)
 {
-    int oom = 0;
-    char *home = find_home(o, &oom);
     *out = NULL;
-    if (!home) {
-        if (oom)
-            return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
-        cc_err_set(err, CC_EINPUT, "aws.home",
-                   "cannot find the home folder to locate the AWS %s file", file);
-        cc_err_hint(err, "set HOME, or set %s to the file's path", var);
-        return CC_EINPUT;
-    }
+    char why[160], hint[160];
+    snprintf(why, sizeof why, "cannot find the home folder to locate the AWS %s file", file);
+    snprintf(hint, sizeof hint, "set HOME, or set %s to the file's path", var);
+    int rc = 0;
+    char *home = require_home(o, why, hint, &rc, err);
+    if (!home)
+        return rc;
     const char *sep = o->platform == AWSFILES_WINDOWS ? "\\" : "/";
     size_t hl = strlen(home);
     /* Avoid a doubled separator when home is the root ("/"). */
@@ -135,7 +140,7 @@ static int default_path(const awsfiles_opts *o, const char *file, char **out, cc
         snprintf(*out, n, "%s%s.aws%s%s", home, has_sep ? "" : sep, sep, file);
     free(home);
     if (!*out)
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     return 0;
 }
 
@@ -160,7 +165,7 @@ int awsfiles_locate_ex(const awsfiles_opts *o, char **config_path, char **creden
     return rc;
 }
 
-int awsfiles_locate(awsfiles_getenv_fn getenv_fn, void *ud, char **config_path,
+int awsfiles_locate(cc_getenv_fn getenv_fn, void *ud, char **config_path,
                     char **credentials_path, cc_err *err)
 {
     awsfiles_opts o = {getenv_fn, ud, AWSFILES_POSIX, NULL};
@@ -194,7 +199,7 @@ int awsfiles_read(const char *path, int missing_ok, char **text, size_t *len, cc
     char *buf = malloc(cap);
     if (!buf) {
         close(fd);
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     }
     for (;;) {
         if (n + 1 >= cap) {
@@ -206,7 +211,7 @@ int awsfiles_read(const char *path, int missing_ok, char **text, size_t *len, cc
                 OPENSSL_cleanse(buf, cap);
                 free(buf);
                 close(fd);
-                return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+                return cc_err_oom(err);
             }
             memcpy(nb, buf, n);
             OPENSSL_cleanse(buf, cap);

@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "clinecfg/awsclient.h"
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/sigv4.h"
 
@@ -98,6 +99,37 @@ static int bad(cc_err *err, const char *what, const char *detail)
     return cc_err_set(err, CC_EINPUT, "aws.bedrock_response", "malformed Bedrock %s response: %s", what, detail);
 }
 
+/* The array of objects at obj[key]: *arr NULL when it is absent or null,
+ * else room for its items is calloc'd into *items (`size` bytes each).  A
+ * non-array, or an item that is not an object, is refused. */
+static int object_array(const cJSON *obj, const char *key, const char *what, size_t size, const cJSON **arr,
+                        void **items, cc_err *err)
+{
+    *arr = NULL;
+    *items = NULL;
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!a || cJSON_IsNull(a))
+        return 0;
+    char d[128];
+    if (!cJSON_IsArray(a)) {
+        snprintf(d, sizeof d, "\"%s\" should be an array", key);
+        return bad(err, what, d);
+    }
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a)
+    {
+        if (!cJSON_IsObject(it)) {
+            snprintf(d, sizeof d, "\"%s\" items should be objects", key);
+            return bad(err, what, d);
+        }
+    }
+    int count = cJSON_GetArraySize(a);
+    if (count > 0 && !(*items = calloc((size_t)count, size)))
+        return cc_err_oom(err);
+    *arr = a;
+    return 0;
+}
+
 static bool is_json_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 /* Only JSON whitespace (or the NUL some servers pad with) between p and end. */
@@ -151,7 +183,7 @@ static int opt_str(const cJSON *obj, const char *key, const char *what, char **o
         return bad(err, what, d);
     }
     *out = strdup(v->valuestring);
-    return *out ? 0 : cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    return *out ? 0 : cc_err_oom(err);
 }
 
 static int req_str(const cJSON *obj, const char *key, const char *what, char **out, cc_err *err)
@@ -209,7 +241,7 @@ static int opt_strv(const cJSON *obj, const char *key, const char *what, char **
         return 0;
     char **v = calloc((size_t)count, sizeof *v);
     if (!v)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     size_t k = 0;
     const cJSON *it;
     cJSON_ArrayForEach(it, a)
@@ -220,7 +252,7 @@ static int opt_strv(const cJSON *obj, const char *key, const char *what, char **
                 snprintf(d, sizeof d, "\"%s\" should hold strings", key);
                 return bad(err, what, d);
             }
-            return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+            return cc_err_oom(err);
         }
         k++;
     }
@@ -243,31 +275,14 @@ static int profile_from_json(const cJSON *o, const char *what, bedrock_inference
         (rc = opt_time(o, "createdAt", what, &p->created_at, err)) ||
         (rc = opt_time(o, "updatedAt", what, &p->updated_at, err)))
         goto fail;
-    const cJSON *models = cJSON_GetObjectItemCaseSensitive(o, "models");
-    if (models && !cJSON_IsNull(models)) {
-        if (!cJSON_IsArray(models)) {
-            rc = bad(err, what, "\"models\" should be an array");
+    const cJSON *models, *m;
+    if ((rc = object_array(o, "models", what, sizeof *p->model_arns, &models, (void **)&p->model_arns, err)))
+        goto fail;
+    cJSON_ArrayForEach(m, models)
+    {
+        if ((rc = req_str(m, "modelArn", what, &p->model_arns[p->n_models], err)))
             goto fail;
-        }
-        int count = cJSON_GetArraySize(models);
-        if (count > 0) {
-            p->model_arns = calloc((size_t)count, sizeof *p->model_arns);
-            if (!p->model_arns) {
-                rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
-                goto fail;
-            }
-            const cJSON *m;
-            cJSON_ArrayForEach(m, models)
-            {
-                if (!cJSON_IsObject(m)) {
-                    rc = bad(err, what, "\"models\" items should be objects");
-                    goto fail;
-                }
-                if ((rc = req_str(m, "modelArn", what, &p->model_arns[p->n_models], err)))
-                    goto fail;
-                p->n_models++;
-            }
-        }
+        p->n_models++;
     }
     return 0;
 fail:
@@ -352,7 +367,7 @@ static int page_add(page_scan *ps, bedrock_profile_page *out, size_t *cap, const
         size_t ncap = *cap ? *cap * 2 : 64;
         bedrock_inference_profile *n = realloc(out->items, ncap * sizeof *n);
         if (!n)
-            return cc_err_set(ps->err, CC_EINTERNAL, "internal", "out of memory");
+            return cc_err_oom(ps->err);
         out->items = n;
         *cap = ncap;
     }
@@ -441,7 +456,7 @@ int bedrock_parse_profile_page(const char *body, size_t len, bedrock_profile_pag
                     if (!cJSON_IsString(v) || !v->valuestring)
                         rc = bad(err, ps.what, "\"nextToken\" should be a string");
                     else if (*v->valuestring && !(out->next_token = strdup(v->valuestring)))
-                        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+                        rc = cc_err_oom(err);
                     /* an empty token ends paging too */
                 }
                 seen_summaries |= summaries;
@@ -473,43 +488,26 @@ int bedrock_parse_tags(const char *body, size_t len, bedrock_tags *out, cc_err *
     int rc = parse_object(body, len, what, &root, err);
     if (rc)
         return rc;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "tags");
-    if (arr && !cJSON_IsNull(arr)) {
-        if (!cJSON_IsArray(arr)) {
-            rc = bad(err, what, "\"tags\" should be an array");
+    const cJSON *arr, *it;
+    if ((rc = object_array(root, "tags", what, sizeof *out->items, &arr, (void **)&out->items, err)))
+        goto done;
+    cJSON_ArrayForEach(it, arr)
+    {
+        bedrock_tag *t = &out->items[out->n];
+        if ((rc = req_str(it, "key", what, &t->key, err)))
+            goto done;
+        if ((rc = opt_str(it, "value", what, &t->value, err))) {
+            free(t->key);
+            t->key = NULL;
             goto done;
         }
-        int count = cJSON_GetArraySize(arr);
-        if (count > 0) {
-            out->items = calloc((size_t)count, sizeof *out->items);
-            if (!out->items) {
-                rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
-                goto done;
-            }
-            const cJSON *it;
-            cJSON_ArrayForEach(it, arr)
-            {
-                if (!cJSON_IsObject(it)) {
-                    rc = bad(err, what, "\"tags\" items should be objects");
-                    goto done;
-                }
-                bedrock_tag *t = &out->items[out->n];
-                if ((rc = req_str(it, "key", what, &t->key, err)))
-                    goto done;
-                if ((rc = opt_str(it, "value", what, &t->value, err))) {
-                    free(t->key);
-                    t->key = NULL;
-                    goto done;
-                }
-                if (!t->value && !(t->value = strdup(""))) {
-                    free(t->key);
-                    t->key = NULL;
-                    rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
-                    goto done;
-                }
-                out->n++;
-            }
+        if (!t->value && !(t->value = strdup(""))) {
+            free(t->key);
+            t->key = NULL;
+            rc = cc_err_oom(err);
+            goto done;
         }
+        out->n++;
     }
 done:
     cJSON_Delete(root);
@@ -551,50 +549,33 @@ int bedrock_parse_models(const char *body, size_t len, bedrock_model_list *out, 
     int rc = parse_object(body, len, what, &root, err);
     if (rc)
         return rc;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "modelSummaries");
-    if (arr && !cJSON_IsNull(arr)) {
-        if (!cJSON_IsArray(arr)) {
-            rc = bad(err, what, "\"modelSummaries\" should be an array");
+    const cJSON *arr, *it;
+    if ((rc = object_array(root, "modelSummaries", what, sizeof *out->items, &arr, (void **)&out->items, err)))
+        goto done;
+    cJSON_ArrayForEach(it, arr)
+    {
+        bedrock_foundation_model *m = &out->items[out->n++];
+        if ((rc = req_str(it, "modelArn", what, &m->model_arn, err)) ||
+            (rc = req_str(it, "modelId", what, &m->model_id, err)) ||
+            (rc = opt_str(it, "modelName", what, &m->model_name, err)) ||
+            (rc = opt_str(it, "providerName", what, &m->provider_name, err)) ||
+            (rc = opt_strv(it, "inferenceTypesSupported", what, &m->inference_types,
+                           &m->n_inference_types, err)))
+            goto done;
+        const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "responseStreamingSupported");
+        if (s && !cJSON_IsNull(s) && !cJSON_IsBool(s)) {
+            rc = bad(err, what, "\"responseStreamingSupported\" should be a boolean");
             goto done;
         }
-        int count = cJSON_GetArraySize(arr);
-        if (count > 0) {
-            out->items = calloc((size_t)count, sizeof *out->items);
-            if (!out->items) {
-                rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        m->streaming = cJSON_IsTrue(s);
+        const cJSON *lc = cJSON_GetObjectItemCaseSensitive(it, "modelLifecycle");
+        if (lc && !cJSON_IsNull(lc)) {
+            if (!cJSON_IsObject(lc)) {
+                rc = bad(err, what, "\"modelLifecycle\" should be an object");
                 goto done;
             }
-            const cJSON *it;
-            cJSON_ArrayForEach(it, arr)
-            {
-                if (!cJSON_IsObject(it)) {
-                    rc = bad(err, what, "\"modelSummaries\" items should be objects");
-                    goto done;
-                }
-                bedrock_foundation_model *m = &out->items[out->n++];
-                if ((rc = req_str(it, "modelArn", what, &m->model_arn, err)) ||
-                    (rc = req_str(it, "modelId", what, &m->model_id, err)) ||
-                    (rc = opt_str(it, "modelName", what, &m->model_name, err)) ||
-                    (rc = opt_str(it, "providerName", what, &m->provider_name, err)) ||
-                    (rc = opt_strv(it, "inferenceTypesSupported", what, &m->inference_types,
-                                   &m->n_inference_types, err)))
-                    goto done;
-                const cJSON *s = cJSON_GetObjectItemCaseSensitive(it, "responseStreamingSupported");
-                if (s && !cJSON_IsNull(s) && !cJSON_IsBool(s)) {
-                    rc = bad(err, what, "\"responseStreamingSupported\" should be a boolean");
-                    goto done;
-                }
-                m->streaming = cJSON_IsTrue(s);
-                const cJSON *lc = cJSON_GetObjectItemCaseSensitive(it, "modelLifecycle");
-                if (lc && !cJSON_IsNull(lc)) {
-                    if (!cJSON_IsObject(lc)) {
-                        rc = bad(err, what, "\"modelLifecycle\" should be an object");
-                        goto done;
-                    }
-                    if ((rc = opt_str(lc, "status", what, &m->lifecycle_status, err)))
-                        goto done;
-                }
-            }
+            if ((rc = opt_str(lc, "status", what, &m->lifecycle_status, err)))
+                goto done;
         }
     }
 done:
@@ -651,7 +632,7 @@ static int query_add(char *q, size_t size, const char *key, const char *value, c
         return 0;
     char *enc = aws_uri_encode(value, strlen(value), false);
     if (!enc)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     size_t used = strlen(q);
     int n = snprintf(q + used, size - used, "%s%s=%s", used ? "&" : "", key, enc);
     free(enc);
@@ -696,7 +677,7 @@ int bedrock_get_inference_profile(awsclient *c, const char *id_or_arn, bedrock_i
         return rc;
     char *path = profile_path(id_or_arn);
     if (!path)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     rc = call_json(c, "GET", path, NULL, NULL, "bedrock:GetInferenceProfile", &resp, err);
     if (!rc)
@@ -756,7 +737,7 @@ int bedrock_create_inference_profile(awsclient *c, const bedrock_create_profile_
     }
     char *body = ok ? print_and_free(doc) : (cJSON_Delete(doc), NULL);
     if (!body)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     int rc = call_json(c, "POST", "/inference-profiles", NULL, body, "bedrock:CreateInferenceProfile", &resp, err);
     if (!rc)
@@ -773,7 +754,7 @@ int bedrock_delete_inference_profile(awsclient *c, const char *id_or_arn, cc_err
         return rc;
     char *path = profile_path(id_or_arn);
     if (!path)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     rc = call_json(c, "DELETE", path, NULL, NULL, "bedrock:DeleteInferenceProfile", &resp, err);
     aws_response_free(&resp);
@@ -808,7 +789,7 @@ static char *arn_body(const char *arn, const char *key, cJSON *extra)
 static int post_empty_result(awsclient *c, const char *path, char *body, const char *operation, cc_err *err)
 {
     if (!body)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     int rc = call_json(c, "POST", path, NULL, body, operation, &resp, err);
     aws_response_free(&resp);
@@ -839,7 +820,7 @@ int bedrock_untag_resource(awsclient *c, const char *arn, const char *const *key
         if (!s || !cJSON_AddItemToArray(arr, s)) {
             cJSON_Delete(s);
             cJSON_Delete(arr);
-            return keys[i] ? cc_err_set(err, CC_EINTERNAL, "internal", "out of memory")
+            return keys[i] ? cc_err_oom(err)
                            : cc_err_set(err, CC_EINPUT, "usage", "UntagResource: key %zu is NULL", i + 1);
         }
     }
@@ -854,7 +835,7 @@ int bedrock_list_tags_for_resource(awsclient *c, const char *arn, bedrock_tags *
         return rc;
     char *body = arn_body(arn, NULL, NULL);
     if (!body)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     aws_response resp;
     rc = call_json(c, "POST", "/listTagsForResource", NULL, body, "bedrock:ListTagsForResource", &resp, err);
     if (!rc)
@@ -908,6 +889,89 @@ void bedrock_batch_free(bedrock_batch_item *items, size_t n)
     }
 }
 
+/* Fills *r for one batch item (buffers it needs go to *path, *body,
+ * *query, freed by the caller) and prepares it on the client; a failure
+ * lands in it->status and it->err. */
+static void batch_request(awsclient *c, bedrock_batch_item *it, aws_request *r, char **path, char **body,
+                          char **query)
+{
+    memset(&it->out, 0, sizeof it->out);
+    cc_err_clear(&it->err);
+    it->status = 0;
+    const char *service = "bedrock";
+    switch (it->op) {
+    case BEDROCK_OP_LIST_TAGS:
+        if ((it->status = check_arn(it->arg, "ListTagsForResource", &it->err)))
+            break;
+        *body = arn_body(it->arg, NULL, NULL);
+        r->method = "POST";
+        r->path = "/listTagsForResource";
+        r->content_type = "application/json";
+        r->body = *body;
+        r->body_len = *body ? strlen(*body) : 0;
+        r->operation = "bedrock:ListTagsForResource";
+        if (!*body)
+            it->status = cc_err_oom(&it->err);
+        break;
+    case BEDROCK_OP_GET_PROFILE:
+        if ((it->status = check_identifier(it->arg, "GetInferenceProfile", &it->err)))
+            break;
+        *path = profile_path(it->arg);
+        r->method = "GET";
+        r->path = *path;
+        r->operation = "bedrock:GetInferenceProfile";
+        if (!*path)
+            it->status = cc_err_oom(&it->err);
+        break;
+    case BEDROCK_OP_LIST_APP_PROFILES:
+        *query = calloc(1, 4608);
+        if (!*query) {
+            it->status = cc_err_oom(&it->err);
+            break;
+        }
+        it->status = query_add(*query, 4608, "maxResults", "1000", &it->err);
+        if (!it->status && it->arg)
+            it->status = query_add(*query, 4608, "nextToken", it->arg, &it->err);
+        if (!it->status)
+            it->status = query_add(*query, 4608, "type", "APPLICATION", &it->err);
+        r->method = "GET";
+        r->path = "/inference-profiles";
+        r->query = *query;
+        r->operation = "bedrock:ListInferenceProfiles";
+        break;
+    case BEDROCK_OP_CALLER_IDENTITY:
+        service = "sts";
+        r->method = "POST";
+        r->path = "/";
+        r->content_type = "application/x-www-form-urlencoded; charset=utf-8";
+        r->body = "Action=GetCallerIdentity&Version=2011-06-15";
+        r->body_len = strlen(r->body);
+        r->operation = "sts:GetCallerIdentity";
+        break;
+    default:
+        it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "unknown batch operation %d", (int)it->op);
+    }
+    if (!it->status)
+        it->status = awsclient_prepare(c, service, r, &it->err);
+}
+
+/* Reads one answered batch item into it->out. */
+static void batch_parse(bedrock_batch_item *it, const aws_response *rs)
+{
+    switch (it->op) {
+    case BEDROCK_OP_LIST_TAGS: it->status = bedrock_parse_tags(rs->body, rs->body_len, &it->out.tags, &it->err); break;
+    case BEDROCK_OP_GET_PROFILE:
+        it->status = bedrock_parse_profile(rs->body, rs->body_len, &it->out.profile, &it->err);
+        break;
+    case BEDROCK_OP_CALLER_IDENTITY:
+        it->status = sts_parse_caller_identity(rs->body, rs->body_len, &it->out.identity, &it->err);
+        break;
+    case BEDROCK_OP_LIST_APP_PROFILES:
+        it->status = bedrock_parse_profile_page(rs->body, rs->body_len, &it->out.page, &it->err);
+        break;
+    }
+}
+
 int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_in_flight, cc_err *err)
 {
     if (n == 0)
@@ -921,70 +985,11 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
     char **queries = calloc(n, sizeof *queries);
     int rc = 0;
     if (!reqs || !resps || !st || !errs || !paths || !bodies || !queries) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        bedrock_batch_item *it = &items[i];
-        memset(&it->out, 0, sizeof it->out);
-        cc_err_clear(&it->err);
-        it->status = 0;
-        aws_request *r = &reqs[i];
-        const char *service = "bedrock";
-        switch (it->op) {
-        case BEDROCK_OP_LIST_TAGS:
-            if ((it->status = check_arn(it->arg, "ListTagsForResource", &it->err)))
-                break;
-            bodies[i] = arn_body(it->arg, NULL, NULL);
-            r->method = "POST";
-            r->path = "/listTagsForResource";
-            r->content_type = "application/json";
-            r->body = bodies[i];
-            r->body_len = bodies[i] ? strlen(bodies[i]) : 0;
-            r->operation = "bedrock:ListTagsForResource";
-            if (!bodies[i])
-                it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
-            break;
-        case BEDROCK_OP_GET_PROFILE:
-            if ((it->status = check_identifier(it->arg, "GetInferenceProfile", &it->err)))
-                break;
-            paths[i] = profile_path(it->arg);
-            r->method = "GET";
-            r->path = paths[i];
-            r->operation = "bedrock:GetInferenceProfile";
-            if (!paths[i])
-                it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
-            break;
-        case BEDROCK_OP_LIST_APP_PROFILES:
-            queries[i] = calloc(1, 4608);
-            if (!queries[i]) {
-                it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "out of memory");
-                break;
-            }
-            it->status = query_add(queries[i], 4608, "maxResults", "1000", &it->err);
-            if (!it->status && it->arg)
-                it->status = query_add(queries[i], 4608, "nextToken", it->arg, &it->err);
-            if (!it->status)
-                it->status = query_add(queries[i], 4608, "type", "APPLICATION", &it->err);
-            r->method = "GET";
-            r->path = "/inference-profiles";
-            r->query = queries[i];
-            r->operation = "bedrock:ListInferenceProfiles";
-            break;
-        case BEDROCK_OP_CALLER_IDENTITY:
-            service = "sts";
-            r->method = "POST";
-            r->path = "/";
-            r->content_type = "application/x-www-form-urlencoded; charset=utf-8";
-            r->body = "Action=GetCallerIdentity&Version=2011-06-15";
-            r->body_len = strlen(r->body);
-            r->operation = "sts:GetCallerIdentity";
-            break;
-        default:
-            it->status = cc_err_set(&it->err, CC_EINTERNAL, "internal", "unknown batch operation %d", (int)it->op);
-        }
-        if (!it->status)
-            it->status = awsclient_prepare(c, service, r, &it->err);
+        batch_request(c, &items[i], &reqs[i], &paths[i], &bodies[i], &queries[i]);
     }
     /* Send only the items that are ready; keep a map back to their index. */
     size_t *idx = calloc(n, sizeof *idx);
@@ -993,7 +998,7 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
     if (!idx || !ready) {
         free(idx);
         free(ready);
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     for (size_t i = 0; i < n; i++)
@@ -1010,19 +1015,7 @@ int bedrock_batch(awsclient *c, bedrock_batch_item *items, size_t n, size_t max_
             it->err = errs[j];
             continue;
         }
-        const aws_response *rs = &resps[j];
-        switch (it->op) {
-        case BEDROCK_OP_LIST_TAGS: it->status = bedrock_parse_tags(rs->body, rs->body_len, &it->out.tags, &it->err); break;
-        case BEDROCK_OP_GET_PROFILE:
-            it->status = bedrock_parse_profile(rs->body, rs->body_len, &it->out.profile, &it->err);
-            break;
-        case BEDROCK_OP_CALLER_IDENTITY:
-            it->status = sts_parse_caller_identity(rs->body, rs->body_len, &it->out.identity, &it->err);
-            break;
-        case BEDROCK_OP_LIST_APP_PROFILES:
-            it->status = bedrock_parse_profile_page(rs->body, rs->body_len, &it->out.page, &it->err);
-            break;
-        }
+        batch_parse(it, &resps[j]);
     }
     for (size_t j = 0; j < k; j++)
         aws_response_free(&resps[j]);

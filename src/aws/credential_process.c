@@ -7,7 +7,9 @@
  * sneak in.  Why a process group: a wrapper script's children must die with
  * it when the time bound hits, or they would keep the pipe open.
  */
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/secret.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +41,7 @@ static int split_oom(char **argv, char *word, cc_err *err)
 {
     free(word);
     creds_free_argv(argv);
-    return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    return cc_err_oom(err);
 }
 
 int creds_split_command(const char *cmd, char ***argv_out, cc_err *err)
@@ -208,13 +210,13 @@ int creds_parse_process_output(const char *json, size_t len, const char *profile
     }
     if (!(out->access_key_id = strdup(id)) || !(out->secret_access_key = strdup(secret)) ||
         (token && *token && !(out->session_token = strdup(token)))) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     if (account && strlen(account) < sizeof out->account_id)
         snprintf(out->account_id, sizeof out->account_id, "%s", account);
 done:
-    creds_json_wipe_delete(j);
+    secret_json_delete(j);
     if (rc)
         aws_credentials_wipe(out);
     return rc;
@@ -256,6 +258,58 @@ static int reap(pid_t pid, long long deadline, bool *timed_out)
         struct timespec ts = {0, 5 * 1000000L};
         nanosleep(&ts, NULL);
     }
+}
+
+/* Reads the child's stdout into buf until EOF, the deadline, or cap bytes
+ * (then *too_big: the output limit is cap - 1). */
+static void read_output(int fd, char *buf, size_t cap, long long deadline, size_t *used, bool *timed_out,
+                        bool *too_big)
+{
+    for (;;) {
+        long long left = deadline - now_ms();
+        if (left <= 0) {
+            *timed_out = true;
+            return;
+        }
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
+        int pr = poll(&pf, 1, left > 1000 ? 1000 : (int)left);
+        if (pr < 0 && errno != EINTR)
+            return;
+        if (pr <= 0)
+            continue;
+        ssize_t n = read(fd, buf + *used, cap - *used);
+        if (n > 0) {
+            *used += (size_t)n;
+            if (*used >= cap) {
+                *too_big = true;
+                return;
+            }
+        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+            return;
+        }
+    }
+}
+
+/* The error for a command that did not exit with status 0. */
+static int process_failed(const char *profile, const char *prog, int status, cc_err *err)
+{
+    if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                   "credential_process of AWS profile '%s': cannot run '%s' (not found or not executable)", profile,
+                   prog);
+    else if (status != -1 && WIFEXITED(status))
+        cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                   "credential_process of AWS profile '%s' (%s) exited with status %d", profile, prog,
+                   WEXITSTATUS(status));
+    else if (status != -1 && WIFSIGNALED(status))
+        cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                   "credential_process of AWS profile '%s' (%s) was killed by signal %d", profile, prog,
+                   WTERMSIG(status));
+    else
+        cc_err_set(err, CC_EINPUT, "credentials.process_failed",
+                   "credential_process of AWS profile '%s' (%s) could not be waited for", profile, prog);
+    cc_err_hint(err, "its error output is shown above; run the command by hand to investigate");
+    return CC_EINPUT;
 }
 
 int creds_run_process(const char *profile, const char *command, long timeout_ms, aws_credentials *out, cc_err *err)
@@ -312,31 +366,9 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
         kill_group(pid);
         close(pfd[0]);
         waitpid(pid, NULL, 0);
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     }
-    for (;;) {
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            timed_out = true;
-            break;
-        }
-        struct pollfd pf = {.fd = pfd[0], .events = POLLIN};
-        int pr = poll(&pf, 1, left > 1000 ? 1000 : (int)left);
-        if (pr < 0 && errno != EINTR)
-            break;
-        if (pr <= 0)
-            continue;
-        ssize_t n = read(pfd[0], buf + used, cap - used);
-        if (n > 0) {
-            used += (size_t)n;
-            if (used >= cap) {
-                too_big = true;
-                break;
-            }
-        } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-            break;
-        }
-    }
+    read_output(pfd[0], buf, cap, deadline, &used, &timed_out, &too_big);
     close(pfd[0]);
     int status = -1;
     if (timed_out || too_big) {
@@ -358,23 +390,7 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
                    prog, CREDS_PROCESS_MAX_OUTPUT);
         rc = CC_EINPUT;
     } else if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
-            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
-                       "credential_process of AWS profile '%s': cannot run '%s' (not found or not executable)", profile,
-                       prog);
-        else if (status != -1 && WIFEXITED(status))
-            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
-                       "credential_process of AWS profile '%s' (%s) exited with status %d", profile, prog,
-                       WEXITSTATUS(status));
-        else if (status != -1 && WIFSIGNALED(status))
-            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
-                       "credential_process of AWS profile '%s' (%s) was killed by signal %d", profile, prog,
-                       WTERMSIG(status));
-        else
-            cc_err_set(err, CC_EINPUT, "credentials.process_failed",
-                       "credential_process of AWS profile '%s' (%s) could not be waited for", profile, prog);
-        cc_err_hint(err, "its error output is shown above; run the command by hand to investigate");
-        rc = CC_EINPUT;
+        rc = process_failed(profile, prog, status, err);
     } else {
         rc = creds_parse_process_output(buf, used, profile, time(NULL), out, err);
     }
@@ -382,3 +398,35 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
     free(buf);
     return rc;
 }
+
+static bool has_process(const aws_profile *p)
+{
+    return ini_get(p, "credential_process") != NULL;
+}
+
+/* o->process_timeout_ms, else CLINECFG_PROCESS_TIMEOUT_MS (1 ms .. 1 h),
+ * else CREDS_PROCESS_TIMEOUT_MS. */
+static long process_timeout(const creds_chain_opts *o)
+{
+    if (o->process_timeout_ms > 0)
+        return o->process_timeout_ms;
+    const char *v = cc_getenv_set(o->env, o->env_ud, "CLINECFG_PROCESS_TIMEOUT_MS");
+    if (v) {
+        char *end;
+        errno = 0;
+        long ms = strtol(v, &end, 10);
+        if (!errno && *end == '\0' && ms > 0 && ms <= 3600000L)
+            return ms;
+    }
+    return CREDS_PROCESS_TIMEOUT_MS;
+}
+
+static int process_fetch(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err)
+{
+    if (ctx->o->out)
+        out_trace(ctx->o->out, "credentials: running credential_process of profile %s", ctx->profile);
+    return creds_run_process(ctx->profile, ini_get(ctx->p, "credential_process"), process_timeout(ctx->o), out,
+                             err);
+}
+
+const creds_profile_source creds_source_process = {"credential_process", has_process, process_fetch};

@@ -1,15 +1,13 @@
 /*
  * credentials.c - the credential chain (explicit profile, environment,
  * keyring, default profile), static profile keys, refresh on expiry, and the
- * small shared helpers (timestamps, wiping cJSON trees).  credential_process
- * lives in credential_process.c and SSO in sso.c.  See credentials.h.
+ * profile source table: role_arn (AssumeRole through sts_wire.c) and static
+ * keys live here, SSO in sso.c, credential_process in credential_process.c.
+ * The sources never call back into this file.  See credentials.h.
  */
 #include "clinecfg/credentials.h"
 #include "clinecfg/secret.h"
 
-#include <ctype.h>
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,121 +30,24 @@ struct creds_provider {
 
 static const char *env_get(const creds_chain_opts *o, const char *name)
 {
-    const char *v = o && o->env ? o->env(name, o->env_ctx) : getenv(name);
-    return v && *v ? v : NULL;
+    return cc_getenv_set(o->env, o->env_ud, name);
 }
 
-static void trace(const creds_chain_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace(const creds_chain_opts *o, const char *fmt, ...)
-{
-    if (!o || !o->out || o->out->verbose <= 0)
-        return;
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    out_trace(o->out, "%s", line);
-}
-
-static bool leap(long y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/* Days from 1970-01-01 to the given date (year >= 1970). */
-static long long days_since_epoch(long y, long m, long d)
-{
-    static const int before[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-    long long days = 0;
-    for (long yy = 1970; yy < y; yy++)
-        days += leap(yy) ? 366 : 365;
-    days += before[m - 1] + (m > 2 && leap(y) ? 1 : 0);
-    return days + d - 1;
-}
-
-static int digits(const char **p, int n, long *out)
-{
-    long v = 0;
-    for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)(*p)[i]))
-            return -1;
-        v = v * 10 + ((*p)[i] - '0');
-    }
-    *p += n;
-    *out = v;
-    return 0;
-}
-
-int aws_parse_timestamp(const char *s, time_t *out)
-{
-    if (!s)
-        return -1;
-    const char *p = s;
-    long y, mo, d, h, mi, sec, oh = 0, om = 0;
-    if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
-        return -1;
-    if (*p != 'T' && *p != 't' && *p != ' ')
-        return -1;
-    p++;
-    if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &sec))
-        return -1;
-    if (*p == '.' || *p == ',') {
-        p++;
-        if (!isdigit((unsigned char)*p))
-            return -1;
-        while (isdigit((unsigned char)*p))
-            p++;
-    }
-    int sign = 0;
-    if ((*p == 'Z' || *p == 'z') && p[1] == '\0') {
-        p++;
-    } else if (strcmp(p, "UTC") == 0 || strcmp(p, "GMT") == 0) {
-        p += 3;
-    } else if (*p == '+' || *p == '-') {
-        sign = *p == '+' ? 1 : -1;
-        p++;
-        if (digits(&p, 2, &oh))
-            return -1;
-        if (*p == ':')
-            p++;
-        if (digits(&p, 2, &om))
-            return -1;
-        if (oh > 23 || om > 59)
-            return -1;
-    } else {
-        return -1; /* no zone: ambiguous, refuse */
-    }
-    if (*p != '\0')
-        return -1;
-    static const unsigned mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60)
-        return -1;
-    unsigned dim = mdays[mo - 1] + (mo == 2 && leap(y) ? 1 : 0);
-    if ((unsigned long)d > dim)
-        return -1;
-    long long t = days_since_epoch(y, mo, d) * 86400LL + h * 3600LL + mi * 60LL + sec;
-    t -= sign * (oh * 3600LL + om * 60LL);
-    if (t < 0 || (sizeof(time_t) < 8 && t > 0x7fffffffLL))
-        return -1;
-    *out = (time_t)t;
-    return 0;
-}
-
-void creds_json_wipe_delete(cJSON *j) { secret_json_delete(j); }
+/* -v traces; out_trace itself drops them below -v. */
+#define TRACE(o, ...) do { if ((o)->out) out_trace((o)->out, __VA_ARGS__); } while (0)
 
 static int set_str(char **dst, const char *src, cc_err *err)
 {
     *dst = strdup(src);
-    return *dst ? 0 : cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+    return *dst ? 0 : cc_err_oom(err);
 }
 
 /* --- environment --------------------------------------------------------- */
 
-int creds_from_env(aws_env_lookup env, void *env_ctx, aws_credentials *out, cc_err *err)
+int creds_from_env(cc_getenv_fn env, void *env_ud, aws_credentials *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);
-    creds_chain_opts o = {.env = env, .env_ctx = env_ctx};
+    creds_chain_opts o = {.env = env, .env_ud = env_ud};
     const char *id = env_get(&o, "AWS_ACCESS_KEY_ID");
     const char *secret = env_get(&o, "AWS_SECRET_ACCESS_KEY");
     const char *token = env_get(&o, "AWS_SESSION_TOKEN");
@@ -169,36 +70,6 @@ int creds_from_env(aws_env_lookup env, void *env_ctx, aws_credentials *out, cc_e
 
 /* --- profiles ------------------------------------------------------------ */
 
-typedef enum { PK_NONE, PK_ROLE, PK_SSO, PK_STATIC, PK_PROCESS } profile_kind;
-
-static profile_kind kind_of(const aws_profile *p)
-{
-    if (ini_get(p, "role_arn"))
-        return PK_ROLE;
-    if (ini_get(p, "sso_session") || ini_get(p, "sso_start_url") || ini_get(p, "sso_account_id"))
-        return PK_SSO;
-    if (ini_get(p, "aws_access_key_id") || ini_get(p, "aws_secret_access_key"))
-        return PK_STATIC;
-    if (ini_get(p, "credential_process"))
-        return PK_PROCESS;
-    return PK_NONE;
-}
-
-static long process_timeout(const creds_chain_opts *o)
-{
-    if (o->process_timeout_ms > 0)
-        return o->process_timeout_ms;
-    const char *v = env_get(o, "CLINECFG_PROCESS_TIMEOUT_MS");
-    if (v) {
-        char *end;
-        errno = 0;
-        long ms = strtol(v, &end, 10);
-        if (!errno && *end == '\0' && ms > 0 && ms <= 3600000L)
-            return ms;
-    }
-    return CREDS_PROCESS_TIMEOUT_MS;
-}
-
 static int missing_profile(const creds_chain_opts *o, const char *profile, cc_err *err)
 {
     cc_err_set(err, CC_EINPUT, "credentials.profile_missing", "AWS profile '%s' not found in %s", profile,
@@ -215,17 +86,22 @@ static int missing_profile(const creds_chain_opts *o, const char *profile, cc_er
 static int profile_creds(const creds_chain_opts *o, const char *profile, int depth, aws_credentials *out,
                          cc_err *err);
 
-static int static_keys(const creds_chain_opts *o, const char *profile, const aws_profile *p, aws_credentials *out,
-                       cc_err *err)
+static bool has_static_keys(const aws_profile *p)
 {
+    return ini_get(p, "aws_access_key_id") || ini_get(p, "aws_secret_access_key");
+}
+
+static int static_keys(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err)
+{
+    const aws_profile *p = ctx->p;
     const char *id = ini_get(p, "aws_access_key_id"), *secret = ini_get(p, "aws_secret_access_key");
     const char *token = ini_get(p, "aws_session_token");
     if (!id || !*id || !secret || !*secret) {
-        cc_err_set(err, CC_EINPUT, "credentials.partial", "AWS profile '%s' has %s but no %s", profile,
+        cc_err_set(err, CC_EINPUT, "credentials.partial", "AWS profile '%s' has %s but no %s", ctx->profile,
                    id && *id ? "aws_access_key_id" : "aws_secret_access_key",
                    id && *id ? "aws_secret_access_key" : "aws_access_key_id");
         cc_err_hint(err, "add the missing key to the profile (in %s)",
-                    o->files_desc ? o->files_desc : "the credentials file");
+                    ctx->o->files_desc ? ctx->o->files_desc : "the credentials file");
         return CC_EINPUT;
     }
     if (set_str(&out->access_key_id, id, err) || set_str(&out->secret_access_key, secret, err) ||
@@ -236,6 +112,8 @@ static int static_keys(const creds_chain_opts *o, const char *profile, const aws
     return 0;
 }
 
+const creds_profile_source creds_source_static = {"static", has_static_keys, static_keys};
+
 static int role_unsupported(const char *profile, const char *what, cc_err *err)
 {
     cc_err_set(err, CC_EINPUT, "credentials.unsupported",
@@ -245,35 +123,66 @@ static int role_unsupported(const char *profile, const char *what, cc_err *err)
     return CC_EINPUT;
 }
 
+/* The checks before any call: MFA, web identity and credential_source are
+ * refused, the chain is bounded, duration_seconds is in range. */
+static int role_preflight(const creds_profile_ctx *ctx, int *duration, cc_err *err)
+{
+    const aws_profile *p = ctx->p;
+    const char *source = ini_get(p, "source_profile");
+    if (ini_get(p, "mfa_serial"))
+        return role_unsupported(ctx->profile, "role_arn with mfa_serial (an MFA prompt)", err);
+    if (!source || !*source)
+        return role_unsupported(ctx->profile,
+                                ini_get(p, "web_identity_token_file") ? "role_arn with web_identity_token_file"
+                                                                      : "role_arn without source_profile "
+                                                                        "(credential_source)",
+                                err);
+    if (ctx->depth >= ROLE_CHAIN_MAX) {
+        cc_err_set(err, CC_EINPUT, "credentials.role_chain",
+                   "AWS profile '%s': source_profile chain is longer than %d profiles or circular", ctx->profile,
+                   ROLE_CHAIN_MAX);
+        cc_err_hint(err, "check the source_profile keys in %s",
+                    ctx->o->files_desc ? ctx->o->files_desc : "the AWS config");
+        return CC_EINPUT;
+    }
+    if (!ctx->o->http)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "AssumeRole needs an HTTP client");
+    *duration = 0;
+    const char *d = ini_get(p, "duration_seconds");
+    if (d) {
+        char *end;
+        long v = strtol(d, &end, 10);
+        if (*end || v < 900 || v > 43200)
+            return cc_err_set(err, CC_EINPUT, "credentials.role_duration",
+                              "AWS profile '%s': duration_seconds must be 900..43200", ctx->profile);
+        *duration = (int)v;
+    }
+    return 0;
+}
+
+static bool has_role_arn(const aws_profile *p)
+{
+    return ini_get(p, "role_arn") != NULL;
+}
+
 /* role_arn + source_profile: the source profile's credentials call STS
  * AssumeRole.  A profile that names itself as its source uses its own
  * static keys (as the SDKs do); longer chains are followed up to
  * ROLE_CHAIN_MAX profiles, which also stops cycles. */
-static int assume_role_creds(const creds_chain_opts *o, const char *profile, const aws_profile *p, int depth,
-                             aws_credentials *out, cc_err *err)
+static int assume_role(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err)
 {
-    const char *role_arn = ini_get(p, "role_arn");
+    const creds_chain_opts *o = ctx->o;
+    const aws_profile *p = ctx->p;
+    const char *profile = ctx->profile, *role_arn = ini_get(p, "role_arn");
     const char *source = ini_get(p, "source_profile");
-    if (ini_get(p, "mfa_serial"))
-        return role_unsupported(profile, "role_arn with mfa_serial (an MFA prompt)", err);
-    if (!source || !*source)
-        return role_unsupported(profile, ini_get(p, "web_identity_token_file") ? "role_arn with web_identity_token_file"
-                                                                                : "role_arn without source_profile "
-                                                                                  "(credential_source)",
-                                err);
-    if (depth >= ROLE_CHAIN_MAX) {
-        cc_err_set(err, CC_EINPUT, "credentials.role_chain",
-                   "AWS profile '%s': source_profile chain is longer than %d profiles or circular", profile,
-                   ROLE_CHAIN_MAX);
-        cc_err_hint(err, "check the source_profile keys in %s", o->files_desc ? o->files_desc : "the AWS config");
-        return CC_EINPUT;
-    }
-    if (!o->http)
-        return cc_err_set(err, CC_EINTERNAL, "internal", "AssumeRole needs an HTTP client");
+    int duration = 0;
+    int rc = role_preflight(ctx, &duration, err);
+    if (rc)
+        return rc;
     aws_credentials src;
     memset(&src, 0, sizeof src);
-    int rc = strcmp(source, profile) == 0 ? static_keys(o, profile, p, &src, err)
-                                          : profile_creds(o, source, depth + 1, &src, err);
+    rc = strcmp(source, profile) == 0 ? static_keys(ctx, &src, err)
+                                      : profile_creds(o, source, ctx->depth + 1, &src, err);
     if (rc) {
         if (strcmp(source, profile) != 0)
             cc_err_prefix(err, "source_profile of AWS profile '%s'", profile);
@@ -282,22 +191,10 @@ static int assume_role_creds(const creds_chain_opts *o, const char *profile, con
     const char *region = o->region && *o->region ? o->region : ini_get(p, "region");
     if (!region || !*region)
         region = "us-east-1";
-    int duration = 0;
-    const char *d = ini_get(p, "duration_seconds");
-    if (d) {
-        char *end;
-        long v = strtol(d, &end, 10);
-        if (*end || v < 900 || v > 43200) {
-            aws_credentials_wipe(&src);
-            return cc_err_set(err, CC_EINPUT, "credentials.role_duration",
-                              "AWS profile '%s': duration_seconds must be 900..43200", profile);
-        }
-        duration = (int)v;
-    }
     char *url = NULL;
-    rc = aws_endpoint("sts", region, ini_get(p, "endpoint_url"), o->env, o->env_ctx, &url, err);
+    rc = aws_endpoint("sts", region, ini_get(p, "endpoint_url"), o->env, o->env_ud, &url, err);
     if (!rc) {
-        trace(o, "credentials: profile %s assumes %s with the credentials of %s", profile, role_arn, source);
+        TRACE(o, "credentials: profile %s assumes %s with the credentials of %s", profile, role_arn, source);
         rc = sts_assume_role_with(o->http, url, region, &src, role_arn, ini_get(p, "role_session_name"),
                                   ini_get(p, "external_id"), duration, out, err);
     }
@@ -306,6 +203,24 @@ static int assume_role_creds(const creds_chain_opts *o, const char *profile, con
     if (rc)
         cc_err_hint(err, "check role_arn and the trust policy of the role for profile %s", profile);
     return rc;
+}
+
+const creds_profile_source creds_source_assume_role = {"assume_role", has_role_arn, assume_role};
+
+/* The profile sources in precedence order: the first that applies wins. */
+static const creds_profile_source *const PROFILE_SOURCES[] = {
+    &creds_source_assume_role,
+    &creds_source_sso,
+    &creds_source_static,
+    &creds_source_process,
+};
+
+static const creds_profile_source *source_for(const aws_profile *p)
+{
+    for (size_t i = 0; i < sizeof PROFILE_SOURCES / sizeof PROFILE_SOURCES[0]; i++)
+        if (PROFILE_SOURCES[i]->applies(p))
+            return PROFILE_SOURCES[i];
+    return NULL;
 }
 
 int creds_from_profile(const creds_chain_opts *o, const char *profile, aws_credentials *out, cc_err *err)
@@ -320,40 +235,22 @@ static int profile_creds(const creds_chain_opts *o, const char *profile, int dep
     const aws_profile *p = o->profiles ? ini_profile(o->profiles, profile) : NULL;
     if (!p)
         return missing_profile(o, profile, err);
-    int rc = 0;
-    const char *how = "";
-    switch (kind_of(p)) {
-    case PK_ROLE:
-        rc = assume_role_creds(o, profile, p, depth, out, err);
-        how = "assume_role";
-        break;
-    case PK_SSO:
-        trace(o, "credentials: profile %s uses IAM Identity Center (SSO)", profile);
-        rc = sso_profile_credentials(o, profile, p, out, err);
-        how = "sso";
-        break;
-    case PK_STATIC:
-        rc = static_keys(o, profile, p, out, err);
-        how = "static";
-        break;
-    case PK_PROCESS:
-        trace(o, "credentials: running credential_process of profile %s", profile);
-        rc = creds_run_process(profile, ini_get(p, "credential_process"), process_timeout(o), out, err);
-        how = "credential_process";
-        break;
-    case PK_NONE:
+    const creds_profile_source *src = source_for(p);
+    if (!src) {
         cc_err_set(err, CC_EINPUT, "credentials.none_in_profile",
                    "AWS profile '%s' has no credentials (no aws_access_key_id, credential_process, sso_* or role_arn)",
                    profile);
         cc_err_hint(err, "add credentials to the profile, or use `clinecfg login` to store keys in the keyring");
         return CC_EINPUT;
     }
+    creds_profile_ctx ctx = {.o = o, .profile = profile, .p = p, .depth = depth};
+    int rc = src->fetch(&ctx, out, err);
     if (rc)
         return rc;
     const char *acct = ini_get(p, "aws_account_id");
     if (!out->account_id[0] && acct && strlen(acct) < sizeof out->account_id)
         snprintf(out->account_id, sizeof out->account_id, "%s", acct);
-    snprintf(out->source, sizeof out->source, "profile:%.32s (%s)", profile, how);
+    snprintf(out->source, sizeof out->source, "profile:%.32s (%s)", profile, src->name);
     return 0;
 }
 
@@ -363,7 +260,7 @@ static int fetch(creds_provider *p, aws_credentials *out, cc_err *err)
 {
     switch (p->kind) {
     case SRC_ENV: {
-        int rc = creds_from_env(p->o.env, p->o.env_ctx, out, err);
+        int rc = creds_from_env(p->o.env, p->o.env_ud, out, err);
         if (rc == CREDS_NOT_FOUND)
             rc = cc_err_set(err, CC_EINPUT, "credentials.env_gone", "the AWS_* credential variables are no longer set");
         return rc;
@@ -390,7 +287,7 @@ static int provider_new(const creds_chain_opts *o, creds_src_kind kind, const ch
     if (!p || (profile && !(p->profile = strdup(profile)))) {
         free(p);
         aws_credentials_wipe(c);
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     }
     p->kind = kind;
     p->o = *o;
@@ -410,13 +307,13 @@ int creds_resolve(const creds_chain_opts *o, creds_provider **out, cc_err *err)
     memset(&c, 0, sizeof c);
     const char *explicit_profile = o->profile && *o->profile ? o->profile : env_get(o, "AWS_PROFILE");
     if (explicit_profile) {
-        trace(o, "credentials: using profile %s (explicit)", explicit_profile);
+        TRACE(o, "credentials: using profile %s (explicit)", explicit_profile);
         int rc = creds_from_profile(o, explicit_profile, &c, err);
         return rc ? rc : provider_new(o, SRC_PROFILE, explicit_profile, &c, out, err);
     }
-    int rc = creds_from_env(o->env, o->env_ctx, &c, err);
+    int rc = creds_from_env(o->env, o->env_ud, &c, err);
     if (rc == 0) {
-        trace(o, "credentials: using %s", "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment");
+        TRACE(o, "credentials: using %s", "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY from the environment");
         return provider_new(o, SRC_ENV, NULL, &c, out, err);
     }
     if (rc != CREDS_NOT_FOUND)
@@ -427,16 +324,16 @@ int creds_resolve(const creds_chain_opts *o, creds_provider **out, cc_err *err)
     if (o->keyring) {
         krc = o->keyring(o->keyring_ud, &c, &kerr);
         if (krc == 0) {
-            trace(o, "credentials: using the %s", "OS keyring");
+            TRACE(o, "credentials: using the %s", "OS keyring");
             return provider_new(o, SRC_KEYRING, NULL, &c, out, err);
         }
         aws_credentials_wipe(&c);
         if (krc != CREDS_NOT_FOUND)
-            trace(o, "credentials: keyring unavailable: %s", kerr.message);
+            TRACE(o, "credentials: keyring unavailable: %s", kerr.message);
     }
     const aws_profile *def = o->profiles ? ini_profile(o->profiles, "default") : NULL;
-    if (def && kind_of(def) != PK_NONE) {
-        trace(o, "credentials: using profile %s", "default");
+    if (def && source_for(def)) {
+        TRACE(o, "credentials: using profile %s", "default");
         rc = creds_from_profile(o, "default", &c, err);
         return rc ? rc : provider_new(o, SRC_PROFILE, "default", &c, out, err);
     }
@@ -461,7 +358,7 @@ int creds_current(creds_provider *p, time_t now, const aws_credentials **out, cc
     if (!now)
         now = time(NULL);
     if (p->creds.expiration && p->creds.expiration - now <= CREDS_REFRESH_MARGIN_S) {
-        trace(&p->o, "credentials: %s expire now; fetching them again", p->creds.source);
+        TRACE(&p->o, "credentials: %s expire now; fetching them again", p->creds.source);
         aws_credentials fresh;
         int rc = fetch(p, &fresh, err);
         if (rc)

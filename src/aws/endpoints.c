@@ -26,6 +26,8 @@ static const service_info SERVICES[] = {
     {"bedrock-runtime", "BEDROCK_RUNTIME", "bedrock-runtime", "bedrock"},
     {"sts", "STS", "sts", "sts"},
     {"sso", "SSO", "portal.sso", "awsssoportal"},
+    {"sso-oidc", "SSO_OIDC", "oidc", "sso-oauth"},
+    {"monitoring", "CLOUDWATCH", "monitoring", "monitoring"},
     /* Cost Explorer has one endpoint per partition (doctor's tag check). */
     {"ce", "COST_EXPLORER", "ce", "ce"},
 };
@@ -49,12 +51,6 @@ const char *aws_signing_name(const char *service)
 {
     const service_info *s = find_service(service);
     return s ? s->signing_name : NULL;
-}
-
-static const char *env_lookup(aws_env_lookup lookup, void *ctx, const char *name)
-{
-    const char *v = lookup ? lookup(name, ctx) : getenv(name);
-    return v && *v ? v : NULL;
 }
 
 int aws_region_validate(const char *region, cc_err *err)
@@ -127,7 +123,7 @@ static const char *dns_suffix(const char *region)
 }
 
 int aws_endpoint(const char *service, const char *region, const char *profile_endpoint_url,
-                 aws_env_lookup lookup, void *lookup_ctx, char **url_out, cc_err *err)
+                 cc_getenv_fn getenv_fn, void *env_ud, char **url_out, cc_err *err)
 {
     *url_out = NULL;
     const service_info *svc = find_service(service);
@@ -135,14 +131,14 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
         return cc_err_set(err, CC_EINTERNAL, "aws.endpoint_service",
                           "no endpoint is known for AWS service '%s'", service ? service : "(null)");
 
-    const char *ignore = env_lookup(lookup, lookup_ctx, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+    const char *ignore = cc_getenv_set(getenv_fn, env_ud, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
     if (!ignore || strcasecmp(ignore, "true") != 0) {
         char name[64];
         snprintf(name, sizeof name, "AWS_ENDPOINT_URL_%s", svc->env_suffix);
         const char *source = name;
-        const char *url = env_lookup(lookup, lookup_ctx, name);
+        const char *url = cc_getenv_set(getenv_fn, env_ud, name);
         if (!url) {
-            url = env_lookup(lookup, lookup_ctx, "AWS_ENDPOINT_URL");
+            url = cc_getenv_set(getenv_fn, env_ud, "AWS_ENDPOINT_URL");
             source = "AWS_ENDPOINT_URL";
         }
         if (!url && profile_endpoint_url && *profile_endpoint_url) {
@@ -154,13 +150,13 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
             if (rc)
                 return rc;
             *url_out = dup_trimmed(url);
-            return *url_out ? 0 : cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+            return *url_out ? 0 : cc_err_oom(err);
         }
     }
 
     if (region && !strcmp(svc->key, "sts") && !strcmp(region, "aws-global")) {
         *url_out = strdup("https://sts.amazonaws.com"); /* signed for us-east-1 */
-        return *url_out ? 0 : cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return *url_out ? 0 : cc_err_oom(err);
     }
     int rc = aws_region_validate(region, err);
     if (rc)
@@ -169,7 +165,7 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
     size_t need = strlen(svc->host_prefix) + strlen(region) + strlen(dns_suffix(region)) + 16;
     char *u = malloc(need);
     if (!u)
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     snprintf(u, need, "https://%s.%s.%s", svc->host_prefix, region, dns_suffix(region));
     *url_out = u;
     return 0;

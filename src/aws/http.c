@@ -108,7 +108,7 @@ int http_client_new(const http_opts *o, http_client **out, cc_err *err)
     http_client *c = calloc(1, sizeof *c);
     if (!c) {
         curl_global_cleanup();
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     }
     http_opts d = {0};
     if (!o)
@@ -127,7 +127,7 @@ int http_client_new(const http_opts *o, http_client **out, cc_err *err)
     c->multi = curl_multi_init();
     if (!c->multi || !c->user_agent || (o->ca_bundle && *o->ca_bundle && !c->ca_bundle)) {
         http_client_free(c);
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     }
     curl_multi_setopt(c->multi, CURLMOPT_MAXCONNECTS, 16L);
     *out = c;
@@ -353,7 +353,7 @@ static int parse_base(call *cl, cc_err *err)
         plen--;
     cl->base_path = strndup(path, plen);
     if (!cl->scheme_authority || !cl->host_header || !cl->base_path)
-        return cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(err);
     return 0;
 }
 
@@ -433,14 +433,14 @@ static int start_attempt(http_client *c, call *cl)
     size_t plen = strlen(cl->base_path) + strlen(path) + 1;
     char *full_path = malloc(plen);
     if (!full_path)
-        return cc_err_set(cl->err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(cl->err);
     snprintf(full_path, plen, "%s%s", cl->base_path, path);
     const char *query = r->query && *r->query ? r->query : NULL;
     size_t ulen = strlen(cl->scheme_authority) + plen + (query ? strlen(query) + 1 : 0) + 1;
     cl->url = malloc(ulen);
     if (!cl->url) {
         free(full_path);
-        return cc_err_set(cl->err, CC_EINTERNAL, "internal.oom", "out of memory");
+        return cc_err_oom(cl->err);
     }
     snprintf(cl->url, ulen, "%s%s%s%s", cl->scheme_authority, full_path, query ? "?" : "",
              query ? query : "");
@@ -515,7 +515,7 @@ static int start_attempt(http_client *c, call *cl)
         free(extra_copy[i]);
     free(full_path);
     if (!ok && !rc)
-        rc = cc_err_set(cl->err, CC_EINTERNAL, "internal.oom", "out of memory");
+        rc = cc_err_oom(cl->err);
     if (rc)
         return rc;
 
@@ -800,6 +800,60 @@ static void on_attempt_done(http_client *c, call *cl, CURLcode cc)
     finish(cl, CC_EAWS);
 }
 
+/* Refuses a request that cannot be sent as it is: no method, service or
+ * region, a bad base URL, spaces or control characters in the path, query,
+ * headers or credentials (a stray line break would split a header). */
+static int check_request(call *cl, cc_err *e)
+{
+    const aws_request *q = cl->req;
+    int rc = parse_base(cl, e);
+    if (!rc && (!q->method || !q->service || !q->region))
+        rc = cc_err_set(e, CC_EINTERNAL, "http.request", "request for %s lacks a method, service or region",
+                        op_name(cl));
+    if (!rc && (has_ctl_or_space(q->path, false) || has_ctl_or_space(q->query, false)))
+        rc = cc_err_set(e, CC_EINPUT, "http.request",
+                        "request path or query for %s contains spaces or control characters", op_name(cl));
+    if (!rc && (has_ctl_or_space(q->content_type, true) ||
+                (q->creds && (has_ctl_or_space(q->creds->access_key_id, false) ||
+                              has_ctl_or_space(q->creds->session_token, false)))))
+        rc = cc_err_set(e, CC_EINPUT, "aws.credentials",
+                        "the AWS credentials or headers for %s contain spaces or control "
+                        "characters",
+                        op_name(cl));
+    for (size_t h = 0; !rc && q->extra_headers && q->extra_headers[h]; h++)
+        if (has_ctl_or_space(q->extra_headers[h], true))
+            rc = cc_err_set(e, CC_EINPUT, "http.request", "a header for %s contains control characters",
+                            op_name(cl));
+    if (rc == CC_EINPUT && !strcmp(e->code, "aws.credentials"))
+        cc_err_hint(e, "check AWS_ACCESS_KEY_ID / AWS_SESSION_TOKEN or the profile for "
+                       "stray line breaks");
+    return rc;
+}
+
+/* Sleeps until socket activity or the earliest backoff ends, unless some
+ * call could start now. */
+static void wait_for_work(http_client *c, const call *calls, size_t n, size_t active, size_t max_in_flight)
+{
+    bool any_ready = false;
+    long long now = mono_ms();
+    long long wake = now + 1000;
+    for (size_t i = 0; i < n && !any_ready; i++) {
+        if (calls[i].state != CALL_WAITING)
+            continue;
+        if (calls[i].started && calls[i].next_at < wake)
+            wake = calls[i].next_at;
+        any_ready = (calls[i].started && calls[i].next_at <= now) || (!calls[i].started && active < max_in_flight);
+    }
+    if (!any_ready) {
+        long long t = wake - now;
+        if (t < 0)
+            t = 0;
+        if (t > 1000)
+            t = 1000;
+        curl_multi_poll(c->multi, NULL, 0, (int)t, NULL);
+    }
+}
+
 int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t max_in_flight,
                        aws_response *results, int *statuses, cc_err *errs)
 {
@@ -811,7 +865,7 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
     if (!calls) {
         for (size_t i = 0; i < n; i++) {
             memset(&results[i], 0, sizeof results[i]);
-            statuses[i] = cc_err_set(&errs[i], CC_EINTERNAL, "internal.oom", "out of memory");
+            statuses[i] = cc_err_oom(&errs[i]);
         }
         return CC_EINTERNAL;
     }
@@ -823,28 +877,7 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
         calls[i].err = &errs[i];
         calls[i].state = CALL_WAITING;
         make_uuid(calls[i].invocation_id);
-        int rc = parse_base(&calls[i], &errs[i]);
-        if (!rc && (!reqs[i].method || !reqs[i].service || !reqs[i].region))
-            rc = cc_err_set(&errs[i], CC_EINTERNAL, "http.request",
-                            "request for %s lacks a method, service or region", op_name(&calls[i]));
-        const aws_request *q = &reqs[i];
-        if (!rc && (has_ctl_or_space(q->path, false) || has_ctl_or_space(q->query, false)))
-            rc = cc_err_set(&errs[i], CC_EINPUT, "http.request",
-                            "request path or query for %s contains spaces or control characters",
-                            op_name(&calls[i]));
-        if (!rc && (has_ctl_or_space(q->content_type, true) ||
-                    (q->creds && (has_ctl_or_space(q->creds->access_key_id, false) ||
-                                  has_ctl_or_space(q->creds->session_token, false)))))
-            rc = cc_err_set(&errs[i], CC_EINPUT, "aws.credentials",
-                            "the AWS credentials or headers for %s contain spaces or control "
-                            "characters", op_name(&calls[i]));
-        for (size_t h = 0; !rc && q->extra_headers && q->extra_headers[h]; h++)
-            if (has_ctl_or_space(q->extra_headers[h], true))
-                rc = cc_err_set(&errs[i], CC_EINPUT, "http.request",
-                                "a header for %s contains control characters", op_name(&calls[i]));
-        if (rc == CC_EINPUT && !strcmp(errs[i].code, "aws.credentials"))
-            cc_err_hint(&errs[i], "check AWS_ACCESS_KEY_ID / AWS_SESSION_TOKEN or the profile for "
-                                  "stray line breaks");
+        int rc = check_request(&calls[i], &errs[i]);
         if (rc)
             finish(&calls[i], rc);
     }
@@ -905,26 +938,7 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
         }
         if (done >= n)
             break;
-        /* sleep until socket activity or the earliest backoff ends */
-        bool any_ready = false;
-        now = mono_ms();
-        wake = now + 1000;
-        for (size_t i = 0; i < n && !any_ready; i++) {
-            if (calls[i].state != CALL_WAITING)
-                continue;
-            if (calls[i].started && calls[i].next_at < wake)
-                wake = calls[i].next_at;
-            any_ready = (calls[i].started && calls[i].next_at <= now) ||
-                        (!calls[i].started && active < max_in_flight);
-        }
-        if (!any_ready) {
-            long long t = wake - now;
-            if (t < 0)
-                t = 0;
-            if (t > 1000)
-                t = 1000;
-            curl_multi_poll(c->multi, NULL, 0, (int)t, NULL);
-        }
+        wait_for_work(c, calls, n, active, max_in_flight);
     }
 
     int first = 0;

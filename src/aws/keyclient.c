@@ -13,9 +13,9 @@
 
 /* The environment as the chain should see it: no profile selection and no
  * ambient keys. */
-static const char *filtered_env(const char *name, void *ctx)
+static const char *filtered_env(void *ud, const char *name)
 {
-    (void)ctx;
+    (void)ud;
     static const char *const hidden[] = {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID",
                                          "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"};
     for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
@@ -48,7 +48,7 @@ static int given_credentials(void *ud, aws_credentials *out, cc_err *err)
     memcpy(out->account_id, in->account_id, sizeof out->account_id);
     if (oom || !out->access_key_id || !out->secret_access_key) {
         aws_credentials_wipe(out);
-        return cc_err_set(err, CC_EINTERNAL, "oom", "out of memory");
+        return cc_err_oom(err);
     }
     return 0;
 }

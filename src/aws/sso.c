@@ -5,7 +5,9 @@
  * clinecfg only reads the token cache; it never refreshes or rewrites it
  * (that needs SSO-OIDC and is `aws sso login`'s job).
  */
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/secret.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -70,13 +72,13 @@ int sso_parse_token(const char *json, size_t len, const char *profile, time_t no
         goto done;
     }
     if (!(*token_out = strdup(tok->valuestring))) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     if (expires_out)
         *expires_out = t;
 done:
-    creds_json_wipe_delete(j);
+    secret_json_delete(j);
     return rc;
 }
 
@@ -110,21 +112,15 @@ int sso_parse_role_credentials(const char *json, size_t len, aws_credentials *ou
     if (!(out->access_key_id = strdup(id->valuestring)) ||
         !(out->secret_access_key = strdup(secret->valuestring)) ||
         (cJSON_IsString(token) && *token->valuestring && !(out->session_token = strdup(token->valuestring)))) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     out->expiration = (time_t)(exp->valuedouble / 1000.0);
 done:
-    creds_json_wipe_delete(j);
+    secret_json_delete(j);
     if (rc)
         aws_credentials_wipe(out);
     return rc;
-}
-
-static const char *env_get(const creds_chain_opts *o, const char *name)
-{
-    const char *v = o->env ? o->env(name, o->env_ctx) : getenv(name);
-    return v && *v ? v : NULL;
 }
 
 /* Reads the token cache file into a malloc'd buffer. */
@@ -141,7 +137,7 @@ static int read_cache(const char *path, const char *profile, char **text, size_t
     char *buf = malloc(SSO_TOKEN_MAX_FILE + 1);
     if (!buf) {
         fclose(f);
-        return cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        return cc_err_oom(err);
     }
     size_t n = fread(buf, 1, SSO_TOKEN_MAX_FILE + 1, f);
     bool failed = ferror(f);
@@ -205,7 +201,7 @@ int sso_profile_credentials(const creds_chain_opts *o, const char *profile, cons
     if (!o->http)
         return cc_err_set(err, CC_EINTERNAL, "internal", "SSO credentials need an HTTP client");
 
-    const char *home = env_get(o, "HOME");
+    const char *home = cc_getenv_set(o->env, o->env_ud, "HOME");
     if (!home)
         return cc_err_set(err, CC_EINPUT, "credentials.no_home", "HOME is not set; cannot find the SSO token cache");
     char key[41], path[4096];
@@ -229,12 +225,12 @@ int sso_profile_credentials(const creds_chain_opts *o, const char *profile, cons
     size_t hlen = strlen("x-amz-sso_bearer_token: ") + strlen(token) + 1;
     header = malloc(hlen);
     if (!q_role || !q_acct || !header) {
-        rc = cc_err_set(err, CC_EINTERNAL, "internal", "out of memory");
+        rc = cc_err_oom(err);
         goto done;
     }
     snprintf(header, hlen, "x-amz-sso_bearer_token: %s", token);
     snprintf(query, sizeof query, "role_name=%s&account_id=%s", q_role, q_acct);
-    if ((rc = aws_endpoint("sso", sso_region, ini_get(p, "endpoint_url"), o->env, o->env_ctx, &url, err)))
+    if ((rc = aws_endpoint("sso", sso_region, ini_get(p, "endpoint_url"), o->env, o->env_ud, &url, err)))
         goto done;
     const char *headers[] = {header, NULL};
     aws_request req = {
@@ -282,3 +278,17 @@ done:
     free(url);
     return rc;
 }
+
+static bool is_sso_profile(const aws_profile *p)
+{
+    return ini_get(p, "sso_session") || ini_get(p, "sso_start_url") || ini_get(p, "sso_account_id");
+}
+
+static int sso_fetch(const creds_profile_ctx *ctx, aws_credentials *out, cc_err *err)
+{
+    if (ctx->o->out)
+        out_trace(ctx->o->out, "credentials: profile %s uses IAM Identity Center (SSO)", ctx->profile);
+    return sso_profile_credentials(ctx->o, ctx->profile, ctx->p, out, err);
+}
+
+const creds_profile_source creds_source_sso = {"sso", is_sso_profile, sso_fetch};

@@ -25,66 +25,18 @@
 #define OIDC_SIGNING_NAME "sso-oauth" /* unused: every OIDC call is unsigned */
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
 #define REFRESH_GRANT "refresh_token"
-#define PORTAL_DEFAULT_PREFIX "https://portal.sso."
 
 /* --- endpoints ---------------------------------------------------------- */
 
-typedef struct endpoint_env {
-    cc_getenv_fn fn;
-    void *ud;
-    bool oidc;          /* answer AWS_ENDPOINT_URL_SSO with AWS_ENDPOINT_URL_SSO_OIDC */
-    bool defaults_only; /* no overrides at all: the regional default */
-} endpoint_env;
-
-static const char *endpoint_lookup(const char *name, void *ctx)
-{
-    const endpoint_env *e = ctx;
-    if (e->defaults_only)
-        return NULL;
-    if (e->oidc && !strcmp(name, "AWS_ENDPOINT_URL_SSO"))
-        name = "AWS_ENDPOINT_URL_SSO_OIDC";
-    return cc_getenv(e->fn, e->ud, name);
-}
-
-/* endpoints.c knows the portal ("sso") but not the OIDC service, so the OIDC
- * URL is the portal rule with the OIDC variable, and the portal's default
- * host swapped for oidc.<region>.<suffix> when no override applied. */
+/* The OIDC service and the portal each have their own entry in endpoints.c,
+ * so AWS_ENDPOINT_URL_SSO_OIDC and AWS_ENDPOINT_URL_SSO follow the SDKs'
+ * override rules like every other service. */
 int sso_endpoint(sso_service which, const char *region, const char *profile_endpoint_url, cc_getenv_fn env,
                  void *env_ud, char **url_out, cc_err *err)
 {
     *url_out = NULL;
-    endpoint_env e = {env, env_ud, which == SSO_SERVICE_OIDC, false};
-    endpoint_env plain = {env, env_ud, false, true};
-    char *url = NULL, *fallback = NULL;
-    int rc = aws_endpoint("sso", region, NULL, endpoint_lookup, &plain, &fallback, err);
-    if (!rc)
-        rc = aws_endpoint("sso", region, profile_endpoint_url, endpoint_lookup, &e, &url, err);
-    if (!rc && which == SSO_SERVICE_OIDC && !strcmp(url, fallback) &&
-        !strncmp(url, PORTAL_DEFAULT_PREFIX, strlen(PORTAL_DEFAULT_PREFIX))) {
-        const char *rest = url + strlen(PORTAL_DEFAULT_PREFIX);
-        size_t n = strlen("https://oidc.") + strlen(rest) + 1;
-        char *oidc = malloc(n);
-        if (!oidc)
-            rc = cc_err_oom(err);
-        else
-            snprintf(oidc, n, "https://oidc.%s", rest);
-        free(url);
-        url = oidc;
-    }
-    free(fallback);
-    static const char portal_var[] = "AWS_ENDPOINT_URL_SSO ";
-    if (rc && err && which == SSO_SERVICE_OIDC && !strncmp(err->message, portal_var, strlen(portal_var))) {
-        /* endpoints.c named the variable it was asked for; the user set the OIDC one */
-        char rest[sizeof err->message];
-        snprintf(rest, sizeof rest, "%s", err->message + strlen(portal_var) - 1);
-        snprintf(err->message, sizeof err->message, "AWS_ENDPOINT_URL_SSO_OIDC%.900s", rest);
-    }
-    if (rc) {
-        free(url);
-        return rc;
-    }
-    *url_out = url;
-    return 0;
+    return aws_endpoint(which == SSO_SERVICE_OIDC ? "sso-oidc" : "sso", region, profile_endpoint_url, env, env_ud,
+                        url_out, err);
 }
 
 /* --- sending and parsing ------------------------------------------------ */
@@ -174,23 +126,13 @@ static int oidc_post(const sso_conn *c, const char *path, const char *operation,
     return rc;
 }
 
-void sso_json_put(strbuf *b, const char *key, const char *value)
-{
-    if (!value)
-        return;
-    strbuf_puts(b, ",");
-    strbuf_json_string(b, key);
-    strbuf_puts(b, ":");
-    strbuf_json_string(b, value);
-}
-
 /* {"clientId":..,"clientSecret":.., then the caller's members. */
 static void client_body(strbuf *b, const ssooidc_client *client)
 {
     b->secret = true;
     strbuf_puts(b, "{\"clientId\":");
     strbuf_json_string(b, client->client_id);
-    sso_json_put(b, "clientSecret", client->client_secret);
+    strbuf_json_member(b, "clientSecret", client->client_secret);
 }
 
 /* The answer of a failed OIDC call as a cc_err.  login: whether a new
@@ -242,7 +184,7 @@ int ssooidc_register_client(const sso_conn *c, const char *client_name, ssooidc_
     memset(out, 0, sizeof *out);
     strbuf body = {0};
     strbuf_puts(&body, "{\"clientType\":\"public\"");
-    sso_json_put(&body, "clientName", client_name);
+    strbuf_json_member(&body, "clientName", client_name);
     strbuf_puts(&body, ",\"scopes\":[\"sso:account:access\"],\"grantTypes\":[\"" DEVICE_GRANT "\",\"" REFRESH_GRANT
                        "\"]}");
     aws_response resp;
@@ -285,7 +227,7 @@ int ssooidc_start_device_authorization(const sso_conn *c, const ssooidc_client *
     memset(out, 0, sizeof *out);
     strbuf body = {0};
     client_body(&body, client);
-    sso_json_put(&body, "startUrl", start_url);
+    strbuf_json_member(&body, "startUrl", start_url);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/device_authorization", op, &body, &resp, err);
@@ -343,8 +285,8 @@ int ssooidc_poll_once(const sso_conn *c, const ssooidc_client *client, const sso
     *result = SSOOIDC_POLL_PENDING;
     strbuf body = {0};
     client_body(&body, client);
-    sso_json_put(&body, "grantType", DEVICE_GRANT);
-    sso_json_put(&body, "deviceCode", dev->device_code);
+    strbuf_json_member(&body, "grantType", DEVICE_GRANT);
+    strbuf_json_member(&body, "deviceCode", dev->device_code);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/token", op, &body, &resp, err);
@@ -438,8 +380,8 @@ int ssooidc_refresh(const sso_conn *c, const ssooidc_client *client, const char 
     }
     strbuf body = {0};
     client_body(&body, client);
-    sso_json_put(&body, "grantType", REFRESH_GRANT);
-    sso_json_put(&body, "refreshToken", refresh_token);
+    strbuf_json_member(&body, "grantType", REFRESH_GRANT);
+    strbuf_json_member(&body, "refreshToken", refresh_token);
     strbuf_puts(&body, "}");
     aws_response resp;
     int rc = oidc_post(c, "/token", op, &body, &resp, err);

@@ -40,7 +40,7 @@ static void put_time(strbuf *b, const char *key, time_t t)
         return;
     char text[32];
     keyring_format_time(t, text);
-    sso_json_put(b, key, text);
+    strbuf_json_member(b, key, text);
 }
 
 int sso_session_to_payload(const sso_session *s, char **payload_out, cc_err *err)
@@ -50,21 +50,21 @@ int sso_session_to_payload(const sso_session *s, char **payload_out, cc_err *err
         return cc_err_set(err, CC_EINTERNAL, "internal", "an SSO session without start URL, region, client or token");
     strbuf b = {.secret = true};
     strbuf_puts(&b, "{\"version\":1,\"type\":\"" PAYLOAD_TYPE "\"");
-    sso_json_put(&b, "start_url", s->start_url);
-    sso_json_put(&b, "region", s->region);
-    sso_json_put(&b, "account_id", s->account_id);
-    sso_json_put(&b, "role_name", s->role_name);
-    sso_json_put(&b, "client_id", s->client.client_id);
-    sso_json_put(&b, "client_secret", s->client.client_secret);
+    strbuf_json_member(&b, "start_url", s->start_url);
+    strbuf_json_member(&b, "region", s->region);
+    strbuf_json_member(&b, "account_id", s->account_id);
+    strbuf_json_member(&b, "role_name", s->role_name);
+    strbuf_json_member(&b, "client_id", s->client.client_id);
+    strbuf_json_member(&b, "client_secret", s->client.client_secret);
     put_time(&b, "client_issued_at", s->client.issued_at);
     put_time(&b, "registration_expires_at", s->client.expires_at);
-    sso_json_put(&b, "access_token", s->token.access_token);
+    strbuf_json_member(&b, "access_token", s->token.access_token);
     char expires[32];
     keyring_format_time(s->token.expires_at, expires);
-    sso_json_put(&b, "access_token_expires_at", expires);
-    sso_json_put(&b, "refresh_token", s->token.refresh_token);
-    sso_json_put(&b, "oidc_endpoint", s->oidc_endpoint);
-    sso_json_put(&b, "portal_endpoint", s->portal_endpoint);
+    strbuf_json_member(&b, "access_token_expires_at", expires);
+    strbuf_json_member(&b, "refresh_token", s->token.refresh_token);
+    strbuf_json_member(&b, "oidc_endpoint", s->oidc_endpoint);
+    strbuf_json_member(&b, "portal_endpoint", s->portal_endpoint);
     put_time(&b, "stored_at", s->stored_at);
     strbuf_puts(&b, "}");
     if (b.oom) {

@@ -126,15 +126,19 @@ static int prepare_row(const cc_config *cfg, const sts_identity *id, const char 
                        const onboard_result *source, cc_err *err)
 {
     onboard_result *r = &w->r;
-    char member[IDENTITY_NAME_MAX + 1];
-    int rc = identity_sanitize(w->member, IDENTITY_NAME_MAX, "member", member, sizeof member, err);
+    /* Named and tagged exactly as the member's own setup would (identity.h). */
+    const char *member = w->member;
+    identity_member_rule rule;
+    int rc = identity_check_member(member, "roster member", err);
+    if (!rc)
+        rc = identity_member_rule_parse(cfg_str(cfg, CFG_MEMBER_RULE), &rule, err);
     if (rc)
         return rc;
     r->member = strdup(member);
     r->caller_arn = strdup(id->arn);
     snprintf(r->account, sizeof r->account, "%s", id->account);
-    rc = identity_render_name(cfg_str(cfg, CFG_NAME_TEMPLATE), w->team, member, region, id->account, r->name,
-                              sizeof r->name, err);
+    rc = identity_profile_name(cfg_str(cfg, CFG_NAME_TEMPLATE), w->team, member, rule, region, id->account, r->name,
+                               sizeof r->name, err);
     if (!rc)
         rc = onboard_add_tag(r, cfg_str(cfg, CFG_TAG_KEY_TEAM), w->team, err);
     if (!rc)

@@ -264,16 +264,13 @@ static bool check_profile_tags(doctor *d, const char *fix)
     const char *team = bedrock_tags_get(&d->items[1].out.tags, tk[0]);
     const char *member = bedrock_tags_get(&d->items[1].out.tags, tk[1]);
     const char *want_team = cfg_str(&d->cfg, CFG_TEAM);
-    identity who;
-    char me[IDENTITY_NAME_MAX + 1];
+    char me[IDENTITY_MEMBER_MAX + 1];
     if (!team || !member)
         report(d, CHECK_FAIL, CC_ECONFLICT, fix, "%s lacks the %s tag", name, !team ? tk[0] : tk[1]);
     else if (want_team && strcmp(team, want_team) != 0)
         report(d, CHECK_WARN, 0, "run 'clinecfg setup --fix-tags' if the team changed",
                "%s=%s, but the config says team %s", tk[0], team, want_team);
-    else if (!identity_from_arn(d->id.arn, &who, NULL) &&
-             !identity_sanitize(who.raw_name, IDENTITY_NAME_MAX, "caller", me, sizeof me, NULL) &&
-             strcmp(me, member) != 0)
+    else if (!identity_member_from_arn(d->id.arn, me, sizeof me, NULL) && strcmp(me, member) != 0)
         report(d, CHECK_WARN, 0, "if this is your machine, run 'clinecfg setup' (or pass --member to setup on purpose)",
                "the profile is tagged %s=%s, but you are %s", tk[1], member, me);
     else
@@ -383,15 +380,8 @@ static bool check_cost_tags(doctor *d, const char *fix)
         return true;
     }
     static const char *const hdrs[] = {"X-Amz-Target: AWSInsightsIndexService.ListCostAllocationTags", NULL};
-    aws_request req = {
-        .method = "POST",
-        .path = "/",
-        .content_type = "application/x-amz-json-1.1",
-        .body = body,
-        .body_len = strlen(body),
-        .extra_headers = hdrs,
-        .operation = "ce:ListCostAllocationTags",
-    };
+    aws_request req = {0};
+    aws_request_json(&req, "application/x-amz-json-1.1", hdrs, body, "ce:ListCostAllocationTags");
     aws_response resp;
     memset(&resp, 0, sizeof resp);
     int rc = awsclient_call(d->s.aws, "ce", &req, &resp, &err);

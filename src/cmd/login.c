@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "clinecfg/awsfiles.h"
+#include "clinecfg/aws_advice.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
@@ -100,7 +101,7 @@ static int keys_from_profile(const char *profile, aws_credentials *c, key_origin
 {
     char *config_path = NULL, *creds_path = NULL;
     aws_profile_set *set = NULL;
-    int rc = awsfiles_locate(awsfiles_process_env, NULL, &config_path, &creds_path, err);
+    int rc = awsfiles_locate(cc_getenv_process, NULL, &config_path, &creds_path, err);
     if (!rc)
         rc = awsfiles_load(config_path, creds_path, &set, err);
     if (rc)
@@ -320,6 +321,10 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     if (!rc)
         rc = sts_get_caller_identity(client, &id, err);
     if (rc) {
+        if (client && aws_advice_unknown_region(err, awsclient_region(client)))
+            rc = err->status;
+        else
+            aws_advice_key_pair(err, masked);
         cc_err_prefix(err, "the keys were not stored");
         goto out;
     }
@@ -328,7 +333,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         out_warn(&ctx->out, "these are the AWS account's root keys; AWS advises an IAM user's keys instead");
     if (!ctx->yes && isatty(STDIN_FILENO) && isatty(STDERR_FILENO) &&
         !cli_confirm(ctx, true, "Store this key in the keyring as account '%s'?", account)) {
-        rc = cc_err_set(err, CC_EINPUT, "login.cancelled", "nothing stored: cancelled");
+        rc = out_cancelled(err, "nothing stored: cancelled");
         goto out;
     }
 

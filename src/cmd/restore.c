@@ -40,6 +40,16 @@ static const cli_opt restore_opts[RESTORE_OPT_COUNT] = {
 
 /* ---- list ------------------------------------------------------------------ */
 
+/* setup also found or created a Bedrock inference profile; restore only puts
+ * files back, so say that the profile is still there (and billed to its tags). */
+static void note_profile_remains(cc_ctx *ctx)
+{
+    static const char note[] = "restore only puts files back: the Bedrock inference profile that setup found or "
+                               "created still exists in AWS (an admin can delete it; 'clinecfg setup' uses it again)";
+    cJSON_AddStringToObject(ctx->result, "note", note);
+    out_text(&ctx->out, "Note: %s.\n", note);
+}
+
 static int do_list(cc_ctx *ctx, cc_err *err)
 {
     backup_run *runs = NULL;
@@ -280,6 +290,8 @@ static int do_restore(cc_ctx *ctx, const char *id, bool force, cc_err *err)
         }
         if (ctx->dry_run)
             out_progress(&ctx->out, "dry run: nothing was written");
+        if (br.label && strcmp(br.label, "setup") == 0)
+            note_profile_remains(ctx);
     }
     safefile_run_free(run);
     for (size_t i = 0; i < br.nfiles; i++)

@@ -1,7 +1,10 @@
 /* setup.c - 'clinecfg setup': find or create your tagged Bedrock inference
  * profile and point Cline at it.  The flow lives in onboard.c and the file
  * targets in targets/cline.c; this file wires config, credentials, the
- * provisioning request, --wait, the remembered state and the summary. */
+ * provisioning request, --wait, the remembered state and the summary.  On a
+ * terminal it asks for what is missing (team, base model from the region's
+ * system profiles) and offers to remember the answers; a base model that the
+ * region does not know is named as such before any conflict is reported. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
@@ -10,11 +13,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clinecfg/aws_advice.h"
+#include "clinecfg/arn.h"
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/cline.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/model_catalog.h"
 #include "clinecfg/onboard.h"
 #include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
@@ -207,7 +213,7 @@ static void print_summary(cc_ctx *ctx, const onboard_result *r, const cline_appl
         const cline_file_result *f = &ar->files[i];
         changed += f->changed;
         out_text(&ctx->out, "File:      %s %s%s%s\n", f->path,
-                 ctx->dry_run ? (f->changed ? "(would change)" : "(unchanged)") :
+                 ctx->dry_run ? (!f->changed ? "(unchanged)" : f->created ? "(would create)" : "(would change)") :
                  f->created ? "(created)" : f->changed ? "(updated)" : "(unchanged)",
                  f->backup ? ", backup " : "", f->backup ? f->backup : "");
         if (ctx->dry_run && f->diff && f->diff[0])
@@ -229,7 +235,9 @@ typedef struct setup_job {
     const char *aws_profile; /* --aws-profile: used for the calls and by Cline */
     const char *account;     /* keyring account of Cline's credential_process */
     bool interactive;
+    bool asked_team, asked_model; /* answered at a prompt: offered to be remembered */
     session s;
+    model_catalog models;         /* the region's system profiles, listed when needed */
     const char *region;
     setupstate st;
     onboard_spec spec;
@@ -249,6 +257,7 @@ static void job_free(setup_job *j)
     free(j->aws_config);
     free(j->aws_creds);
     onboard_result_free(&j->r);
+    model_catalog_free(&j->models);
     session_close(&j->s);
     cfg_free(&j->cfg);
 }
@@ -285,7 +294,7 @@ static int load_settings(setup_job *j, cc_err *err)
         rc = keyring_check_account(j->account, err);
     if (rc)
         return rc;
-    if (!cfg_str(&j->cfg, CFG_MODEL)) {
+    if (!cfg_str(&j->cfg, CFG_MODEL) && !j->interactive) {
         cc_err_set(err, CC_EINPUT, "config.model", "no base model is configured");
         cc_err_hint(err, "pass --model ID (e.g. apac.anthropic.claude-sonnet-4-5-20250929-v1:0) or run: "
                          "clinecfg config set model ID");
@@ -294,10 +303,75 @@ static int load_settings(setup_job *j, cc_err *err)
     return 0;
 }
 
-/* Credentials, then the profile: found, created, or (interactive) created
- * once the plan is confirmed. */
-static int find_profile(setup_job *j, cc_err *err)
+/* ---- a base model the region does not know ------------------------------------ */
+
+/* Outcomes that do not prove the model exists: a conflict or an AWS
+ * refusal of it, or a profile still to be created or requested. */
+static bool model_unproven(const setup_job *j, int rc, const cc_err *err)
 {
+    if (rc == CC_ECONFLICT || (rc == CC_EINPUT && strncmp(err->code, "aws:", 4) == 0))
+        return true;
+    return rc == 0 && (j->r.outcome == ONBOARD_WOULD_CREATE || j->r.outcome == ONBOARD_DENIED);
+}
+
+/* A same-named profile copied from a system profile that routes to the
+ * foundation model given: the same model, so run the flow with that
+ * system profile as the source. */
+static int retry_with_routing_profile(setup_job *j, cc_err *err)
+{
+    const char *ids[4];
+    const char *model = cfg_str(&j->cfg, CFG_MODEL);
+    size_t n = model_catalog_routing_to(&j->models, model, ids, 4);
+    cc_err first = *err;
+    for (size_t i = 0; i < n; i++) {
+        onboard_spec spec = j->spec;
+        spec.model = ids[i];
+        spec.no_create = true;
+        onboard_result r;
+        cc_err e;
+        cc_err_clear(&e);
+        int rc = onboard_run(j->s.aws, &spec, &j->ctx->out, &r, &e);
+        if (rc == 0 && r.outcome == ONBOARD_FOUND) {
+            out_trace(&j->ctx->out, "%s routes to %s: the existing profile copies the same model", ids[i], model);
+            onboard_result_free(&j->r);
+            j->r = r;
+            cc_err_clear(err);
+            return 0;
+        }
+        onboard_result_free(&r);
+        if (rc == CC_ECONFLICT && !strstr(e.message, "copies another model")) {
+            *err = e; /* the same model after all; only the tags differ */
+            return rc;
+        }
+    }
+    *err = first;
+    return CC_ECONFLICT;
+}
+
+static int check_model(setup_job *j, int rc, cc_err *err)
+{
+    if (!j->s.aws || !model_unproven(j, rc, err))
+        return rc;
+    cc_err lerr;
+    cc_err_clear(&lerr);
+    bool known = true;
+    const char *model = cfg_str(&j->cfg, CFG_MODEL);
+    if (model_catalog_load(j->s.aws, &j->models, &lerr) ||
+        model_catalog_knows(j->s.aws, &j->models, model, &known, &lerr))
+        return rc; /* cannot list: the original answer stands */
+    if (!known) {
+        out_trace(&j->ctx->out, "base model %s is not listed in %s", model, j->region);
+        return model_catalog_unknown(&j->models, model, j->region, err);
+    }
+    if (rc == CC_ECONFLICT && !arn_is_system_profile_id(model) && strstr(err->message, "copies another model"))
+        return retry_with_routing_profile(j, err);
+    return rc;
+}
+
+static int open_session(setup_job *j, cc_err *err)
+{
+    if (j->s.aws)
+        return 0;
     cc_ctx *ctx = j->ctx;
     const cc_config *cfg = &j->cfg;
     out_progress(&ctx->out, "Resolving AWS credentials");
@@ -312,10 +386,24 @@ static int find_profile(setup_job *j, cc_err *err)
                 rs->value ? rs->source : awsclient_region_source(c), rs->value && rs->origin ? " " : "",
                 rs->value && rs->origin ? rs->origin : "");
     setupstate_load(&j->st);
+    return 0;
+}
+
+/* Credentials, then the profile: found, created, or (interactive) created
+ * once the plan is confirmed. */
+static int find_profile(setup_job *j, cc_err *err)
+{
+    cc_ctx *ctx = j->ctx;
+    const cc_config *cfg = &j->cfg;
+    int rc = open_session(j, err);
+    if (rc)
+        return rc;
+    awsclient *c = j->s.aws;
 
     j->spec = (onboard_spec){
         .team = cfg_str(cfg, CFG_TEAM),
         .member = cli_value(j->a, SETUP_OPT_MEMBER),
+        .member_rule = cfg_str(cfg, CFG_MEMBER_RULE),
         .profile_name = cli_value(j->a, SETUP_OPT_PROFILE_NAME),
         .name_template = cfg_str(cfg, CFG_NAME_TEMPLATE),
         .model = cfg_str(cfg, CFG_MODEL),
@@ -330,7 +418,7 @@ static int find_profile(setup_job *j, cc_err *err)
     };
     out_progress(&ctx->out, "Looking for your inference profile");
     onboard_result *r = &j->r;
-    rc = onboard_run(c, &j->spec, &ctx->out, r, err);
+    rc = check_model(j, onboard_run(c, &j->spec, &ctx->out, r, err), err);
     if (r->caller_arn)
         add_identity_json(ctx, r, c);
     if (rc || !j->interactive || r->outcome != ONBOARD_WOULD_CREATE)
@@ -340,7 +428,7 @@ static int find_profile(setup_job *j, cc_err *err)
         out_text(&ctx->out, " %s=%s", r->tags[i].key, r->tags[i].value);
     out_text(&ctx->out, "\n");
     if (!cli_confirm(ctx, true, "Create it?"))
-        return cc_err_set(err, CC_EUSAGE, "cancelled", "setup cancelled; nothing was created or changed");
+        return out_cancelled(err, "setup cancelled; nothing was created or changed");
     j->spec.no_create = false;
     return onboard_create(c, &j->spec, r, j->region, &ctx->out, err);
 }
@@ -428,7 +516,7 @@ static int confirm_writes(setup_job *j, const cline_plan *plan, const cline_targ
     if (rc)
         return rc;
     if (changes && !cli_confirm(ctx, true, "Write these %zu file(s)? (backups are kept; -v shows the diffs)", changes))
-        return cc_err_set(err, CC_EUSAGE, "cancelled", "setup cancelled; no file was changed");
+        return out_cancelled(err, "setup cancelled; no file was changed");
     return 0;
 }
 
@@ -468,6 +556,122 @@ static int configure_cline(setup_job *j, cc_err *err)
     return 0;
 }
 
+/* ---- on a terminal: ask for what is missing ----------------------------------- */
+
+static bool needs_team(const setup_job *j)
+{
+    const char *tmpl = cfg_str(&j->cfg, CFG_NAME_TEMPLATE);
+    return !cfg_str(&j->cfg, CFG_TEAM) && !cli_value(j->a, SETUP_OPT_PROFILE_NAME) &&
+           strstr(tmpl ? tmpl : "{team}", "{team}") != NULL;
+}
+
+/* The user chose the model (flag, environment, their own or a --config
+ * file); an org default is only preselected in the list. */
+static bool model_chosen(const setup_job *j)
+{
+    const cfg_setting *m = &j->cfg.s[CFG_MODEL];
+    return m->value && strcmp(m->source, "org") != 0 && strcmp(m->source, "default") != 0;
+}
+
+static int ask_team(setup_job *j, cc_err *err)
+{
+    const char *tag = cfg_str(&j->cfg, CFG_TAG_KEY_TEAM);
+    char team[128];
+    for (;;) {
+        if (!cli_ask(j->ctx, NULL, team, sizeof team, "Team (your profile's %s tag and name)", tag ? tag : "team"))
+            return out_cancelled(err, "setup cancelled; nothing was changed");
+        if (team[0])
+            break;
+        out_warn(&j->ctx->out, "a team is needed: the profile name template contains {team}");
+    }
+    j->asked_team = true;
+    return cfg_set_flag(&j->cfg, CFG_TEAM, "(answered)", team, err);
+}
+
+/* Reads "3" or an id from the list; NULL when the answer is neither. */
+static const char *pick_model(const model_catalog *cat, const char *answer)
+{
+    char *end;
+    unsigned long k = strtoul(answer, &end, 10);
+    if (answer[0] >= '1' && answer[0] <= '9' && !*end && k <= model_catalog_count(cat))
+        return model_catalog_at(cat, k - 1)->id;
+    const bedrock_inference_profile *p = model_catalog_find(cat, answer);
+    return p ? p->id : NULL;
+}
+
+static int ask_model(setup_job *j, cc_err *err)
+{
+    int rc = model_catalog_load(j->s.aws, &j->models, err);
+    if (rc)
+        return rc;
+    size_t n = model_catalog_count(&j->models), preselected = 0;
+    if (!n) {
+        cc_err_set(err, CC_EINPUT, "model.none", "Bedrock lists no system inference profiles in %s", j->region);
+        cc_err_hint(err, "pass --model with a foundation-model id of %s, or pick another --region", j->region);
+        return CC_EINPUT;
+    }
+    const char *org_default = cfg_str(&j->cfg, CFG_MODEL);
+    fprintf(stderr, "Base models in %s (system inference profiles):\n", j->region);
+    for (size_t i = 0; i < n; i++) {
+        const char *id = model_catalog_at(&j->models, i)->id;
+        bool is_default = org_default && id && strcmp(id, org_default) == 0;
+        if (is_default)
+            preselected = i;
+        fprintf(stderr, "  %3zu) %s%s\n", i + 1, id ? id : "", is_default ? "  (your organisation's default)" : "");
+    }
+    char def[24], answer[512];
+    snprintf(def, sizeof def, "%zu", preselected + 1);
+    const char *id;
+    for (;;) {
+        if (!cli_ask(j->ctx, def, answer, sizeof answer, "Base model (number or id)"))
+            return out_cancelled(err, "setup cancelled; nothing was changed");
+        if ((id = pick_model(&j->models, answer)))
+            break;
+        out_warn(&j->ctx->out, "'%s' is not in the list: give its number (1-%zu) or its id", answer, n);
+    }
+    j->asked_model = true;
+    return cfg_set_flag(&j->cfg, CFG_MODEL, "(answered)", id, err);
+}
+
+/* The answers go into the user config through the safe edit 'config set' uses. */
+static int offer_to_remember(setup_job *j, cc_err *err)
+{
+    if (!j->asked_team && !j->asked_model)
+        return 0;
+    char *path = cfg_user_path();
+    int yes = cli_yes_no(j->ctx, true, "Remember %s%s%s%s%s in %s for next time?", j->asked_team ? "team '" : "",
+                         j->asked_team ? cfg_str(&j->cfg, CFG_TEAM) : "", j->asked_team ? "'" : "",
+                         j->asked_team && j->asked_model ? " and base model " : j->asked_model ? "base model " : "",
+                         j->asked_model ? cfg_str(&j->cfg, CFG_MODEL) : "", path ? path : "your config");
+    free(path);
+    if (yes < 0)
+        return out_cancelled(err, "setup cancelled; nothing was changed");
+    cc_err werr;
+    cc_err_clear(&werr);
+    int rc = 0;
+    if (yes && j->asked_team)
+        rc = config_set_user_string(j->ctx, "team", cfg_str(&j->cfg, CFG_TEAM), &werr);
+    if (yes && !rc && j->asked_model)
+        rc = config_set_user_string(j->ctx, "model", cfg_str(&j->cfg, CFG_MODEL), &werr);
+    if (rc) /* the answers still hold for this run */
+        out_warn(&j->ctx->out, "could not remember the answers: %s", werr.message);
+    return 0;
+}
+
+static int ask_what_is_missing(setup_job *j, cc_err *err)
+{
+    int rc = needs_team(j) ? ask_team(j, err) : 0;
+    if (!rc && !model_chosen(j) && !(rc = open_session(j, err)))
+        rc = ask_model(j, err);
+    if (!rc)
+        rc = offer_to_remember(j, err);
+    if (!rc && !cli_confirm(j->ctx, true, "Set up Cline on Bedrock for team '%s' with base model %s?",
+                            cfg_str(&j->cfg, CFG_TEAM) ? cfg_str(&j->cfg, CFG_TEAM) : "(none)",
+                            cfg_str(&j->cfg, CFG_MODEL)))
+        rc = out_cancelled(err, "setup cancelled; nothing was changed");
+    return rc;
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     setup_job j;
@@ -475,14 +679,15 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     j.ctx = ctx;
     j.a = a;
     setupstate_init(&j.st);
+    j.interactive = cli_interactive(ctx) && !ctx->dry_run;
     int rc = load_settings(&j, err);
-    j.interactive = !ctx->yes && !ctx->dry_run && isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
-    if (!rc && j.interactive &&
-        !cli_confirm(ctx, true, "Set up Cline on Bedrock for team '%s' with base model %s?",
-                     cfg_str(&j.cfg, CFG_TEAM) ? cfg_str(&j.cfg, CFG_TEAM) : "(none)", cfg_str(&j.cfg, CFG_MODEL)))
-        rc = cc_err_set(err, CC_EUSAGE, "cancelled", "setup cancelled; nothing was changed");
-    if (!rc)
+    if (!rc && j.interactive)
+        rc = ask_what_is_missing(&j, err);
+    if (!rc) {
         rc = find_profile(&j, err);
+        if (rc && aws_advice_unknown_region(err, j.region ? j.region : cfg_str(&j.cfg, CFG_REGION)))
+            rc = err->status;
+    }
     if (!rc && j.r.outcome == ONBOARD_DENIED)
         rc = handle_denied(&j, err);
     if (!rc) {

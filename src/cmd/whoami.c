@@ -1,15 +1,19 @@
 /*
  * whoami.c - 'clinecfg whoami': resolve AWS credentials through the chain,
  * call STS GetCallerIdentity and show the account, ARN, the member name
- * clinecfg would use and where the credentials came from (never a secret).
+ * (the MemberName tag setup would use: the identity, unabridged), the
+ * profile name it implies and where the credentials came from (never a
+ * secret).
  *
  * Root credentials still show their identity (it is the diagnosis), but
  * have no member name: the result says why and the command warns.
  */
 #include <string.h>
 
+#include "clinecfg/aws_advice.h"
 #include "clinecfg/awsclient.h"
 #include "clinecfg/commands.h"
+#include "clinecfg/config.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/keyring.h"
 #include "clinecfg/session.h"
@@ -28,6 +32,42 @@ static const cli_opt whoami_opts[WHOAMI_OPT_COUNT] = {
     [WHOAMI_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
                             "keyring account to look in (default: CLINECFG_ACCOUNT or default)"},
 };
+
+/* The MemberName tag `setup` would give this identity (the identity itself,
+ * unabridged) and the profile name the org's template and member_rule make
+ * of it.  Either may be missing (root has no member; the name needs a team):
+ * the reason goes to the warnings and the error structs, and whoami still
+ * shows the identity, which is the diagnosis. */
+static void member_and_name(const cc_ctx *ctx, const sts_identity *id, const char *region, char *member,
+                            size_t member_size, char *name, size_t name_size, cc_err *merr, cc_err *nerr)
+{
+    cc_err_clear(merr);
+    cc_err_clear(nerr);
+    int mrc = identity_member_from_arn(id->arn, member, member_size, merr);
+    if (!mrc)
+        mrc = identity_check_member(member, "your name in the caller ARN", merr);
+    if (mrc) {
+        member[0] = '\0';
+        out_warn(&ctx->out, "no member name: %s", merr->message);
+        if (merr->hint[0])
+            out_warn(&ctx->out, "%s", merr->hint);
+        return;
+    }
+    cc_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    identity_member_rule rule;
+    int nrc = cfg_load(&cfg, ctx, nerr);
+    if (!nrc)
+        nrc = identity_member_rule_parse(cfg_str(&cfg, CFG_MEMBER_RULE), &rule, nerr);
+    if (!nrc && !cfg_str(&cfg, CFG_TEAM))
+        nrc = cc_err_set(nerr, CC_EINPUT, "config.team_missing", "no team is configured, so there is no profile name yet");
+    if (!nrc)
+        nrc = identity_profile_name(cfg_str(&cfg, CFG_NAME_TEMPLATE), cfg_str(&cfg, CFG_TEAM), member, rule, region,
+                                    id->account, name, name_size, nerr);
+    if (nrc)
+        name[0] = '\0';
+    cfg_free(&cfg);
+}
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
@@ -51,23 +91,15 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     sts_identity id;
     rc = sts_get_caller_identity(c, &id, err);
     if (rc) {
+        if (aws_advice_unknown_region(err, awsclient_region(c)))
+            rc = err->status;
         session_close(&s);
         return rc;
     }
 
-    identity ident;
-    cc_err merr;
-    cc_err_clear(&merr);
-    char member[IDENTITY_NAME_MAX + 1] = "";
-    int mrc = identity_from_arn(id.arn, &ident, &merr);
-    if (!mrc)
-        mrc = identity_sanitize(ident.raw_name, IDENTITY_NAME_MAX, "member name", member, sizeof member, &merr);
-    if (mrc) {
-        member[0] = '\0';
-        out_warn(&ctx->out, "no member name: %s", merr.message);
-        if (merr.hint[0])
-            out_warn(&ctx->out, "%s", merr.hint);
-    }
+    char member[IDENTITY_MEMBER_MAX + 1] = "", name[80] = "";
+    cc_err merr, nerr;
+    member_and_name(ctx, &id, awsclient_region(c), member, sizeof member, name, sizeof name, &merr, &nerr);
 
     const char *source = awsclient_credential_source(c);
     const char *region = awsclient_region(c);
@@ -75,6 +107,10 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     out_text(&ctx->out, "arn:               %s\n", id.arn);
     out_text(&ctx->out, "user id:           %s\n", id.user_id ? id.user_id : "");
     out_text(&ctx->out, "member:            %s\n", member[0] ? member : "(none)");
+    if (name[0])
+        out_text(&ctx->out, "profile name:      %s\n", name);
+    else if (member[0])
+        out_text(&ctx->out, "profile name:      (none: %s)\n", nerr.message);
     out_text(&ctx->out, "credential source: %s\n", source);
     out_text(&ctx->out, "region:            %s\n", region);
 
@@ -91,6 +127,13 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         } else {
             cJSON_AddNullToObject(r, "member");
             cJSON_AddStringToObject(r, "member_error", merr.message);
+        }
+        if (name[0]) {
+            cJSON_AddStringToObject(r, "profile_name", name);
+        } else {
+            cJSON_AddNullToObject(r, "profile_name");
+            if (member[0])
+                cJSON_AddStringToObject(r, "profile_name_error", nerr.message);
         }
         cJSON_AddStringToObject(r, "credential_source", source);
         cJSON_AddStringToObject(r, "region", region);

@@ -1,4 +1,5 @@
-/* identity.c - member names, profile names, tags, request tokens
+/* identity.c - member names (the caller's identity), profile names derived
+ * from them, tags, request tokens
  * (see include/clinecfg/identity.h for the rules). */
 #include "clinecfg/identity.h"
 
@@ -98,6 +99,173 @@ int identity_sanitize(const char *in, size_t max, const char *what, char *out, s
     return 0;
 }
 
+int identity_member_from_arn(const char *arn, char *out, size_t size, cc_err *err)
+{
+    identity id;
+    int rc = identity_from_arn(arn, &id, err);
+    if (rc)
+        return rc;
+    if ((size_t)snprintf(out, size, "%s", id.raw_name) >= size)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "member name buffer too small");
+    return 0;
+}
+
+static const char *const rule_names[] = {
+    [IDENTITY_RULE_FULL] = "identity",
+    [IDENTITY_RULE_EMAIL_LOCAL_PART] = "email-local-part",
+};
+
+const char *identity_member_rule_name(identity_member_rule rule) { return rule_names[rule]; }
+
+int identity_member_rule_parse(const char *text, identity_member_rule *out, cc_err *err)
+{
+    for (size_t i = 0; i < sizeof rule_names / sizeof rule_names[0]; i++) {
+        if (!text || strcmp(text, rule_names[i]) == 0) {
+            if (out)
+                *out = text ? (identity_member_rule)i : IDENTITY_RULE_FULL;
+            return 0;
+        }
+    }
+    cc_err_set(err, CC_EINPUT, "config.member_rule", "member_rule '%s' is not a known rule", text);
+    cc_err_hint(err, "use \"identity\" (the default: names keep the whole identity) or \"email-local-part\"");
+    return CC_EINPUT;
+}
+
+static bool member_char_ok(unsigned char c) { return is_alnum(c) || (c && strchr(" ._:/=+@-", c)); }
+
+/* The code point of the UTF-8 sequence at s (0xFFFD when malformed) and its
+ * length in bytes. */
+static unsigned long utf8_at(const unsigned char *s, size_t *len)
+{
+    unsigned long cp;
+    size_t need;
+    if (s[0] < 0x80)
+        return *len = 1, s[0];
+    if ((s[0] & 0xE0) == 0xC0)
+        cp = s[0] & 0x1F, need = 2;
+    else if ((s[0] & 0xF0) == 0xE0)
+        cp = s[0] & 0x0F, need = 3;
+    else if ((s[0] & 0xF8) == 0xF0)
+        cp = s[0] & 0x07, need = 4;
+    else
+        return *len = 1, 0xFFFD;
+    for (size_t i = 1; i < need; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return *len = 1, 0xFFFD;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    return *len = need, cp;
+}
+
+int identity_check_member(const char *member, const char *what, cc_err *err)
+{
+    const unsigned char *s = (const unsigned char *)member;
+    size_t len = strlen(member);
+    if (len == 0) {
+        cc_err_set(err, CC_EINPUT, "identity.member", "%s is empty", what);
+        cc_err_hint(err, "pass --member NAME");
+        return CC_EINPUT;
+    }
+    size_t position = 1;
+    for (size_t i = 0; i < len; position++) {
+        if (member_char_ok(s[i])) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned long cp = utf8_at(s + i, &n);
+        char shown[16] = "";
+        if (cp >= 0x20 && cp != 0x7F && cp != 0xFFFD && n <= 4) /* printable: show it as typed */
+            snprintf(shown, sizeof shown, "'%.*s' ", (int)n, (const char *)s + i);
+        /* The identity itself is echoed only up to the offending character:
+         * what follows may be a terminal escape. */
+        cc_err_set(err, CC_EINPUT, "identity.member",
+                   "%s cannot be a MemberName tag value: character %s(U+%04lX) at position %zu%s%.*s%s is not "
+                   "allowed",
+                   what, shown, cp, position, i ? ", after '" : "", (int)i, member, i ? "'," : "");
+        cc_err_hint(err, "Bedrock tag values hold only ASCII letters, digits, spaces and . _ : / = + @ -; "
+                         "pass --member with the name spelled in those");
+        return CC_EINPUT;
+    }
+    if (len > IDENTITY_MEMBER_MAX) {
+        cc_err_set(err, CC_EINPUT, "identity.member", "%s is %zu characters long; a tag value holds at most %d", what,
+                   len, IDENTITY_MEMBER_MAX);
+        cc_err_hint(err, "pass a shorter --member NAME");
+        return CC_EINPUT;
+    }
+    return 0;
+}
+
+/* Ends in IDENTITY_HASH_HEX lower-case hex digits, alone or after '-'? */
+static bool looks_hashed(const char *s, size_t n)
+{
+    if (n < IDENTITY_HASH_HEX || (n > IDENTITY_HASH_HEX && s[n - IDENTITY_HASH_HEX - 1] != '-'))
+        return false;
+    for (size_t i = n - IDENTITY_HASH_HEX; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    return true;
+}
+
+/* Step 1 of the rule over the whole identity into out (at most size-1
+ * characters); returns its length and whether anything changed. */
+static size_t member_stem(const char *member, char *out, size_t size, bool *changed)
+{
+    size_t n = 0, len = strlen(member);
+    *changed = len >= size;
+    for (size_t i = 0; i < len && n + 1 < size; i++) {
+        unsigned char c = (unsigned char)member[i];
+        char o = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        if (!is_alnum(c) && !is_sep(c))
+            o = '-';
+        if (is_sep((unsigned char)o) && (n == 0 || is_sep((unsigned char)out[n - 1]))) {
+            *changed = true;
+            continue;
+        }
+        if (o != (char)c)
+            *changed = true;
+        out[n++] = o;
+    }
+    while (n > 0 && is_sep((unsigned char)out[n - 1])) {
+        n--;
+        *changed = true;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+int identity_member_part(const char *member, identity_member_rule rule, size_t room, char *out, size_t size,
+                         cc_err *err)
+{
+    if (room > size - 1)
+        room = size - 1;
+    if (rule == IDENTITY_RULE_EMAIL_LOCAL_PART)
+        return identity_sanitize(member, room, "member name", out, size, err);
+    char stem[IDENTITY_MEMBER_MAX + 1];
+    bool changed;
+    size_t n = member_stem(member, stem, sizeof stem, &changed);
+    if (!changed && n <= room && !looks_hashed(stem, n)) {
+        memcpy(out, stem, n + 1);
+        return 0;
+    }
+    if (room < IDENTITY_HASH_HEX) {
+        cc_err_set(err, CC_EINPUT, "config.name_template",
+                   "the name template leaves %zu characters for the member name; %d are needed", room,
+                   IDENTITY_HASH_HEX + 2);
+        cc_err_hint(err, "shorten name_template so that names stay within 64 characters");
+        return CC_EINPUT;
+    }
+    char hash[65];
+    digest_sha256_hex(member, strlen(member), hash);
+    size_t keep = room > IDENTITY_HASH_HEX + 1 ? room - IDENTITY_HASH_HEX - 1 : 0;
+    if (n > keep)
+        n = keep;
+    while (n > 0 && is_sep((unsigned char)stem[n - 1]))
+        n--;
+    snprintf(out, size, "%.*s%s%.*s", (int)n, stem, n ? "-" : "", IDENTITY_HASH_HEX, hash);
+    return 0;
+}
+
 bool identity_valid_profile_name(const char *name)
 {
     size_t n = strlen(name);
@@ -113,12 +281,53 @@ bool identity_valid_profile_name(const char *name)
     return true;
 }
 
-int identity_render_name(const char *tmpl, const char *team, const char *member, const char *region,
-                         const char *account, char *out, size_t size, cc_err *err)
+/* Substitutes the placeholders; `member_part` is used as is.  Returns the
+ * length (which may exceed `size`: the copy is then cut), or -1 after setting err for an unknown placeholder. */
+static int fill_template(const char *tmpl, const char *team, const char *member_part, const char *region,
+                         const char *account, char *buf, size_t size, cc_err *err)
 {
-    char steam[IDENTITY_NAME_MAX + 1] = "", smember[IDENTITY_NAME_MAX + 1] = "";
-    bool uses_team = strstr(tmpl, "{team}") != NULL, uses_member = strstr(tmpl, "{member}") != NULL;
-    if (uses_team) {
+    size_t n = 0;
+    for (const char *p = tmpl; *p;) {
+        const char *val = NULL;
+        size_t skip = 1;
+        if (strncmp(p, "{team}", 6) == 0)
+            val = team, skip = 6;
+        else if (strncmp(p, "{member}", 8) == 0)
+            val = member_part, skip = 8;
+        else if (strncmp(p, "{region}", 8) == 0)
+            val = region ? region : "", skip = 8;
+        else if (strncmp(p, "{account}", 9) == 0)
+            val = account ? account : "", skip = 9;
+        else if (*p == '{') {
+            cc_err_set(err, CC_EINPUT, "config.name_template", "name_template '%s' has an unknown placeholder at '%s'",
+                       tmpl, p);
+            cc_err_hint(err, "placeholders are {team}, {member}, {region} and {account}");
+            return -1;
+        }
+        size_t vlen = val ? strlen(val) : 1;
+        if (n + vlen < size) /* too long is caught by the length check later */
+            memcpy(buf + n, val ? val : p, vlen);
+        n += vlen;
+        p += skip;
+    }
+    buf[n < size ? n : size - 1] = '\0';
+    return (int)n;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t k = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        k++;
+    return k;
+}
+
+int identity_profile_name(const char *tmpl, const char *team, const char *member, identity_member_rule rule,
+                          const char *region, const char *account, char *out, size_t size, cc_err *err)
+{
+    char steam[IDENTITY_NAME_MAX + 1] = "", part[IDENTITY_NAME_MAX + 1] = "", buf[512];
+    size_t members = count_of(tmpl, "{member}");
+    if (strstr(tmpl, "{team}")) {
         if (!team || !*team) {
             cc_err_set(err, CC_EINPUT, "config.team", "the profile name template '%s' needs a team", tmpl);
             cc_err_hint(err, "pass --team T, or run: clinecfg config set team T");
@@ -128,60 +337,38 @@ int identity_render_name(const char *tmpl, const char *team, const char *member,
         if (rc)
             return rc;
     }
-    if (uses_member) {
-        int rc = identity_sanitize(member, IDENTITY_NAME_MAX, "member name", smember, sizeof smember, err);
+    /* The rest of the template decides how much room the member part has. */
+    int fixed = fill_template(tmpl, steam, "", region, account, buf, sizeof buf, err);
+    if (fixed < 0)
+        return CC_EINPUT;
+    if (members) {
+        size_t room = (size_t)fixed < IDENTITY_NAME_MAX ? (IDENTITY_NAME_MAX - (size_t)fixed) / members : 0;
+        int rc = identity_member_part(member ? member : "", rule, room ? room : 1, part, sizeof part, err);
         if (rc)
             return rc;
     }
-    /* Render with the full member first; if too long, shorten the member. */
-    for (size_t member_len = strlen(smember);; member_len--) {
-        char buf[512];
-        size_t n = 0;
-        for (const char *p = tmpl; *p;) {
-            const char *val = NULL;
-            size_t skip = 0, vlen = 0;
-            if (strncmp(p, "{team}", 6) == 0) {
-                val = steam, skip = 6, vlen = strlen(steam);
-            } else if (strncmp(p, "{member}", 8) == 0) {
-                val = smember, skip = 8, vlen = member_len;
-            } else if (strncmp(p, "{region}", 8) == 0) {
-                val = region ? region : "", skip = 8, vlen = strlen(val);
-            } else if (strncmp(p, "{account}", 9) == 0) {
-                val = account ? account : "", skip = 9, vlen = strlen(val);
-            } else if (*p == '{') {
-                cc_err_set(err, CC_EINPUT, "config.name_template",
-                           "name_template '%s' has an unknown placeholder at '%s'", tmpl, p);
-                cc_err_hint(err, "placeholders are {team}, {member}, {region} and {account}");
-                return CC_EINPUT;
-            }
-            if (val) {
-                if (n + vlen >= sizeof buf)
-                    break;
-                memcpy(buf + n, val, vlen);
-                n += vlen;
-                p += skip;
-            } else {
-                if (n + 1 >= sizeof buf)
-                    break;
-                buf[n++] = *p++;
-            }
-        }
-        buf[n] = '\0';
-        while (n > 0 && is_sep((unsigned char)buf[n - 1]))
-            buf[--n] = '\0';
-        if (n <= IDENTITY_NAME_MAX || member_len <= 1 || !uses_member) {
-            if (!identity_valid_profile_name(buf)) {
-                cc_err_set(err, CC_EINPUT, "config.name_template",
-                           "profile name '%s' (from template '%s') is not a valid Bedrock profile name", buf, tmpl);
-                cc_err_hint(err, "names are 1-64 letters/digits with single ' ', '_' or '-' between them; "
-                                 "fix name_template or pass --profile-name");
-                return CC_EINPUT;
-            }
-            if ((size_t)snprintf(out, size, "%s", buf) >= size)
-                return cc_err_set(err, CC_EINTERNAL, "internal", "profile name buffer too small");
-            return 0;
-        }
+    int n = fill_template(tmpl, steam, part, region, account, buf, sizeof buf, err);
+    if (n < 0)
+        return CC_EINPUT;
+    while (n > 0 && is_sep((unsigned char)buf[n - 1])) /* "{member}-{region}" without a region */
+        buf[--n] = '\0';
+    if (!identity_valid_profile_name(buf)) {
+        cc_err_set(err, CC_EINPUT, "config.name_template",
+                   "profile name '%s' (from template '%s') is not a valid Bedrock profile name", buf, tmpl);
+        cc_err_hint(err, "names are 1-64 letters/digits with single ' ', '_' or '-' between them; "
+                         "fix name_template or pass --profile-name");
+        return CC_EINPUT;
     }
+    if ((size_t)snprintf(out, size, "%s", buf) >= size)
+        return cc_err_set(err, CC_EINTERNAL, "internal", "profile name buffer too small");
+    return 0;
+}
+
+int identity_render_name(const char *tmpl, const char *team, const char *member, const char *region,
+                         const char *account, char *out, size_t size, cc_err *err)
+{
+    return identity_profile_name(tmpl, team, member, IDENTITY_RULE_EMAIL_LOCAL_PART, region, account, out, size,
+                                 err);
 }
 
 static bool tag_chars_ok(const char *s)

@@ -159,7 +159,7 @@ bool jsonc_indent_from(jsonc_doc *d, const unsigned char *s, size_t len, size_t 
 
 static unsigned read_u4(const unsigned char *s)
 {
-    return (unsigned)(jsonc_hexval(s[0]) << 12 | jsonc_hexval(s[1]) << 8 | jsonc_hexval(s[2]) << 4 | jsonc_hexval(s[3]));
+    return (unsigned)(hex_digit_value(s[0]) << 12 | hex_digit_value(s[1]) << 8 | hex_digit_value(s[2]) << 4 | hex_digit_value(s[3]));
 }
 
 static size_t put_utf8(char *o, unsigned cp)

@@ -9,6 +9,7 @@
 #ifndef CLINECFG_JSONC_INTERNAL_H
 #define CLINECFG_JSONC_INTERNAL_H
 
+#include "clinecfg/digest.h"
 #include "clinecfg/jsonc.h"
 
 #include <stdbool.h>
@@ -135,17 +136,6 @@ static inline size_t jsonc_utf8_seq(const unsigned char *s, size_t avail)
     return 0;
 }
 
-static inline int jsonc_hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Length of the valid escape at s[i] (a backslash inside a string): 6 for
  * \uXXXX, 2 for \" \\ \/ \b \f \n \r \t; 0 when invalid or cut off. */
 static inline size_t jsonc_escape_len(const unsigned char *s, size_t len, size_t i)
@@ -154,8 +144,8 @@ static inline size_t jsonc_escape_len(const unsigned char *s, size_t len, size_t
         return 0;
     unsigned char e = s[i + 1];
     if (e == 'u')
-        return i + 6 <= len && jsonc_hexval(s[i + 2]) >= 0 && jsonc_hexval(s[i + 3]) >= 0 &&
-                       jsonc_hexval(s[i + 4]) >= 0 && jsonc_hexval(s[i + 5]) >= 0
+        return i + 6 <= len && hex_digit_value(s[i + 2]) >= 0 && hex_digit_value(s[i + 3]) >= 0 &&
+                       hex_digit_value(s[i + 4]) >= 0 && hex_digit_value(s[i + 5]) >= 0
                    ? 6
                    : 0;
     return e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't' ? 2 : 0;

@@ -3,6 +3,7 @@
 #include "clinecfg/secret.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,6 +82,18 @@ void out_text(const cc_out *o, const char *fmt, ...)
     va_end(ap);
 }
 
+#define CANCELLED_CODE "cancelled"
+
+int out_cancelled(cc_err *err, const char *fmt, ...)
+{
+    char msg[sizeof err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return cc_err_set(err, CC_EINTERNAL, CANCELLED_CODE, "%s", msg);
+}
+
 int out_finish(const cc_out *o, int status, const cc_err *err, const cJSON *result)
 {
     int code = cc_exit_code(status);
@@ -98,7 +111,8 @@ int out_finish(const cc_out *o, int status, const cc_err *err, const cJSON *resu
             cJSON *e = cJSON_AddObjectToObject(doc, "error");
             cJSON_AddStringToObject(e, "code", err && err->code[0] ? err->code : cc_status_name(status));
             cJSON_AddStringToObject(e, "message", err && err->message[0] ? err->message : cc_status_name(status));
-            cJSON_AddStringToObject(e, "hint", err ? err->hint : "");
+            if (err && err->hint[0])
+                cJSON_AddStringToObject(e, "hint", err->hint);
         }
         /* credential-process --json carries secrets: wipe every copy. */
         char *s = cJSON_PrintUnformatted(doc);
@@ -111,7 +125,9 @@ int out_finish(const cc_out *o, int status, const cc_err *err, const cJSON *resu
     } else if (code != 0) {
         FILE *f = o->errf ? o->errf : stderr;
         const char *msg = err && err->message[0] ? err->message : cc_status_name(status);
-        if (o->color)
+        if (err && strcmp(err->code, CANCELLED_CODE) == 0)
+            fprintf(f, "%s\n", msg);
+        else if (o->color)
             fprintf(f, "\033[1;31merror:\033[0m %s\n", msg);
         else
             fprintf(f, "error: %s\n", msg);

@@ -121,8 +121,13 @@ static struct termios tty_saved;
 
 static void restore_and_reraise(int sig)
 {
-    if (tty_fd_saved >= 0)
+    if (tty_fd_saved >= 0) {
         tcsetattr(tty_fd_saved, TCSAFLUSH, &tty_saved);
+        /* Echo was off, so the user's Enter never moved the cursor: end the
+         * prompt's line before the shell prints its own. */
+        ssize_t ignored = write(tty_fd_saved, "\n", 1);
+        (void)ignored;
+    }
     signal(sig, SIG_DFL);
     raise(sig);
 }

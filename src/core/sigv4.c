@@ -9,6 +9,7 @@
 #include "clinecfg/sigv4.h"
 
 #include "clinecfg/digest.h"
+#include "clinecfg/strbuf.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -19,73 +20,25 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-/* ---- a small growable string ---- */
+/* ---- strbuf glue ---- */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool oom;
-} sbuf;
+/* Every buffer here may hold a secret or a signature input: all are secret
+ * strbufs, wiped when they grow or are released. */
+#define SECRET_BUF {.secret = true}
 
-static void sb_grow(sbuf *b, size_t extra)
+static void sb_char(strbuf *b, char c) { strbuf_put(b, &c, 1); }
+
+/* Hands the string to the caller ("" for an empty buffer), or NULL when
+ * out of memory. */
+static char *sb_take(strbuf *b)
 {
-    if (b->oom)
-        return;
-    if (b->len + extra + 1 <= b->cap)
-        return;
-    size_t ncap = b->cap ? b->cap : 256;
-    while (ncap < b->len + extra + 1)
-        ncap *= 2;
-    char *np = malloc(ncap);
-    if (!np) {
-        b->oom = true;
-        return;
-    }
-    if (b->p) {
-        memcpy(np, b->p, b->len);
-        OPENSSL_cleanse(b->p, b->cap);
-        free(b->p);
-    }
-    b->p = np;
-    b->cap = ncap;
-}
-
-static void sb_addn(sbuf *b, const char *s, size_t n)
-{
-    sb_grow(b, n);
-    if (b->oom)
-        return;
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_add(sbuf *b, const char *s) { sb_addn(b, s, strlen(s)); }
-static void sb_addc(sbuf *b, char c) { sb_addn(b, &c, 1); }
-
-static void sb_wipe(sbuf *b)
-{
-    if (b->p) {
-        OPENSSL_cleanse(b->p, b->cap);
-        free(b->p);
-    }
-    memset(b, 0, sizeof *b);
-}
-
-/* Returns the string (caller owns it) or NULL when out of memory. */
-static char *sb_take(sbuf *b)
-{
+    strbuf_put(b, "", 0);
     if (b->oom) {
-        sb_wipe(b);
+        strbuf_release(b);
         return NULL;
     }
-    if (!b->p) {
-        b->p = calloc(1, 1);
-        if (!b->p)
-            return NULL;
-    }
     char *r = b->p;
-    memset(b, 0, sizeof *b);
+    *b = (strbuf){0};
     return r;
 }
 
@@ -99,35 +52,24 @@ static bool is_unreserved(unsigned char c)
            c == '-' || c == '_' || c == '.' || c == '~';
 }
 
-static void sb_uri_encode(sbuf *b, const char *in, size_t len, bool keep_slash)
+static void sb_uri_encode(strbuf *b, const char *in, size_t len, bool keep_slash)
 {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)in[i];
         if (is_unreserved(c) || (keep_slash && c == '/')) {
-            sb_addc(b, (char)c);
+            sb_char(b, (char)c);
         } else {
             char e[3] = {'%', HEX_UPPER[c >> 4], HEX_UPPER[c & 15]};
-            sb_addn(b, e, 3);
+            strbuf_put(b, e, 3);
         }
     }
 }
 
 char *aws_uri_encode(const char *in, size_t len, bool keep_slash)
 {
-    sbuf b = {0};
+    strbuf b = SECRET_BUF;
     sb_uri_encode(&b, in ? in : "", in ? len : 0, keep_slash);
     return sb_take(&b);
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Percent-decodes in[0..len) into a fresh buffer; a '%' not followed by two
@@ -140,8 +82,8 @@ static char *uri_decode(const char *in, size_t len, size_t *out_len)
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         int hi, lo;
-        if (in[i] == '%' && len - i >= 3 && (hi = hexval(in[i + 1])) >= 0 &&
-            (lo = hexval(in[i + 2])) >= 0) {
+        if (in[i] == '%' && len - i >= 3 && (hi = hex_digit_value((unsigned char)in[i + 1])) >= 0 &&
+            (lo = hex_digit_value((unsigned char)in[i + 2])) >= 0) {
             o[n++] = (char)(hi * 16 + lo);
             i += 2;
         } else {
@@ -203,25 +145,25 @@ static char *normalize_path(const char *path)
         if (*s == '/')
             s++;
     }
-    sbuf b = {0};
+    strbuf b = SECRET_BUF;
     if (path[0] == '/')
-        sb_addc(&b, '/');
+        sb_char(&b, '/');
     for (size_t i = 0; i < nseg; i++) {
         if (i)
-            sb_addc(&b, '/');
-        sb_addn(&b, seg[i], seglen[i]);
+            sb_char(&b, '/');
+        strbuf_put(&b, seg[i], seglen[i]);
     }
     if (nseg && len && path[len - 1] == '/')
-        sb_addc(&b, '/');
+        sb_char(&b, '/');
     free(seg);
     free(seglen);
     return sb_take(&b);
 }
 
-static bool add_canonical_uri(sbuf *b, const char *path, bool normalize)
+static bool add_canonical_uri(strbuf *b, const char *path, bool normalize)
 {
     if (!path || !*path) {
-        sb_addc(b, '/');
+        sb_char(b, '/');
         return true;
     }
     char *np = normalize ? normalize_path(path) : NULL;
@@ -229,7 +171,7 @@ static bool add_canonical_uri(sbuf *b, const char *path, bool normalize)
         return false;
     const char *use = np ? np : path;
     if (!*use)
-        sb_addc(b, '/');
+        sb_char(b, '/');
     else
         sb_uri_encode(b, use, strlen(use), true); /* encodes the wire path once more */
     free(np);
@@ -263,7 +205,7 @@ static char *reencode(const char *s, size_t n)
 
 /* Each key and value is decoded and re-encoded so that raw and already
  * encoded query strings give the same canonical form. */
-static bool add_canonical_query(sbuf *b, const char *query)
+static bool add_canonical_query(strbuf *b, const char *query)
 {
     if (!query || !*query)
         return true;
@@ -296,10 +238,10 @@ static bool add_canonical_query(sbuf *b, const char *query)
         qsort(ps, n, sizeof *ps, cmp_qparam);
         for (size_t i = 0; i < n; i++) {
             if (i)
-                sb_addc(b, '&');
-            sb_add(b, ps[i].key);
-            sb_addc(b, '=');
-            sb_add(b, ps[i].value);
+                sb_char(b, '&');
+            strbuf_puts(b, ps[i].key);
+            sb_char(b, '=');
+            strbuf_puts(b, ps[i].value);
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -314,7 +256,7 @@ static bool add_canonical_query(sbuf *b, const char *query)
 
 typedef struct chdr {
     char *name;   /* lower-case */
-    sbuf value;   /* trimmed, inner whitespace collapsed, duplicates joined with ',' */
+    strbuf value;   /* trimmed, inner whitespace collapsed, duplicates joined with ',' */
     size_t order; /* first appearance, for a stable sort */
 } chdr;
 
@@ -343,7 +285,7 @@ static bool is_unsignable(const char *lname)
 
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-static void add_folded_value(sbuf *b, const char *v)
+static void add_folded_value(strbuf *b, const char *v)
 {
     while (*v && is_space(*v))
         v++;
@@ -354,9 +296,9 @@ static void add_folded_value(sbuf *b, const char *v)
             continue;
         }
         if (pending_space)
-            sb_addc(b, ' ');
+            sb_char(b, ' ');
         pending_space = false;
-        sb_addc(b, *v);
+        sb_char(b, *v);
     }
 }
 
@@ -392,7 +334,7 @@ static void hs_add(hdrset *hs, const char *name, const char *value)
     for (size_t i = 0; i < hs->n; i++) {
         if (!strcmp(hs->h[i].name, ln)) {
             free(ln);
-            sb_addc(&hs->h[i].value, ',');
+            sb_char(&hs->h[i].value, ',');
             add_folded_value(&hs->h[i].value, value ? value : "");
             hs->oom |= hs->h[i].value.oom;
             return;
@@ -411,9 +353,10 @@ static void hs_add(hdrset *hs, const char *name, const char *value)
     }
     chdr *c = &hs->h[hs->n];
     memset(c, 0, sizeof *c);
+    c->value.secret = true; /* x-amz-security-token is a header too */
     c->name = ln;
     c->order = hs->n++;
-    sb_add(&c->value, ""); /* an empty value is still a value */
+    strbuf_puts(&c->value, ""); /* an empty value is still a value */
     add_folded_value(&c->value, value ? value : "");
     hs->oom |= c->value.oom;
 }
@@ -422,7 +365,7 @@ static void hs_free(hdrset *hs)
 {
     for (size_t i = 0; i < hs->n; i++) {
         free(hs->h[i].name);
-        sb_wipe(&hs->h[i].value);
+        strbuf_release(&hs->h[i].value);
     }
     free(hs->h);
     memset(hs, 0, sizeof *hs);
@@ -453,9 +396,141 @@ static bool has_ctl(const char *s)
     return false;
 }
 
-int sigv4_sign(const sigv4_request *req, const sigv4_params *p, sigv4_result *out, cc_err *err)
+/* The headers to sign: the request's own (minus the unsignable ones and
+ * those this function sets), then x-amz-date, the session token and the
+ * body hash as asked; sorted by name.  CC_EINPUT without a Host header,
+ * CC_EINTERNAL when out of memory. */
+static int collect_headers(const sigv4_request *req, const sigv4_params *p, sigv4_result *out,
+                           const char *body_hash, hdrset *hs)
 {
-    memset(out, 0, sizeof *out);
+    bool have_host = false;
+    for (size_t i = 0; i < req->nheaders; i++) {
+        const char *nm = req->headers[i].name;
+        if (!nm || !*nm)
+            continue;
+        char *ln = lower_dup(nm);
+        if (!ln)
+            return CC_EINTERNAL;
+        bool drop = is_unsignable(ln) || !strcmp(ln, "x-amz-date") ||
+                    (p->session_token && !strcmp(ln, "x-amz-security-token")) ||
+                    (p->sign_body && !strcmp(ln, "x-amz-content-sha256"));
+        have_host |= !strcmp(ln, "host");
+        free(ln);
+        if (!drop)
+            hs_add(hs, nm, req->headers[i].value);
+    }
+    if (!have_host)
+        return CC_EINPUT;
+    hs_add(hs, "x-amz-date", out->amz_date);
+    if (p->session_token && *p->session_token && p->sign_session_token)
+        hs_add(hs, "x-amz-security-token", p->session_token);
+    if (p->sign_body) {
+        out->content_sha256 = strdup(body_hash);
+        if (!out->content_sha256)
+            return CC_EINTERNAL;
+        hs_add(hs, "x-amz-content-sha256", body_hash);
+    }
+    if (hs->oom)
+        return CC_EINTERNAL;
+    qsort(hs->h, hs->n, sizeof *hs->h, cmp_chdr);
+    return 0;
+}
+
+/* Step 1, the canonical request: method, URI, query, headers, signed
+ * header names, body hash.  Fills *cr and *signed_names; false when out of
+ * memory or the path or query cannot be encoded. */
+static bool canonical_request(const sigv4_request *req, const sigv4_params *p, const hdrset *hs,
+                              const char *body_hash, strbuf *cr, strbuf *signed_names)
+{
+    strbuf_puts(cr, req->method);
+    sb_char(cr, '\n');
+    if (!add_canonical_uri(cr, req->path, p->normalize_path))
+        return false;
+    sb_char(cr, '\n');
+    if (!add_canonical_query(cr, req->query))
+        return false;
+    sb_char(cr, '\n');
+    for (size_t i = 0; i < hs->n; i++) {
+        strbuf_puts(cr, hs->h[i].name);
+        sb_char(cr, ':');
+        strbuf_put(cr, hs->h[i].value.p ? hs->h[i].value.p : "", hs->h[i].value.len);
+        sb_char(cr, '\n');
+        if (i)
+            sb_char(signed_names, ';');
+        strbuf_puts(signed_names, hs->h[i].name);
+    }
+    strbuf_put(signed_names, "", 0);
+    sb_char(cr, '\n');
+    strbuf_puts(cr, signed_names->p ? signed_names->p : "");
+    sb_char(cr, '\n');
+    strbuf_puts(cr, body_hash);
+    return !cr->oom && !signed_names->oom;
+}
+
+/* Step 2, the string to sign: algorithm, time, credential scope
+ * (date/region/service/aws4_request, into *scope) and the canonical
+ * request's hash. */
+static bool string_to_sign(const sigv4_params *p, const char *amz_date, const strbuf *cr, strbuf *scope,
+                           strbuf *sts)
+{
+    strbuf_put(scope, amz_date, 8);
+    sb_char(scope, '/');
+    strbuf_puts(scope, p->region);
+    sb_char(scope, '/');
+    strbuf_puts(scope, p->service);
+    strbuf_puts(scope, "/aws4_request");
+    if (scope->oom)
+        return false;
+    char cr_hash[65];
+    digest_sha256_hex(cr->p, cr->len, cr_hash);
+    strbuf_puts(sts, "AWS4-HMAC-SHA256\n");
+    strbuf_puts(sts, amz_date);
+    sb_char(sts, '\n');
+    strbuf_puts(sts, scope->p);
+    sb_char(sts, '\n');
+    strbuf_puts(sts, cr_hash);
+    return !sts->oom;
+}
+
+/* Step 3, the signature: the HMAC key chain from the secret key over day,
+ * region, service and "aws4_request", then HMAC of the string to sign
+ * (into out->signature) and the Authorization value.  Every key is wiped. */
+static bool signature(const sigv4_params *p, const strbuf *scope, const strbuf *sts, const strbuf *signed_names,
+                      sigv4_result *out, strbuf *auth)
+{
+    unsigned char k1[32], k2[32], k3[32], k4[32], sig[32];
+    strbuf keyseed = SECRET_BUF;
+    char day[9];
+    memcpy(day, out->amz_date, 8);
+    day[8] = '\0';
+    strbuf_puts(&keyseed, "AWS4");
+    strbuf_puts(&keyseed, p->secret_access_key);
+    bool ok = !keyseed.oom && hmac256(keyseed.p, keyseed.len, day, k1) && hmac256(k1, 32, p->region, k2) &&
+              hmac256(k2, 32, p->service, k3) && hmac256(k3, 32, "aws4_request", k4) &&
+              hmac256(k4, 32, sts->p, sig);
+    if (ok) {
+        digest_to_hex(sig, 32, out->signature);
+        strbuf_puts(auth, "AWS4-HMAC-SHA256 Credential=");
+        strbuf_puts(auth, p->access_key_id);
+        sb_char(auth, '/');
+        strbuf_puts(auth, scope->p);
+        strbuf_puts(auth, ", SignedHeaders=");
+        strbuf_puts(auth, signed_names->p);
+        strbuf_puts(auth, ", Signature=");
+        strbuf_puts(auth, out->signature);
+        ok = !auth->oom;
+    }
+    OPENSSL_cleanse(k1, sizeof k1);
+    OPENSSL_cleanse(k2, sizeof k2);
+    OPENSSL_cleanse(k3, sizeof k3);
+    OPENSSL_cleanse(k4, sizeof k4);
+    OPENSSL_cleanse(sig, sizeof sig);
+    strbuf_release(&keyseed);
+    return ok;
+}
+
+static int check_params(const sigv4_request *req, const sigv4_params *p, cc_err *err)
+{
     if (!req || !p || !req->method || !p->access_key_id || !*p->access_key_id ||
         !p->secret_access_key || !*p->secret_access_key || !p->region || !*p->region ||
         !p->service || !*p->service)
@@ -467,142 +542,46 @@ int sigv4_sign(const sigv4_request *req, const sigv4_params *p, sigv4_result *ou
         return cc_err_set(err, CC_EINPUT, "sigv4.input",
                           "cannot sign the request: region, service and access key id must not "
                           "contain '/' or control characters");
+    return 0;
+}
 
-    int rc = CC_EINTERNAL;
+int sigv4_sign(const sigv4_request *req, const sigv4_params *p, sigv4_result *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int rc = check_params(req, p, err);
+    if (rc)
+        return rc;
     hdrset hs = {0};
-    sbuf cr = {0}, sts = {0}, scope = {0}, signed_names = {0}, auth = {0};
+    strbuf cr = SECRET_BUF, sts = SECRET_BUF, scope = SECRET_BUF, signed_names = SECRET_BUF, auth = SECRET_BUF;
     char body_hash[65];
-    unsigned char k1[32], k2[32], k3[32], k4[32], sig[32];
-    sbuf keyseed = {0};
-
     sigv4_amz_date(p->when, out->amz_date);
     digest_sha256_hex(req->body, req->body_len, body_hash);
 
-    bool have_host = false;
-    for (size_t i = 0; i < req->nheaders; i++) {
-        const char *nm = req->headers[i].name;
-        if (!nm || !*nm)
-            continue;
-        char *ln = lower_dup(nm);
-        if (!ln)
-            goto done;
-        bool drop = is_unsignable(ln) || !strcmp(ln, "x-amz-date") ||
-                    (p->session_token && !strcmp(ln, "x-amz-security-token")) ||
-                    (p->sign_body && !strcmp(ln, "x-amz-content-sha256"));
-        have_host |= !strcmp(ln, "host");
-        free(ln);
-        if (!drop)
-            hs_add(&hs, nm, req->headers[i].value);
-    }
-    if (!have_host) {
-        rc = cc_err_set(err, CC_EINPUT, "sigv4.input",
-                        "cannot sign the request: it has no Host header");
+    rc = collect_headers(req, p, out, body_hash, &hs);
+    if (rc == CC_EINPUT) {
+        cc_err_set(err, CC_EINPUT, "sigv4.input", "cannot sign the request: it has no Host header");
         goto done;
     }
-    hs_add(&hs, "x-amz-date", out->amz_date);
-    if (p->session_token && *p->session_token && p->sign_session_token)
-        hs_add(&hs, "x-amz-security-token", p->session_token);
-    if (p->sign_body) {
-        out->content_sha256 = strdup(body_hash);
-        if (!out->content_sha256)
-            goto done;
-        hs_add(&hs, "x-amz-content-sha256", body_hash);
-    }
-    if (hs.oom)
+    rc = CC_EINTERNAL;
+    if (hs.oom || !canonical_request(req, p, &hs, body_hash, &cr, &signed_names) ||
+        !string_to_sign(p, out->amz_date, &cr, &scope, &sts) ||
+        !signature(p, &scope, &sts, &signed_names, out, &auth))
         goto done;
-    qsort(hs.h, hs.n, sizeof *hs.h, cmp_chdr);
-
-    /* canonical request */
-    sb_add(&cr, req->method);
-    sb_addc(&cr, '\n');
-    if (!add_canonical_uri(&cr, req->path, p->normalize_path))
-        goto done;
-    sb_addc(&cr, '\n');
-    if (!add_canonical_query(&cr, req->query))
-        goto done;
-    sb_addc(&cr, '\n');
-    for (size_t i = 0; i < hs.n; i++) {
-        sb_add(&cr, hs.h[i].name);
-        sb_addc(&cr, ':');
-        sb_addn(&cr, hs.h[i].value.p ? hs.h[i].value.p : "", hs.h[i].value.len);
-        sb_addc(&cr, '\n');
-        if (i)
-            sb_addc(&signed_names, ';');
-        sb_add(&signed_names, hs.h[i].name);
-    }
-    sb_addc(&cr, '\n');
-    sb_add(&cr, signed_names.p ? signed_names.p : "");
-    sb_addc(&cr, '\n');
-    sb_add(&cr, body_hash);
-
-    /* string to sign */
-    sb_addn(&scope, out->amz_date, 8);
-    sb_addc(&scope, '/');
-    sb_add(&scope, p->region);
-    sb_addc(&scope, '/');
-    sb_add(&scope, p->service);
-    sb_add(&scope, "/aws4_request");
-    if (cr.oom || scope.oom || signed_names.oom)
-        goto done;
-    char cr_hash[65];
-    digest_sha256_hex(cr.p, cr.len, cr_hash);
-    sb_add(&sts, "AWS4-HMAC-SHA256\n");
-    sb_add(&sts, out->amz_date);
-    sb_addc(&sts, '\n');
-    sb_add(&sts, scope.p);
-    sb_addc(&sts, '\n');
-    sb_add(&sts, cr_hash);
-    if (sts.oom)
-        goto done;
-
-    /* signing key and signature */
-    char day[9];
-    memcpy(day, out->amz_date, 8);
-    day[8] = '\0';
-    sb_add(&keyseed, "AWS4");
-    sb_add(&keyseed, p->secret_access_key);
-    if (keyseed.oom)
-        goto done;
-    if (!hmac256(keyseed.p, keyseed.len, day, k1) || !hmac256(k1, 32, p->region, k2) ||
-        !hmac256(k2, 32, p->service, k3) || !hmac256(k3, 32, "aws4_request", k4) ||
-        !hmac256(k4, 32, sts.p, sig))
-        goto done;
-    digest_to_hex(sig, 32, out->signature);
-
-    sb_add(&auth, "AWS4-HMAC-SHA256 Credential=");
-    sb_add(&auth, p->access_key_id);
-    sb_addc(&auth, '/');
-    sb_add(&auth, scope.p);
-    sb_add(&auth, ", SignedHeaders=");
-    sb_add(&auth, signed_names.p);
-    sb_add(&auth, ", Signature=");
-    sb_add(&auth, out->signature);
-    if (auth.oom)
-        goto done;
-
     out->canonical_request = sb_take(&cr);
     out->string_to_sign = sb_take(&sts);
     out->authorization = sb_take(&auth);
     out->signed_headers = sb_take(&signed_names);
-    if (!out->canonical_request || !out->string_to_sign || !out->authorization ||
-        !out->signed_headers)
-        goto done;
-    rc = 0;
+    if (out->canonical_request && out->string_to_sign && out->authorization && out->signed_headers)
+        rc = 0;
 
 done:
     if (rc == CC_EINTERNAL)
         cc_err_set(err, CC_EINTERNAL, "internal.oom", "out of memory while signing a request");
-    OPENSSL_cleanse(k1, sizeof k1);
-    OPENSSL_cleanse(k2, sizeof k2);
-    OPENSSL_cleanse(k3, sizeof k3);
-    OPENSSL_cleanse(k4, sizeof k4);
-    OPENSSL_cleanse(sig, sizeof sig);
-    sb_wipe(&keyseed);
-    sb_wipe(&cr);
-    sb_wipe(&sts);
-    sb_wipe(&scope);
-    sb_wipe(&signed_names);
-    sb_wipe(&auth);
+    strbuf_release(&cr);
+    strbuf_release(&sts);
+    strbuf_release(&scope);
+    strbuf_release(&signed_names);
+    strbuf_release(&auth);
     hs_free(&hs);
     return rc;
 }

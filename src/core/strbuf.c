@@ -109,3 +109,13 @@ void strbuf_release(strbuf *b)
     free(b->p);
     memset(b, 0, sizeof *b);
 }
+
+void strbuf_json_member(strbuf *b, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    strbuf_puts(b, ",");
+    strbuf_json_string(b, key);
+    strbuf_puts(b, ":");
+    strbuf_json_string(b, value);
+}

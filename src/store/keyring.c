@@ -202,16 +202,6 @@ int keyring_delete(keyring *kr, const char *account, keyring_kind kind, cc_err *
 
 /* ---- payload ---------------------------------------------------------- */
 
-static void payload_field(strbuf *b, const char *key, const char *value)
-{
-    if (!value)
-        return;
-    strbuf_puts(b, ",");
-    strbuf_json_string(b, key);
-    strbuf_puts(b, ":");
-    strbuf_json_string(b, value);
-}
-
 void keyring_format_time(time_t t, char out[32])
 {
     struct tm tm;
@@ -263,25 +253,25 @@ int keyring_record_to_payload(const keyring_record *r, keyring_kind kind, char *
     strbuf b = {.secret = true};
     char t[32];
     strbuf_puts(&b, "{\"version\":1");
-    payload_field(&b, "type", keyring_kind_name(kind));
-    payload_field(&b, "access_key_id", r->creds.access_key_id);
-    payload_field(&b, "secret_access_key", r->creds.secret_access_key);
-    payload_field(&b, "session_token", r->creds.session_token);
+    strbuf_json_member(&b, "type", keyring_kind_name(kind));
+    strbuf_json_member(&b, "access_key_id", r->creds.access_key_id);
+    strbuf_json_member(&b, "secret_access_key", r->creds.secret_access_key);
+    strbuf_json_member(&b, "session_token", r->creds.session_token);
     if (r->creds.expiration) {
         keyring_format_time(r->creds.expiration, t);
-        payload_field(&b, "expiration", t);
+        strbuf_json_member(&b, "expiration", t);
     }
     if (r->arn[0])
-        payload_field(&b, "arn", r->arn);
+        strbuf_json_member(&b, "arn", r->arn);
     if (r->account[0])
-        payload_field(&b, "account", r->account);
+        strbuf_json_member(&b, "account", r->account);
     if (r->stored_at) {
         keyring_format_time(r->stored_at, t);
-        payload_field(&b, "stored_at", t);
+        strbuf_json_member(&b, "stored_at", t);
     }
     if (r->session_denied_until) {
         keyring_format_time(r->session_denied_until, t);
-        payload_field(&b, "session_denied_until", t);
+        strbuf_json_member(&b, "session_denied_until", t);
     }
     strbuf_puts(&b, "}");
     if (b.oom) {

@@ -2,14 +2,19 @@
 // microsoft/node-jsonc-parser (modify + applyEdits), run by
 // tests/integration/jsonc_diff.sh.
 //
-//   node jsonc_diff.js NODE_MODULES DRIVER WORKDIR [COUNT] [SEED]
+//   node jsonc_diff.js NODE_MODULES DRIVER WORKDIR [COUNT] [SEED] [CLI CLI_COUNT]
 //
 // Generates COUNT random JSONC documents (seeded; comments of every kind,
 // trailing commas, CRLF, tabs or spaces, inline and multi-line containers)
 // and 1-3 edits each (set existing values, add members, create missing
 // parents, append/replace array elements, delete members and elements).
 // jsonc-parser applies the edits one by one; the C driver applies all of them
-// in one jsonc_apply call.  For every document:
+// in one jsonc_apply call.  With CLI (clinecfg, or a wrapper running it),
+// the first CLI_COUNT documents instead go through the command line, one
+// process per edit (`config --file F set POINTER VALUE` / `unset POINTER`),
+// and half of their set values are negative numbers given as they are
+// ("-2.5", never after "--"): a JSON number is a value, not an option.
+// For every document:
 //   - the C output must parse (JSONC, no errors) to exactly the value that
 //     jsonc-parser's result parses to (JSON.stringify equality, key order
 //     included);
@@ -21,10 +26,12 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
-const [nodeModules, driver, work, countArg, seedArg] = process.argv.slice(2);
+const [nodeModules, driver, work, countArg, seedArg, cli, cliCountArg] = process.argv.slice(2);
 const jsonc = require(path.resolve(nodeModules, 'jsonc-parser'));
 const COUNT = parseInt(countArg || '2500', 10);
 const SEED = parseInt(seedArg || '1', 10);
+const CLI_COUNT = cli ? Math.min(COUNT, parseInt(cliCountArg || '300', 10)) : 0;
+const NEGATIVES = [-1, -2.5, -0.25, -1e21, -123456789, -1e-7, -3.14159, -42];
 
 // mulberry32: small, seedable, good enough for test generation
 function rng(seed) {
@@ -150,6 +157,18 @@ function pointer(p) {
   return p.map((s) => '/' + (typeof s === 'number' ? String(s) : s.replace(/~/g, '~0').replace(/\//g, '~1'))).join('');
 }
 
+// The command line sets and unsets members and elements; it does not
+// insert before an element or replace the whole document.
+function chooseCliEdit(text) {
+  for (let tries = 0; tries < 20; tries++) {
+    const e = chooseEdit(text);
+    if (e.op === 'ins' || e.path.length === 0) continue;
+    if (e.op === 'set' && chance(0.5)) e.value = pick(NEGATIVES);
+    return e;
+  }
+  return { op: 'set', path: ['fallback'], value: pick(NEGATIVES) };
+}
+
 function chooseEdit(text) {
   const tree = jsonc.parseTree(text, [], { allowTrailingComma: true });
   const nodes = allPaths(tree);
@@ -225,7 +244,7 @@ for (let i = 0; i < COUNT; i++) {
   const edits = [];
   const fmt = { insertSpaces: st.unit !== '\t', tabSize: st.unit === '\t' ? 4 : st.unit.length, eol: st.eol };
   for (let k = 0; k < nEdits; k++) {
-    const e = chooseEdit(cur);
+    const e = i < CLI_COUNT ? chooseCliEdit(cur) : chooseEdit(cur);
     // Index shifts would make "the same path" mean another node in the
     // original text, so a delete or insertion (or a whole-document set) is
     // always the last edit of a document.
@@ -246,6 +265,30 @@ for (let i = 0; i < COUNT; i++) {
 }
 
 execFileSync(driver, ['--batch', work, String(COUNT)], { stdio: 'inherit' });
+
+// The command-line cases replace the driver's results with clinecfg's.
+let cliRuns = 0;
+let cliNegatives = 0;
+for (let i = 0; i < CLI_COUNT; i++) {
+  const file = path.join(work, `${i}.cli.json`);
+  fs.writeFileSync(file, cases[i].text);
+  let err = '';
+  for (const e of cases[i].edits) {
+    const ptr = pointer(e.path.map((s) => (s === -1 ? '-' : s)));
+    const args = e.op === 'del' ? ['config', '--file', file, 'unset', ptr]
+      : ['config', '--file', file, 'set', ptr, JSON.stringify(e.value)];
+    if (e.op === 'set' && typeof e.value === 'number' && e.value < 0) cliNegatives++;
+    cliRuns++;
+    try {
+      execFileSync(cli, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (x) {
+      err = `clinecfg ${args.join(' ')}: exit ${x.status}: ${x.stderr}`;
+      break;
+    }
+  }
+  fs.writeFileSync(path.join(work, `${i}.err`), err);
+  fs.writeFileSync(path.join(work, `${i}.c`), fs.readFileSync(file, 'utf8'));
+}
 
 let failures = 0;
 let editsTotal = 0;
@@ -310,6 +353,10 @@ for (let i = 0; i < COUNT; i++) {
     if (!out.includes(txt)) { fail(i, `comment lost: ${JSON.stringify(txt)}`); bad = true; break; }
   }
   if (bad) continue;
+}
+if (CLI_COUNT) {
+  console.log(`jsonc_diff: ${CLI_COUNT} documents through the command line: ${cliRuns} clinecfg runs, ` +
+    `${cliNegatives} negative numbers set`);
 }
 console.log(`jsonc_diff: ${COUNT} documents, ${editsTotal} edits, seed ${SEED}: ${anchorOk} equal to jsonc-parser, ` +
   `${anchorBroken} where jsonc-parser's own result was wrong (C checked against the value model), ` +

@@ -4,9 +4,13 @@ toolConfig offers `submit_and_exit` (the tool a headless `cline --yolo` run
 waits for, see shared/reference/cline.md section 6) and it has not been
 called yet in the conversation, the first answer is a toolUse of it whose
 input fills the tool's inputSchema; otherwise a short text reply.
-maxTokens is honoured (one word = one token here).
+maxTokens is honoured (one word = one token here).  Prompt caching: the
+words before the last `cachePoint` block are a cache write the first time
+that prefix is seen for the ModelId and a cache read afterwards; they are
+then not counted in inputTokens, as Bedrock reports it.
 """
 
+import hashlib
 import json
 import random
 import string
@@ -94,7 +98,25 @@ def _input_tokens(request):
     return max(words, 1)
 
 
-def plan_answer(request):
+def _cache_prefix(request):
+    """(hash, words) of the text before the last cachePoint, or None."""
+    blocks = []
+    for block in request.get("system") or []:
+        blocks.append(block)
+    for message in request.get("messages") or []:
+        if isinstance(message, dict):
+            blocks.extend(message.get("content") or [])
+    last = None
+    for i, block in enumerate(blocks):
+        if isinstance(block, dict) and "cachePoint" in block:
+            last = i
+    if last is None:
+        return None
+    text = " ".join(b["text"] for b in blocks[:last] if isinstance(b, dict) and isinstance(b.get("text"), str))
+    return hashlib.sha256(text.encode()).hexdigest(), len(text.split())
+
+
+def plan_answer(request, prompt_cache=None):
     """Validates a Converse request and decides the answer.  Returns a dict:
     kind ('tool' or 'text'), text, tool_name, tool_input, stop_reason,
     input_tokens, output_tokens, max_tokens."""
@@ -111,6 +133,14 @@ def plan_answer(request):
                        "constraint: Member must have value greater than or equal to 1" % (max_tokens,))
     spec = _submit_tool(request)
     plan = {"input_tokens": _input_tokens(request), "max_tokens": max_tokens}
+    prefix = _cache_prefix(request)
+    if prefix is not None and prefix[1] > 0:
+        digest, words = prefix
+        seen = prompt_cache is not None and digest in prompt_cache
+        if prompt_cache is not None:
+            prompt_cache.add(digest)
+        plan["cache_read_tokens" if seen else "cache_write_tokens"] = words
+        plan["input_tokens"] = max(plan["input_tokens"] - words, 1)
     if spec is not None and not _already_submitted(request):
         schema = ((spec.get("inputSchema") or {}).get("json")) or {"type": "object"}
         tool_input = fill_schema(schema)
@@ -128,6 +158,16 @@ def plan_answer(request):
     return plan
 
 
+def usage_json(plan):
+    usage = {"inputTokens": plan["input_tokens"], "outputTokens": plan["output_tokens"],
+             "totalTokens": plan["input_tokens"] + plan["output_tokens"]}
+    for key, name in (("cache_read_tokens", "cacheReadInputTokens"), ("cache_write_tokens", "cacheWriteInputTokens")):
+        if key in plan:
+            usage[name] = plan[key]
+            usage["totalTokens"] += plan[key]
+    return usage
+
+
 def converse_json(plan, latency_ms):
     if plan["kind"] == "tool":
         content = [{"toolUse": {"toolUseId": plan["tool_use_id"], "name": plan["tool_name"],
@@ -137,8 +177,7 @@ def converse_json(plan, latency_ms):
     return {
         "output": {"message": {"role": "assistant", "content": content}},
         "stopReason": plan["stop_reason"],
-        "usage": {"inputTokens": plan["input_tokens"], "outputTokens": plan["output_tokens"],
-                  "totalTokens": plan["input_tokens"] + plan["output_tokens"]},
+        "usage": usage_json(plan),
         "metrics": {"latencyMs": latency_ms},
     }
 
@@ -175,7 +214,6 @@ def converse_stream_frames(plan, latency_ms, rng=None):
     frames.append(encode_event("contentBlockStop", _padded({"contentBlockIndex": 0}, rng)))
     frames.append(encode_event("messageStop", _padded({"stopReason": plan["stop_reason"]}, rng)))
     frames.append(encode_event("metadata", _padded({
-        "usage": {"inputTokens": plan["input_tokens"], "outputTokens": plan["output_tokens"],
-                  "totalTokens": plan["input_tokens"] + plan["output_tokens"]},
+        "usage": usage_json(plan),
         "metrics": {"latencyMs": latency_ms}}, rng)))
     return frames

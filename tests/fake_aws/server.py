@@ -3,8 +3,9 @@
 (tests/fake_aws).  Owns the HTTP side: one 127.0.0.1 port serving STS
 (awsQuery), the Bedrock control plane and runtime (restJson1), the IAM
 Identity Center portal (GetRoleCredentials, ListAccounts, ListAccountRoles,
-Logout) and SSO OIDC device flow (identitycenter.py), and Cost Explorer
-ListCostAllocationTags (awsJson1_1);
+Logout) and SSO OIDC device flow (identitycenter.py), Cost Explorer
+ListCostAllocationTags / GetCostAndUsage (awsJson1_1) and CloudWatch
+GetMetricData / ListMetrics (awsJson1_0, the usage itself lives in usage.py);
 SigV4 verification of every signed request (sigv4_verify.py), the fault and
 latency knobs, the JSON-lines request log, statistics and the unsigned
 /__admin/ endpoints.  The account itself lives in state.py.  See README.md.
@@ -36,6 +37,7 @@ sys.path.insert(0, HERE)
 import identitycenter  # noqa: E402
 import runtime  # noqa: E402
 import sigv4_verify  # noqa: E402
+import usage  # noqa: E402
 from state import ApiError, State, iso  # noqa: E402
 
 MAX_BODY = 16 * 1024 * 1024
@@ -50,6 +52,14 @@ REST = "restJson1"
 QUERY = "awsQuery"
 JSON11 = "awsJson1_1"
 OIDC = "restJson1/oidc"  # restJson1 whose errors carry the OAuth {"error", "error_description"} body
+JSON10 = "awsJson1_0"  # CloudWatch: query-compatible, errors also in x-amzn-query-error
+# JSON error name -> the awsQuery code CloudWatch puts in x-amzn-query-error.
+QUERY_CODES = {"AccessDeniedException": "AccessDenied", "UnrecognizedClientException": "InvalidClientTokenId",
+               "InvalidSignatureException": "SignatureDoesNotMatch", "ExpiredTokenException": "ExpiredToken",
+               "MissingAuthenticationTokenException": "MissingAuthenticationToken",
+               "IncompleteSignatureException": "IncompleteSignature", "ThrottlingException": "Throttling",
+               "InternalServiceFault": "InternalServiceError", "UnknownOperationException": "InvalidAction",
+               "SerializationException": "MalformedInput"}
 
 AUTH_ERRORS = {
     # kind: {protocol: (name, status)}
@@ -68,11 +78,15 @@ AUTH_ERRORS = {
     "signature": {REST: ("InvalidSignatureException", 403), QUERY: ("SignatureDoesNotMatch", 403),
                   JSON11: ("InvalidSignatureException", 400)},
 }
-THROTTLE = {REST: ("ThrottlingException", 429, "Too many requests, please wait before trying again."),
+for _kind, _by_protocol in AUTH_ERRORS.items():  # CloudWatch: JSON names, awsQuery statuses
+    _by_protocol[JSON10] = (_by_protocol[JSON11][0], _by_protocol[QUERY][1])
+THROTTLE = {JSON10: ("ThrottlingException", 400, "Rate exceeded"),
+            REST: ("ThrottlingException", 429, "Too many requests, please wait before trying again."),
             OIDC: ("TooManyRequestsException", 429, "Too many requests"),
             QUERY: ("Throttling", 400, "Rate exceeded"),
             JSON11: ("ThrottlingException", 400, "Rate exceeded")}
-INTERNAL = {REST: ("InternalServerException", 500, "Internal server error (injected by fake_aws)."),
+INTERNAL = {JSON10: ("InternalServiceFault", 500, "Internal service error (injected by fake_aws)."),
+            REST: ("InternalServerException", 500, "Internal server error (injected by fake_aws)."),
             OIDC: ("InternalServerException", 500, "Internal server error (injected by fake_aws)."),
             QUERY: ("InternalFailure", 500, "An internal error occurred (injected by fake_aws)."),
             JSON11: ("InternalServerException", 500, "Internal server error (injected by fake_aws).")}
@@ -146,6 +160,11 @@ def route_request(method, path, query, headers, body):
         target = headers.get("x-amz-target")
         if target == "AWSInsightsIndexService.ListCostAllocationTags":
             return Route("ListCostAllocationTags", JSON11, "ce", "ce:ListCostAllocationTags")
+        if target == "AWSInsightsIndexService.GetCostAndUsage":
+            return Route("GetCostAndUsage", JSON11, "ce", "ce:GetCostAndUsage")
+        if target.startswith("GraniteServiceVersion20100801."):
+            op = target.split(".", 1)[1]
+            return Route(op, JSON10, "monitoring", "cloudwatch:" + op)
         return Route("UnknownTarget", JSON11, "ce", None, {"target": target})
     if path == "/" and method in ("POST", "GET"):
         form = q if method == "GET" else urllib.parse.parse_qs(body.decode("utf-8", "replace"),
@@ -175,9 +194,10 @@ class TokenBucket:
 class Emulator:
     """Everything the request handlers share; each part has its own lock."""
 
-    def __init__(self, state, args, identity_center):
+    def __init__(self, state, args, identity_center, seed_usage=None):
         self.state = state
         self.identity_center = identity_center
+        self.usage = usage.Usage(state, seed_usage)
         self.latency_ms = args.latency_ms
         self.fail_rate = args.fail_rate
         self.drop_rate = args.drop_rate
@@ -208,6 +228,7 @@ class Emulator:
             self.converse_calls = []
             self.auth_failures = {}
         self.identity_center.reset_counters()
+        self.usage.reset_counters()
 
     def new_connection(self):
         with self.lock:
@@ -239,6 +260,7 @@ class Emulator:
                 "throttled": self.throttled,
                 "converse_calls": list(self.converse_calls),
                 "identity_center": self.identity_center.snapshot_counters(),
+                **self.usage.stats(),
             }
 
     def note_request(self, op, invocation_id, attempt):
@@ -413,6 +435,12 @@ class Handler(BaseHTTPRequestHandler):
                     '    <Message>%s</Message>\n  </Error>\n  <RequestId>%s</RequestId>\n</ErrorResponse>\n'
                     % (STS_NS, kind, name, xml_escape(message), self.request_id))
             self.send_bytes(status, body.encode("utf-8"), "text/xml")
+        elif protocol == JSON10:
+            code = (extra or {}).get("query_code") or QUERY_CODES.get(name, name)
+            obj = {"__type": "com.amazonaws.cloudwatch#" + name, "message": message}
+            self.send_json(status, obj, {"x-amzn-query-error": "%s;%s" % (code, "Receiver" if status >= 500
+                                                                             else "Sender")},
+                           "application/x-amz-json-1.0")
         elif protocol == JSON11:
             obj = {"__type": name, "message": message}
             self.send_json(status, obj, {"x-amzn-ErrorType": name + coral}, "application/x-amz-json-1.1")
@@ -548,6 +576,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_api_error(route.protocol, name, 403 if route.protocol != JSON11 else 400, message)
                 return
         if not self.emu.throttle_allows(route.op):
+            self.record_runtime_failure(route, region, "throttles")
             name, status, message = THROTTLE[route.protocol]
             if route.op in PORTAL_OPS:
                 name, status = "TooManyRequestsException", 429
@@ -568,6 +597,7 @@ class Handler(BaseHTTPRequestHandler):
             raise Dropped()
         if fault == "fail":
             entry["injected"] = True
+            self.record_runtime_failure(route, region, "server_errors")
             name, status, message = INTERNAL[route.protocol]
             self.send_api_error(route.protocol, name, status, message)
             return
@@ -579,6 +609,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.handle_sts(route, record)
             elif route.protocol == JSON11:
                 self.handle_ce(route, body)
+            elif route.protocol == JSON10:
+                self.handle_cloudwatch(route, body)
             elif route.op in PORTAL_OPS:
                 self.handle_sso(route, entry)
             elif route.protocol == OIDC:
@@ -592,7 +624,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def resource_for(self, route, region):
         account = self.emu.state.account
-        if route.protocol in (QUERY, JSON11):
+        if route.protocol in (QUERY, JSON11, JSON10):
             return "*"
         if route.op in ("Converse", "ConverseStream"):
             return route.params.get("model", "*")
@@ -629,13 +661,38 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---------------------------------------------------------------- CE
     def handle_ce(self, route, body):
-        if route.op != "ListCostAllocationTags":
+        if route.op not in ("ListCostAllocationTags", "GetCostAndUsage"):
             raise ApiError("UnknownOperationException", "Unknown operation %s" % route.params.get("target"), 400)
         try:
             request = json.loads(body or b"{}")
         except ValueError:
             raise ApiError("SerializationException", "Malformed JSON body", 400)
-        self.send_json(200, self.emu.state.list_cost_allocation_tags(request), None, "application/x-amz-json-1.1")
+        if not isinstance(request, dict):
+            raise ApiError("SerializationException", "The request body must be a JSON object", 400)
+        if route.op == "GetCostAndUsage":
+            answer = self.emu.usage.get_cost_and_usage(request, self.emu.state.now().timestamp())
+        else:
+            answer = self.emu.state.list_cost_allocation_tags(request)
+        self.send_json(200, answer, None, "application/x-amz-json-1.1")
+
+    # -------------------------------------------------------- CloudWatch
+    def handle_cloudwatch(self, route, body):
+        try:
+            request = json.loads(body or b"{}")
+        except ValueError:
+            raise usage.cw_error("MalformedInput", "Malformed JSON body", "SerializationException")
+        if not isinstance(request, dict):
+            raise usage.cw_error("MalformedInput", "The request body must be a JSON object",
+                                 "SerializationException")
+        now = self.emu.state.now().timestamp()
+        if route.op == "GetMetricData":
+            answer = self.emu.usage.get_metric_data(request, now)
+        elif route.op == "ListMetrics":
+            answer = self.emu.usage.list_metrics(request, now)
+        else:
+            raise usage.cw_error("InvalidAction", "Operation %s is not supported by fake_aws." % route.op,
+                                 "UnknownOperationException")
+        self.send_json(200, answer, None, "application/x-amz-json-1.0")
 
     # --------------------------------------------------------------- SSO
     def handle_sso(self, route, entry):
@@ -765,14 +822,23 @@ class Handler(BaseHTTPRequestHandler):
                 "model_id": model_id, "region": region, "access_key_id": entry["access_key_id"],
                 "user": record["user"]["arn"], "session_token": bool(record.get("token")),
                 "base_model": None, "answer": None, "max_tokens": None}
+        cw_model = state.cloudwatch_model_id(region, model_id)
         try:
             base = state.resolve_runtime_model(region, model_id)
             call["base_model"] = base
             if base is None:
                 raise ApiError("ValidationException", "The provided model identifier is invalid.", 400)
-            plan = runtime.plan_answer(request)
+            try:
+                plan = runtime.plan_answer(request, self.emu.usage.prompt_cache(cw_model))
+            except ApiError:
+                self.emu.usage.record(cw_model, base, client_errors=1)
+                raise
             call["answer"] = plan["kind"]
             call["max_tokens"] = plan["max_tokens"]
+            self.emu.usage.record(cw_model, base, invocations=1, input_tokens=plan["input_tokens"],
+                                  output_tokens=plan["output_tokens"],
+                                  cache_read_tokens=plan.get("cache_read_tokens", 0),
+                                  cache_write_tokens=plan.get("cache_write_tokens", 0))
         finally:
             self.emu.record_converse(call)
         latency = max(self.emu.latency_ms, 1)
@@ -791,6 +857,41 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
         self.wfile.write(b"0\r\n\r\n")
 
+    def record_runtime_failure(self, route, region, field):
+        """A throttled or failed runtime call counts in CloudWatch too."""
+        if route.op not in ("Converse", "ConverseStream") or region is None:
+            return
+        state = self.emu.state
+        base = state.resolve_runtime_model(region, route.params["model"])
+        if base is not None:
+            self.emu.usage.record(state.cloudwatch_model_id(region, route.params["model"]), base, **{field: 1})
+
+    def admin_usage(self, name, query, data):
+        """/__admin/usage[...]: read, inject, generate and configure usage."""
+        emu = self.emu
+        q = urllib.parse.parse_qs(query)
+
+        def one(key):
+            return (q.get(key) or [None])[0]
+        if self.command == "GET" and name == "usage":
+            self.send_json(200, emu.usage.totals(one("model_id"), one("since"), one("until")))
+        elif self.command == "POST" and name == "usage/records":
+            self.send_json(200, emu.usage.add_records(data.get("records") or []))
+        elif self.command == "POST" and name == "usage/generate":
+            self.send_json(200, emu.usage.generate(data))
+        elif name == "usage/config" and self.command in ("GET", "POST"):
+            self.send_json(200, emu.usage.configure(data if self.command == "POST" else {}))
+        elif self.command == "POST" and name == "usage/reset":
+            emu.usage.reset()
+            self.send_json(200, {"ok": True})
+        elif self.command == "POST" and name == "cost-tags":
+            for key, status in (data or {}).items():
+                emu.state.set_cost_tag_status(key, status)
+            self.send_json(200, emu.state.list_cost_allocation_tags({}))
+        else:
+            return False
+        return True
+
     # ------------------------------------------------------------- admin
     def admin(self, name, query, body):
         emu = self.emu
@@ -800,6 +901,13 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             self.send_json(400, {"message": "admin: body is not JSON"})
             return
+        if name in ("usage", "cost-tags") or name.startswith("usage/"):
+            try:
+                if self.admin_usage(name, query, data):
+                    return
+            except (ValueError, KeyError, TypeError) as exc:
+                self.send_json(400, {"message": "admin: %s" % exc})
+                return
         if self.command == "GET" and name == "stats":
             self.send_json(200, emu.stats())
         elif self.command == "GET" and name == "state":
@@ -945,7 +1053,7 @@ def main(argv=None):
         seed = json.load(f)
     state = State(seed, rng_seed=args.fail_seed, filler_override=args.filler)
     state.clock_offset = args.clock_offset
-    emulator = Emulator(state, args, identitycenter.IdentityCenter(state, seed))
+    emulator = Emulator(state, args, identitycenter.IdentityCenter(state, seed), seed.get("usage"))
     tls = make_tls(args.tls_dir) if args.tls_dir else None
     servers = []
     main_server = Server(("127.0.0.1", args.port), emulator, tls if args.tls_only else None)

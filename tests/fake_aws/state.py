@@ -112,6 +112,7 @@ class State:
         self._by_id = {}  # (region, id) -> profile
         self._by_name = {}  # (region, name) -> profile
         self._by_arn = {}  # arn -> profile
+        self._by_pid = {}  # id -> profile (ids are unique across regions)
         self._ids_ever = set()
         self.tokens = {}  # (region, clientRequestToken) -> profile id
         filler = seed.get("filler_profiles", 0) if filler_override is None else filler_override
@@ -443,11 +444,13 @@ class State:
         self._by_id[(prof["region"], prof["id"])] = prof
         self._by_name[(prof["region"], prof["name"])] = prof
         self._by_arn[prof["arn"]] = prof
+        self._by_pid[prof["id"]] = prof
 
     def _unindex(self, prof):
         self._by_id.pop((prof["region"], prof["id"]), None)
         self._by_name.pop((prof["region"], prof["name"]), None)
         self._by_arn.pop(prof["arn"], None)
+        self._by_pid.pop(prof["id"], None)
 
     def _add_fillers(self, count, region):
         systems = self._systems_in(region)
@@ -721,6 +724,57 @@ class State:
             if self._fm_available(model_id, region):
                 return model_id
             return None
+
+    # -------------------------------------------------------------- usage
+    def cloudwatch_model_id(self, region, model_id):
+        """The CloudWatch ModelId dimension a runtime call is reported under:
+        an application profile's ID (last ARN segment), a system profile's
+        ID, or the foundation-model ID."""
+        match = PROFILE_ARN_RE.fullmatch(model_id)
+        if match:
+            return match.group(5)
+        fm = FM_ARN_RE.fullmatch(model_id)
+        return fm.group(3) if fm else model_id
+
+    def _app_by_id_any_region(self, pid):
+        return self._by_pid.get(pid)
+
+    def base_model_for(self, model_id):
+        """Base foundation-model id behind a CloudWatch ModelId, or None."""
+        with self.lock:
+            prof = self._app_by_id_any_region(model_id)
+            if prof is not None:
+                fm = FM_ARN_RE.fullmatch(prof["models"][0])
+                return fm.group(3) if fm else None
+            for system in self.system_profiles:
+                if system["id"] == model_id:
+                    return system["model"]
+            if any(m["id"] == model_id for m in self.foundation_models):
+                return model_id
+            return None
+
+    def tags_for_model_id(self, model_id):
+        """(tags, region) of the application profile with that ID; ({}, None)
+        for system profiles and models, which carry no tags."""
+        with self.lock:
+            prof = self._app_by_id_any_region(model_id)
+            return (dict(prof["tags"]), prof["region"]) if prof else ({}, None)
+
+    def app_profile_ids(self, fillers_only=False):
+        with self.lock:
+            return [p["id"] for p in self.app_profiles if not fillers_only or p["owner"] == "filler"]
+
+    def active_cost_tags(self):
+        with self.lock:
+            return {t["key"] for t in self.cost_allocation_tags if t.get("status", "Active") == "Active"}
+
+    def set_cost_tag_status(self, key, status):
+        with self.lock:
+            for tag in self.cost_allocation_tags:
+                if tag["key"] == key:
+                    tag["status"] = status
+                    return
+            self.cost_allocation_tags.append({"key": key, "status": status, "type": "UserDefined"})
 
     # -------------------------------------------------------------- admin
     def snapshot(self, include_fillers=True):

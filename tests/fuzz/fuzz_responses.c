@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "clinecfg/bedrock.h"
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/sts.h"
 

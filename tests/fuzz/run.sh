@@ -9,8 +9,8 @@ OUT=build-fuzz
 mkdir -p "$OUT"
 make -s BUILD=$OUT CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
   LDFLAGS="-fsanitize=address,undefined" $OUT/libclinecfg.a
-LIBS=$(pkg-config --libs libcurl openssl libcjson libsecret-1)
-CFL=$(pkg-config --cflags libcurl openssl libcjson libsecret-1)
+LIBS=$(pkg-config --libs libcurl openssl libcjson libsecret-1 expat)
+CFL=$(pkg-config --cflags libcurl openssl libcjson libsecret-1 expat)
 status=0
 for src in "$@"; do
   name=$(basename "$src" .c)

@@ -35,8 +35,11 @@ jq -e '.tag_keys.team == "Team" and .allowed_regions[1] == "eu-central-1" and .s
   || fail "config.json content wrong: $(cat "$CFG")"
 assert_not_contains "$err" "unknown config key"
 
-# --- unknown keys of the user config warn (but are written)
-expect_rc 0 config set colour blue
+# --- unknown keys of the user config are refused (issue 13); with --force
+# they are written and warn
+expect_rc 4 config set colour blue
+assert_contains "$err" "unknown config key 'colour'"
+expect_rc 0 config set --force colour blue
 assert_contains "$err" "unknown config key 'colour' is ignored"
 
 # --- known keys are checked before anything is written

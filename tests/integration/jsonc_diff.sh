@@ -4,7 +4,10 @@
 # JSONC_DIFF_COUNT (default 2500) seeded documents with comments and edits,
 # tests/diff/jsonc_driver.c (built here against $CLINECFG_BUILD/libclinecfg.a)
 # applies them with the C engine, and the results must parse to the same
-# values, with every comment of the input kept.  jsonc-parser is installed
+# values, with every comment of the input kept.  The first
+# JSONC_DIFF_CLI_COUNT documents (default 300; 30 under valgrind) go through
+# `clinecfg config --file F set|unset` instead, with negative numbers given
+# as plain arguments (issue 13: `config set /x -2.5`).  jsonc-parser is installed
 # once into $CLINECFG_BUILD/npm-jsonc.  Skips when node/npm are missing.
 . "$CLINECFG_TOP/tests/lib.sh"
 
@@ -22,23 +25,22 @@ fi
 note "jsonc-parser $(node -p "require('$CACHE/node_modules/jsonc-parser/package.json').version")"
 
 W=$(t_tmpdir)
-CC_FOR_DRIVER=${CC:-cc}
-SAN=""
-# An ASan/UBSan library needs the sanitizer runtime in the driver too.
-if nm "$LIB" 2>/dev/null | grep -q __asan_; then CC_FOR_DRIVER=clang; SAN="-fsanitize=address,undefined"; fi
-# shellcheck disable=SC2046
-$CC_FOR_DRIVER -std=c11 -O1 -g $SAN -I"$CLINECFG_TOP/include" $(pkg-config --cflags libcjson) \
-  -o "$W/jsonc_driver" "$CLINECFG_TOP/tests/diff/jsonc_driver.c" "$LIB" $(pkg-config --libs libcjson libcrypto) -lpthread ||
-  fail "could not build the driver"
-
-DRIVER="$W/jsonc_driver"
+# The driver is built by `make unit` with the library's own flags.
+[ -x "$CLINECFG_BUILD/tests/jsonc_driver" ] || fail "no $CLINECFG_BUILD/tests/jsonc_driver: 'make unit' builds the test drivers"
+DRIVER="$CLINECFG_BUILD/tests/jsonc_driver"
 if [ -n "${CLINECFG_WRAP:-}" ]; then
   # under valgrind: one process runs every case, so leaks and errors show
-  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$CLINECFG_WRAP" "$W/jsonc_driver" >"$W/wrapped"
+  printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$CLINECFG_WRAP" "$CLINECFG_BUILD/tests/jsonc_driver" >"$W/wrapped"
   chmod +x "$W/wrapped"
   DRIVER="$W/wrapped"
 fi
+# The command line, wrapped like the driver; its backups go to a throwaway HOME.
+t_home
+printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${CLINECFG_WRAP:-}" "$CLINECFG_BIN" >"$W/cli"
+chmod +x "$W/cli"
+CLI_COUNT=${JSONC_DIFF_CLI_COUNT:-300}
+[ -z "${CLINECFG_WRAP:-}" ] || CLI_COUNT=${JSONC_DIFF_CLI_COUNT:-30}
 node "$CLINECFG_TOP/tests/diff/jsonc_diff.js" "$CACHE/node_modules" "$DRIVER" "$W/cases" \
-  "${JSONC_DIFF_COUNT:-2500}" "${JSONC_DIFF_SEED:-1}" || {
+  "${JSONC_DIFF_COUNT:-2500}" "${JSONC_DIFF_SEED:-1}" "$W/cli" "$CLI_COUNT" || {
   rm -rf "$BUILD/jsonc-diff-failed"; cp -r "$W/cases" "$BUILD/jsonc-diff-failed"
   fail "differential test failed (cases copied to $BUILD/jsonc-diff-failed)"; }

@@ -11,48 +11,8 @@ t_home
 fake_aws_start
 export AWS_REGION=ap-northeast-1
 
-# pty_run TRANSCRIPT "expect1=>answer1" ... -- ARGS: runs clinecfg on a pty,
-# answering each prompt once its text has appeared; exit status = clinecfg's.
-pty_run() {
-  transcript=$1; shift
-  python3 - "$transcript" "$@" <<'PY'
-import os, pty, sys, time, select
-transcript = sys.argv[1]
-args = sys.argv[2:]
-i = args.index("--")
-dialog = [a.split("=>", 1) for a in args[:i]]
-cmd = args[i + 1:]
-wrap = os.environ.get("CLINECFG_WRAP", "").split()
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp((wrap + cmd)[0], wrap + cmd)
-buf = b""
-step = 0
-deadline = time.time() + 60
-while True:
-    if time.time() > deadline:
-        os.kill(pid, 9)
-        sys.exit("pty_run: timed out; transcript so far: %r" % buf)
-    r, _, _ = select.select([fd], [], [], 0.1)
-    if r:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            data = b""
-        if not data:
-            break
-        buf += data
-    if step < len(dialog) and dialog[step][0].encode() in buf[-2000:]:
-        time.sleep(0.2)  # let the program switch echo off before typing
-        os.write(fd, dialog[step][1].encode() + b"\n")
-        step += 1
-_, status = os.waitpid(pid, 0)
-open(transcript, "wb").write(buf)
-if step < len(dialog):
-    sys.exit("pty_run: prompt %r never appeared; transcript: %r" % (dialog[step][0], buf))
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-}
+. "$CLINECFG_TOP/tests/integration/pty_talk.sh.inc"
+pty_run() { pty_talk "$@"; }
 
 # Interactive key entry: id echoed, secret not.
 pty_run "$T_HOME/t1.txt" "AWS access key ID=>$ALICE_ID" "AWS secret access key=>$ALICE_SECRET" \

@@ -76,7 +76,7 @@ while read -r k; do has "$k" "config key"; done <"$W/keys"
 
 # Exit codes 0 and 2-8, each as its own entry of EXIT STATUS.
 sed -n '/^EXIT STATUS$/,/^EXAMPLES$/p' "$W/man.txt" >"$W/exit"
-for c in 0 2 3 4 5 6 7 8; do grep -qE "^ +$c( |\$)" "$W/exit" || fail "EXIT STATUS does not list $c"; done
+for c in 0 1 2 3 4 5 6 7 8; do grep -qE "^ +$c( |\$)" "$W/exit" || fail "EXIT STATUS does not list $c"; done
 
 # Examples for a developer, an onboarding script and an admin.
 sed -n '/^EXAMPLES$/,/^SEE ALSO$/p' "$W/man.txt" >"$W/examples"

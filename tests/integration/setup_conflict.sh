@@ -11,7 +11,7 @@ SEED="$T_HOME/seed.json"
 jq --arg src "$SRC" --arg jp "$JPSRC" '.filler_profiles = 5000 | .application_profiles = [
   {"name": "teama-bedrock-alice", "tags": {"Team": "teamB", "MemberName": "alice"}, "copy_from": $src, "region": "ap-northeast-1"},
   {"name": "teama-bedrock-bob", "tags": {"Team": "teamA", "MemberName": "bob"}, "copy_from": $jp, "region": "ap-northeast-1"},
-  {"name": "old-style-carol-profile", "tags": {"Team": "teamA", "MemberName": "carol"}, "copy_from": $src, "region": "ap-northeast-1"}
+  {"name": "old-style-carol-profile", "tags": {"Team": "teamA", "MemberName": "carol@example.com"}, "copy_from": $src, "region": "ap-northeast-1"}
 ]' "$CLINECFG_TOP/tests/fake_aws/seed-default.json" > "$SEED"
 fake_aws_start --seed "$SEED"
 tags_of() { curl -sf "$FAKE_AWS_URL/__admin/state?fillers=0" | jq -c --arg n "$1" '.application_profiles[] | select(.name == $n) | .tags'; }
@@ -33,10 +33,11 @@ expect_rc 8 setup -y --team teamA --model "$MODEL" --region ap-northeast-1 --fix
 assert_contains "$err" "copies another model"
 tags_of teama-bedrock-bob | jq -e '.Team == "teamA"' >/dev/null || fail "model-mismatch profile was changed"
 
+# carol is an assumed-role session: her member name is the whole session name.
 note "names that do not follow the template: tags decide"
 export AWS_ACCESS_KEY_ID=ASIAFAKECAROL0000000 AWS_SECRET_ACCESS_KEY=fake/carol/SecretKey+fake/carol/SecretKe
 export AWS_SESSION_TOKEN=FakeSessionTokenForCarol//assumed-role/Developer=
 export HOME="$T_HOME/carol"; mkdir -p "$HOME"; export XDG_CONFIG_HOME="$HOME/.config" XDG_STATE_HOME="$HOME/.local/state"
 expect_rc 0 --json setup -y --team teamA --model "$MODEL" --region ap-northeast-1
-json_ok '.identity.member == "carol" and .profile.created == false and (.profile.arn | test("application-inference-profile/"))'
+json_ok '.identity.member == "carol@example.com" and .profile.created == false and (.profile.arn | test("application-inference-profile/"))'
 assert_contains "$err" "by its tags"

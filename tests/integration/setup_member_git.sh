@@ -36,7 +36,9 @@ note "the member name comes from git's user.email"
 # stdin is a file here, so that git's /dev/null is clinecfg's doing.
 PATH="$T_HOME/bin:$PATH" USER=henry expect_rc 0 setup -y --dry-run --team teamA --model "$MODEL" --region ap-northeast-1 \
   < "$SEED"
-assert_contains "$err" "member name 'gina-dev' from git user.email"
+# The local part, unabridged (the profile name is derived from it: gina-dev-<hash>).
+assert_contains "$err" "member name 'Gina.Dev' from git user.email"
+assert_contains "$err" "teama-bedrock-gina-dev-$(printf Gina.Dev | sha256sum | cut -c1-8)"
 assert_contains "$T_HOME/git.log" "argv: config --get user.email"
 assert_contains "$T_HOME/git.log" "stdin: /dev/null"
 assert_contains "$T_HOME/git.log" "stderr: /dev/null"

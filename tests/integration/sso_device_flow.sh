@@ -14,25 +14,11 @@
 . "$CLINECFG_TOP/tests/lib.sh"
 command -v curl >/dev/null 2>&1 || skip "curl not found"
 command -v jq >/dev/null 2>&1 || skip "jq not found"
-lib="$CLINECFG_BUILD/libclinecfg.a"
-[ -f "$lib" ] || skip "no $lib (run make first)"
 t_home
 
-# Build the driver against the library (same sanitizer runtime when the library has one).
+# The driver is built by `make unit` with the library's own flags.
 DRIVER="$CLINECFG_BUILD/tests/sso_driver"
-mkdir -p "$CLINECFG_BUILD/tests"
-if [ ! -x "$DRIVER" ] || [ "$CLINECFG_TOP/tests/sso/driver.c" -nt "$DRIVER" ] || [ "$lib" -nt "$DRIVER" ]; then
-  cc_=${CC:-cc}; san=""
-  if nm "$lib" 2>/dev/null | grep -q '__asan_report'; then
-    cc_=clang; san="-fsanitize=address,undefined -fno-omit-frame-pointer"
-  fi
-  pkgs="libcurl openssl libcjson libsecret-1"
-  # shellcheck disable=SC2046
-  $cc_ -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 $san -I"$CLINECFG_TOP/include" \
-    -I"$CLINECFG_BUILD/gen" $(pkg-config --cflags $pkgs) -o "$DRIVER.tmp.$$" "$CLINECFG_TOP/tests/sso/driver.c" \
-    "$lib" $(pkg-config --libs $pkgs) -ldl -lpthread || fail "cannot build the SSO test driver"
-  mv -f "$DRIVER.tmp.$$" "$DRIVER"
-fi
+[ -x "$DRIVER" ] || fail "no $DRIVER: 'make unit' builds the test drivers"
 
 fake_aws_start
 admin() { curl -sS -X "$1" "$FAKE_AWS_URL/__admin/$2" ${3:+-H 'content-type: application/json' -d "$3"}; }

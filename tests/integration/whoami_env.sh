@@ -19,19 +19,29 @@ printf '%s\n' "$out" > "$T_HOME/out.txt"
 assert_contains "$T_HOME/out.txt" "account:           123456789012"
 assert_contains "$T_HOME/out.txt" "arn:               arn:aws:iam::123456789012:user/alice"
 assert_contains "$T_HOME/out.txt" "member:            alice"
+assert_contains "$T_HOME/out.txt" "profile name:      (none: no team is configured"
 assert_contains "$T_HOME/out.txt" "credential source: env"
 assert_contains "$T_HOME/out.txt" "region:            ap-northeast-1"
 
 # The emulator verified the signature and answered 200 for alice's key.
-grep '"op":"GetCallerIdentity"' "$FAKE_AWS_DIR/requests.jsonl" | grep '"access_key_id":"AKIAFAKEALICE0000000"' \
-  | grep -q '"status":200' || fail "the emulator did not accept alice's signed GetCallerIdentity"
+alice_accepted() {
+  grep '"op":"GetCallerIdentity"' "$FAKE_AWS_DIR/requests.jsonl" | grep '"access_key_id":"AKIAFAKEALICE0000000"' |
+    grep -q '"status":200'
+}
+await_log alice_accepted || fail "the emulator did not accept alice's signed GetCallerIdentity"
 
 # Assumed role with an e-mail session name (session token signed), JSON output.
 export AWS_ACCESS_KEY_ID=ASIAFAKECAROL0000000 AWS_SECRET_ACCESS_KEY='fake/carol/SecretKey+fake/carol/SecretKe' \
   AWS_SESSION_TOKEN='FakeSessionTokenForCarol//assumed-role/Developer='
 expect_rc 0 --json whoami
 assert_eq "$(json_field arn)" "arn:aws:sts::123456789012:assumed-role/Developer/carol@example.com"
-assert_eq "$(json_field member)" "carol" "(e-mail session name -> local part)"
+assert_eq "$(json_field member)" "carol@example.com" "(the role session name, unabridged: MemberName is the identity)"
+assert_eq "$(json_field profile_name)" "null" "(no team configured)"
+# With a team, the profile name setup would use: sanitised, plus a hash of
+# the exact identity because sanitising changed it.
+CLINECFG_TEAM=teamA expect_rc 0 --json whoami
+printf '%s' "$(json_field profile_name)" | grep -Eq '^teama-bedrock-carol-example-com-[0-9a-f]{8}$' ||
+  fail "profile_name '$(json_field profile_name)' is not teama-bedrock-carol-example-com-<hash>"
 assert_eq "$(json_field account)" "123456789012"
 assert_eq "$(json_field user_id)" "$(json_field user_id | grep ':carol@example.com$')"
 assert_eq "$(json_field credential_source)" "env"

@@ -49,7 +49,7 @@ grep '"access_key_id":"AKIAFAKEALICE0000000"' "$FAKE_AWS_DIR/requests.jsonl" | g
   || fail "the emulator did not accept the call signed with credential_process keys"
 
 expect_rc 0 --json whoami --aws-profile psession
-assert_eq "$(json_field member)" "carol"
+assert_eq "$(json_field member)" "carol@example.com"
 
 expect_rc 4 whoami --aws-profile pnotjson
 assert_contains "$err" "credential_process of AWS profile 'pnotjson' printed invalid output: not JSON"

@@ -57,7 +57,7 @@ CFG
 cache my-sso fake-sso-access-token-bob "$(when 3600 '%Y-%m-%dT%H:%M:%SZ')"
 expect_rc 0 --json whoami --aws-profile sso
 assert_eq "$(json_field arn)" "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_Dev_abc123def456/bob@example.com"
-assert_eq "$(json_field member)" "bob"
+assert_eq "$(json_field member)" "bob@example.com"
 assert_eq "$(json_field credential_source)" "profile:sso (sso)"
 assert_eq "$(json_field region)" "ap-northeast-1"   # AWS_REGION beats the profile's region
 grep -q '"path":"/federation/credentials' "$FAKE_AWS_DIR/requests.jsonl" || fail "GetRoleCredentials was not called"
@@ -69,12 +69,12 @@ cache my-sso fake-sso-access-token-bob "$(when 3600 '%Y-%m-%dT%H:%M:%S.123456+00
 expect_rc 0 --json whoami --aws-profile sso
 cache my-sso fake-sso-access-token-bob "$(when 3600 '%Y-%m-%dT%H:%M:%SUTC')"
 expect_rc 0 --json whoami --aws-profile sso
-assert_eq "$(json_field member)" "bob"
+assert_eq "$(json_field member)" "bob@example.com"
 
 # Legacy profile: the cache file is named after the start URL.
 cache https://legacy.awsapps.com/start fake-sso-access-token-bob "$(when 3600 '%Y-%m-%dT%H:%M:%SZ')"
 expect_rc 0 --json whoami --aws-profile legacy
-assert_eq "$(json_field member)" "bob"
+assert_eq "$(json_field member)" "bob@example.com"
 
 # Expired token (locally): exit 4, message and hint name the profile.
 cache my-sso fake-sso-access-token-bob "$(when -60 '%Y-%m-%dT%H:%M:%SZ')"

@@ -145,6 +145,7 @@ static void store_and_reload(sso_session *s)
     char *payload = NULL;
     cc_err err;
     sso_session back;
+    memset(&back, 0, sizeof back); /* EXPECT goes on after a failure */
     EXPECT(sso_session_to_payload(s, &payload, &err) == 0, "to_payload");
     EXPECT(payload && sso_session_from_payload(payload, &back, &err) == 0, "from_payload");
     secret_free(payload);

@@ -185,11 +185,11 @@ static void password_database_fallback(void **state)
     assert_string_equal(cfg, want);
     free(cfg);
     free(cred);
-    /* The real environment through awsfiles_process_env. */
+    /* The real environment through cc_getenv_process. */
     setenv("HOME", "/tmp/home-for-test", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", "~/creds", 1);
     unsetenv("AWS_CONFIG_FILE");
-    assert_int_equal(awsfiles_locate(awsfiles_process_env, NULL, &cfg, &cred, &err), 0);
+    assert_int_equal(awsfiles_locate(cc_getenv_process, NULL, &cfg, &cred, &err), 0);
     assert_string_equal(cfg, "/tmp/home-for-test/.aws/config");
     assert_string_equal(cred, "/tmp/home-for-test/creds");
     free(cfg);

@@ -259,9 +259,9 @@ typedef struct emu {
     char url_var[96];
 } emu;
 
-static const char *emu_env(const char *name, void *ctx)
+static const char *emu_env(void *ud, const char *name)
 {
-    const emu *e = ctx;
+    const emu *e = ud;
     size_t n = strlen(name);
     for (size_t i = 0; i < 12 && e->vars[i]; i++)
         if (strncmp(e->vars[i], name, n) == 0 && e->vars[i][n] == '=')
@@ -335,7 +335,7 @@ static void emulator_end_to_end(void **state)
         print_message("skipped: the emulator (python3 tests/fake_aws/server.py) could not be started\n");
         skip();
     }
-    awsclient_opts o = {.env = emu_env, .env_ctx = e};
+    awsclient_opts o = {.env = emu_env, .env_ud = e};
     awsclient *c = NULL;
     cc_err err;
     assert_int_equal(awsclient_new(&o, &c, &err), 0);
@@ -483,7 +483,7 @@ static void emulator_end_to_end(void **state)
     emu bob_env = *e;
     bob_env.vars[2] = "AWS_ACCESS_KEY_ID=AKIAFAKEBOB000000000";
     bob_env.vars[3] = "AWS_SECRET_ACCESS_KEY=fake/bob/SecretKey+fake/bob/SecretKey+fa";
-    awsclient_opts bo = {.env = emu_env, .env_ctx = &bob_env};
+    awsclient_opts bo = {.env = emu_env, .env_ud = &bob_env};
     awsclient *bob = NULL;
     assert_int_equal(awsclient_new(&bo, &bob, &err), 0);
     in.name = "teamA-bedrock-bob-unit";

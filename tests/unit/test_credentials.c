@@ -27,9 +27,11 @@
 
 #include <cjson/cJSON.h>
 
+#include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/ini.h"
+#include "clinecfg/secret.h"
 
 /* ------------------------------------------------------------ timestamps */
 
@@ -271,9 +273,9 @@ typedef struct fake_env {
     const char *vars[16]; /* "NAME=value" */
 } fake_env;
 
-static const char *env_lookup(const char *name, void *ctx)
+static const char *env_lookup(void *ud, const char *name)
 {
-    const fake_env *e = ctx;
+    const fake_env *e = ud;
     size_t n = strlen(name);
     for (size_t i = 0; i < 16 && e->vars[i]; i++)
         if (strncmp(e->vars[i], name, n) == 0 && e->vars[i][n] == '=')
@@ -327,7 +329,7 @@ static void chain_order(void **state)
                                     "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = dev-secret\n");
     fake_env env = {{NULL}};
     fake_keyring kr = {CREDS_NOT_FOUND, 0};
-    creds_chain_opts o = {.profiles = set, .files_desc = "CFG and CREDS", .env = env_lookup, .env_ctx = &env,
+    creds_chain_opts o = {.profiles = set, .files_desc = "CFG and CREDS", .env = env_lookup, .env_ud = &env,
                           .keyring = keyring_fn, .keyring_ud = &kr};
     creds_provider *p = NULL;
     cc_err err;
@@ -403,7 +405,7 @@ static void chain_keyring_failure(void **state)
     fake_env env = {{NULL}};
     fake_keyring kr = {CC_EKEYRING, 0};
     aws_profile_set *set = profiles(NULL, NULL);
-    creds_chain_opts o = {.profiles = set, .env = env_lookup, .env_ctx = &env, .keyring = keyring_fn,
+    creds_chain_opts o = {.profiles = set, .env = env_lookup, .env_ud = &env, .keyring = keyring_fn,
                           .keyring_ud = &kr};
     creds_provider *p = NULL;
     cc_err err;
@@ -446,7 +448,7 @@ static void chain_process_refresh(void **state)
     snprintf(config, sizeof config, "[profile proc]\ncredential_process = %s\n", script);
     aws_profile_set *set = profiles(config, NULL);
     fake_env env = {{NULL}};
-    creds_chain_opts o = {.profile = "proc", .profiles = set, .env = env_lookup, .env_ctx = &env};
+    creds_chain_opts o = {.profile = "proc", .profiles = set, .env = env_lookup, .env_ud = &env};
     creds_provider *p = NULL;
     cc_err err;
     assert_int_equal(resolve(&o, &p, &err), 0);
@@ -485,18 +487,13 @@ typedef struct case_env {
     int n;
 } case_env;
 
-static const char *case_lookup(const char *name, void *ctx)
+static const char *case_lookup(void *ud, const char *name)
 {
-    const case_env *e = ctx;
+    const case_env *e = ud;
     for (int i = 0; i < e->n; i++)
         if (strcmp(e->names[i], name) == 0)
             return e->values[i];
     return NULL;
-}
-
-static const char *case_lookup_files(void *ud, const char *name)
-{
-    return case_lookup(name, ud);
 }
 
 static cJSON *read_json(const char *path)
@@ -575,9 +572,9 @@ static void provider_conformance(void **state)
             char *cfg = NULL, *crd = NULL;
             aws_profile_set *set = NULL;
             cc_err err;
-            assert_int_equal(awsfiles_locate(case_lookup_files, &env, &cfg, &crd, &err), 0);
+            assert_int_equal(awsfiles_locate(case_lookup, &env, &cfg, &crd, &err), 0);
             assert_int_equal(awsfiles_load(cfg, crd, &set, &err), 0);
-            creds_chain_opts o = {.profiles = set, .env = case_lookup, .env_ctx = &env, .process_timeout_ms = 5000};
+            creds_chain_opts o = {.profiles = set, .env = case_lookup, .env_ud = &env, .process_timeout_ms = 5000};
             creds_provider *p = NULL;
             int rc = creds_resolve(&o, &p, &err);
             if (needs_shell(de->d_name)) {
@@ -706,7 +703,7 @@ static void assume_role_profiles(void **state)
     cc_err err;
     assert_int_equal(http_client_new(NULL, &h, &err), 0);
     fake_env env = {{NULL}};
-    creds_chain_opts o = {.profile = "role", .profiles = set, .env = env_lookup, .env_ctx = &env, .http = h,
+    creds_chain_opts o = {.profile = "role", .profiles = set, .env = env_lookup, .env_ud = &env, .http = h,
                           .region = "ap-northeast-1"};
     creds_provider *p = NULL;
     const aws_credentials *c;
@@ -769,8 +766,8 @@ static void json_wipe(void **state)
     (void)state;
     cJSON *j = cJSON_Parse("{\"a\":\"secret\",\"b\":[\"x\",{\"c\":\"y\"}]}");
     assert_non_null(j);
-    creds_json_wipe_delete(j); /* valgrind/ASan: no leak, no bad access */
-    creds_json_wipe_delete(NULL);
+    secret_json_delete(j); /* valgrind/ASan: no leak, no bad access */
+    secret_json_delete(NULL);
 }
 
 int main(void)

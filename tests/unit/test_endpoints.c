@@ -18,9 +18,9 @@ typedef struct fake_env {
     const char *pairs[16][2];
 } fake_env;
 
-static const char *fake_lookup(const char *name, void *ctx)
+static const char *fake_lookup(void *ud, const char *name)
 {
-    fake_env *e = ctx;
+    fake_env *e = ud;
     for (size_t i = 0; i < 16 && e->pairs[i][0]; i++)
         if (!strcmp(e->pairs[i][0], name))
             return e->pairs[i][1];

@@ -136,7 +136,7 @@ int main(int argc, char **argv)
     if (rc == CC_OK)
         rc = cline_locate(editors_process_env, NULL, &loc, &err);
     if (rc == CC_OK)
-        rc = awsfiles_locate(awsfiles_process_env, NULL, &aws_config, &aws_creds, &err);
+        rc = awsfiles_locate(cc_getenv_process, NULL, &aws_config, &aws_creds, &err);
     cline_targets_env env = {&loc, aws_config, aws_creds, NULL};
 
     if (rc == CC_OK && strcmp(cmd, "apply") == 0) {

@@ -31,6 +31,7 @@ typedef struct request_policy {
     const char *tag_key_member;    /* "MemberName" */
     const cJSON *extra_tags;       /* object of strings, or NULL */
     const char *name_template;     /* "{team}-bedrock-{member}" */
+    const char *member_rule;       /* config member_rule; NULL = "identity" */
     const cJSON *allowed_regions;  /* array of strings, or NULL = any region */
 } request_policy;
 
@@ -46,7 +47,7 @@ int request_read(const char *path, request_file *out, cc_err *err);
 void request_free(request_file *r);
 
 /* Refuses a request its requester and the policy do not allow: the member
- * must be the one derived from requester_arn (same account), the team the
+ * must be requester_arn's identity (same account), the team the
  * policy's, the tags exactly the team, member and extra tags, the name the
  * template's, the region inside allowed_regions, the source a system
  * profile or foundation model of the request's own region and account. */

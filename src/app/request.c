@@ -110,7 +110,8 @@ static bool region_allowed(const cJSON *allowed, const char *region)
     return false;
 }
 
-/* The member name setup derives from the requester's ARN, as setup does. */
+/* The member is the requester's identity, unabridged, as setup derives it
+ * from the caller ARN (identity.h). */
 static int check_requester(const char *path, const request_file *r, cc_err *err)
 {
     identity id;
@@ -129,12 +130,10 @@ static int check_requester(const char *path, const request_file *r, cc_err *err)
         cc_err_hint(err, REQUEST_HINT);
         return CC_EINPUT;
     }
-    char own[IDENTITY_NAME_MAX + 1];
-    if (identity_sanitize(id.raw_name, IDENTITY_NAME_MAX, "requester name", own, sizeof own, NULL) != 0 ||
-        strcmp(own, r->member) != 0) {
+    if (strcmp(id.raw_name, r->member) != 0) {
         cc_err_set(err, CC_EINPUT, "request.member",
                    "%s: the request is for member '%s', but its requester %s is '%s'; nothing was created", path,
-                   r->member, r->requester_arn, own[0] ? own : id.raw_name);
+                   r->member, r->requester_arn, id.raw_name);
         cc_err_hint(err, "a request only provisions its requester's own profile; for anyone else use "
                          "'clinecfg admin provision --roster CSV'");
         return CC_EINPUT;
@@ -247,8 +246,11 @@ static int check_name(const char *path, const request_file *r, const request_pol
     char want[80];
     cc_err why;
     cc_err_clear(&why);
-    if (identity_render_name(p->name_template ? p->name_template : "{team}-bedrock-{member}", request_team(r, p),
-                             r->member, r->region, r->account, want, sizeof want, &why) != 0) {
+    identity_member_rule rule;
+    if (identity_member_rule_parse(p->member_rule, &rule, err) != 0)
+        return CC_EINPUT;
+    if (identity_profile_name(p->name_template ? p->name_template : "{team}-bedrock-{member}", request_team(r, p),
+                              r->member, rule, r->region, r->account, want, sizeof want, &why) != 0) {
         cc_err_set(err, CC_EINPUT, "request.name", "%s: no profile name follows from the request (%s)", path,
                    why.message);
         return CC_EINPUT;

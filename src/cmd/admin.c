@@ -323,6 +323,7 @@ static int provision_request(cc_ctx *ctx, awsclient *c, const cc_config *cfg, co
         .tag_key_member = cfg_str(cfg, CFG_TAG_KEY_MEMBER),
         .extra_tags = cfg_json(cfg, CFG_EXTRA_TAGS),
         .name_template = cfg_str(cfg, CFG_NAME_TEMPLATE),
+        .member_rule = cfg_str(cfg, CFG_MEMBER_RULE),
         .allowed_regions = cfg_json(cfg, CFG_ALLOWED_REGIONS),
     };
     rc = request_check(path, &req, &policy, err);

@@ -12,16 +12,22 @@ export AWS_ACCESS_KEY_ID=AKIAFAKEALICE0000000 AWS_SECRET_ACCESS_KEY=fake/alice/S
 MODEL=apac.anthropic.claude-sonnet-4-5-20250929-v1:0
 ARGS="--model $MODEL --region ap-northeast-1"
 
-note "BOM + CRLF + quoted fields"
-printf '\357\273\277team,member,model\r\n"teamA","smith, john"\r\nteamB,"o""brien",\r\n"teamC","multi\r\nline",%s\r\n  teamD  ,  plain  \r\n# a comment with "quotes\r\n\r\n' "$MODEL" > "$T_HOME/roster.csv"
-expect_rc 0 --json admin provision --roster "$T_HOME/roster.csv" $ARGS
-json_ok '.summary.created == 4 and (.rows | length) == 4'
-json_ok '[.rows[].member] == ["smith, john", "o\"brien", "multi\r\nline", "plain"]'
-json_ok '[.rows[].team] == ["teamA", "teamB", "teamC", "teamD"]'
-json_ok '[.rows[].name] == ["teama-bedrock-smith-john", "teamb-bedrock-o-brien", "teamc-bedrock-multi-line", "teamd-bedrock-plain"]'
+note "BOM + CRLF + quoted fields: each field arrives whole; Bedrock's tag rules then refuse ',', '\"' and line breaks in a member, naming the row"
+printf '\357\273\277team,member,model\r\n"teamA","smith, john"\r\nteamB,"o""brien",\r\n"teamC","multi\r\nline",%s\r\n  teamD  ,  plain  \r\n"team E","john smith"\r\n# a comment with "quotes\r\n\r\nteamF,"a@b.com",""\r\n' "$MODEL" > "$T_HOME/roster.csv"
+expect_rc 4 --json admin provision --roster "$T_HOME/roster.csv" $ARGS
+json_ok '.summary.created == 3 and .summary.failed == 3 and (.rows | length) == 6'
+json_ok '[.rows[].member] == ["smith, john", "o\"brien", "multi\r\nline", "plain", "john smith", "a@b.com"]'
+json_ok '[.rows[].team] == ["teamA", "teamB", "teamC", "teamD", "team E", "teamF"]'
+json_ok '[.rows[].status] == ["failed", "failed", "failed", "created", "created", "created"]'
+json_ok '.rows[0].error | test("roster.csv:2: .*character .,.")'
+json_ok '.rows[1].error | test("roster.csv:3: .*character .\".")'
+json_ok '.rows[2].error | test("roster.csv:4: ")'
+json_ok '.rows[3].name == "teamd-bedrock-plain" and .rows[4].name == "team e-bedrock-john smith"'
 state=$(curl -sf "$FAKE_AWS_URL/__admin/state?fillers=0")
 printf '%s' "$state" | jq -e '[.application_profiles[] | select(.tags.MemberName == "member" or .tags.Team == "team" or (.tags.Team | test("\u00ef|\ufeff")))] | length == 0' >/dev/null \
   || fail "the header became a member"
+printf '%s' "$state" | jq -e '[.application_profiles[] | select(.tags.MemberName == "john smith" and .tags.Team == "team E")] | length == 1' >/dev/null \
+  || fail "the quoted row 'team E','john smith' was not created as written"
 
 # name ~ file content (printf format) ~ expected message substring
 while IFS='~' read -r name content want; do

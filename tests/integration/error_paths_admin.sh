@@ -96,7 +96,7 @@ done <<EOF_CASES
 4~CLINECFG_ORG_CONFIG=/nonexistent~admin provision --roster $D/roster.csv --region ap-northeast-1~roster.csv:2: no model for dev0 and no default model (50 rows without one)
 4~~admin provision --roster $D/good.csv --model bad!model~'bad!model' is not a Bedrock model
 4~CLINECFG_ALLOWED_REGIONS=ap-northeast-1~admin provision --roster $D/good.csv --model global.anthropic.claude-sonnet-4-5-20250929-v1:0~outside allowed_regions
-4~~admin provision --roster $D/bad_member.csv~bad_member.csv:1: member '!!!' has no letters or digits
+4~~admin provision --roster $D/bad_member.csv~bad_member.csv:1: roster member cannot be a MemberName tag value: character '!'
 4~~admin provision --region nowhere --roster $D/good.csv~nowhere
 4~~admin provision --request $D/missing.json~missing.json: request file does not exist
 4~~admin provision --request $D~$D

@@ -5,10 +5,15 @@
  */
 #define _GNU_SOURCE
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include "clinecfg/cli.h"
@@ -22,23 +27,84 @@ static const cli_command *const commands[] = {
     &cmd_whoami, &cmd_config,  NULL,
 };
 
-static const char *resolve_self_path(const char *argv0, char *buf, size_t size)
+/* The running binary as the kernel sees it (every symlink resolved). */
+static bool resolved_exe(const char *argv0, char *buf, size_t size)
 {
     ssize_t n = readlink("/proc/self/exe", buf, size - 1);
     if (n > 0) {
         buf[n] = '\0';
-        return buf;
+        return true;
     }
-    if (argv0 && realpath(argv0, buf))
-        return buf;
-    return argv0 ? argv0 : "clinecfg";
+    return argv0 && realpath(argv0, buf);
+}
+
+static bool same_file(const char *a, const struct stat *b)
+{
+    struct stat st;
+    return stat(a, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == b->st_dev && st.st_ino == b->st_ino;
+}
+
+/* dir/name made absolute against the working directory, symlinks kept. */
+static bool absolute_candidate(const char *dir, size_t dir_len, const char *name, char *out, size_t size)
+{
+    char cwd[PATH_MAX] = "";
+    bool relative = dir_len == 0 ? name[0] != '/' : dir[0] != '/';
+    if (relative && !getcwd(cwd, sizeof cwd))
+        return false;
+    int n;
+    if (dir_len == 0)
+        n = snprintf(out, size, "%s%s%s", cwd, relative ? "/" : "", name);
+    else
+        n = snprintf(out, size, "%s%s%.*s/%s", cwd, relative ? "/" : "", (int)dir_len, dir, name);
+    if (n < 0 || (size_t)n >= size)
+        return false;
+    /* "./clinecfg" and "dir//clinecfg" read better without the noise. */
+    char *p;
+    while ((p = strstr(out, "/./")))
+        memmove(p, p + 2, strlen(p + 2) + 1);
+    while ((p = strstr(out, "//")))
+        memmove(p, p + 1, strlen(p + 1) + 1);
+    return true;
+}
+
+/* The path credential_process should name: the one the user ran (argv[0],
+ * or its PATH entry), symlinks kept, when it is the running binary.  A
+ * package manager's symlink (/opt/homebrew/bin/clinecfg ->
+ * ../Cellar/clinecfg/0.1.0/bin/clinecfg) survives upgrades; the versioned
+ * target it resolves to does not. */
+static const char *resolve_self_path(const char *argv0, char *buf, size_t size)
+{
+    char exe[PATH_MAX];
+    struct stat exe_st;
+    if (!resolved_exe(argv0, exe, sizeof exe))
+        return argv0 ? argv0 : "clinecfg";
+    if (argv0 && *argv0 && stat(exe, &exe_st) == 0) {
+        if (strchr(argv0, '/')) {
+            if (absolute_candidate("", 0, argv0, buf, size) && same_file(buf, &exe_st))
+                return buf;
+        } else {
+            const char *path = getenv("PATH");
+            for (const char *p = path; p && *p;) {
+                size_t len = strcspn(p, ":");
+                if (absolute_candidate(p, len, argv0, buf, size) && same_file(buf, &exe_st))
+                    return buf;
+                p += len + (p[len] == ':');
+            }
+        }
+    }
+    snprintf(buf, size, "%s", exe);
+    return buf;
 }
 
 int main(int argc, char **argv)
 {
-    /* Secrets pass through this process: never leave them in a core file. */
+    /* Secrets pass through this process: never leave them in a core file,
+     * and keep other processes of the same user from ptrace or /proc/PID/mem. */
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
+#ifdef __linux__
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 
     cc_err err;
     cc_err_clear(&err);

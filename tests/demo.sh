@@ -25,6 +25,8 @@ python3 "$TOP/tests/fake_aws/server.py" --seed "$TOP/tests/fake_aws/seed-default
 SERVER_PID=$!
 i=0; while [ ! -s "$DEMO/port" ]; do i=$((i+1)); [ $i -lt 100 ] || { cat "$DEMO/emulator.log"; exit 1; }; sleep 0.1; done
 export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$DEMO/port")"
+# Cline's files get only a Bedrock-runtime-specific endpoint, never the generic one.
+export AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$AWS_ENDPOINT_URL"
 
 # The embedded default: what an organisation would ship in /etc/clinecfg/config.json.
 cat >"$CLINECFG_ORG_CONFIG" <<'JSON'

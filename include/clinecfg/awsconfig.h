@@ -43,6 +43,16 @@ char *awsconfig_shell_quote(const char *word);
  * is not absolute or the command cannot be held in an INI value. */
 int awsconfig_credential_process(const char *exe, const char *account, char **out, cc_err *err);
 
+/* A credential_process line fit to print (malloc'd; NULL on out of memory):
+ * clinecfg's own line whole, any other program's name only, as its
+ * arguments may carry tokens. */
+char *awsconfig_describe_process(const char *cmd);
+
+/* The program (first word) of a credential_process line into path.
+ * Returns 1 when the line is clinecfg's own (`... credential-process
+ * [--account NAME]`), 0 for another program, -1 when it does not parse. */
+int awsconfig_process_program(const char *cmd, char *path, size_t size);
+
 /* Checks profile name, region and exe (CC_EINPUT naming the value). */
 int awsconfig_validate(const awsconfig_plan *p, cc_err *err);
 

@@ -13,7 +13,9 @@
  *              last), "size", "mode"}]}
  * Run ids sort by time: "YYYYMMDDTHHMMSSZ-<label>-<pid>".  A backup is
  * written (and the manifest updated) before the file is replaced, so a crash
- * never leaves a replaced file without its backup.
+ * never leaves a replaced file without its backup.  Old runs are pruned
+ * (backup_prune; config backups.keep, default the last 20 runs), and the
+ * folders must belong to the user (backup_check_owner).
  */
 #ifndef CLINECFG_BACKUP_H
 #define CLINECFG_BACKUP_H
@@ -73,5 +75,15 @@ const char *backup_writer_dir(const backup_writer *w);   /* NULL until the first
 int backup_record(backup_writer *w, const char *path, const char *real_path, const char *old, size_t old_len,
                   bool existed, bool withhold, mode_t old_mode, const char *new_sha256, char **backup_path,
                   cc_err *err);
+
+/* Keeps the newest `keep` runs (0: keep all) and removes the older ones,
+ * never the run `current_id` (may be NULL).  *removed counts them. */
+int backup_prune(size_t keep, const char *current_id, size_t *removed, cc_err *err);
+
+/* CC_EINPUT naming `dir` (described as `what`) when it exists and belongs
+ * to another user: the state and backup folders are followed through
+ * symlinks, so a folder someone else owns could feed restore their bytes
+ * or collect copies of the user's files.  A missing folder is fine. */
+int backup_check_owner(const char *dir, const char *what, cc_err *err);
 
 #endif

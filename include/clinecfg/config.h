@@ -34,6 +34,7 @@ typedef enum {
     CFG_REQUEST_WEBHOOK_URL,
     CFG_SESSION_DURATION, /* seconds, integer */
     CFG_MEMBER_RULE,      /* "identity" or "email-local-part" (identity.h) */
+    CFG_BACKUPS_KEEP,     /* backup runs kept; 0 keeps all */
     CFG_NKEYS
 } cfg_key;
 

@@ -21,8 +21,12 @@
 #include "clinecfg/output.h"
 
 /* `creds` is borrowed and must outlive the client.  region: --region or
- * NULL; fallback_region: e.g. clinecfg's configured region, or NULL. */
+ * NULL; fallback_region: e.g. clinecfg's configured region, or NULL.
+ * sts_endpoint: the STS endpoint `login` verified the keys against, used as
+ * AWS_ENDPOINT_URL_STS when the environment names no STS endpoint (Cline
+ * runs credential_process without the user's shell variables); NULL or ""
+ * for none.  Borrowed like creds. */
 int keyclient_new(const aws_credentials *creds, const char *region, const char *fallback_region,
-                  const cc_out *out, awsclient **client, cc_err *err);
+                  const char *sts_endpoint, const cc_out *out, awsclient **client, cc_err *err);
 
 #endif

@@ -107,16 +107,23 @@ const char *keyring_kind_name(keyring_kind kind);
  *   {"version":1,"type":"long-term"|"session",
  *    "access_key_id":..,"secret_access_key":..,"session_token":..?,
  *    "expiration":"2026-01-02T03:04:05Z"?, "arn":..?, "account":..?,
- *    "stored_at":"...Z", "session_denied_until":"...Z"?}
+ *    "stored_at":"...Z", "session_denied_until":"...Z"?,
+ *    "sts_endpoint":"https://..."?, "region":"ap-northeast-1"?}
  * "session_denied_until" marks (in the session item) that GetSessionToken
  * was denied for these keys, so credential-process does not ask STS on
- * every call. */
+ * every call.  "sts_endpoint" and "region" (long-term item) are what
+ * `login` verified the keys against: an editor started from the desktop
+ * runs credential-process without the shell's AWS_* variables, so they are
+ * kept with the keys (sts_endpoint only when it was not the regional
+ * default). */
 typedef struct keyring_record {
     aws_credentials creds;       /* strings malloc'd, wiped by keyring_record_wipe */
     char arn[256];               /* who the keys belong to (GetCallerIdentity), or "" */
     char account[16];            /* AWS account id, or "" */
     time_t stored_at;            /* 0 = unknown */
     time_t session_denied_until; /* 0 = not denied */
+    char sts_endpoint[512];      /* STS endpoint login used, when not the default; or "" */
+    char region[64];             /* region login used; or "" */
 } keyring_record;
 
 /* Builds the payload (free with keyring_payload_free). */

@@ -19,7 +19,7 @@ _clinecfg_command_opts()
         logout | credential-process | status) echo '--account' ;;
         doctor) echo '--live --aws-profile --account' ;;
         restore) echo '--list --force' ;;
-        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team' ;;
+        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team --principal --account --apply --name --user --role --group --check --member' ;;
         whoami) echo '--aws-profile --region --account' ;;
         config) echo '--file --force' ;;
     esac
@@ -31,7 +31,7 @@ _clinecfg_takes_value()
     case $1 in
         --config | --org-config | --team | --member | --model | --region | --aws-profile | --profile-name | \
             --targets | --account | --mode | --access-key-id | --from-profile | --request | --roster | \
-            --concurrency | --file) return 0 ;;
+            --concurrency | --file | --principal | --name | --user | --role | --group) return 0 ;;
     esac
     return 1
 }
@@ -116,7 +116,9 @@ _clinecfg()
     fi
     case $cmd in
         '') COMPREPLY=($(compgen -W "$_clinecfg_commands" -- "$cur")) ;;
-        admin) ((nargs == 0)) && COMPREPLY=($(compgen -W 'provision' -- "$cur")) ;;
+        admin)
+            if ((nargs == 0)); then COMPREPLY=($(compgen -W 'provision policy' -- "$cur"))
+            elif ((nargs == 1)) && [[ $sub == policy ]]; then COMPREPLY=($(compgen -W 'developer enforce' -- "$cur")); fi ;;
         config)
             if ((nargs == 0)); then
                 COMPREPLY=($(compgen -W 'get set unset list' -- "$cur"))

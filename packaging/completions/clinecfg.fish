@@ -46,7 +46,8 @@ end
 function __clinecfg_nth_arg
     set -l words (commandline -opc)
     set -l takes_value --config --org-config --team --member --model --region --aws-profile --profile-name \
-        --targets --account --mode --access-key-id --from-profile --request --roster --concurrency --file
+        --targets --account --mode --access-key-id --from-profile --request --roster --concurrency --file \
+        --principal --name --user --role --group
     set -l pos
     set -l skip 0
     for w in $words[2..-1]
@@ -140,7 +141,18 @@ complete -c clinecfg -n $c -l region -x -d 'AWS region'
 complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'AWS profile for the admin calls'
 complete -c clinecfg -n $c -l model -x -d 'base model for roster rows without one'
 complete -c clinecfg -n $c -l fix-tags -d 'retag same-named profiles whose model matches'
-complete -c clinecfg -n $c -l team -x -d 'the team a --request may be for'
+complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a policy -d 'print, apply or check an IAM policy'
+complete -c clinecfg -n '__clinecfg_nth_arg admin 1' -a 'developer enforce' -d 'policy'
+complete -c clinecfg -n $c -l team -x -d 'policy: the team tag value required'
+complete -c clinecfg -n $c -l principal -x -a 'iam-user sso' -d 'policy: who the policy matches'
+complete -c clinecfg -n $c -l account -x -d 'policy: the AWS account the policy names'
+complete -c clinecfg -n $c -l apply -d 'policy: create or update the policy and attach it'
+complete -c clinecfg -n $c -l name -x -d 'policy: the customer-managed policy name'
+complete -c clinecfg -n $c -l user -x -d 'policy: IAM user(s), comma-separated'
+complete -c clinecfg -n $c -l role -x -d 'policy: IAM role(s), comma-separated'
+complete -c clinecfg -n $c -l group -x -d 'policy: IAM group(s), comma-separated'
+complete -c clinecfg -n $c -l check -d 'policy: simulate the expected cases'
+complete -c clinecfg -n $c -l member -x -d 'policy: the member --check --role stands for'
 
 # whoami
 set -l c '__fish_seen_subcommand_from whoami'

@@ -42,6 +42,7 @@ static const struct {
     [CFG_REQUEST_WEBHOOK_URL] = {"request.webhook_url", "CLINECFG_REQUEST_WEBHOOK_URL", T_STR, NULL},
     [CFG_SESSION_DURATION] = {"session_duration", "CLINECFG_SESSION_DURATION", T_INT, "43200"},
     [CFG_MEMBER_RULE] = {"member_rule", "CLINECFG_MEMBER_RULE", T_STR, "identity"},
+    [CFG_BACKUPS_KEEP] = {"backups.keep", "CLINECFG_BACKUPS_KEEP", T_INT, "20"},
 };
 
 static const char *const type_names[] = {

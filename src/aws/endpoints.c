@@ -30,12 +30,16 @@ static const service_info SERVICES[] = {
     {"monitoring", "CLOUDWATCH", "monitoring", "monitoring"},
     /* Cost Explorer has one endpoint per partition (doctor's tag check). */
     {"ce", "COST_EXPLORER", "ce", "ce"},
+    /* IAM is global: iam.amazonaws.com, signed for us-east-1 (cn: cn-north-1). */
+    {"iam", "IAM", "iam", "iam"},
 };
 
 const char *aws_signing_region(const char *service, const char *region)
 {
     if (service && !strcmp(service, "ce"))
         return region && !strncmp(region, "cn-", 3) ? "cn-northwest-1" : "us-east-1";
+    if (service && !strcmp(service, "iam"))
+        return region && !strncmp(region, "cn-", 3) ? "cn-north-1" : "us-east-1";
     return region;
 }
 
@@ -162,6 +166,10 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
     if (rc)
         return rc;
     region = aws_signing_region(svc->key, region);
+    if (!strcmp(svc->key, "iam") && strncmp(region, "cn-", 3) != 0) {
+        *url_out = strdup("https://iam.amazonaws.com");
+        return *url_out ? 0 : cc_err_oom(err);
+    }
     size_t need = strlen(svc->host_prefix) + strlen(region) + strlen(dns_suffix(region)) + 16;
     char *u = malloc(need);
     if (!u)

@@ -10,17 +10,23 @@
 #include <openssl/crypto.h>
 
 #include "clinecfg/credentials.h"
+#include "clinecfg/envlookup.h"
 
 /* The environment as the chain should see it: no profile selection and no
- * ambient keys. */
+ * ambient keys; and, when the environment names no STS endpoint of its own,
+ * the remembered one (ud) as AWS_ENDPOINT_URL_STS, so the SDKs' override
+ * order (and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) applies to it unchanged. */
 static const char *filtered_env(void *ud, const char *name)
 {
-    (void)ud;
     static const char *const hidden[] = {"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ACCESS_KEY_ID",
                                          "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"};
     for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
         if (strcmp(name, hidden[i]) == 0)
             return NULL;
+    const char *remembered = ud;
+    if (remembered && *remembered && strcmp(name, "AWS_ENDPOINT_URL_STS") == 0 &&
+        !cc_getenv_set(NULL, NULL, "AWS_ENDPOINT_URL_STS") && !cc_getenv_set(NULL, NULL, "AWS_ENDPOINT_URL"))
+        return remembered;
     return getenv(name);
 }
 
@@ -54,13 +60,14 @@ static int given_credentials(void *ud, aws_credentials *out, cc_err *err)
 }
 
 int keyclient_new(const aws_credentials *creds, const char *region, const char *fallback_region,
-                  const cc_out *out, awsclient **client, cc_err *err)
+                  const char *sts_endpoint, const cc_out *out, awsclient **client, cc_err *err)
 {
     awsclient_opts o = {
         .region = region,
         .fallback_region = fallback_region && *fallback_region ? fallback_region : "us-east-1",
         .out = out,
         .env = filtered_env,
+        .env_ud = (void *)sts_endpoint,
         .keyring = given_credentials,
         .keyring_ud = (void *)creds,
     };

@@ -26,6 +26,8 @@
 #include "clinecfg/session.h"
 #include "clinecfg/sts.h"
 
+#include "admin_policy.h"
+
 #define THROTTLE_ROUNDS 8
 #define ROSTER_BATCH 256      /* rows in memory at once */
 #define ROSTER_MAX_MODELS 64  /* distinct base models in one roster */
@@ -38,7 +40,17 @@ enum {
     ADMIN_OPT_AWS_PROFILE,
     ADMIN_OPT_MODEL,
     ADMIN_OPT_FIX_TAGS,
+    /* admin policy (admin_policy.c) */
     ADMIN_OPT_TEAM,
+    ADMIN_OPT_PRINCIPAL,
+    ADMIN_OPT_ACCOUNT,
+    ADMIN_OPT_APPLY,
+    ADMIN_OPT_NAME,
+    ADMIN_OPT_USER,
+    ADMIN_OPT_ROLE,
+    ADMIN_OPT_GROUP,
+    ADMIN_OPT_CHECK,
+    ADMIN_OPT_MEMBER,
     ADMIN_OPT_COUNT
 };
 
@@ -50,7 +62,17 @@ static const cli_opt admin_opts[ADMIN_OPT_COUNT] = {
     [ADMIN_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
     [ADMIN_OPT_MODEL] = {"model", 0, OPT_VALUE, "ID", "base model for roster rows without one (default: config model)"},
     [ADMIN_OPT_FIX_TAGS] = {"fix-tags", 0, OPT_FLAG, NULL, "retag same-named profiles whose model matches"},
-    [ADMIN_OPT_TEAM] = {"team", 0, OPT_VALUE, "T", "the team a --request may be for (default: config team)"},
+    [ADMIN_OPT_TEAM] = {"team", 0, OPT_VALUE, "T",
+                        "the team a --request may be for, or policy's team tag (default: config team)"},
+    [ADMIN_OPT_PRINCIPAL] = {"principal", 0, OPT_VALUE, "KIND", "policy: iam-user (default) or sso"},
+    [ADMIN_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "ID", "policy: the AWS account the policy names"},
+    [ADMIN_OPT_APPLY] = {"apply", 0, OPT_FLAG, NULL, "policy: create or update the policy and attach it"},
+    [ADMIN_OPT_NAME] = {"name", 0, OPT_VALUE, "NAME", "policy: the customer-managed policy's name"},
+    [ADMIN_OPT_USER] = {"user", 0, OPT_VALUE, "U", "policy: IAM user(s), comma-separated"},
+    [ADMIN_OPT_ROLE] = {"role", 0, OPT_VALUE, "R", "policy: IAM role(s), comma-separated (--check: a name or ARN)"},
+    [ADMIN_OPT_GROUP] = {"group", 0, OPT_VALUE, "G", "policy: IAM group(s), comma-separated"},
+    [ADMIN_OPT_CHECK] = {"check", 0, OPT_FLAG, NULL, "policy: simulate the expected cases for --user or --role"},
+    [ADMIN_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "policy: the member --check --role stands for"},
 };
 
 typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING, ROW_NSTATES } row_state;
@@ -411,8 +433,9 @@ static int roster_scan(roster_reader *rd, const char *default_model, roster_mode
     if (rc)
         return rc;
     if (modelless) {
-        cc_err_set(err, CC_EINPUT, "config.model", "%s:%d: no model for %s and no default model (%zu row%s without one)",
-                   path, first_line, first_member, modelless, modelless == 1 ? "" : "s");
+        cc_err_set(err, CC_EINPUT, "config.model",
+                   "%s:%d: no model for %s and no default model (%zu row%s without one)", path, first_line,
+                   first_member, modelless, modelless == 1 ? "" : "s");
         cc_err_hint(err, "add a third column, pass --model, or set model in the config");
         return CC_EINPUT;
     }
@@ -678,8 +701,30 @@ static int parse_concurrency(const char *cv, size_t *out, cc_err *err)
     return 0;
 }
 
+static int run_policy(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    admin_policy_args pa = {
+        .kind = a->npos == 2 ? a->pos[1] : NULL,
+        .principal = cli_value(a, ADMIN_OPT_PRINCIPAL),
+        .team = cli_value(a, ADMIN_OPT_TEAM),
+        .account = cli_value(a, ADMIN_OPT_ACCOUNT),
+        .region = cli_value(a, ADMIN_OPT_REGION),
+        .aws_profile = cli_value(a, ADMIN_OPT_AWS_PROFILE),
+        .name = cli_value(a, ADMIN_OPT_NAME),
+        .users = cli_value(a, ADMIN_OPT_USER),
+        .roles = cli_value(a, ADMIN_OPT_ROLE),
+        .groups = cli_value(a, ADMIN_OPT_GROUP),
+        .member = cli_value(a, ADMIN_OPT_MEMBER),
+        .apply = cli_count(a, ADMIN_OPT_APPLY) > 0,
+        .check = cli_count(a, ADMIN_OPT_CHECK) > 0,
+    };
+    return admin_policy_run(ctx, &pa, err);
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
+    if (a->npos >= 1 && strcmp(a->pos[0], "policy") == 0)
+        return run_policy(ctx, a, err);
     if (a->npos != 1 || strcmp(a->pos[0], "provision") != 0) {
         cc_err_set(err, CC_EUSAGE, "usage", "usage: clinecfg admin provision (--request FILE | --roster CSV)");
         return CC_EUSAGE;
@@ -731,11 +776,13 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_admin = {
     .name = "admin",
-    .operands = "provision",
+    .operands = "provision | policy developer|enforce",
     .summary = "admin: create requested profiles or a whole roster",
     .description = "Give exactly one of --request FILE or --roster CSV.\n"
                    "A request is checked against its requester and this run's config (member, team, tags, name,\n"
                    "region, model) and shown before it is created (asked on a terminal; -y skips the question).\n"
+                   "`admin policy developer|enforce` prints an IAM policy; --apply --name NAME attaches it to\n"
+                   "--user/--role/--group, --check simulates it for one --user or --role (exit 8 when a case fails).\n"
                    "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
                    "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.",
     .opts = CLI_OPTS(admin_opts),

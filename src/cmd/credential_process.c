@@ -11,6 +11,11 @@
  * when GetSessionToken is denied (said on stderr; the denial is remembered
  * for an hour so the fast path stays fast).
  *
+ * Cline started from a desktop runs it without the shell's AWS_*
+ * variables, so the STS endpoint and region `login` verified the keys
+ * against (kept in the long-term item) are used when the environment names
+ * none; the environment still wins.
+ *
  * stdout carries nothing but the JSON; an AWS SDK shows our stderr to its
  * user when we fail, so every message says what happened and what to run.
  */
@@ -19,13 +24,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
 
+#include "clinecfg/awsfiles.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
+#include "clinecfg/ini.h"
 #include "clinecfg/keyclient.h"
 #include "clinecfg/keyring.h"
 #include "clinecfg/sts.h"
@@ -121,12 +129,33 @@ static int emit(cc_ctx *ctx, const aws_credentials *c, cc_err *err)
     return 0;
 }
 
+/* The region of Cline's own AWS profile ([profile clinecfg], written by
+ * setup), or "" when it cannot be read: only a hint, never an error. */
+static void aws_profile_region(const char *profile, char *region, size_t region_size)
+{
+    char *config_path = NULL, *creds_path = NULL;
+    aws_profile_set *set = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    if (profile && awsfiles_locate(cc_getenv_process, NULL, &config_path, &creds_path, &e) == 0 &&
+        awsfiles_load(config_path, NULL, &set, &e) == 0) {
+        const char *r = ini_get(ini_profile(set, profile), "region");
+        if (r && strlen(r) < region_size)
+            snprintf(region, region_size, "%s", r);
+    }
+    ini_profiles_free(set);
+    free(config_path);
+    free(creds_path);
+}
+
 /* Session duration: config session_duration / CLINECFG_SESSION_DURATION;
- * the region from config is used only when nothing else names one. */
-static int load_settings(cc_ctx *ctx, int *duration, char *region, size_t region_size, cc_err *err)
+ * the region from config is used only when nothing else names one, and
+ * the region of Cline's AWS profile is read for run_region(). */
+static int load_settings(cc_ctx *ctx, int *duration, char *region, size_t region_size, char *profile_region,
+                         cc_err *err)
 {
     *duration = SESSION_DEFAULT_DURATION_S;
-    region[0] = '\0';
+    region[0] = profile_region[0] = '\0';
     cc_config cfg;
     memset(&cfg, 0, sizeof cfg);
     int rc = cfg_load(&cfg, ctx, err);
@@ -151,8 +180,28 @@ static int load_settings(cc_ctx *ctx, int *duration, char *region, size_t region
     const char *r = cfg_str(&cfg, CFG_REGION);
     if (r)
         snprintf(region, region_size, "%s", r);
+    aws_profile_region(cfg_str(&cfg, CFG_AWS_PROFILE_NAME), profile_region, region_size);
     cfg_free(&cfg);
     return 0;
+}
+
+static bool env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
+/* Cline started from a desktop gives us none of the shell's AWS_*
+ * variables.  When the environment names no region, use the one `login`
+ * checked the keys in, else the region of Cline's AWS profile (never a
+ * silent us-east-1); NULL leaves the choice to the environment. */
+static const char *run_region(const keyring_record *lt, const char *profile_region)
+{
+    if (env_set("AWS_REGION") || env_set("AWS_DEFAULT_REGION"))
+        return NULL;
+    if (lt->region[0])
+        return lt->region;
+    return profile_region[0] ? profile_region : NULL;
 }
 
 static void store_session(cc_ctx *ctx, keyring *kr, const char *account, const keyring_record *rec)
@@ -225,12 +274,16 @@ static int refresh_session(cc_ctx *ctx, keyring *kr, const char *account, const 
                            bool have_session, keyring_record *lt, time_t now, cc_err *err)
 {
     int duration = 0;
-    char cfg_region[64];
-    int rc = load_settings(ctx, &duration, cfg_region, sizeof cfg_region, err);
+    char cfg_region[64], profile_region[64];
+    int rc = load_settings(ctx, &duration, cfg_region, sizeof cfg_region, profile_region, err);
     awsclient *client = NULL;
     if (!rc) {
+        if (lt->sts_endpoint[0])
+            out_trace(&ctx->out, "credential-process: STS endpoint %s remembered by login, unless the environment "
+                                 "names one", lt->sts_endpoint);
         setenv(RECURSION_GUARD, "1", 1);
-        rc = keyclient_new(&lt->creds, NULL, cfg_region, &ctx->out, &client, err);
+        rc = keyclient_new(&lt->creds, run_region(lt, profile_region), cfg_region, lt->sts_endpoint, &ctx->out, &client,
+                           err);
     }
     aws_credentials fresh;
     memset(&fresh, 0, sizeof fresh);

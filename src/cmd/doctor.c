@@ -10,12 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clinecfg/arn.h"
 #include "clinecfg/awsclient.h"
+#include "clinecfg/awsconfig.h"
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/bedrock.h"
 #include "clinecfg/cline.h"
+#include "clinecfg/cline_install.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
@@ -211,6 +214,38 @@ static bool check_cline_files(doctor *d, const char *fix)
     return true;
 }
 
+/* Which Cline front ends will be served, and whether one of them is known
+ * to lose prompt caching on an application inference profile. */
+static bool check_cline_version(doctor *d, const char *fix)
+{
+    cline_installs in;
+    cline_installs_find(editors_process_env, NULL, &in);
+    char found[PATH_MAX * 2 + 128] = "";
+    if (in.cli_path[0])
+        snprintf(found, sizeof found, "cline CLI %s (%s)", in.cli_version[0] ? in.cli_version : "of unknown version",
+                 in.cli_path);
+    if (in.ext_dir[0])
+        snprintf(found + strlen(found), sizeof found - strlen(found), "%sVS Code extension %s %s",
+                 found[0] ? "; " : "", "saoudrizwan.claude-dev", in.ext_version);
+    cJSON *j = cJSON_CreateObject();
+    if (j) {
+        cJSON_AddStringToObject(j, "cli_path", in.cli_path);
+        cJSON_AddStringToObject(j, "cli_version", in.cli_version);
+        cJSON_AddStringToObject(j, "extension_version", in.ext_version);
+        cJSON_AddItemToObject(d->ctx->result, "cline_installs", j);
+    }
+    if (!found[0])
+        report(d, CHECK_SKIP, 0, NULL, "no cline CLI on PATH and no Cline VS Code extension found");
+    else if (cline_cli_loses_prompt_cache(in.cli_version) && (!d->arn || arn_is_application_profile(d->arn)))
+        report(d, CHECK_WARN, 0, fix,
+               "%s: cline CLI %s sends no prompt-cache points for an application inference profile ARN, so every "
+               "turn pays full price for its whole input (several times the input tokens of a cached turn)",
+               found, in.cli_version);
+    else
+        report(d, CHECK_OK, 0, NULL, "%s", found);
+    return true;
+}
+
 /* The profile Cline points at: ACTIVE and the right model. */
 static bool check_profile(doctor *d, const char *fix)
 {
@@ -293,6 +328,13 @@ static bool check_credential_process(doctor *d, const char *fix)
     }
     if (!d->ins.aws_credential_process) {
         report(d, CHECK_OK, 0, NULL, "Cline's AWS profile has no credential_process (its own credentials are used)");
+        return true;
+    }
+    char program[4096];
+    int own = awsconfig_process_program(d->ins.aws_credential_process, program, sizeof program);
+    if (own == 1 && program[0] == '/' && access(program, X_OK) != 0) {
+        report(d, CHECK_FAIL, CC_EINPUT, "run `clinecfg setup` again (it writes the path of the clinecfg you run)",
+               "credential_process names %s, which is gone (moved, or removed by an upgrade)", program);
         return true;
     }
     aws_credentials cr;
@@ -461,6 +503,9 @@ static const doctor_check checks[] = {
     {"credentials", check_credentials, NULL},
     {"identity", check_identity, NULL},
     {"cline files", check_cline_files, "run 'clinecfg setup'"},
+    {"cline version", check_cline_version,
+     "use a cline CLI outside 3.0.57-3.0.65 (1.x and 2.x send cache points; check newer releases), or the VS Code "
+     "extension"},
     {"profile", check_profile, "run 'clinecfg setup' to find or create it again"},
     {"profile tags", check_profile_tags, "run 'clinecfg setup --fix-tags'"},
     {"credential_process", check_credential_process, "run 'clinecfg setup'"},
@@ -503,8 +548,9 @@ const cli_command cmd_doctor = {
     .name = "doctor",
     .summary = "check every link from config to Cline and print a fix for each problem",
     .description = "Checks the config, keyring, credentials, identity, the profile (ACTIVE, tags, model),\n"
-                   "Cline's files, the AWS profile's credential_process (run for real), running Cline\n"
-                   "processes and the cost-allocation tag keys. --live adds one Converse call (maxTokens 1).",
+                   "Cline's files, the installed cline CLI and extension versions, the AWS profile's\n"
+                   "credential_process (run for real), running Cline processes and the cost-allocation\n"
+                   "tag keys. --live adds one Converse call (maxTokens 1).",
     .opts = CLI_OPTS(doctor_opts),
     .run = run,
 };

@@ -24,6 +24,7 @@
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/endpoints.h"
 #include "clinecfg/ini.h"
 #include "clinecfg/keyclient.h"
 #include "clinecfg/keyring.h"
@@ -72,8 +73,14 @@ static int check_key_id(const char *id, cc_err *err)
         ok = (id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9');
     if (ok)
         return 0;
-    cc_err_set(err, CC_EINPUT, "login.key_id", "'%.40s' is not an AWS access key id", id);
-    cc_err_hint(err, "an access key id is 16 to 128 capital letters and digits, e.g. AKIAIOSFODNN7EXAMPLE");
+    /* Never echoed: a secret access key pasted here by mistake would land on the screen and in logs. */
+    bool looks_secret = n == 40 && strpbrk(id, "/+abcdefghijklmnopqrstuvwxyz") != NULL;
+    cc_err_set(err, CC_EINPUT, "login.key_id", "the access key id given (%zu characters, not shown) is not an AWS "
+               "access key id%s", n, looks_secret ? "; it looks like a secret access key" : "");
+    cc_err_hint(err, "an access key id is 16 to 128 capital letters and digits, e.g. AKIAIOSFODNN7EXAMPLE%s",
+                looks_secret ? " (the secret goes on stdin or the prompt; if it was typed on the command line, it "
+                               "may be in your shell history)"
+                             : "");
     return CC_EINPUT;
 }
 
@@ -278,6 +285,94 @@ static int offer_removal(cc_ctx *ctx, const char *profile, const key_origin *ori
     return rc;
 }
 
+static const char *no_endpoint_env(void *ud, const char *name)
+{
+    (void)name;
+    (void)ud;
+    return NULL;
+}
+
+/* Remembers with the keys the region (unless it was only the client's
+ * us-east-1 last resort) and (when not the regional default) the STS
+ * endpoint they were verified against: credential-process, run by an
+ * editor started from the desktop, sees none of this shell's AWS_*
+ * variables. */
+static void remember_endpoint(awsclient *client, bool region_named, keyring_record *rec)
+{
+    const char *region = awsclient_region(client), *used = NULL;
+    char *standard = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    if (region && region_named)
+        snprintf(rec->region, sizeof rec->region, "%s", region);
+    if (awsclient_endpoint(client, "sts", &used, &e) == 0 &&
+        aws_endpoint("sts", region, NULL, no_endpoint_env, NULL, &standard, &e) == 0 && strcmp(used, standard) != 0 &&
+        strlen(used) < sizeof rec->sts_endpoint)
+        snprintf(rec->sts_endpoint, sizeof rec->sts_endpoint, "%s", used);
+    free(standard);
+}
+
+/* Asks STS who the keys belong to, in the region --region, the config or
+ * the client's last resort names (*region_named false: the last resort).
+ * On failure the message says the keys were not stored and hints at the
+ * key pair or the region. */
+static int verify_keys(cc_ctx *ctx, const cli_args *a, const aws_credentials *c, const char *masked,
+                       awsclient **client, sts_identity *id, bool *region_named, cc_err *err)
+{
+    cc_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cc_err cerr;
+    cc_err_clear(&cerr);
+    char region[64] = "";
+    if (cfg_load(&cfg, ctx, &cerr) == 0 && cfg_str(&cfg, CFG_REGION))
+        snprintf(region, sizeof region, "%s", cfg_str(&cfg, CFG_REGION));
+    cfg_free(&cfg);
+    int rc = keyclient_new(c, cli_value(a, LOGIN_OPT_REGION), region, NULL, &ctx->out, client, err);
+    *region_named = region[0] || !*client || strcmp(awsclient_region_source(*client), "config") != 0;
+    if (!rc)
+        rc = sts_get_caller_identity(*client, id, err);
+    if (rc) {
+        if (*client && aws_advice_unknown_region(err, awsclient_region(*client)))
+            rc = err->status;
+        else
+            aws_advice_key_pair(err, masked);
+        cc_err_prefix(err, "the keys were not stored");
+    }
+    return rc;
+}
+
+/* Stores the long-term record, saying so when it replaces other keys stored
+ * under the account, and drops the session cached from those. */
+static int store_keys(cc_ctx *ctx, keyring *kr, const char *account, const char *payload, const char *key_id,
+                      bool *replaced, cc_err *err)
+{
+    char *old_payload = NULL;
+    cc_err lerr;
+    cc_err_clear(&lerr);
+    if (keyring_lookup(kr, account, KEYRING_LONG_TERM, &old_payload, &lerr) == 0) {
+        keyring_record old;
+        if (keyring_record_from_payload(old_payload, KEYRING_LONG_TERM, &old, &lerr) == 0) {
+            *replaced = strcmp(old.creds.access_key_id, key_id) != 0;
+            if (*replaced) {
+                char old_masked[32];
+                mask_key_id(old.creds.access_key_id, old_masked);
+                out_progress(&ctx->out, "replacing access key %s%s%s stored earlier as account '%s'", old_masked,
+                             old.arn[0] ? " of " : "", old.arn, account);
+            }
+            keyring_record_wipe(&old);
+        }
+    }
+    keyring_payload_free(old_payload);
+    int rc = keyring_store(kr, account, KEYRING_LONG_TERM, payload, err);
+    if (rc)
+        return rc;
+    cc_err derr;
+    cc_err_clear(&derr);
+    if (keyring_delete(kr, account, KEYRING_SESSION, &derr) < 0)
+        out_warn(&ctx->out, "could not drop the cached session of the previous keys: %s", derr.message);
+    return 0;
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     /* Probe first: no point asking for a secret that cannot be stored. */
@@ -307,27 +402,9 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     char masked[32];
     mask_key_id(c.access_key_id, masked);
     out_progress(&ctx->out, "checking access key %s with STS GetCallerIdentity", masked);
-    {
-        cc_config cfg;
-        memset(&cfg, 0, sizeof cfg);
-        cc_err cerr;
-        cc_err_clear(&cerr);
-        char region[64] = "";
-        if (cfg_load(&cfg, ctx, &cerr) == 0 && cfg_str(&cfg, CFG_REGION))
-            snprintf(region, sizeof region, "%s", cfg_str(&cfg, CFG_REGION));
-        cfg_free(&cfg);
-        rc = keyclient_new(&c, cli_value(a, LOGIN_OPT_REGION), region, &ctx->out, &client, err);
-    }
-    if (!rc)
-        rc = sts_get_caller_identity(client, &id, err);
-    if (rc) {
-        if (client && aws_advice_unknown_region(err, awsclient_region(client)))
-            rc = err->status;
-        else
-            aws_advice_key_pair(err, masked);
-        cc_err_prefix(err, "the keys were not stored");
+    bool region_named = true;
+    if ((rc = verify_keys(ctx, a, &c, masked, &client, &id, &region_named, err)))
         goto out;
-    }
     out_step_ok(&ctx->out, "access key %s belongs to %s (AWS account %s)", masked, id.arn, id.account);
     if (strlen(id.arn) > 5 && strcmp(id.arn + strlen(id.arn) - 5, ":root") == 0)
         out_warn(&ctx->out, "these are the AWS account's root keys; AWS advises an IAM user's keys instead");
@@ -342,6 +419,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     snprintf(rec.arn, sizeof rec.arn, "%s", id.arn);
     snprintf(rec.account, sizeof rec.account, "%s", id.account);
     rec.stored_at = time(NULL);
+    remember_endpoint(client, region_named, &rec);
     rc = keyring_record_to_payload(&rec, KEYRING_LONG_TERM, &payload, err);
     rec.creds.access_key_id = rec.creds.secret_access_key = NULL;
     if (rc)
@@ -350,31 +428,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         out_progress(&ctx->out, "--dry-run: would store access key %s as account '%s' in %s", masked, account,
                      keyring_describe(kr));
     } else {
-        /* Say so when this replaces other keys stored under the account. */
-        char *old_payload = NULL;
-        cc_err lerr;
-        cc_err_clear(&lerr);
-        if (keyring_lookup(kr, account, KEYRING_LONG_TERM, &old_payload, &lerr) == 0) {
-            keyring_record old;
-            if (keyring_record_from_payload(old_payload, KEYRING_LONG_TERM, &old, &lerr) == 0) {
-                replaced = strcmp(old.creds.access_key_id, c.access_key_id) != 0;
-                if (replaced) {
-                    char old_masked[32];
-                    mask_key_id(old.creds.access_key_id, old_masked);
-                    out_progress(&ctx->out, "replacing access key %s%s%s stored earlier as account '%s'", old_masked,
-                                 old.arn[0] ? " of " : "", old.arn, account);
-                }
-                keyring_record_wipe(&old);
-            }
-        }
-        keyring_payload_free(old_payload);
-        if ((rc = keyring_store(kr, account, KEYRING_LONG_TERM, payload, err)))
+        if ((rc = store_keys(ctx, kr, account, payload, c.access_key_id, &replaced, err)))
             goto out;
-        /* Session credentials cached from the previous keys are stale now. */
-        cc_err derr;
-        cc_err_clear(&derr);
-        if (keyring_delete(kr, account, KEYRING_SESSION, &derr) < 0)
-            out_warn(&ctx->out, "could not drop the cached session of the previous keys: %s", derr.message);
         out_text(&ctx->out, "stored access key %s of %s in the keyring as account '%s' (%s)\n", masked, id.arn,
                  account, keyring_describe(kr));
     }

@@ -16,6 +16,7 @@
 #include "clinecfg/aws_advice.h"
 #include "clinecfg/arn.h"
 #include "clinecfg/awsfiles.h"
+#include "clinecfg/backup.h"
 #include "clinecfg/cline.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
@@ -193,7 +194,22 @@ static void add_profile_json(cc_ctx *ctx, const onboard_result *r, const char *r
     cJSON_AddNumberToObject(st, "list_pages", r->list_pages);
 }
 
-static void print_summary(cc_ctx *ctx, const onboard_result *r, const cline_apply_result *ar, const char *region)
+/* A runtime endpoint other than AWS's default is named in the summary: it
+ * is where Cline will send every request. */
+static void print_runtime_endpoint(cc_ctx *ctx, const char *endpoint)
+{
+    if (endpoint) {
+        out_text(&ctx->out, "Endpoint:  %s (Bedrock runtime, written into Cline's files)\n", endpoint);
+        cJSON_AddStringToObject(ctx->result, "runtime_endpoint", endpoint);
+    }
+    const char *generic = getenv("AWS_ENDPOINT_URL");
+    if (generic && *generic && (!endpoint || strcmp(generic, endpoint) != 0))
+        out_progress(&ctx->out, "AWS_ENDPOINT_URL is not written into Cline's files; to have Cline call another "
+                                "Bedrock runtime endpoint set runtime_endpoint or AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
+}
+
+static void print_summary(cc_ctx *ctx, const onboard_result *r, const cline_apply_result *ar, const char *region,
+                          const char *endpoint)
 {
     const char *what = r->outcome == ONBOARD_CREATED ? "created" :
                        r->outcome == ONBOARD_WOULD_CREATE ? "would be created" : "already existed";
@@ -208,6 +224,7 @@ static void print_summary(cc_ctx *ctx, const onboard_result *r, const cline_appl
     for (size_t i = 0; i < r->n_tags; i++)
         out_text(&ctx->out, " %s=%s", r->tags[i].key, r->tags[i].value);
     out_text(&ctx->out, "\n");
+    print_runtime_endpoint(ctx, endpoint);
     size_t changed = 0;
     for (size_t i = 0; i < ar->nfiles; i++) {
         const cline_file_result *f = &ar->files[i];
@@ -450,14 +467,15 @@ static int handle_denied(setup_job *j, cc_err *err)
     return wait_for_profile(j->ctx, j->s.aws, r, j->wait_s, err);
 }
 
-/* Bedrock runtime endpoint for Cline: config, then the AWS variables. */
+/* Bedrock runtime endpoint for Cline: config, then the runtime-specific
+ * variable.  Never the generic AWS_ENDPOINT_URL: it is often set for a
+ * local emulator in one project's shell and would send every later Cline
+ * request (signed, with session credentials) there. */
 static const char *runtime_endpoint(const cc_config *cfg)
 {
     const char *endpoint = cfg_str(cfg, CFG_RUNTIME_ENDPOINT);
     if (!endpoint)
         endpoint = getenv("AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
-    if (!endpoint || !*endpoint)
-        endpoint = getenv("AWS_ENDPOINT_URL");
     return endpoint && *endpoint ? endpoint : NULL;
 }
 
@@ -520,6 +538,21 @@ static int confirm_writes(setup_job *j, const cline_plan *plan, const cline_targ
     return 0;
 }
 
+/* Backups of old runs are pruned to the config's backups.keep. */
+static void prune_backups(setup_job *j)
+{
+    long keep = cfg_int(&j->cfg, CFG_BACKUPS_KEEP);
+    size_t removed = 0;
+    cc_err e;
+    cc_err_clear(&e);
+    if (j->ctx->dry_run || keep <= 0 || !safefile_run_backup_dir(j->run_files))
+        return;
+    if (backup_prune((size_t)keep, safefile_run_id(j->run_files), &removed, &e))
+        out_warn(&j->ctx->out, "could not prune old backups: %s", e.message);
+    else if (removed)
+        out_trace(&j->ctx->out, "removed %zu old backup run(s) (backups.keep = %ld)", removed, keep);
+}
+
 /* Points Cline at the profile, remembers it, prints the summary. */
 static int configure_cline(setup_job *j, cc_err *err)
 {
@@ -552,7 +585,8 @@ static int configure_cline(setup_job *j, cc_err *err)
         if (setupstate_save(j->region, cfg_str(&j->cfg, CFG_MODEL), r->arn, r->caller_arn, r->name, &serr))
             out_warn(&ctx->out, "could not remember the profile for next time: %s", serr.message);
     }
-    print_summary(ctx, r, &j->ar, j->region);
+    print_summary(ctx, r, &j->ar, j->region, plan.endpoint);
+    prune_backups(j);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clinecfg/awsconfig.h"
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/backup.h"
 #include "clinecfg/cline.h"
@@ -224,9 +225,11 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         out_text(&ctx->out, "Cline CLI (%s): %s\n", loc.providers,
                  !ins.pv_exists ? "not configured" : ins.pv_error[0] ? ins.pv_error :
                  ins.pv_model ? ins.pv_model : "no Bedrock entry");
+        /* Another program's arguments may carry tokens: awsconfig_describe_process shows its name only. */
+        char *process = ins.aws_credential_process ? awsconfig_describe_process(ins.aws_credential_process) : NULL;
         out_text(&ctx->out, "AWS profile for Cline: %s\n",
-                 ins.aws_profile_exists ? (ins.aws_credential_process ? ins.aws_credential_process : "(no credential_process)")
-                                        : "not found");
+                 ins.aws_profile_exists ? (process ? process : "(no credential_process)") : "not found");
+        free(process);
         for (size_t i = 0; i < ins.nproblems; i++)
             out_warn(&ctx->out, "%s", ins.problems[i]);
         add_stale_temps(ctx, &loc, aws_config);

@@ -7,6 +7,7 @@
  * big file) the middle is shown as one deletion plus one insertion: still a
  * correct diff, just not the shortest, and the cost stays bounded.
  */
+#define _GNU_SOURCE
 #include "clinecfg/diff.h"
 #include "clinecfg/strbuf.h"
 
@@ -165,10 +166,159 @@ static size_t myers(const line *a, size_t n, const line *b, size_t m, char *ops)
     return result;
 }
 
+/* ---- secret-named keys ------------------------------------------------ */
+
+static const char *const secret_words[] = {"secret", "password", "passwd", "apikey", "accesskey", "privatekey"};
+
+bool cc_secret_key_name(const char *key, size_t len)
+{
+    char norm[128];
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 1 < sizeof norm; i++) {
+        char c = key[i];
+        if (c >= 'A' && c <= 'Z')
+            norm[k++] = (char)(c - 'A' + 'a');
+        else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+            norm[k++] = c;
+    }
+    norm[k] = '\0';
+    for (size_t i = 0; i < sizeof secret_words / sizeof secret_words[0]; i++)
+        if (strstr(norm, secret_words[i]))
+            return true;
+    /* sessionToken, aws_session_token, refresh_token; not maxTokens */
+    return k >= 5 && strcmp(norm + k - 5, "token") == 0;
+}
+
+/* End of the JSON string starting at p[i] == '"' (index of the closing
+ * quote), or len when it does not close on this line. */
+static size_t json_string_end(const char *p, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (p[i] == '\\')
+            i++;
+        else if (p[i] == '"')
+            return i;
+    }
+    return len;
+}
+
+static size_t skip_blanks(const char *p, size_t len, size_t i)
+{
+    while (i < len && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    return i;
+}
+
+/* Calls found(ud, value, value_len) for each value of a secret-named key in
+ * one line: JSON members ("key": "value", "key": 123) anywhere in it, or an
+ * INI assignment (key = value).  found returns the span to replace. */
+typedef void (*secret_fn)(void *ud, size_t start, size_t end);
+
+static bool ini_key_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+}
+
+static void scan_secrets(const char *p, size_t len, secret_fn found, void *ud)
+{
+    size_t eol = len;
+    while (eol > 0 && (p[eol - 1] == '\n' || p[eol - 1] == '\r'))
+        eol--;
+    size_t i = skip_blanks(p, eol, 0), k = i;
+    while (k < eol && ini_key_char(p[k]))
+        k++;
+    size_t eq = skip_blanks(p, eol, k);
+    if (k > i && eq < eol && p[eq] == '=') {
+        if (cc_secret_key_name(p + i, k - i)) {
+            size_t v = skip_blanks(p, eol, eq + 1);
+            if (v < eol)
+                found(ud, v, eol);
+        }
+        return;
+    }
+    for (i = 0; i < eol; i++) {
+        if (p[i] != '"')
+            continue;
+        size_t ke = json_string_end(p, eol, i);
+        if (ke >= eol)
+            return;
+        size_t c = skip_blanks(p, eol, ke + 1);
+        bool secret = c < eol && p[c] == ':' && cc_secret_key_name(p + i + 1, ke - i - 1);
+        i = ke;
+        if (!secret)
+            continue;
+        size_t v = skip_blanks(p, eol, c + 1);
+        if (v < eol && p[v] == '"') {
+            size_t ve = json_string_end(p, eol, v);
+            if (ve > v + 1)
+                found(ud, v + 1, ve);
+            i = ve;
+        } else if (v < eol && p[v] != '{' && p[v] != '[') {
+            size_t ve = v;
+            while (ve < eol && p[ve] != ',' && p[ve] != '}' && p[ve] != ']' && p[ve] != ' ')
+                ve++;
+            if (ve > v)
+                found(ud, v, ve);
+            i = ve - 1;
+        }
+    }
+}
+
+typedef struct redactor {
+    strbuf *o;
+    const char *p;
+    size_t done;
+} redactor;
+
+static void redact_span(void *ud, size_t start, size_t end)
+{
+    redactor *r = ud;
+    strbuf_put(r->o, r->p + r->done, start - r->done);
+    strbuf_puts(r->o, CC_REDACTED);
+    r->done = end;
+}
+
+void cc_redact_line(strbuf *o, const char *p, size_t len)
+{
+    redactor r = {o, p, 0};
+    scan_secrets(p, len, redact_span, &r);
+    strbuf_put(o, p + r.done, len - r.done);
+}
+
+typedef struct removal_check {
+    const char *line;
+    const char *new_text;
+    size_t new_len;
+    bool removed;
+} removal_check;
+
+static void check_kept(void *ud, size_t start, size_t end)
+{
+    removal_check *c = ud;
+    if (!c->new_text || !memmem(c->new_text, c->new_len, c->line + start, end - start))
+        c->removed = true;
+}
+
+bool cc_diff_removes_secret(const char *old, size_t old_len, const char *new_text, size_t new_len)
+{
+    removal_check c = {NULL, new_text, new_text ? new_len : 0, false};
+    for (size_t i = 0; old && i < old_len && !c.removed;) {
+        const char *nl = memchr(old + i, '\n', old_len - i);
+        size_t len = nl ? (size_t)(nl - (old + i)) + 1 : old_len - i;
+        c.line = old + i;
+        scan_secrets(old + i, len, check_kept, &c);
+        i += len;
+    }
+    return c.removed;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
 static void put_line(strbuf *o, char mark, const line *l)
 {
     strbuf_put(o, &mark, 1);
-    strbuf_put(o, l->p, l->len);
+    cc_redact_line(o, l->p, l->len);
     if (l->len == 0 || l->p[l->len - 1] != '\n')
         strbuf_puts(o, "\n\\ No newline at end of file\n");
 }
@@ -357,7 +507,7 @@ int cc_diff_unified(const char *old_label, const char *old, size_t old_len, cons
     line *a = split_lines(A + w.start, old_len - w.start - w.tail, &n);
     line *b = split_lines(B + w.start, new_len - w.start - w.tail, &m);
     char *ops = malloc(n + m + 1);
-    strbuf o = {0};
+    strbuf o = {.secret = true};
     size_t nops = a && b && ops ? edit_script(a, n, b, m, ops) : (size_t)-1;
     if (nops != (size_t)-1) {
         strbuf_puts(&o, "--- ");

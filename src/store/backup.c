@@ -11,6 +11,7 @@
 #include "clinecfg/paths.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,34 @@ int backup_root(char **out, cc_err *err)
 {
     *out = paths_state_file("backups");
     return *out ? CC_OK : paths_error(err);
+}
+
+int backup_check_owner(const char *dir, const char *what, cc_err *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0)
+        return errno == ENOENT || errno == ENOTDIR ? CC_OK : cc_err_set(err, CC_EINPUT, "state.folder",
+                                                                       "cannot check %s (%s): %s", dir, what,
+                                                                       strerror(errno));
+    if (st.st_uid == geteuid())
+        return CC_OK;
+    cc_err_set(err, CC_EINPUT, "state.folder_owner",
+               "%s (%s) belongs to another user (uid %u, you are uid %u); clinecfg keeps nothing there and reads "
+               "nothing from there",
+               dir, what, (unsigned)st.st_uid, (unsigned)geteuid());
+    cc_err_hint(err, "remove or rename it if it is not yours (or set XDG_STATE_HOME to a folder you own)");
+    return CC_EINPUT;
+}
+
+/* The state folder and the backup root are ours, or nothing is read or kept. */
+static int check_folders(const char *root, cc_err *err)
+{
+    char *state = paths_state_dir();
+    if (!state)
+        return paths_error(err);
+    int r = backup_check_owner(state, "clinecfg's state folder", err);
+    free(state);
+    return r ? r : backup_check_owner(root, "clinecfg's backup folder", err);
 }
 
 /* Labels end up in folder names: keep [A-Za-z0-9_] only. */
@@ -105,9 +134,12 @@ static int start_run(backup_writer *w, cc_err *err)
     int r = backup_root(&root, err);
     if (r != CC_OK)
         return r;
-    r = safefile_make_dirs(root, err);
-    if (r != CC_OK) {
+    r = check_folders(root, err);
+    if (r == CC_OK && (r = safefile_make_dirs(root, err)) != CC_OK)
         cc_err_hint(err, "check the permissions of the backup folder %s (or set XDG_STATE_HOME)", root);
+    if (r == CC_OK)
+        r = check_folders(root, err);
+    if (r != CC_OK) {
         free(root);
         return r;
     }
@@ -292,6 +324,15 @@ static const char *jstr(const cJSON *o, const char *k)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* A manifest number, or 0 when it is not one or outside [lo, hi] (a
+ * hand-edited "size": 1e300 must not reach a cast to an integer). */
+static double number_in_range(const cJSON *v, double lo, double hi)
+{
+    if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi))
+        return 0;
+    return v->valuedouble;
+}
+
 /* Loads dir/manifest.json into *out. */
 static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *err)
 {
@@ -347,8 +388,8 @@ static int load_dir(const char *dir, const char *id, backup_run *out, cc_err *er
             snprintf(bf->new_sha256, sizeof bf->new_sha256, "%s", jstr(f, "new_sha256") ? jstr(f, "new_sha256") : "");
             const cJSON *sz = cJSON_GetObjectItemCaseSensitive(f, "size");
             const cJSON *md = cJSON_GetObjectItemCaseSensitive(f, "mode");
-            bf->size = cJSON_IsNumber(sz) ? (long long)sz->valuedouble : 0;
-            bf->mode = cJSON_IsNumber(md) ? (unsigned)md->valuedouble : 0;
+            bf->size = (long long)number_in_range(sz, 0, 9.0e15);
+            bf->mode = (unsigned)number_in_range(md, 0, 07777);
             if (!bf->path || !bf->real_path || (b && !bf->backup))
                 r = cc_err_oom(err);
         }
@@ -373,6 +414,8 @@ int backup_list(backup_run **runs, size_t *n, cc_err *err)
     *n = 0;
     char *root = NULL;
     int r = backup_root(&root, err);
+    if (r == CC_OK && (r = check_folders(root, err)) != CC_OK)
+        free(root);
     if (r != CC_OK)
         return r;
     DIR *d = opendir(root);
@@ -439,6 +482,8 @@ int backup_load(const char *id, backup_run *out, cc_err *err)
     }
     char *root = NULL;
     int r = backup_root(&root, err);
+    if (r == CC_OK && (r = check_folders(root, err)) != CC_OK)
+        free(root);
     if (r != CC_OK)
         return r;
     char *dir = atomicfile_join(root, id);
@@ -456,5 +501,53 @@ int backup_load(const char *id, backup_run *out, cc_err *err)
     }
     free(dir);
     free(root);
+    return r;
+}
+
+/* ---- pruning ------------------------------------------------------------ */
+
+/* Removes one run folder: the regular files in it, then the folder.  A
+ * folder holding anything else (a subfolder, a symlink) is left alone. */
+static bool remove_run_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool ok = true;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            unlinkat(dirfd(d), e->d_name, 0) != 0)
+            ok = false;
+    }
+    closedir(d);
+    return ok && rmdir(dir) == 0;
+}
+
+int backup_prune(size_t keep, const char *current_id, size_t *removed, cc_err *err)
+{
+    *removed = 0;
+    if (keep == 0)
+        return CC_OK;
+    backup_run *runs = NULL;
+    size_t n = 0;
+    int r = backup_list(&runs, &n, err);
+    if (r != CC_OK)
+        return r;
+    size_t excess = n > keep ? n - keep : 0;
+    for (size_t i = 0; i < n && excess > 0; i++) {
+        if (current_id && strcmp(runs[i].id, current_id) == 0)
+            continue;
+        excess--;
+        if (!remove_run_dir(runs[i].dir)) {
+            r = cc_err_set(err, CC_EINPUT, "backup.prune", "cannot remove the old backup run %s", runs[i].dir);
+            break;
+        }
+        (*removed)++;
+    }
+    backup_runs_free(runs, n);
     return r;
 }

@@ -269,6 +269,10 @@ int keyring_record_to_payload(const keyring_record *r, keyring_kind kind, char *
         keyring_format_time(r->stored_at, t);
         strbuf_json_member(&b, "stored_at", t);
     }
+    if (r->sts_endpoint[0])
+        strbuf_json_member(&b, "sts_endpoint", r->sts_endpoint);
+    if (r->region[0])
+        strbuf_json_member(&b, "region", r->region);
     if (r->session_denied_until) {
         keyring_format_time(r->session_denied_until, t);
         strbuf_json_member(&b, "session_denied_until", t);
@@ -348,6 +352,8 @@ int keyring_record_from_payload(const char *payload, keyring_kind kind, keyring_
     r->session_denied_until = time_field(j, "session_denied_until", &bad_time);
     copy_field(j, "arn", r->arn, sizeof r->arn);
     copy_field(j, "account", r->account, sizeof r->account);
+    copy_field(j, "sts_endpoint", r->sts_endpoint, sizeof r->sts_endpoint);
+    copy_field(j, "region", r->region, sizeof r->region);
     secret_json_delete(j);
     if (oom) {
         keyring_record_wipe(r);

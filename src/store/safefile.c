@@ -533,7 +533,14 @@ static int back_up_and_replace(const safefile_run *run, const target *t, const e
     char new_hash[65];
     if (!a->remove)
         digest_sha256_hex(a->new_text, a->new_len, new_hash);
-    int r = backup_record(run->backups, t->abs, t->real, a->old, a->old_len, a->exists, run->withhold_backups,
+    /* Old bytes that hold a secret this edit removes are its last copy: keep none. */
+    bool withhold = run->withhold_backups ||
+                    (a->exists && cc_diff_removes_secret(a->old, a->old_len, a->remove ? NULL : a->new_text, a->new_len));
+    if (withhold && !run->withhold_backups && run->ctx)
+        out_warn(&run->ctx->out, "no backup of %s is kept: this edit removes a secret from it, and a backup would "
+                                 "keep that secret in plain text (restore cannot bring the old file back)",
+                 t->real);
+    int r = backup_record(run->backups, t->abs, t->real, a->old, a->old_len, a->exists, withhold,
                           a->st.st_mode, a->remove ? NULL : new_hash, &res->backup_path, err);
     if (r != CC_OK) {
         cc_err_hint(err, "%s was not changed: clinecfg does not replace a file it could not back up", t->real);

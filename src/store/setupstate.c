@@ -1,4 +1,5 @@
-/* setupstate.c - the remembered result of the last setup (see setupstate.h). */
+/* setupstate.c - the remembered result of the last setup (see setupstate.h),
+ * kept only in a state folder that belongs to the user. */
 #include "clinecfg/setupstate.h"
 
 #include <stdio.h>
@@ -7,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "clinecfg/backup.h"
 #include "clinecfg/paths.h"
 #include "clinecfg/atomicfile.h"
 
@@ -39,7 +41,10 @@ void setupstate_load(setupstate *st)
     char *text = NULL;
     size_t len = 0;
     bool exists = false;
-    if (path && safefile_read(path, STATE_MAX_SIZE, &text, &len, &exists, NULL) == 0 && exists) {
+    char *dir = paths_state_dir();
+    bool ours = dir && backup_check_owner(dir, "clinecfg's state folder", NULL) == CC_OK;
+    free(dir);
+    if (ours && path && safefile_read(path, STATE_MAX_SIZE, &text, &len, &exists, NULL) == 0 && exists) {
         cJSON *o = cJSON_ParseWithLength(text, len);
         if (cJSON_IsObject(o)) {
             st->region = dup_field(o, "region");
@@ -79,7 +84,8 @@ int setupstate_save(const char *region, const char *model, const char *profile_a
     char *dir = paths_state_dir();
     if (text && (!path || !dir))
         rc = paths_error(err);
-    else if (text && (rc = safefile_make_dirs(dir, err)) == 0)
+    else if (text && (rc = backup_check_owner(dir, "clinecfg's state folder", err)) == 0 &&
+             (rc = safefile_make_dirs(dir, err)) == 0 && (rc = backup_check_owner(dir, "clinecfg's state folder", err)) == 0)
         rc = safefile_write_atomic(path, text, strlen(text), 0600, err);
     free(dir);
     free(text);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "clinecfg/awsfiles.h"
+#include "clinecfg/credentials.h"
 #include "clinecfg/ini.h"
 #include "clinecfg/shquote.h"
 
@@ -50,6 +51,53 @@ static const char *ini_value_problem(const char *v)
         if ((v[i] == '#' || v[i] == ';') && isspace((unsigned char)v[i - 1]))
             return "contains a space followed by '#' or ';' (read as a comment)";
     return NULL;
+}
+
+/* clinecfg's own line: <exe> credential-process [--account NAME]. */
+static bool is_own_process(char *const *argv, size_t argc)
+{
+    return argc >= 2 && strcmp(argv[1], "credential-process") == 0 &&
+           (argc == 2 || (argc == 4 && strcmp(argv[2], "--account") == 0));
+}
+
+char *awsconfig_describe_process(const char *cmd)
+{
+    char **argv = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    if (!cmd || creds_split_command(cmd, &argv, &e) != 0)
+        return strdup("(a command line that does not parse)");
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    char *out = NULL;
+    if (is_own_process(argv, argc)) {
+        out = strdup(cmd);
+    } else {
+        char *prog = awsconfig_shell_quote(argv[0]);
+        if (prog && asprintf(&out, "%s%s", prog, argc > 1 ? " (arguments not shown)" : "") < 0)
+            out = NULL;
+        free(prog);
+    }
+    creds_free_argv(argv);
+    return out;
+}
+
+int awsconfig_process_program(const char *cmd, char *path, size_t size)
+{
+    char **argv = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    path[0] = '\0';
+    if (!cmd || creds_split_command(cmd, &argv, &e) != 0)
+        return -1;
+    size_t argc = 0;
+    while (argv[argc])
+        argc++;
+    int own = is_own_process(argv, argc) ? 1 : 0;
+    snprintf(path, size, "%s", argv[0]);
+    creds_free_argv(argv);
+    return own;
 }
 
 int awsconfig_credential_process(const char *exe, const char *account, char **out, cc_err *err)

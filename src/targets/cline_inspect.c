@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "clinecfg/awsconfig.h"
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/ini.h"
 
@@ -300,7 +301,11 @@ cJSON *cline_inspection_json(const cline_inspection *in)
     cJSON *aw = cJSON_AddObjectToObject(o, "aws_profile");
     cJSON_AddBoolToObject(aw, "exists", in->aws_profile_exists);
     add_opt_str(aw, "region", in->aws_region);
-    add_opt_str(aw, "credential_process", in->aws_credential_process);
+    if (in->aws_credential_process) {
+        char *shown = awsconfig_describe_process(in->aws_credential_process);
+        add_opt_str(aw, "credential_process", shown);
+        free(shown);
+    }
     cJSON *pr = cJSON_AddArrayToObject(o, "problems");
     for (size_t i = 0; pr && i < in->nproblems; i++)
         cJSON_AddItemToArray(pr, cJSON_CreateString(in->problems[i]));

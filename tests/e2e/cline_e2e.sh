@@ -56,7 +56,7 @@ echo "$URL" > "$W/url"
 # the secret goes from the seed to clinecfg's stdin only
 python3 -c 'import json,sys; print(next(u["secret_access_key"] for u in json.load(open(sys.argv[1]))["users"] if u["access_key_id"]==sys.argv[2]), end="")' "$SEED" "$AK" |
   AWS_ENDPOINT_URL="$URL" "$CLINECFG_BIN" login --access-key-id "$AK" --secret-stdin >"$W/login.out" 2>"$W/login.err" || { echo "login failed: $(cat "$W/login.err")"; exit 91; }
-AWS_ENDPOINT_URL="$URL" "$CLINECFG_BIN" --json setup -y --region ap-northeast-1 --team platform --member alice \
+AWS_ENDPOINT_URL="$URL" AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$URL" "$CLINECFG_BIN" --json setup -y --region ap-northeast-1 --team platform --member alice \
   --model apac.anthropic.claude-sonnet-4-5-20250929-v1:0 >"$W/setup.json" 2>"$W/setup.err" || { echo "setup failed: $(cat "$W/setup.err")"; exit 92; }
 
 mkdir -p "$DATA/settings"

@@ -5,7 +5,8 @@
 Identity Center portal (GetRoleCredentials, ListAccounts, ListAccountRoles,
 Logout) and SSO OIDC device flow (identitycenter.py), Cost Explorer
 ListCostAllocationTags / GetCostAndUsage (awsJson1_1) and CloudWatch
-GetMetricData / ListMetrics (awsJson1_0, the usage itself lives in usage.py);
+GetMetricData / ListMetrics (awsJson1_0, the usage itself lives in usage.py),
+IAM (awsQuery; policies and the evaluator applied below live in iam.py);
 SigV4 verification of every signed request (sigv4_verify.py), the fault and
 latency knobs, the JSON-lines request log, statistics and the unsigned
 /__admin/ endpoints.  The account itself lives in state.py.  See README.md.
@@ -34,6 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree clean when tests start it
 sys.path.insert(0, HERE)
 
+import iam  # noqa: E402
 import identitycenter  # noqa: E402
 import runtime  # noqa: E402
 import sigv4_verify  # noqa: E402
@@ -170,6 +172,8 @@ def route_request(method, path, query, headers, body):
         form = q if method == "GET" else urllib.parse.parse_qs(body.decode("utf-8", "replace"),
                                                                keep_blank_values=True)
         action = (form.get("Action") or [""])[0]
+        if action in iam.ACTIONS:
+            return Route(action, QUERY, "iam", "iam:" + action, {"form": form})
         return Route(action or "MissingAction", QUERY, "sts", "sts:" + action, {"form": form})
     return None
 
@@ -198,6 +202,7 @@ class Emulator:
         self.state = state
         self.identity_center = identity_center
         self.usage = usage.Usage(state, seed_usage)
+        self.iam = iam.Iam(state)
         self.latency_ms = args.latency_ms
         self.fail_rate = args.fail_rate
         self.drop_rate = args.drop_rate
@@ -575,6 +580,8 @@ class Handler(BaseHTTPRequestHandler):
                 name = "AccessDenied" if route.protocol == QUERY else "AccessDeniedException"
                 self.send_api_error(route.protocol, name, 403 if route.protocol != JSON11 else 400, message)
                 return
+            if self.iam_denies(route, region, body, user):
+                return
         if not self.emu.throttle_allows(route.op):
             self.record_runtime_failure(route, region, "throttles")
             name, status, message = THROTTLE[route.protocol]
@@ -603,9 +610,24 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.execute(route, region, body, record, entry)
 
+    def iam_denies(self, route, region, body, user):
+        """Identity policies (iam.py) of callers that carry them; sends the denial."""
+        message = iam.denial(self.emu.iam, self.emu.state, user, route, region,
+                             body if route.protocol == REST else None)
+        if message is not None:
+            name = "AccessDenied" if route.protocol == QUERY else "AccessDeniedException"
+            self.send_api_error(route.protocol, name, 403 if route.protocol != JSON11 else 400, message)
+        return message is not None
+
+    def handle_iam(self, route):
+        inner = self.emu.iam.handle(route.op, route.params["form"])
+        self.send_bytes(200, self.emu.iam.reply(route.op, inner, self.request_id).encode("utf-8"), "text/xml")
+
     def execute(self, route, region, body, record, entry):
         try:
-            if route.protocol == QUERY:
+            if route.protocol == QUERY and route.service == "iam":
+                self.handle_iam(route)
+            elif route.protocol == QUERY:
                 self.handle_sts(route, record)
             elif route.protocol == JSON11:
                 self.handle_ce(route, body)
@@ -915,6 +937,8 @@ class Handler(BaseHTTPRequestHandler):
             snap = state.snapshot(include_fillers=(q.get("fillers") or ["1"])[0] != "0")
             snap["identity_center"] = emu.identity_center.snapshot()
             self.send_json(200, snap)
+        elif name.startswith("iam/"):
+            self.send_json(*emu.iam.admin_endpoint(self.command, name, data))
         elif self.command == "POST" and name == "reset-stats":
             emu.reset_stats()
             self.send_json(200, {"ok": True})

@@ -82,8 +82,12 @@ for case_dir in "$GOLDEN_CLINE"/*/; do
     note "restore is not implemented yet: restore check skipped for $name"
   else
     [ "$rc" = 0 ] || { cat "$err" >&2; fail "$name: restore $run_id exit $rc: $out"; }
-    restored=$(tree_snapshot "$HOME" | grep -v '/.local/state\|\.clinecfg\.lock$')
-    want=$(printf '%s\n' "$before" | grep -v '/.local/state\|\.clinecfg\.lock$')
+    # a file whose edit removed a secret has no backup on purpose: restore leaves it as written
+    withheld=$(jq -r '.files[] | select(.withheld) | .real_path' "$XDG_STATE_HOME/clinecfg/backups/$run_id/manifest.json" |
+      sed "s|^$(realpath "$HOME")/|./|")
+    skip_withheld() { awk -v skip="$withheld" 'BEGIN { n = split(skip, a, "\n"); for (i = 1; i <= n; i++) s[a[i]] = 1 } !($NF in s)'; }
+    restored=$(tree_snapshot "$HOME" | grep -v '/.local/state\|\.clinecfg\.lock$' | skip_withheld)
+    want=$(printf '%s\n' "$before" | grep -v '/.local/state\|\.clinecfg\.lock$' | skip_withheld)
     # folders the run created may stay (empty); compare files and links only
     [ "$(printf '%s\n' "$restored" | grep -v '^dir ')" = "$(printf '%s\n' "$want" | grep -v '^dir ')" ] || {
       printf '%s\n' "$want" > "$T_HOME/want"; printf '%s\n' "$restored" > "$T_HOME/got"; diff -u "$T_HOME/want" "$T_HOME/got" >&2 || true

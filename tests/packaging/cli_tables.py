@@ -83,11 +83,12 @@ compare("man GLOBAL OPTIONS", global_opts, listed_opts(l for l in sect["GLOBAL O
 syn = {}
 for l in sect["SYNOPSIS"].splitlines():
     m = re.match(r"^ +clinecfg ([a-z-]+)( |$)", l)
-    if m:
-        syn[m.group(1)] = set(OPT.findall(l))
+    if m:  # a command may have several lines (admin provision, admin policy)
+        syn.setdefault(m.group(1), set()).update(OPT.findall(l))
 # COMMANDS subsections: "   setup" (or "   admin provision") headings.
-sub = dict((m.group(1), m.group(2)) for m in
-           re.finditer(r"^   ([a-z-]+)[^\n]*\n(.*?)(?=^   [a-z]|\Z)", sect["COMMANDS"], flags=re.M | re.S))
+sub = {}
+for m in re.finditer(r"^   ([a-z-]+)[^\n]*\n(.*?)(?=^   [a-z]|\Z)", sect["COMMANDS"], flags=re.M | re.S):
+    sub[m.group(1)] = sub.get(m.group(1), "") + m.group(2)
 for cmd in commands:
     if cmd not in syn:
         problems.append(f"man SYNOPSIS: no line for clinecfg {cmd}")

@@ -263,6 +263,52 @@ static void test_large_rewrite_is_bounded(void **state)
     free(b);
 }
 
+/* Secret-named keys: values redacted on every diff line, context included. */
+static void test_redacts_secret_values(void **state)
+{
+    (void)state;
+    expect("[profile clinecfg]\nregion = us-east-1\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG\n",
+           "[profile clinecfg]\nregion = ap-northeast-1\n",
+           "--- a\n+++ b\n@@ -1,3 +1,2 @@\n [profile clinecfg]\n-region = us-east-1\n"
+           "-aws_secret_access_key = <redacted>\n+region = ap-northeast-1\n");
+    expect("{\n  \"accessKey\": \"AKIAXX\",\n  \"secretKey\": \"s3cr3t\",\n  \"sessionToken\": \"tok\\\"en\",\n"
+           "  \"maxTokens\": 8192,\n  \"model\": \"m\"\n}\n",
+           "{\n  \"maxTokens\": 8192,\n  \"model\": \"m\"\n}\n",
+           "--- a\n+++ b\n@@ -1,7 +1,4 @@\n {\n-  \"accessKey\": \"<redacted>\",\n-  \"secretKey\": \"<redacted>\",\n"
+           "-  \"sessionToken\": \"<redacted>\",\n   \"maxTokens\": 8192,\n   \"model\": \"m\"\n }\n");
+    /* one-line JSON, a numeric secret, CRLF kept */
+    expect("{\"apiKey\":\"sk-1\",\"awsPassword\":1234,\"x\":\"secret\"}\r\n", "{}\r\n",
+           "--- a\n+++ b\n@@ -1 +1 @@\n-{\"apiKey\":\"<redacted>\",\"awsPassword\":<redacted>,\"x\":\"secret\"}\r\n"
+           "+{}\r\n");
+}
+
+static void test_secret_key_names(void **state)
+{
+    (void)state;
+    const char *yes[] = {"secretKey", "aws_secret_access_key", "sessionToken", "AWS_SESSION_TOKEN", "apiKey",
+                         "openRouterApiKey", "password", "db.passwd", "accessKey", "aws_access_key_id", "refresh_token",
+                         "privateKey"};
+    const char *no[] = {"maxTokens", "model", "region", "credential_process", "tokenSource", "awsUseProfile"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        assert_true(cc_secret_key_name(yes[i], strlen(yes[i])));
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        assert_false(cc_secret_key_name(no[i], strlen(no[i])));
+}
+
+static void test_removes_secret(void **state)
+{
+    (void)state;
+    const char *old = "{\n  \"secretKey\": \"s3cr3t\",\n  \"model\": \"m\"\n}\n";
+    const char *kept = "{\n  \"model\": \"n\",\n  \"secretKey\": \"s3cr3t\"\n}\n";
+    const char *gone = "{\n  \"model\": \"m\"\n}\n";
+    assert_false(cc_diff_removes_secret(old, strlen(old), kept, strlen(kept)));
+    assert_true(cc_diff_removes_secret(old, strlen(old), gone, strlen(gone)));
+    assert_true(cc_diff_removes_secret(old, strlen(old), NULL, 0));
+    assert_false(cc_diff_removes_secret(gone, strlen(gone), NULL, 0));
+    const char *ini = "[profile x]\naws_secret_access_key = abc/def\n";
+    assert_true(cc_diff_removes_secret(ini, strlen(ini), "[profile x]\n", 12));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -276,6 +322,9 @@ int main(void)
         cmocka_unit_test(test_window_line_numbers),
         cmocka_unit_test(test_random_roundtrip),
         cmocka_unit_test(test_large_rewrite_is_bounded),
+        cmocka_unit_test(test_redacts_secret_values),
+        cmocka_unit_test(test_secret_key_names),
+        cmocka_unit_test(test_removes_secret),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

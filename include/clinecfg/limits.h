@@ -37,6 +37,9 @@ void limits_team_prefix(const char *team, char out[LIMITS_NAME_MAX + 1]);
 /* "{budget name}-{profile id}-hourly-tokens". */
 void limits_alarm_name(const char *budget_name, const char *profile_id, char out[LIMITS_ALARM_MAX + 1]);
 
+/* True when `alarm` is one limits_alarm_name made for `budget_name`. */
+bool limits_alarm_belongs(const char *alarm, const char *budget_name);
+
 /* "clinecfg-blocked-{member}" within IAM's policy-name rules ([\w+=,.@-],
  * 1..128; other characters become '-', then the hash as above). */
 void limits_member_policy_name(const char *member, char out[LIMITS_POLICY_NAME_MAX + 1]);

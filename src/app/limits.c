@@ -104,6 +104,19 @@ void limits_alarm_name(const char *budget_name, const char *profile_id, char out
     snprintf(out, LIMITS_ALARM_MAX + 1, "%s-%s-hourly-tokens", budget_name, profile_id);
 }
 
+bool limits_alarm_belongs(const char *alarm, const char *budget_name)
+{
+    static const char suffix[] = "-hourly-tokens";
+    size_t nb = strlen(budget_name), na = strlen(alarm), ns = sizeof suffix - 1;
+    if (na <= nb + 1 + ns || strncmp(alarm, budget_name, nb) || alarm[nb] != '-' || strcmp(alarm + na - ns, suffix))
+        return false;
+    /* A profile id has no '-': "clinecfg-t-al" must not claim "clinecfg-t-al-ice-..." */
+    for (const char *c = alarm + nb + 1; c < alarm + na - ns; c++)
+        if (*c == '-')
+            return false;
+    return true;
+}
+
 void limits_member_policy_name(const char *member, char out[LIMITS_POLICY_NAME_MAX + 1])
 {
     safe_name(NULL, member ? member : "", policy_char, '-', out, LIMITS_POLICY_NAME_MAX);

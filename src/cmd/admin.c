@@ -21,6 +21,7 @@
 #include "clinecfg/session.h"
 #include "clinecfg/sts.h"
 
+#include "admin_limits.h"
 #include "admin_policy.h"
 
 #define ADMIN_MAX_FILE (4 * 1024 * 1024)
@@ -45,6 +46,13 @@ enum {
     ADMIN_OPT_GROUP,
     ADMIN_OPT_CHECK,
     ADMIN_OPT_MEMBER,
+    /* admin limits (admin_limits.c) */
+    ADMIN_OPT_MONTHLY_USD,
+    ADMIN_OPT_NOTIFY,
+    ADMIN_OPT_ALERT_AT,
+    ADMIN_OPT_HOURLY_TOKENS,
+    ADMIN_OPT_BUDGET_ACTION,
+    ADMIN_OPT_EXECUTION_ROLE,
     ADMIN_OPT_COUNT
 };
 
@@ -65,7 +73,13 @@ static const cli_opt admin_opts[ADMIN_OPT_COUNT] = {
     [ADMIN_OPT_ROLE] = {"role", 0, OPT_VALUE, "R", "policy: IAM role(s), comma-separated (--check: a name or ARN)"},
     [ADMIN_OPT_GROUP] = {"group", 0, OPT_VALUE, "G", "policy: IAM group(s), comma-separated"},
     [ADMIN_OPT_CHECK] = {"check", 0, OPT_FLAG, NULL, "policy: simulate the expected cases for --user or --role"},
-    [ADMIN_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "policy: the member --check --role stands for"},
+    [ADMIN_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "policy: the member --check --role stands for; limits: one member"},
+    [ADMIN_OPT_MONTHLY_USD] = {"monthly-usd", 0, OPT_VALUE, "N", "limits set: each member's monthly limit in USD"},
+    [ADMIN_OPT_NOTIFY] = {"notify", 0, OPT_VALUE, "TARGETS", "limits set: email:ADDR and sns:TOPIC-ARN, comma-separated"},
+    [ADMIN_OPT_ALERT_AT] = {"alert-at", 0, OPT_VALUE, "PCTS", "limits set: notify at these percentages (default 80,100)"},
+    [ADMIN_OPT_HOURLY_TOKENS] = {"hourly-tokens", 0, OPT_VALUE, "N", "limits set: alarm per profile above N tokens an hour"},
+    [ADMIN_OPT_BUDGET_ACTION] = {"budget-action", 0, OPT_FLAG, NULL, "limits set: AWS budget action denying IAM users at 100%"},
+    [ADMIN_OPT_EXECUTION_ROLE] = {"execution-role", 0, OPT_VALUE, "ARN", "limits set: the role the budget action runs as"},
 };
 
 typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING } row_state;
@@ -677,10 +691,35 @@ static int run_policy(cc_ctx *ctx, const cli_args *a, cc_err *err)
     return admin_policy_run(ctx, &pa, err);
 }
 
+static int run_limits(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    admin_limits_args la = {
+        .action = a->npos == 2 ? a->pos[1] : NULL,
+        .team = cli_value(a, ADMIN_OPT_TEAM),
+        .member = cli_value(a, ADMIN_OPT_MEMBER),
+        .roster = cli_value(a, ADMIN_OPT_ROSTER),
+        .region = cli_value(a, ADMIN_OPT_REGION),
+        .aws_profile = cli_value(a, ADMIN_OPT_AWS_PROFILE),
+        .monthly_usd = cli_value(a, ADMIN_OPT_MONTHLY_USD),
+        .notify = cli_value(a, ADMIN_OPT_NOTIFY),
+        .notify_count = cli_count(a, ADMIN_OPT_NOTIFY),
+        .alert_at = cli_value(a, ADMIN_OPT_ALERT_AT),
+        .hourly_tokens = cli_value(a, ADMIN_OPT_HOURLY_TOKENS),
+        .budget_action = cli_count(a, ADMIN_OPT_BUDGET_ACTION) > 0,
+        .execution_role = cli_value(a, ADMIN_OPT_EXECUTION_ROLE),
+        .users = cli_value(a, ADMIN_OPT_USER),
+        .roles = cli_value(a, ADMIN_OPT_ROLE),
+        .groups = cli_value(a, ADMIN_OPT_GROUP),
+    };
+    return admin_limits_run(ctx, &la, err);
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     if (a->npos >= 1 && strcmp(a->pos[0], "policy") == 0)
         return run_policy(ctx, a, err);
+    if (a->npos >= 1 && strcmp(a->pos[0], "limits") == 0)
+        return run_limits(ctx, a, err);
     if (a->npos != 1 || strcmp(a->pos[0], "provision") != 0) {
         cc_err_set(err, CC_EUSAGE, "usage", "usage: clinecfg admin provision (--request FILE | --roster CSV)");
         return CC_EUSAGE;
@@ -729,11 +768,14 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_admin = {
     .name = "admin",
-    .operands = "provision | policy developer|enforce",
+    .operands = "provision | policy developer|enforce | limits set|enforce|list|remove",
     .summary = "admin: create requested profiles or a whole roster",
     .description = "Give exactly one of --request FILE or --roster CSV.\n"
                    "`admin policy developer|enforce` prints an IAM policy; --apply --name NAME attaches it to\n"
                    "--user/--role/--group, --check simulates it for one --user or --role (exit 8 when a case fails).\n"
+                   "`admin limits set --monthly-usd N (--member M | --roster CSV)` makes one AWS Budget per member;\n"
+                   "`limits enforce` blocks members over their limit through the policy clinecfg-blocked;\n"
+                   "`limits list` shows limits and spend; `limits remove` deletes what `set` made.\n"
                    "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
                    "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.",
     .opts = CLI_OPTS(admin_opts),

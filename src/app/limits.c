@@ -286,7 +286,7 @@ int limits_parse_percentages(const char *text, double *out, size_t max, size_t *
     while (*p) {
         char *end;
         double v = strtod(p, &end);
-        if (end == p || v <= 0 || v > 1000 || *n == max || (*end && *end != ','))
+        if (end == p || v <= 0 || v > 1000 || *n == max || (*end && (*end != ',' || !end[1])))
             return cc_err_set(err, CC_EUSAGE, "usage", "--alert-at %s: give up to %zu percentages such as 80,100",
                               text, max);
         out[(*n)++] = v;

@@ -186,10 +186,10 @@ static void identity_center_steps(limits_ctx *l)
 {
     static const char *const steps[] = {
         "IAM Identity Center > Multi-account permissions > Permission sets > the set your members use",
-        "Permissions > Customer managed policies > Attach policies > name: " LIMITS_BLOCKED_POLICY
-        " (path /); the policy must exist in every member account (run `clinecfg admin limits enforce` there)",
-        "Save, then Accounts > re-provision the permission set (IAM refuses changes to the AWSReservedSSO_* "
-        "roles themselves; the permission set is the way)",
+        ("Permissions > Customer managed policies > Attach policies > name: " LIMITS_BLOCKED_POLICY
+         " (path /); the policy must exist in every member account (run `clinecfg admin limits enforce` there)"),
+        ("Save, then Accounts > re-provision the permission set (IAM refuses changes to the AWSReservedSSO_* "
+         "roles themselves; the permission set is the way)"),
         "For IAM users, groups and ordinary roles: clinecfg admin limits enforce --user U --role R --group G",
     };
     cJSON *j = cJSON_AddArrayToObject(l->ctx->result, "identity_center");
@@ -217,14 +217,16 @@ static int write_policy(limits_ctx *l, enforce_state *s, const char **state, cc_
     if (rc)
         return rc;
     *state = s->policy_exists ? "updated" : "created";
-    if (!s->policy_exists && !limits_write_plan(l, "iam:CreatePolicy " LIMITS_BLOCKED_POLICY " %s", doc)) {
+    if (!s->policy_exists && !limits_write_plan(l, "iam:CreatePolicy " LIMITS_BLOCKED_POLICY " (Deny on %zu profiles)",
+                                                nwant)) {
         iam_policy pol;
         rc = iam_create_policy(l->s.aws, LIMITS_BLOCKED_POLICY, doc,
                                "clinecfg: denies model calls through the profiles of members over their limit", &pol,
                                err);
         if (!rc)
             iam_policy_free(&pol);
-    } else if (s->policy_exists && !limits_write_plan(l, "iam:CreatePolicyVersion %s %s", s->policy_arn, doc)) {
+    } else if (s->policy_exists &&
+               !limits_write_plan(l, "iam:CreatePolicyVersion %s (Deny on %zu profiles)", s->policy_arn, nwant)) {
         rc = iam_replace_default_version(l->s.aws, s->policy_arn, doc, NULL, err);
     }
     free(doc);

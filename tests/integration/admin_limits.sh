@@ -105,6 +105,9 @@ assert_eq "$(converse sso:fake-sso-access-token-dana "$DANA")" 200 "(dana before
 
 note "bob passes USD 5: one enforce blocks bob, not dana on the same role"
 use bob@example.com 2000000
+as_rc 0 ROOT --json --dry-run admin limits enforce
+json_ok '(.planned_calls | length) == 1 and (.planned_calls[0].call | startswith("iam:CreatePolicyVersion"))'
+assert_eq "$(converse sso:fake-sso-access-token-bob "$BOB")" 200 "(--dry-run blocked nobody)"
 as_rc 0 ROOT --json admin limits enforce
 json_ok '.policy == "updated" and .blocked == ["bob@example.com"] and (.unblocked | length) == 0
   and ([.members[] | select(.member == "bob@example.com")][0] | .blocked and .estimated_usd > 5 and .percent > 100)'
@@ -128,6 +131,19 @@ json_ok '.members[0].status == "updated" and .write_calls == 1'
 as_rc 0 ROOT --json admin limits enforce
 json_ok '.policy == "updated" and .unblocked == ["bob@example.com"]'
 assert_eq "$(converse sso:fake-sso-access-token-bob "$BOB")" 200 "(bob unblocked)"
+
+note "enforce attaches clinecfg-blocked to IAM principals, once; Identity Center roles are refused"
+as_rc 0 ROOT admin limits enforce --user bob
+printf '%s\n' "$out" | grep -q '^user *bob *attached' || fail "attach: $out"
+as_rc 0 ROOT admin limits enforce --user bob
+printf '%s\n' "$out" | grep -q '^user *bob *unchanged' || fail "reattach: $out"
+state iam/state | jq -e '.attached.user.bob | map(test("policy/clinecfg-blocked$")) | length == 1' >/dev/null || fail "bob's attachments"
+as_rc 5 ROOT admin limits enforce --role AWSReservedSSO_Ops_0123456789abcdef
+assert_contains "$T_HOME/err" "permission set"
+as_rc 0 ROOT --json --dry-run admin limits set --monthly-usd 5 --member bob@example.com
+json_ok '.planned_calls[0].call == "UpdateBudget"'
+as_rc 0 ROOT --json --dry-run admin limits enforce
+json_ok '(.planned_calls | length) == 0 and .policy == "unchanged"'
 
 note "--budget-action: AWS's own action denies an IAM user without enforce"
 as_rc 0 ROOT --json admin policy enforce --apply --name clinecfg-enforce --user alice

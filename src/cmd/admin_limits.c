@@ -163,9 +163,11 @@ static int sync_alarms(limits_ctx *l, const set_plan *p, const cwa_alarm_list *a
                        size_t nprofs, const limits_member *m, const char *name, member_state *st, cc_err *err)
 {
     int rc = 0;
+    size_t found = 0;
     for (size_t i = 0; !rc && i < nprofs; i++) {
         if (strcmp(profs[i].member, m->member))
             continue;
+        found++;
         char alarm[LIMITS_ALARM_MAX + 1], desc[512];
         limits_alarm_name(name, profs[i].id, alarm);
         snprintf(desc, sizeof desc, "clinecfg: %.200s's input + output tokens on %.200s in one hour", m->member,
@@ -177,6 +179,9 @@ static int sync_alarms(limits_ctx *l, const set_plan *p, const cwa_alarm_list *a
         rc = limits_write(l, "cloudwatch", "PutMetricAlarm", cwa_body_put_token_alarm(&want), NULL, err);
         st->alarms_changed++;
     }
+    if (!rc && !found)
+        out_warn(&l->ctx->out, "%s: no application profile is tagged %s=%s yet, so no token alarm (run set again "
+                               "once it has one)", m->member, l->member_key, m->member);
     return rc;
 }
 

@@ -299,8 +299,9 @@ static int run_set(limits_ctx *l, const admin_limits_args *a, cc_err *err)
     cJSON_AddNumberToObject(l->ctx->result, "write_calls", (double)l->writes);
     cJSON_AddNumberToObject(l->ctx->result, "monthly_usd", p.usd);
     if (!rc)
-        out_progress(&l->ctx->out, "%zu member%s, %zu write call%s%s", n, n == 1 ? "" : "s", l->writes,
-                     l->writes == 1 ? "" : "s", l->writes ? "" : ": everything was already in place");
+        out_progress(&l->ctx->out, "%zu member%s, %zu write call%s%s%s", n, n == 1 ? "" : "s", l->writes,
+                     l->writes == 1 ? "" : "s", l->ctx->dry_run && l->writes ? " that --dry-run did not make" : "",
+                     l->writes ? "" : ": everything was already in place");
     bg_budget_list_free(&s.budgets);
     cwa_alarm_list_free(&s.alarms);
     limits_profiles_free(s.profs, s.nprofs);

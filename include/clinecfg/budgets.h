@@ -75,6 +75,14 @@ typedef struct bg_notification_list {
 } bg_notification_list;
 void bg_notification_list_free(bg_notification_list *l);
 
+/* Subscribers of one notification, as DescribeSubscribersForNotification
+ * lists them (owned strings). */
+typedef struct bg_subscriber_list {
+    char **types, **addresses;
+    size_t n;
+} bg_subscriber_list;
+void bg_subscriber_list_free(bg_subscriber_list *l);
+
 typedef struct bg_action {
     char *id;
     char *policy_arn;
@@ -108,6 +116,8 @@ cJSON *bg_body_notification(const char *account, const char *name, const bg_noti
  * threshold_pct percent, attaching policy_arn to the IAM user. */
 cJSON *bg_body_create_action(const char *account, const char *name, double threshold_pct, const char *policy_arn,
                              const char *user, const char *execution_role, const bg_subscriber *subs, size_t nsubs);
+/* CreateSubscriber / DeleteSubscriber: one subscriber of one notification. */
+cJSON *bg_body_subscriber(const char *account, const char *name, const bg_notification *note, const bg_subscriber *sub);
 cJSON *bg_body_delete_action(const char *account, const char *name, const char *action_id);
 
 /* --- calls -------------------------------------------------------------- */
@@ -122,6 +132,8 @@ int bg_call(awsclient *c, const char *op, const cJSON *body, cJSON **reply, cc_e
 int bg_describe_budgets(awsclient *c, const char *account, const char *prefix, bg_budget_list *out, cc_err *err);
 int bg_describe_notifications(awsclient *c, const char *account, const char *name, bg_notification_list *out,
                               cc_err *err);
+int bg_describe_subscribers(awsclient *c, const char *account, const char *name, const bg_notification *note,
+                            bg_subscriber_list *out, cc_err *err);
 int bg_describe_actions(awsclient *c, const char *account, const char *name, bg_action_list *out, cc_err *err);
 
 /* --- replies (pure; for tests) ------------------------------------------ */

@@ -52,6 +52,19 @@ void bg_notification_list_free(bg_notification_list *l)
     }
 }
 
+void bg_subscriber_list_free(bg_subscriber_list *l)
+{
+    for (size_t i = 0; l && i < l->n; i++) {
+        free(l->types[i]);
+        free(l->addresses[i]);
+    }
+    if (l) {
+        free(l->types);
+        free(l->addresses);
+        memset(l, 0, sizeof *l);
+    }
+}
+
 void bg_action_list_free(bg_action_list *l)
 {
     for (size_t i = 0; l && i < l->n; i++) {
@@ -230,6 +243,18 @@ cJSON *bg_body_notification(const char *account, const char *name, const bg_noti
     cJSON_AddItemToObject(o, "Notification", n);
     if (s)
         cJSON_AddItemToObject(o, "Subscribers", s);
+    return o;
+}
+
+cJSON *bg_body_subscriber(const char *account, const char *name, const bg_notification *note, const bg_subscriber *sub)
+{
+    cJSON *o = bg_body_notification(account, name, note, NULL, 0);
+    cJSON *s = o ? cJSON_AddObjectToObject(o, "Subscriber") : NULL;
+    if (!s || !cJSON_AddStringToObject(s, "SubscriptionType", sub->type) ||
+        !cJSON_AddStringToObject(s, "Address", sub->address)) {
+        cJSON_Delete(o);
+        return NULL;
+    }
     return o;
 }
 
@@ -514,6 +539,31 @@ static int parse_notes_cb(const cJSON *r, void *acc, char **next, cc_err *err)
     return bg_parse_notifications(r, acc, next, err);
 }
 
+static int parse_subscribers_cb(const cJSON *r, void *acc, char **next, cc_err *err)
+{
+    bg_subscriber_list *l = acc;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(r, "Subscribers"), *item;
+    size_t add = (size_t)cJSON_GetArraySize(list);
+    char **t = realloc(l->types, (l->n + add + 1) * sizeof *t);
+    if (t)
+        l->types = t;
+    char **a = t ? realloc(l->addresses, (l->n + add + 1) * sizeof *a) : NULL;
+    if (!a)
+        return cc_err_oom(err);
+    l->addresses = a;
+    cJSON_ArrayForEach(item, list) {
+        char *type = dup_string(item, "SubscriptionType"), *address = dup_string(item, "Address");
+        if (!type || !address) {
+            free(type);
+            free(address);
+            continue;
+        }
+        l->types[l->n] = type;
+        l->addresses[l->n++] = address;
+    }
+    return take_next(r, next, err);
+}
+
 static int parse_actions_cb(const cJSON *r, void *acc, char **next, cc_err *err)
 {
     return bg_parse_actions(r, acc, next, err);
@@ -526,6 +576,34 @@ int bg_describe_notifications(awsclient *c, const char *account, const char *nam
     int rc = describe_for_budget(c, "DescribeNotificationsForBudget", account, name, parse_notes_cb, out, err);
     if (rc)
         bg_notification_list_free(out);
+    return rc;
+}
+
+int bg_describe_subscribers(awsclient *c, const char *account, const char *name, const bg_notification *note,
+                            bg_subscriber_list *out, cc_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char *token = NULL;
+    int rc = 0, pages = 0;
+    do {
+        cJSON *body = bg_body_notification(account, name, note, NULL, 0);
+        if (!body || (token && !cJSON_AddStringToObject(body, "NextToken", token))) {
+            cJSON_Delete(body);
+            rc = cc_err_oom(err);
+            break;
+        }
+        cJSON *reply = NULL;
+        rc = bg_call(c, "DescribeSubscribersForNotification", body, &reply, err);
+        cJSON_Delete(body);
+        free(token);
+        token = NULL;
+        if (!rc)
+            rc = parse_subscribers_cb(reply, out, &token, err);
+        cJSON_Delete(reply);
+    } while (!rc && token && ++pages < BG_MAX_PAGES);
+    free(token);
+    if (rc)
+        bg_subscriber_list_free(out);
     return rc;
 }
 

@@ -106,6 +106,39 @@ typedef struct member_state {
     int notes_changed, alarms_changed, actions_changed;
 } member_state;
 
+static bool has_subscriber(const bg_subscriber_list *have, const bg_subscriber *s)
+{
+    for (size_t i = 0; i < have->n; i++)
+        if (!strcmp(have->types[i], s->type) && !strcmp(have->addresses[i], s->address))
+            return true;
+    return false;
+}
+
+/* The subscribers of an existing notification become the --notify targets:
+ * new ones first (a notification always keeps one), then the rest go. */
+static int sync_subscribers(limits_ctx *l, const set_plan *p, const char *name, const bg_notification *note,
+                            member_state *st, cc_err *err)
+{
+    bg_subscriber_list have;
+    int rc = bg_describe_subscribers(l->s.aws, l->id.account, name, note, &have, err);
+    for (size_t i = 0; !rc && i < p->nsubs; i++)
+        if (!has_subscriber(&have, &p->subs[i]) &&
+            !(rc = limits_write(l, "budgets", "CreateSubscriber",
+                                bg_body_subscriber(l->id.account, name, note, &p->subs[i]), NULL, err)))
+            st->notes_changed++;
+    for (size_t k = 0; !rc && k < have.n; k++) {
+        bg_subscriber old = {have.types[k], have.addresses[k]};
+        bool wanted = false;
+        for (size_t i = 0; i < p->nsubs && !wanted; i++)
+            wanted = !strcmp(p->subs[i].type, old.type) && !strcmp(p->subs[i].address, old.address);
+        if (!wanted && !(rc = limits_write(l, "budgets", "DeleteSubscriber",
+                                           bg_body_subscriber(l->id.account, name, note, &old), NULL, err)))
+            st->notes_changed++;
+    }
+    bg_subscriber_list_free(&have);
+    return rc;
+}
+
 static int sync_notifications(limits_ctx *l, const set_plan *p, const char *name, member_state *st, cc_err *err)
 {
     bg_notification_list have;
@@ -115,9 +148,10 @@ static int sync_notifications(limits_ctx *l, const set_plan *p, const char *name
         for (size_t k = 0; k < have.n && !found; k++)
             found = !strcmp(have.v[k].type, "ACTUAL") && have.v[k].threshold == p->alerts[i];
         bg_notification note = {"ACTUAL", p->alerts[i]};
-        if (!found && !(rc = limits_write(l, "budgets", "CreateNotification",
-                                          bg_body_notification(l->id.account, name, &note, p->subs, p->nsubs), NULL,
-                                          err)))
+        if (found)
+            rc = sync_subscribers(l, p, name, &note, st, err);
+        else if (!(rc = limits_write(l, "budgets", "CreateNotification",
+                                     bg_body_notification(l->id.account, name, &note, p->subs, p->nsubs), NULL, err)))
             st->notes_changed++;
     }
     for (size_t k = 0; !rc && k < have.n; k++) {

@@ -3,6 +3,7 @@ AWSBudgetServiceGateway.<Op>) and CloudWatch metric alarms of tests/fake_aws.
 
 Budgets: CreateBudget, UpdateBudget, DescribeBudget(s) (paged), DeleteBudget,
 CreateNotification, DescribeNotificationsForBudget, DeleteNotification,
+DescribeSubscribersForNotification, CreateSubscriber, DeleteSubscriber,
 CreateBudgetAction, DescribeBudgetActionsForBudget, DeleteBudgetAction.  A
 budget's actual spend is computed from the usage records (usage.py) priced
 with the emulator's price table, month to date, through the budget's
@@ -226,6 +227,40 @@ class Budgets:
                     return {}
         raise ApiError("NotFoundException", "Unable to delete notification: it doesn't exist.", 400)
 
+    def _notification(self, body):
+        entry = self._get(body.get("BudgetName"))
+        want = {k: (body.get("Notification") or {}).get(k) for k in NOTIFICATION_KEYS}
+        want["ThresholdType"] = want["ThresholdType"] or "PERCENTAGE"
+        for n in entry["notifications"]:
+            if n["notification"] == want:
+                return n
+        raise ApiError("NotFoundException", "Unable to find the notification.", 400)
+
+    def describe_subscribers(self, body, now):
+        with self.lock:
+            return {"Subscribers": [dict(s) for s in self._notification(body)["subscribers"]]}
+
+    def create_subscriber(self, body, now):
+        sub = body.get("Subscriber") or {}
+        with self.lock:
+            n = self._notification(body)
+            if sub in n["subscribers"]:
+                raise ApiError("DuplicateRecordException", "Subscriber already exists.", 400)
+            self._check_notification(n["notification"], n["subscribers"] + [sub])
+            n["subscribers"].append(dict(sub))
+        return {}
+
+    def delete_subscriber(self, body, now):
+        sub = body.get("Subscriber") or {}
+        with self.lock:
+            n = self._notification(body)
+            if sub not in n["subscribers"]:
+                raise ApiError("NotFoundException", "Unable to find the subscriber.", 400)
+            if len(n["subscribers"]) == 1:
+                raise invalid("A notification needs at least one subscriber.")
+            n["subscribers"].remove(sub)
+        return {}
+
     # ---------------------------------------------------------- actions
     def create_action(self, body, now):
         if body.get("ActionType") != "APPLY_IAM_POLICY":
@@ -316,6 +351,8 @@ class Budgets:
                     "DeleteBudget": self.delete_budget, "CreateNotification": self.create_notification,
                     "DescribeNotificationsForBudget": self.describe_notifications,
                     "DeleteNotification": self.delete_notification, "CreateBudgetAction": self.create_action,
+                    "DescribeSubscribersForNotification": self.describe_subscribers,
+                    "CreateSubscriber": self.create_subscriber, "DeleteSubscriber": self.delete_subscriber,
                     "DescribeBudgetActionsForBudget": self.describe_actions,
                     "DeleteBudgetAction": self.delete_action}
         if op not in handlers:
@@ -330,7 +367,9 @@ class Budgets:
 
     def snapshot(self):
         with self.lock:
-            return {"budgets": {n: {"budget": e["budget"], "notifications": [x["notification"] for x in e["notifications"]],
+            return {"budgets": {n: {"budget": e["budget"],
+                                    "notifications": [dict(x["notification"], Subscribers=x["subscribers"])
+                                                      for x in e["notifications"]],
                                     "actions": list(e["actions"].values())} for n, e in self.budgets.items()},
                     "sent": list(self.sent), "write_calls": self.write_calls}
 

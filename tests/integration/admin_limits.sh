@@ -84,11 +84,19 @@ as_rc 0 ROOT --json admin limits set --monthly-usd 5 --roster "$T_HOME/roster.cs
 json_ok '.write_calls == 0 and ([.members[] | select(.status == "unchanged")] | length) == 50'
 state budgets/state | jq -e '.write_calls == 50' >/dev/null || fail "the rerun wrote to Budgets"
 
+note "other targets: subscribers replaced in place; a rerun changes nothing"
+as_rc 0 ROOT --json admin limits set --monthly-usd 5 --member m02 --notify email:ops@example.com,sns:arn:aws:sns:us-east-1:123456789012:t
+json_ok '.members[0].status == "unchanged" and .write_calls == 6'
+state budgets/state | jq -e '.budgets["clinecfg-teamA-m02"].notifications | length == 2 and all(.Subscribers | map(.Address) | sort
+  == ["arn:aws:sns:us-east-1:123456789012:t", "ops@example.com"])' >/dev/null || fail "subscribers: $(state budgets/state | jq -c '.budgets["clinecfg-teamA-m02"]')"
+as_rc 0 ROOT --json admin limits set --monthly-usd 5 --member m02 --notify email:ops@example.com,sns:arn:aws:sns:us-east-1:123456789012:t
+json_ok '.write_calls == 0'
+
 note "--dry-run shows the calls and makes none"
 as_rc 0 ROOT --json --dry-run admin limits set --monthly-usd 7 --member m01
 json_ok '(.planned_calls | length) == 1 and .planned_calls[0].call == "UpdateBudget"
   and .planned_calls[0].body.NewBudget.BudgetLimit.Amount == "7.00"'
-state budgets/state | jq -e '.write_calls == 50' >/dev/null || fail "--dry-run wrote to Budgets"
+state budgets/state | jq -e '.write_calls == 56' >/dev/null || fail "--dry-run wrote to Budgets"
 
 note "the permission set carries enforce and clinecfg-blocked; both members can call"
 as_rc 0 ROOT --json admin policy enforce --principal sso --apply --name clinecfg-enforce-sso

@@ -139,6 +139,10 @@ static void budget_bodies(void **state)
     s = print(bg_body_notification("1", "b", &notes[0], NULL, 0));
     assert_null(strstr(s, "Subscribers"));
     free(s);
+    s = print(bg_body_subscriber("1", "b", &notes[1], &subs[1]));
+    assert_non_null(strstr(s, "\"Threshold\":100"));
+    assert_non_null(strstr(s, "\"Subscriber\":{\"SubscriptionType\":\"SNS\",\"Address\":\"arn:aws:sns:us-east-1:1:t\"}"));
+    free(s);
 }
 
 static void budget_replies(void **state)

@@ -346,6 +346,29 @@ static int run_set(limits_ctx *l, const admin_limits_args *a, cc_err *err)
 
 /* ---- remove ------------------------------------------------------------------ */
 
+/* A budget action that ran left its deny attached to the user: take it off,
+ * or removing the limit would keep the member blocked.  (The policy itself
+ * stays, unattached.) */
+static int detach_action_policy(limits_ctx *l, const bg_action *a, cc_err *err)
+{
+    if (!a->policy_arn || !a->user)
+        return 0;
+    iam_attached_list att;
+    int rc = iam_list_attached_policies(l->s.aws, IAM_USER, a->user, &att, err);
+    if (rc && iam_err_is(err, "NoSuchEntity")) {
+        cc_err_clear(err);
+        return 0;
+    }
+    bool attached = false;
+    for (size_t i = 0; !rc && i < att.n; i++)
+        attached = attached || !strcmp(att.arns[i], a->policy_arn);
+    if (!rc)
+        iam_attached_list_free(&att);
+    if (!rc && attached && !limits_write_plan(l, "iam:DetachUserPolicy %s %s", a->user, a->policy_arn))
+        rc = iam_detach_policy(l->s.aws, IAM_USER, a->user, a->policy_arn, err);
+    return rc;
+}
+
 static int remove_member(limits_ctx *l, const bg_budget_list *budgets, const cwa_alarm_list *alarms, const char *name,
                          cJSON *row, cc_err *err)
 {
@@ -353,9 +376,12 @@ static int remove_member(limits_ctx *l, const bg_budget_list *budgets, const cwa
     if (bg_budget_list_find(budgets, name)) {
         bg_action_list acts;
         rc = bg_describe_actions(l->s.aws, l->id.account, name, &acts, err);
-        for (size_t i = 0; !rc && i < acts.n; i++, removed++)
+        for (size_t i = 0; !rc && i < acts.n; i++, removed++) {
             rc = limits_write(l, "budgets", "DeleteBudgetAction",
                               bg_body_delete_action(l->id.account, name, acts.v[i].id), NULL, err);
+            if (!rc)
+                rc = detach_action_policy(l, &acts.v[i], err);
+        }
         if (!rc || acts.v)
             bg_action_list_free(&acts);
         if (!rc && !(rc = limits_write(l, "budgets", "DeleteBudget", bg_body_budget_name(l->id.account, name), NULL,

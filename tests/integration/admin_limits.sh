@@ -172,6 +172,13 @@ assert_eq "$(converse alice "$ALICE")" 403 "(alice denied by the budget action)"
 state iam/state | jq -e '.attached.user.alice | map(test("policy/clinecfg-blocked-alice$")) | any' >/dev/null \
   || fail "the deny policy is not attached to alice"
 
+note "removing alice's limit takes the action's deny off her"
+as_rc 0 ROOT --json admin limits remove --member alice
+json_ok '.members[0].removed == 2'
+state iam/state | jq -e '.attached.user.alice | map(test("policy/clinecfg-blocked-alice$")) | any | not' >/dev/null \
+  || fail "the deny policy is still attached to alice"
+assert_eq "$(converse alice "$ALICE")" 200 "(alice after remove)"
+
 note "--hourly-tokens: the alarm reaches ALARM in one evaluation"
 as_rc 0 ROOT --json admin limits set --monthly-usd 50 --member dana@example.com --hourly-tokens 1000 \
   --notify sns:arn:aws:sns:us-east-1:123456789012:clinecfg-alerts
@@ -192,7 +199,7 @@ json_ok '[.members[] | select(.member == "dana@example.com")][0].alarm == "ALARM
 note "remove deletes what set made for that member, and only that"
 as_rc 0 ROOT --json admin limits remove --member dana@example.com
 json_ok '.members[0].removed == 2'
-state budgets/state | jq -e '(.budgets | length) == 49 and (.budgets | has("clinecfg-teamA-dana@example.com") | not)' >/dev/null \
+state budgets/state | jq -e '(.budgets | length) == 48 and (.budgets | has("clinecfg-teamA-dana@example.com") | not)' >/dev/null \
   || fail "remove: budgets"
 state alarms/state | jq -e '.alarms | length == 0' >/dev/null || fail "remove: alarms"
 as_rc 0 ROOT --json admin limits remove --member dana@example.com

@@ -10,6 +10,7 @@ DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 DOCDIR     ?= $(DATADIR)/doc/clinecfg
 ZSHCOMPDIR ?= $(DATADIR)/zsh/vendor-completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 INSTALL    ?= install
 PKG_CONFIG ?= pkg-config
 CC         ?= cc
@@ -158,12 +159,21 @@ install: all
 	if [ -f packaging/config.example.json ]; then $(INSTALL) -m 0644 packaging/config.example.json $(DESTDIR)$(DOCDIR)/config.example.json; fi
 	if [ -f LICENSE ]; then $(INSTALL) -m 0644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE; fi
 	$(INSTALL) -m 0644 packaging/prices.json $(DESTDIR)$(DATADIR)/clinecfg/prices.json
+	# The limits-enforce timer (off until an admin enables it; see the unit files).
+	$(INSTALL) -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' packaging/systemd/clinecfg-limits-enforce.service.in \
+	  >$(DESTDIR)$(SYSTEMDUNITDIR)/clinecfg-limits-enforce.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/clinecfg-limits-enforce.service
+	$(INSTALL) -m 0644 packaging/systemd/clinecfg-limits-enforce.timer $(DESTDIR)$(SYSTEMDUNITDIR)/clinecfg-limits-enforce.timer
+	$(INSTALL) -m 0644 packaging/systemd/limits-enforce.env.example $(DESTDIR)$(DOCDIR)/limits-enforce.env.example
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/clinecfg $(DESTDIR)$(MANDIR)/man1/clinecfg.1 \
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/clinecfg $(DESTDIR)$(ZSHCOMPDIR)/_clinecfg \
 	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/clinecfg.fish $(DESTDIR)$(DOCDIR)/config.example.json \
 	  $(DESTDIR)$(DOCDIR)/LICENSE $(DESTDIR)$(DATADIR)/clinecfg/prices.json
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/clinecfg-limits-enforce.service $(DESTDIR)$(SYSTEMDUNITDIR)/clinecfg-limits-enforce.timer \
+	  $(DESTDIR)$(DOCDIR)/limits-enforce.env.example
 	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/clinecfg 2>/dev/null
 
 # Packages.  Both build from a copy of the files the build needs, so the

@@ -14,7 +14,7 @@
 #include "clinecfg/envlookup.h"
 #include "clinecfg/error.h"
 
-/* service: "bedrock", "bedrock-runtime", "sts", "sso" or "ce".  getenv_fn NULL =
+/* service: "bedrock", "bedrock-runtime", "sts", "sso", "ce", "iam" or "budgets".  getenv_fn NULL =
  * the process environment.  On success *url_out is a malloc'd URL without a trailing '/'.
  * CC_EINPUT for an unknown service, a bad region or a malformed override. */
 int aws_endpoint(const char *service, const char *region, const char *profile_endpoint_url,
@@ -25,8 +25,8 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
 const char *aws_signing_name(const char *service);
 
 /* The region requests to `service` are signed for: the client's region,
- * except for global services (Cost Explorer: us-east-1, or cn-northwest-1
- * in China). */
+ * except for global services (Cost Explorer and Budgets: us-east-1, or
+ * cn-northwest-1 in China; IAM: us-east-1 or cn-north-1). */
 const char *aws_signing_region(const char *service, const char *region);
 
 /* Accepts names like us-east-1, ap-northeast-1, cn-north-1, us-gov-west-1,

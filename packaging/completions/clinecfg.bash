@@ -19,7 +19,7 @@ _clinecfg_command_opts()
         logout | credential-process | status) echo '--account' ;;
         doctor) echo '--live --aws-profile --account' ;;
         restore) echo '--list --force' ;;
-        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team --principal --account --apply --name --user --role --group --check --member --since --until --format -o --output' ;;
+        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team --principal --account --apply --name --user --role --group --check --member --since --until --format -o --output --monthly-usd --notify --alert-at --hourly-tokens --budget-action --execution-role' ;;
         usage) echo '--since --until --period --account --aws-profile' ;;
         whoami) echo '--aws-profile --region --account' ;;
         config) echo '--file --force' ;;
@@ -122,8 +122,9 @@ _clinecfg()
     case $cmd in
         '') COMPREPLY=($(compgen -W "$_clinecfg_commands" -- "$cur")) ;;
         admin)
-            if ((nargs == 0)); then COMPREPLY=($(compgen -W 'provision policy report' -- "$cur"))
-            elif ((nargs == 1)) && [[ $sub == policy ]]; then COMPREPLY=($(compgen -W 'developer enforce' -- "$cur")); fi ;;
+            if ((nargs == 0)); then COMPREPLY=($(compgen -W 'provision policy report limits' -- "$cur"))
+            elif ((nargs == 1)) && [[ $sub == policy ]]; then COMPREPLY=($(compgen -W 'developer enforce' -- "$cur"))
+            elif ((nargs == 1)) && [[ $sub == limits ]]; then COMPREPLY=($(compgen -W 'set enforce list remove' -- "$cur")); fi ;;
         config)
             if ((nargs == 0)); then
                 COMPREPLY=($(compgen -W 'get set unset list' -- "$cur"))

@@ -38,6 +38,19 @@ class Clinecfg < Formula
     doc.install "packaging/config.example.json"
     # The price table `usage` and `admin report` estimate with (found next to the binary).
     (share/"clinecfg").install "packaging/prices.json"
+    # `admin limits enforce` every 10 minutes, off until loaded (see the plist's comment).
+    (share/"clinecfg").install "packaging/launchd/com.clinecfg.limits-enforce.plist"
+  end
+
+  # `brew services start clinecfg` runs the limits enforcement every 10 minutes
+  # with the admin profile named in AWS_PROFILE (off by default).
+  service do
+    run [opt_bin/"clinecfg", "--json", "-y", "admin", "limits", "enforce"]
+    run_type :interval
+    interval 600
+    environment_variables AWS_PROFILE: "clinecfg-admin"
+    log_path var/"log/clinecfg-limits-enforce.log"
+    error_log_path var/"log/clinecfg-limits-enforce.log"
   end
 
   test do

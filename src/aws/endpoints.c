@@ -32,6 +32,8 @@ static const service_info SERVICES[] = {
     {"ce", "COST_EXPLORER", "ce", "ce"},
     /* IAM is global: iam.amazonaws.com, signed for us-east-1 (cn: cn-north-1). */
     {"iam", "IAM", "iam", "iam"},
+    /* AWS Budgets is global too: budgets.amazonaws.com, signed for us-east-1. */
+    {"budgets", "BUDGETS", "budgets", "budgets"},
 };
 
 const char *aws_signing_region(const char *service, const char *region)
@@ -40,6 +42,8 @@ const char *aws_signing_region(const char *service, const char *region)
         return region && !strncmp(region, "cn-", 3) ? "cn-northwest-1" : "us-east-1";
     if (service && !strcmp(service, "iam"))
         return region && !strncmp(region, "cn-", 3) ? "cn-north-1" : "us-east-1";
+    if (service && !strcmp(service, "budgets"))
+        return region && !strncmp(region, "cn-", 3) ? "cn-northwest-1" : "us-east-1";
     return region;
 }
 
@@ -168,6 +172,11 @@ int aws_endpoint(const char *service, const char *region, const char *profile_en
     region = aws_signing_region(svc->key, region);
     if (!strcmp(svc->key, "iam") && strncmp(region, "cn-", 3) != 0) {
         *url_out = strdup("https://iam.amazonaws.com");
+        return *url_out ? 0 : cc_err_oom(err);
+    }
+    if (!strcmp(svc->key, "budgets")) {
+        *url_out = strdup(strncmp(region, "cn-", 3) ? "https://budgets.amazonaws.com"
+                                                    : "https://budgets.amazonaws.com.cn");
         return *url_out ? 0 : cc_err_oom(err);
     }
     size_t need = strlen(svc->host_prefix) + strlen(region) + strlen(dns_suffix(region)) + 16;

@@ -27,6 +27,7 @@
 #include "clinecfg/session.h"
 #include "clinecfg/sts.h"
 
+#include "admin_limits.h"
 #include "admin_policy.h"
 
 #define THROTTLE_ROUNDS 8
@@ -57,6 +58,13 @@ enum {
     ADMIN_OPT_UNTIL,
     ADMIN_OPT_FORMAT,
     ADMIN_OPT_OUTPUT,
+    /* admin limits (admin_limits.c) */
+    ADMIN_OPT_MONTHLY_USD,
+    ADMIN_OPT_NOTIFY,
+    ADMIN_OPT_ALERT_AT,
+    ADMIN_OPT_HOURLY_TOKENS,
+    ADMIN_OPT_BUDGET_ACTION,
+    ADMIN_OPT_EXECUTION_ROLE,
     ADMIN_OPT_COUNT
 };
 
@@ -80,11 +88,17 @@ static const cli_opt admin_opts[ADMIN_OPT_COUNT] = {
     [ADMIN_OPT_USER] = {"user", 0, OPT_VALUE, "U", "policy: IAM user(s), comma-separated"},
     [ADMIN_OPT_ROLE] = {"role", 0, OPT_VALUE, "R", "policy: IAM role(s), comma-separated (--check: a name or ARN)"},
     [ADMIN_OPT_CHECK] = {"check", 0, OPT_FLAG, NULL, "policy: simulate the expected cases for --user or --role"},
-    [ADMIN_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "policy: the member --check --role stands for"},
+    [ADMIN_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "policy: the member --check --role stands for; limits: one member"},
     [ADMIN_OPT_SINCE] = {"since", 0, OPT_VALUE, "SPEC", "report: start day (today, month, 7d, 30d, ISO date; default month)"},
     [ADMIN_OPT_UNTIL] = {"until", 0, OPT_VALUE, "SPEC", "report: end (same forms; default now), UTC unless an offset is given"},
     [ADMIN_OPT_FORMAT] = {"format", 0, OPT_VALUE, "FMT", "report: table (default), json, csv or html"},
     [ADMIN_OPT_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE", "report: write to FILE (atomically) instead of stdout"},
+    [ADMIN_OPT_MONTHLY_USD] = {"monthly-usd", 0, OPT_VALUE, "N", "limits set: each member's monthly limit in USD"},
+    [ADMIN_OPT_NOTIFY] = {"notify", 0, OPT_VALUE, "TARGETS", "limits set: email:ADDR and sns:TOPIC-ARN, comma-separated"},
+    [ADMIN_OPT_ALERT_AT] = {"alert-at", 0, OPT_VALUE, "PCTS", "limits set: notify at these percentages (default 80,100)"},
+    [ADMIN_OPT_HOURLY_TOKENS] = {"hourly-tokens", 0, OPT_VALUE, "N", "limits set: alarm per profile above N tokens an hour"},
+    [ADMIN_OPT_BUDGET_ACTION] = {"budget-action", 0, OPT_FLAG, NULL, "limits set: AWS budget action denying IAM users at 100%"},
+    [ADMIN_OPT_EXECUTION_ROLE] = {"execution-role", 0, OPT_VALUE, "ARN", "limits set: the role the budget action runs as"},
 };
 
 typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING, ROW_NSTATES } row_state;
@@ -733,6 +747,29 @@ static int run_policy(cc_ctx *ctx, const cli_args *a, cc_err *err)
     return admin_policy_run(ctx, &pa, err);
 }
 
+static int run_limits(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    admin_limits_args la = {
+        .action = a->npos == 2 ? a->pos[1] : NULL,
+        .team = cli_value(a, ADMIN_OPT_TEAM),
+        .member = cli_value(a, ADMIN_OPT_MEMBER),
+        .roster = cli_value(a, ADMIN_OPT_ROSTER),
+        .region = cli_value(a, ADMIN_OPT_REGION),
+        .aws_profile = cli_value(a, ADMIN_OPT_AWS_PROFILE),
+        .monthly_usd = cli_value(a, ADMIN_OPT_MONTHLY_USD),
+        .notify = cli_value(a, ADMIN_OPT_NOTIFY),
+        .notify_count = cli_count(a, ADMIN_OPT_NOTIFY),
+        .alert_at = cli_value(a, ADMIN_OPT_ALERT_AT),
+        .hourly_tokens = cli_value(a, ADMIN_OPT_HOURLY_TOKENS),
+        .budget_action = cli_count(a, ADMIN_OPT_BUDGET_ACTION) > 0,
+        .execution_role = cli_value(a, ADMIN_OPT_EXECUTION_ROLE),
+        .users = cli_value(a, ADMIN_OPT_USER),
+        .roles = cli_value(a, ADMIN_OPT_ROLE),
+        .groups = cli_value(a, ADMIN_OPT_GROUP),
+    };
+    return admin_limits_run(ctx, &la, err);
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     if (a->npos >= 1 && strcmp(a->pos[0], "policy") == 0)
@@ -743,6 +780,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
                                                   ADMIN_OPT_REGION, ADMIN_OPT_AWS_PROFILE, ADMIN_OPT_CONCURRENCY};
         return admin_report_run(ctx, a, &ix, err);
     }
+    if (a->npos >= 1 && strcmp(a->pos[0], "limits") == 0)
+        return run_limits(ctx, a, err);
     if (a->npos != 1 || strcmp(a->pos[0], "provision") != 0) {
         cc_err_set(err, CC_EUSAGE, "usage",
                    "usage: clinecfg admin provision (--request FILE | --roster CSV) | clinecfg admin report");
@@ -795,13 +834,16 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_admin = {
     .name = "admin",
-    .operands = "provision | policy developer|enforce | report",
-    .summary = "admin: create requested profiles or a whole roster; IAM policies; report the team's usage",
+    .operands = "provision | policy developer|enforce | report | limits set|enforce|list|remove",
+    .summary = "admin: create requested profiles or a roster; IAM policies; the team's usage; monthly limits",
     .description = "Give exactly one of --request FILE or --roster CSV.\n"
                    "A request is checked against its requester and this run's config (member, team, tags, name,\n"
                    "region, model) and shown before it is created (asked on a terminal; -y skips the question).\n"
                    "`admin policy developer|enforce` prints an IAM policy; --apply --name NAME attaches it to\n"
                    "--user/--role/--group, --check simulates it for one --user or --role (exit 8 when a case fails).\n"
+                   "`admin limits set --monthly-usd N (--member M | --roster CSV)` makes one AWS Budget per member;\n"
+                   "`limits enforce` blocks members over their limit through the policy clinecfg-blocked;\n"
+                   "`limits list` shows limits and spend; `limits remove` deletes what `set` made.\n"
                    "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
                    "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.\n"
                    "report: every profile with the member tag, its CloudWatch tokens, estimate and billed cost\n"

@@ -6,7 +6,8 @@ Identity Center portal (GetRoleCredentials, ListAccounts, ListAccountRoles,
 Logout) and SSO OIDC device flow (identitycenter.py), Cost Explorer
 ListCostAllocationTags / GetCostAndUsage (awsJson1_1) and CloudWatch
 GetMetricData / ListMetrics (awsJson1_0, the usage itself lives in usage.py),
-IAM (awsQuery; policies and the evaluator applied below live in iam.py);
+IAM (awsQuery; policies and the evaluator applied below live in iam.py),
+AWS Budgets (awsJson1_1) and CloudWatch alarms (budgets.py);
 SigV4 verification of every signed request (sigv4_verify.py), the fault and
 latency knobs, the JSON-lines request log, statistics and the unsigned
 /__admin/ endpoints.  The account itself lives in state.py.  See README.md.
@@ -35,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep the source tree clean when tests start it
 sys.path.insert(0, HERE)
 
+import budgets  # noqa: E402
 import iam  # noqa: E402
 import identitycenter  # noqa: E402
 import runtime  # noqa: E402
@@ -164,6 +166,10 @@ def route_request(method, path, query, headers, body):
             return Route("ListCostAllocationTags", JSON11, "ce", "ce:ListCostAllocationTags")
         if target == "AWSInsightsIndexService.GetCostAndUsage":
             return Route("GetCostAndUsage", JSON11, "ce", "ce:GetCostAndUsage")
+        if target.startswith("AWSBudgetServiceGateway."):
+            op = target.split(".", 1)[1]
+            return Route(op, JSON11, "budgets", "budgets:ViewBudget" if op.startswith("Describe")
+                         else "budgets:ModifyBudget")
         if target.startswith("GraniteServiceVersion20100801."):
             op = target.split(".", 1)[1]
             return Route(op, JSON10, "monitoring", "cloudwatch:" + op)
@@ -203,6 +209,8 @@ class Emulator:
         self.identity_center = identity_center
         self.usage = usage.Usage(state, seed_usage)
         self.iam = iam.Iam(state)
+        self.budgets = budgets.Budgets(state, self.usage, self.iam)
+        self.alarms = budgets.Alarms(self.usage)
         self.latency_ms = args.latency_ms
         self.fail_rate = args.fail_rate
         self.drop_rate = args.drop_rate
@@ -590,6 +598,8 @@ class Handler(BaseHTTPRequestHandler):
                 name = "AccessDenied" if route.protocol == QUERY else "AccessDeniedException"
                 self.send_api_error(route.protocol, name, 403 if route.protocol != JSON11 else 400, message)
                 return
+            if route.op in ("Converse", "ConverseStream") and self.emu.budgets.has_pending_actions():
+                self.emu.budgets.evaluate(state.now().timestamp())  # AWS-run budget actions stop the next call
             if self.iam_denies(route, region, body, user):
                 return
         if not self.emu.throttle_allows(route.op):
@@ -639,6 +649,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.handle_iam(route)
             elif route.protocol == QUERY:
                 self.handle_sts(route, record)
+            elif route.protocol == JSON11 and route.service == "budgets":
+                self.handle_budgets(route, body)
             elif route.protocol == JSON11:
                 self.handle_ce(route, body)
             elif route.protocol == JSON10:
@@ -707,6 +719,14 @@ class Handler(BaseHTTPRequestHandler):
             answer = self.emu.state.list_cost_allocation_tags(request)
         self.send_json(200, answer, None, "application/x-amz-json-1.1")
 
+    # ----------------------------------------------------------- Budgets
+    def handle_budgets(self, route, body):
+        request = self.json_body(body) if body else {}
+        if not isinstance(request, dict):
+            raise ApiError("SerializationException", "The request body must be a JSON object", 400)
+        answer = self.emu.budgets.handle(route.op, request, self.emu.state.now().timestamp())
+        self.send_json(200, answer, None, "application/x-amz-json-1.1")
+
     # -------------------------------------------------------- CloudWatch
     def handle_cloudwatch(self, route, body):
         try:
@@ -721,6 +741,8 @@ class Handler(BaseHTTPRequestHandler):
             answer = self.emu.usage.get_metric_data(request, now)
         elif route.op == "ListMetrics":
             answer = self.emu.usage.list_metrics(request, now)
+        elif route.op in budgets.ALARM_OPS:
+            answer = self.emu.alarms.handle(route.op, request, now)
         else:
             raise usage.cw_error("InvalidAction", "Operation %s is not supported by fake_aws." % route.op,
                                  "UnknownOperationException")
@@ -953,6 +975,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(200, snap)
         elif name.startswith("iam/"):
             self.send_json(*emu.iam.admin_endpoint(self.command, name, data))
+        elif name in ("budgets/state", "alarms/state") and self.command == "GET":
+            self.send_json(200, (emu.budgets if name.startswith("budgets") else emu.alarms).snapshot())
+        elif name in ("budgets/evaluate", "alarms/evaluate") and self.command == "POST":
+            store = emu.budgets if name.startswith("budgets") else emu.alarms
+            self.send_json(200, store.evaluate(state.now().timestamp()))
         elif self.command == "POST" and name == "reset-stats":
             emu.reset_stats()
             self.send_json(200, {"ok": True})

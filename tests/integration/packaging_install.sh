@@ -1,6 +1,7 @@
 #!/bin/sh
 # packaging_install.sh - `make install DESTDIR=... PREFIX=/usr` puts the
-# binary, man page, completions, the price table and documentation where the packages expect
+# binary, man page, completions, the price table, documentation and the limits-enforce
+# systemd units (service with @BINDIR@ filled in, timer) where the packages expect
 # them (nothing under etc/), and `make uninstall` removes all of it.  The
 # tested binary is reused (make -o all), nothing is compiled.
 . "$CLINECFG_TOP/tests/lib.sh"
@@ -12,16 +13,25 @@ mk install DESTDIR="$D" PREFIX=/usr
 (cd "$D" && find . ! -type d | sed 's/^\.//' | sort) >"$W/got"
 cat >"$W/want" <<'EOT'
 /usr/bin/clinecfg
+/usr/lib/systemd/system/clinecfg-limits-enforce.service
+/usr/lib/systemd/system/clinecfg-limits-enforce.timer
 /usr/share/bash-completion/completions/clinecfg
 /usr/share/clinecfg/prices.json
 /usr/share/doc/clinecfg/LICENSE
 /usr/share/doc/clinecfg/config.example.json
+/usr/share/doc/clinecfg/limits-enforce.env.example
 /usr/share/fish/vendor_completions.d/clinecfg.fish
 /usr/share/man/man1/clinecfg.1
 /usr/share/zsh/vendor-completions/_clinecfg
 EOT
 cmp -s "$W/want" "$W/got" || { diff "$W/want" "$W/got" >&2; fail "make install put other files (< expected, > installed)"; }
 [ -x "$D/usr/bin/clinecfg" ] || fail "the binary is not executable"
+U="$D/usr/lib/systemd/system"
+grep -qx 'ExecStart=/usr/bin/clinecfg --json -y admin limits enforce' "$U/clinecfg-limits-enforce.service" \
+  || fail "the service does not run /usr/bin/clinecfg admin limits enforce"
+grep -qx 'EnvironmentFile=/etc/clinecfg/limits-enforce.env' "$U/clinecfg-limits-enforce.service" || fail "the service has no EnvironmentFile"
+grep -qx 'OnUnitActiveSec=10min' "$U/clinecfg-limits-enforce.timer" || fail "the timer does not run every 10 minutes"
+if grep -q '@[A-Z]*@' "$U/clinecfg-limits-enforce.service"; then fail "unsubstituted @...@ in the service"; fi
 cmp -s "$CLINECFG_BUILD/clinecfg" "$D/usr/bin/clinecfg" || fail "installed binary differs from the build (install must not strip)"
 for f in usr/share/man/man1/clinecfg.1 usr/share/doc/clinecfg/config.example.json usr/share/bash-completion/completions/clinecfg \
          usr/share/clinecfg/prices.json; do

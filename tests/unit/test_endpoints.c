@@ -139,6 +139,19 @@ static void test_cost_explorer(void **state)
     expect_url("ce", "ap-northeast-1", NULL, &ov, "http://127.0.0.1:9999");
 }
 
+/* AWS Budgets is global: one host, signed for us-east-1. */
+static void test_budgets(void **state)
+{
+    (void)state;
+    fake_env none = {{{0}}};
+    expect_url("budgets", "ap-northeast-1", NULL, &none, "https://budgets.amazonaws.com");
+    assert_string_equal(aws_signing_region("budgets", "eu-west-1"), "us-east-1");
+    assert_string_equal(aws_signing_region("budgets", "cn-north-1"), "cn-northwest-1");
+    assert_string_equal(aws_signing_name("budgets"), "budgets");
+    fake_env ov = {{{"AWS_ENDPOINT_URL_BUDGETS", "http://127.0.0.1:9999"}}};
+    expect_url("budgets", "ap-northeast-1", NULL, &ov, "http://127.0.0.1:9999");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +159,7 @@ int main(void)
         cmocka_unit_test(test_override_order),
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_cost_explorer),
+        cmocka_unit_test(test_budgets),
         cmocka_unit_test(test_region_validate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

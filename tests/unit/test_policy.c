@@ -20,6 +20,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "clinecfg/limits.h"
 #include "clinecfg/policy.h"
 #include "testutil.h"
 
@@ -321,13 +322,38 @@ static void documents_compare_by_content(void **state)
     assert_false(policy_documents_equal(NULL, "{}"));
 }
 
+/* admin limits' documents (limits.c) pass the same checks. */
+static void limits_documents_valid(void **state)
+{
+    (void)state;
+    const char *arns[] = {"arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/bbbbbbbbbbbb",
+                          "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa",
+                          "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/aaaaaaaaaaaa"};
+    for (size_t n = 0; n <= 3; n++) {
+        char *doc = NULL;
+        cc_err err;
+        assert_int_equal(limits_blocked_document("aws", "123456789012", arns, n, &doc, &err), 0);
+        cJSON *d = assert_valid(doc);
+        const cJSON *st = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(d, "Statement"), 0);
+        assert_string_equal(cJSON_GetObjectItemCaseSensitive(st, "Effect")->valuestring, "Deny");
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(st, "Resource")), n == 3 ? 2 : n ? (int)n : 1);
+        cJSON_Delete(d);
+        free(doc);
+    }
+    char *doc = NULL;
+    cc_err err;
+    assert_int_equal(limits_member_deny_document(&doc, &err), 0);
+    cJSON_Delete(assert_valid(doc));
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vocabulary_is_listed),      cmocka_unit_test(every_combination_valid),
         cmocka_unit_test(developer_statements),      cmocka_unit_test(enforce_statements),
         cmocka_unit_test(bad_inputs_refused),        cmocka_unit_test(vocabulary_check_catches_strays),
-        cmocka_unit_test(documents_compare_by_content),
+        cmocka_unit_test(documents_compare_by_content), cmocka_unit_test(limits_documents_valid),
     };
     return cmocka_run_group_tests(tests, load_allowlist, free_allowlist);
 }

@@ -19,9 +19,11 @@
 
 #include "clinecfg/bedrock.h"
 #include "clinecfg/budgets.h"
+#include "clinecfg/config.h"
 #include "clinecfg/cwalarm.h"
 #include "clinecfg/keyring.h"
 #include "clinecfg/safefile.h"
+#include "clinecfg/usage.h"
 
 #define ROSTER_MAX_FILE (4 * 1024 * 1024)
 #define TAG_LOOKUPS_IN_FLIGHT 8
@@ -277,32 +279,17 @@ int limits_profiles(limits_ctx *l, limits_profile **out, size_t *n, cc_err *err)
 
 /* ---- prices ---------------------------------------------------------------- */
 
-static bool beside_binary(const char *self, char *out, size_t size)
-{
-    static const char *const rel[] = {"/../share/clinecfg/prices.json", "/../packaging/prices.json"};
-    const char *slash = self ? strrchr(self, '/') : NULL;
-    for (size_t i = 0; slash && i < sizeof rel / sizeof rel[0]; i++) {
-        snprintf(out, size, "%.*s%s", (int)(slash - self), self, rel[i]);
-        if (access(out, R_OK) == 0)
-            return true;
-    }
-    return false;
-}
-
+/* The same table, found the same way and with the org config's `prices`
+ * override, as `usage` and `admin report` estimate with. */
 int limits_load_prices(const cc_ctx *ctx, price_table *out, cc_err *err)
 {
-    memset(out, 0, sizeof *out);
-    char path[PATH_MAX];
-    const char *explicit_path = getenv("CLINECFG_PRICES_FILE");
-    bool found = explicit_path && *explicit_path ? prices_default_path(explicit_path, path, sizeof path)
-                                                 : prices_default_path(NULL, path, sizeof path) ||
-                                                       beside_binary(ctx->self_path, path, sizeof path);
-    if (!found) {
-        cc_err_set(err, CC_EINPUT, "prices.missing", "no price table found (prices.json)");
-        cc_err_hint(err, "reinstall clinecfg, or point CLINECFG_PRICES_FILE at a prices.json");
-        return CC_EINPUT;
-    }
-    return prices_load_file(path, out, err);
+    cc_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    int rc = cfg_load(&cfg, ctx, err);
+    if (!rc)
+        rc = usage_load_prices(ctx->self_path, cfg_json(&cfg, CFG_PRICES), out, err);
+    cfg_free(&cfg);
+    return rc;
 }
 
 /* ---- writes ---------------------------------------------------------------- */

@@ -77,6 +77,11 @@ int awsclient_prepare(awsclient *c, const char *service, aws_request *req, cc_er
 void aws_request_json(aws_request *req, const char *content_type, const char *const *headers, const char *body,
                       const char *operation);
 
+/* An awsQuery call (STS, IAM): POST / of the URL-encoded form
+ * `Action=...&Version=...&...`, through awsclient_call. */
+int awsclient_call_query(awsclient *c, const char *service, const char *form, const char *operation,
+                         aws_response *resp, cc_err *err);
+
 /* awsclient_prepare + http_aws_call + aws_call_verdict (awserror.h): returns 0 only for a
  * 2xx answer; resp must be freed with aws_response_free in every case. */
 int awsclient_call(awsclient *c, const char *service, aws_request *req, aws_response *resp, cc_err *err);

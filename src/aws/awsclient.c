@@ -279,3 +279,17 @@ void aws_request_json(aws_request *req, const char *content_type, const char *co
     req->extra_headers = headers;
     req->operation = operation;
 }
+
+int awsclient_call_query(awsclient *c, const char *service, const char *form, const char *operation,
+                         aws_response *resp, cc_err *err)
+{
+    aws_request req = {
+        .method = "POST",
+        .path = "/",
+        .content_type = "application/x-www-form-urlencoded; charset=utf-8",
+        .body = form,
+        .body_len = strlen(form),
+        .operation = operation,
+    };
+    return awsclient_call(c, service, &req, resp, err);
+}

@@ -375,15 +375,7 @@ static int iam_error(int rc, const char *operation, const char *principal, cc_er
 static int iam_post(awsclient *c, const char *operation, const char *form, const char *principal,
                     aws_response *resp, cc_err *err)
 {
-    aws_request req = {
-        .method = "POST",
-        .path = "/",
-        .content_type = "application/x-www-form-urlencoded; charset=utf-8",
-        .body = form,
-        .body_len = strlen(form),
-        .operation = operation,
-    };
-    int rc = awsclient_call(c, "iam", &req, resp, err);
+    int rc = awsclient_call_query(c, "iam", form, operation, resp, err);
     return rc ? iam_error(rc, operation, principal, err) : 0;
 }
 

@@ -14,15 +14,7 @@
 
 static int sts_post(awsclient *c, const char *operation, const char *form, aws_response *resp, cc_err *err)
 {
-    aws_request req = {
-        .method = "POST",
-        .path = "/",
-        .content_type = "application/x-www-form-urlencoded; charset=utf-8",
-        .body = form,
-        .body_len = strlen(form),
-        .operation = operation,
-    };
-    return awsclient_call(c, "sts", &req, resp, err);
+    return awsclient_call_query(c, "sts", form, operation, resp, err);
 }
 
 int sts_get_caller_identity(awsclient *c, sts_identity *out, cc_err *err)

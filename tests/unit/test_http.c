@@ -921,6 +921,8 @@ static int driver(int argc, char **argv)
             total_ms = atol(v);
         else if (!strcmp(a, "-v"))
             verbose = 1;
+        else if (!strcmp(a, "--allow-insecure-endpoint"))
+            http_allow_insecure_endpoints(true);
         else {
             fprintf(stderr, "driver: unknown argument %s\n", a);
             return 2;
@@ -930,7 +932,7 @@ static int driver(int argc, char **argv)
     if (!url || calls < 1) {
         fprintf(stderr, "usage: test_http --driver --url URL [--calls N] [--concurrency K] "
                         "[--id ID] [--max-attempts M] [--connect-timeout-ms MS] "
-                        "[--total-timeout-ms MS] [--ca-bundle PEM] [--path P] [-v]\n");
+                        "[--total-timeout-ms MS] [--ca-bundle PEM] [--path P] [--allow-insecure-endpoint] [-v]\n");
         return 2;
     }
     aws_credentials creds = {0};

@@ -357,7 +357,7 @@ static int lock_dir(char **out, cc_err *err)
     dir = paths_state_file("locks");
     if (!dir)
         return paths_error(err);
-    int r = safefile_make_dirs(dir, err);
+    int r = atomicfile_make_dirs(dir, false, err); /* locks need not survive a crash */
     if (r == CC_OK && !lock_dir_is_private(dir)) {
         cc_err_set(err, CC_EINPUT, "file.lock_dir", "the lock folder %s is not a folder of yours closed to others",
                    dir);

@@ -149,7 +149,7 @@ demo: deps-if-missing
 install: all
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR) \
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(ZSHCOMPDIR) \
-	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d $(DESTDIR)$(DATADIR)/clinecfg
 	$(INSTALL) -m 0755 $(BUILD)/clinecfg $(DESTDIR)$(BINDIR)/clinecfg
 	if [ -f packaging/clinecfg.1 ]; then $(INSTALL) -m 0644 packaging/clinecfg.1 $(DESTDIR)$(MANDIR)/man1/clinecfg.1; fi
 	if [ -f packaging/completions/clinecfg.bash ]; then $(INSTALL) -m 0644 packaging/completions/clinecfg.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/clinecfg; fi
@@ -157,13 +157,14 @@ install: all
 	if [ -f packaging/completions/clinecfg.fish ]; then $(INSTALL) -m 0644 packaging/completions/clinecfg.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/clinecfg.fish; fi
 	if [ -f packaging/config.example.json ]; then $(INSTALL) -m 0644 packaging/config.example.json $(DESTDIR)$(DOCDIR)/config.example.json; fi
 	if [ -f LICENSE ]; then $(INSTALL) -m 0644 LICENSE $(DESTDIR)$(DOCDIR)/LICENSE; fi
+	$(INSTALL) -m 0644 packaging/prices.json $(DESTDIR)$(DATADIR)/clinecfg/prices.json
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/clinecfg $(DESTDIR)$(MANDIR)/man1/clinecfg.1 \
 	  $(DESTDIR)$(DATADIR)/bash-completion/completions/clinecfg $(DESTDIR)$(ZSHCOMPDIR)/_clinecfg \
 	  $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/clinecfg.fish $(DESTDIR)$(DOCDIR)/config.example.json \
-	  $(DESTDIR)$(DOCDIR)/LICENSE
-	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	  $(DESTDIR)$(DOCDIR)/LICENSE $(DESTDIR)$(DATADIR)/clinecfg/prices.json
+	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR)/clinecfg 2>/dev/null
 
 # Packages.  Both build from a copy of the files the build needs, so the
 # working tree (and its build folders) stays as it is; everything they make

@@ -25,7 +25,7 @@
 static const cli_command *const commands[] = {
     &cmd_setup,  &cmd_login,   &cmd_logout, &cmd_credential_process,
     &cmd_status, &cmd_doctor,  &cmd_restore, &cmd_admin,
-    &cmd_whoami, &cmd_config,  NULL,
+    &cmd_whoami, &cmd_config,  &cmd_usage, NULL,
 };
 
 /* The running binary as the kernel sees it (every symlink resolved). */

@@ -6,7 +6,7 @@ PKGS="build-essential pkgconf libcurl4-openssl-dev libssl-dev libcjson-dev libse
 libcmocka-dev clang libclang-rt-14-dev valgrind strace jq python3 gnome-keyring dbus
 libsecret-tools nodejs npm iproute2 util-linux debhelper lintian rpm rpmlint scdoc mandoc
 groff-base man-db fish zsh bash-completion hyperfine ruby time curl libexpat1-dev
-universal-ctags"
+universal-ctags chromium"
 
 missing=""
 for p in $PKGS; do

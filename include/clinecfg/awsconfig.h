@@ -36,7 +36,7 @@ typedef struct awsconfig_plan {
     const char *account;  /* keyring account for --account; NULL or "": "default" */
 } awsconfig_plan;
 
-/* One shell word, quoted only when needed (malloc'd).  NULL on out of memory. */
+/* One shell word, quoted only when needed (malloc'd; shquote.h).  NULL on out of memory. */
 char *awsconfig_shell_quote(const char *word);
 
 /* The credential_process command line (malloc'd).  CC_EINPUT when the exe

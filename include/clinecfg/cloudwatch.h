@@ -108,6 +108,23 @@ int cw_parse_get_metric_data(const char *body, size_t len, cw_result *acc, char 
 int cw_get_metric_data(awsclient *c, const cw_query *queries, size_t n, long long start, long long end,
                        size_t max_in_flight, cw_result *out, cc_err *err);
 
+/* Prepared calls (e.g. GetCostAndUsage, ListMetrics) that go out with the
+ * first round of GetMetricData pages, in the same awsclient_call_many, so
+ * metrics and cost cost one sequential round trip together.  reqs in;
+ * resps (free with aws_response_free), statuses and errs out, n each. */
+typedef struct cw_riders {
+    aws_request *reqs;
+    aws_response *resps;
+    int *statuses;
+    cc_err *errs;
+    size_t n;
+} cw_riders;
+
+/* cw_get_metric_data with riders (NULL = none).  A rider's own failure is
+ * only in its status; the return value is GetMetricData's. */
+int cw_get_metric_data_with(awsclient *c, const cw_query *queries, size_t n, long long start, long long end,
+                            size_t max_in_flight, cw_riders *riders, cw_result *out, cc_err *err);
+
 /* ListMetrics answers: (metric name, ModelId) pairs. */
 typedef struct cw_metric_ref {
     char *metric_name;

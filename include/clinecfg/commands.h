@@ -17,5 +17,6 @@ extern const cli_command cmd_restore;
 extern const cli_command cmd_admin;
 extern const cli_command cmd_whoami;
 extern const cli_command cmd_config;
+extern const cli_command cmd_usage;
 
 #endif

@@ -35,6 +35,7 @@ typedef enum {
     CFG_SESSION_DURATION, /* seconds, integer */
     CFG_MEMBER_RULE,      /* "identity" or "email-local-part" (identity.h) */
     CFG_BACKUPS_KEEP,     /* backup runs kept; 0 keeps all */
+    CFG_PRICES,           /* object: model -> {input, output, cache_read, cache_write} USD per 1,000 tokens */
     CFG_NKEYS
 } cfg_key;
 

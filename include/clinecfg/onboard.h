@@ -120,8 +120,18 @@ int onboard_add_tag(onboard_result *r, const char *key, const char *value, cc_er
 int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err);
 
 /* The provisioning request as JSON (name, tags, source ARN, account,
- * region, requester, time, admin commands). */
+ * region, requester, time, and the equivalent AWS CLI call with every
+ * word shell-quoted).  NULL when out of memory. */
 cJSON *onboard_request_json(const onboard_result *r, const char *region);
+
+/* Sets the request's "admin_command": `clinecfg admin provision --request`
+ * and the file's path under `dir` as one shell-quoted word.  0 or
+ * CC_EINTERNAL (out of memory). */
+int onboard_request_set_admin_command(cJSON *request, const char *dir);
+
+/* Refuses (CC_EINPUT, names the regions) a source whose routing regions
+ * (r->regions) leave s->allowed_regions; s->model names it. */
+int onboard_check_residency(const onboard_spec *s, const onboard_result *r, cc_err *err);
 
 /* Writes the request under `dir` (created 0700) as 0600 JSON; *path_out
  * malloc'd. */

@@ -7,7 +7,7 @@
 # tests/integration/packaging_completions.sh (in the shells) and
 # tests/integration/cli_tables.sh (as text) compare them with --help.
 
-_clinecfg_commands='setup login logout credential-process status doctor restore admin whoami config'
+_clinecfg_commands='setup login logout credential-process status doctor restore admin usage whoami config'
 _clinecfg_global='-h --help --version --json -v --verbose -q --quiet --no-color -y --yes --dry-run --config --org-config --allow-insecure-endpoint'
 
 # Options of one command (besides the global ones).
@@ -19,7 +19,8 @@ _clinecfg_command_opts()
         logout | credential-process | status) echo '--account' ;;
         doctor) echo '--live --aws-profile --account' ;;
         restore) echo '--list --force' ;;
-        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team --principal --account --apply --name --user --role --group --check --member' ;;
+        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team --principal --account --apply --name --user --role --group --check --member --since --until --format -o --output' ;;
+        usage) echo '--since --until --period --account --aws-profile' ;;
         whoami) echo '--aws-profile --region --account' ;;
         config) echo '--file --force' ;;
     esac
@@ -31,7 +32,7 @@ _clinecfg_takes_value()
     case $1 in
         --config | --org-config | --team | --member | --model | --region | --aws-profile | --profile-name | \
             --targets | --account | --mode | --access-key-id | --from-profile | --request | --roster | \
-            --concurrency | --file | --principal | --name | --user | --role | --group) return 0 ;;
+            --concurrency | --file | --principal | --name | --user | --role | --group | --since | --until | --period | --format | -o | --output) return 0 ;;
     esac
     return 1
 }
@@ -47,7 +48,7 @@ _clinecfg_aws_profiles()
     done 2>/dev/null | sed -e 's/[[:space:]]*$//' -e '/^sso-session /d' -e '/^services /d' | sort -u
 }
 
-_clinecfg_config_keys='region runtime_endpoint model team tag_keys.team tag_keys.member extra_tags name_template aws_profile_name allowed_regions request.dir request.webhook_url session_duration member_rule'
+_clinecfg_config_keys='region runtime_endpoint model team tag_keys.team tag_keys.member extra_tags name_template aws_profile_name allowed_regions request.dir request.webhook_url session_duration member_rule prices'
 
 _clinecfg_files()
 {
@@ -66,7 +67,11 @@ _clinecfg_value()
             COMPREPLY=($(compgen -P "$head" -W 'cline-extension cline-cli aws-config' -- "$tail"))
             ;;
         --mode) COMPREPLY=($(compgen -W 'plan act both' -- "$cur")) ;;
-        --config | --org-config | --file | --request | --roster) _clinecfg_files "$cur" ;;
+        --config | --org-config | --file | --request | --roster | -o | --output) _clinecfg_files "$cur" ;;
+        --since | --until) COMPREPLY=($(compgen -W 'today month 24h 7d 30d now' -- "$cur")) ;;
+        --period) COMPREPLY=($(compgen -W '1h 1d' -- "$cur")) ;;
+        --group) COMPREPLY=($(compgen -W 'member team' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'table json csv html' -- "$cur")) ;;
         --aws-profile | --from-profile) COMPREPLY=($(compgen -W "$(_clinecfg_aws_profiles)" -- "$cur")) ;;
         --wait) COMPREPLY=($(compgen -W '60 300 900 1800' -- "$cur")) ;;
         --team | --member | --model | --region | --profile-name | --account | --access-key-id | --concurrency)
@@ -117,7 +122,7 @@ _clinecfg()
     case $cmd in
         '') COMPREPLY=($(compgen -W "$_clinecfg_commands" -- "$cur")) ;;
         admin)
-            if ((nargs == 0)); then COMPREPLY=($(compgen -W 'provision policy' -- "$cur"))
+            if ((nargs == 0)); then COMPREPLY=($(compgen -W 'provision policy report' -- "$cur"))
             elif ((nargs == 1)) && [[ $sub == policy ]]; then COMPREPLY=($(compgen -W 'developer enforce' -- "$cur")); fi ;;
         config)
             if ((nargs == 0)); then

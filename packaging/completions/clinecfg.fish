@@ -4,7 +4,7 @@
 # tests/integration/packaging_completions.sh (in the shells) and
 # tests/integration/cli_tables.sh (as text) compare them with --help.
 
-set -l __clinecfg_commands setup login logout credential-process status doctor restore admin whoami config
+set -l __clinecfg_commands setup login logout credential-process status doctor restore admin usage whoami config
 
 function __clinecfg_aws_profiles
     set -l files
@@ -90,6 +90,7 @@ complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a doctor -d 'check every link from config to Cline'
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a restore -d 'put back the files a setup run replaced'
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a admin -d 'create requested profiles or a roster'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a usage -d "your profile's tokens and cost"
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a whoami -d 'show the AWS identity and member name'
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a config -d 'read or edit the config safely'
 
@@ -144,16 +145,29 @@ complete -c clinecfg -n $c -l model -x -d 'base model for roster rows without on
 complete -c clinecfg -n $c -l fix-tags -d 'retag same-named profiles whose model matches'
 complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a policy -d 'print, apply or check an IAM policy'
 complete -c clinecfg -n '__clinecfg_nth_arg admin 1' -a 'developer enforce' -d 'policy'
-complete -c clinecfg -n $c -l team -x -d 'policy: the team tag value required'
+complete -c clinecfg -n $c -l team -x -d 'policy: the team tag value required; report: only team T'
 complete -c clinecfg -n $c -l principal -x -a 'iam-user sso' -d 'policy: who the policy matches'
 complete -c clinecfg -n $c -l account -x -d 'policy: the AWS account the policy names'
 complete -c clinecfg -n $c -l apply -d 'policy: create or update the policy and attach it'
 complete -c clinecfg -n $c -l name -x -d 'policy: the customer-managed policy name'
 complete -c clinecfg -n $c -l user -x -d 'policy: IAM user(s), comma-separated'
 complete -c clinecfg -n $c -l role -x -d 'policy: IAM role(s), comma-separated'
-complete -c clinecfg -n $c -l group -x -d 'policy: IAM group(s), comma-separated'
+complete -c clinecfg -n $c -l group -x -d 'policy: IAM group(s); report: member or team rows'
 complete -c clinecfg -n $c -l check -d 'policy: simulate the expected cases'
 complete -c clinecfg -n $c -l member -x -d 'policy: the member --check --role stands for'
+complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a report -d "the team's usage"
+complete -c clinecfg -n $c -l since -x -a 'today month 24h 7d 30d' -d 'report: start day'
+complete -c clinecfg -n $c -l until -x -a 'now today' -d 'report: end'
+complete -c clinecfg -n $c -l format -x -a 'table json csv html' -d 'report: output format'
+complete -c clinecfg -n $c -s o -l output -r -F -d 'report: write to FILE atomically'
+
+# usage
+set -l c '__fish_seen_subcommand_from usage'
+complete -c clinecfg -n $c -l since -x -a 'today month 24h 7d 30d' -d 'start'
+complete -c clinecfg -n $c -l until -x -a 'now today' -d 'end'
+complete -c clinecfg -n $c -l period -x -a '1h 1d' -d 'one row per hour or day'
+complete -c clinecfg -n $c -l account -x -d 'keyring account'
+complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'resolve credentials from profile P'
 
 # whoami
 set -l c '__fish_seen_subcommand_from whoami'
@@ -166,6 +180,6 @@ complete -c clinecfg -n '__fish_seen_subcommand_from config' -l file -r -F -d 'e
 complete -c clinecfg -n '__fish_seen_subcommand_from config' -l force -d 'set: write a key clinecfg does not know into its config'
 complete -c clinecfg -n '__clinecfg_nth_arg config 0' -a 'get set unset list'
 for key in region runtime_endpoint model team tag_keys.team tag_keys.member extra_tags name_template \
-        aws_profile_name allowed_regions request.dir request.webhook_url session_duration member_rule
+        aws_profile_name allowed_regions request.dir request.webhook_url session_duration member_rule prices
     complete -c clinecfg -n '__clinecfg_nth_arg config 1; and __fish_seen_subcommand_from get set unset' -a $key
 end

@@ -36,6 +36,8 @@ class Clinecfg < Formula
     zsh_completion.install "packaging/completions/_clinecfg"
     fish_completion.install "packaging/completions/clinecfg.fish"
     doc.install "packaging/config.example.json"
+    # The price table `usage` and `admin report` estimate with (found next to the binary).
+    (share/"clinecfg").install "packaging/prices.json"
   end
 
   test do

@@ -16,11 +16,12 @@
 #include "clinecfg/identity.h"
 #include "clinecfg/jsonc.h"
 #include "clinecfg/paths.h"
+#include "clinecfg/prices.h"
 #include "clinecfg/safefile.h"
 
 #define CFG_MAX_FILE (1024 * 1024)
 
-typedef enum { T_STR, T_INT, T_STRLIST, T_STRMAP } cfg_type;
+typedef enum { T_STR, T_INT, T_STRLIST, T_STRMAP, T_PRICES } cfg_type;
 
 static const struct {
     const char *name;
@@ -43,6 +44,7 @@ static const struct {
     [CFG_SESSION_DURATION] = {"session_duration", "CLINECFG_SESSION_DURATION", T_INT, "43200"},
     [CFG_MEMBER_RULE] = {"member_rule", "CLINECFG_MEMBER_RULE", T_STR, "identity"},
     [CFG_BACKUPS_KEEP] = {"backups.keep", "CLINECFG_BACKUPS_KEEP", T_INT, "20"},
+    [CFG_PRICES] = {"prices", "CLINECFG_PRICES", T_PRICES, NULL},
 };
 
 static const char *const type_names[] = {
@@ -50,6 +52,7 @@ static const char *const type_names[] = {
     [T_INT] = "a whole number",
     [T_STRLIST] = "an array of strings",
     [T_STRMAP] = "an object of string values",
+    [T_PRICES] = "an object of {\"input\", \"output\", \"cache_read\", \"cache_write\"} per model",
 };
 
 const char *cfg_key_name(cfg_key k) { return keys[k].name; }
@@ -120,6 +123,23 @@ static bool is_region_name(const char *r)
     return dashes >= 2 && isdigit((unsigned char)r[n - 1]);
 }
 
+/* The org-config price override has the shipped table's shape (prices.h). */
+static int check_prices(const cJSON *v, const char *where, cc_err *err)
+{
+    char *text = cJSON_PrintUnformatted(v);
+    if (!text)
+        return cc_err_oom(err);
+    price_table t;
+    int rc = prices_parse(text, strlen(text), where, true, &t, err);
+    free(text);
+    if (!rc)
+        prices_free(&t);
+    else
+        cc_err_hint(err, "write prices as {\"<base model id>\": {\"input\": 0.003, \"output\": 0.015, "
+                         "\"cache_read\": 0.0003, \"cache_write\": 0.00375}} (USD per 1,000 tokens)");
+    return rc;
+}
+
 /* Checks meaning beyond JSON type; `where` prefixes the message. */
 static int check_semantics(cfg_key k, const cJSON *v, const char *where, cc_err *err)
 {
@@ -152,6 +172,8 @@ static int check_semantics(cfg_key k, const cJSON *v, const char *where, cc_err 
         cc_err_hint(err, "use \"identity\" (profile names keep the whole identity) or \"email-local-part\"");
         return CC_EINPUT;
     }
+    if (k == CFG_PRICES)
+        return check_prices(v, where, err);
     if (k == CFG_SESSION_DURATION && (v->valuedouble < 900 || v->valuedouble > 129600)) {
         /* %.15g: digits for any value a person types, 1e+300 for one nobody reads */
         cc_err_set(err, CC_EINPUT, "config.value", "%s: session_duration %.15g is outside 900..129600 seconds", where,
@@ -192,6 +214,8 @@ static bool json_has_type(cfg_type t, const cJSON *v)
         cJSON_ArrayForEach(e, v) if (!cJSON_IsString(e)) return false;
         return true;
     }
+    case T_PRICES:
+        return cJSON_IsObject(v);
     }
     return false;
 }
@@ -325,6 +349,13 @@ static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON 
         free(copy);
         break;
     }
+    case T_PRICES:
+        v = cJSON_Parse(s);
+        if (v && !cJSON_IsObject(v)) {
+            cJSON_Delete(v);
+            v = NULL;
+        }
+        break;
     case T_STRMAP: {
         char *copy = strdup(s), *save = NULL;
         v = copy ? cJSON_CreateObject() : NULL;
@@ -345,8 +376,13 @@ static int parse_string_value(cfg_key k, const char *s, const char *what, cJSON 
         break;
     }
     }
-    if (!v)
+    if (!v && keys[k].type != T_PRICES)
         return cc_err_oom(err);
+    if (!v) {
+        cc_err_set(err, CC_EINPUT, "config.type", "%s: not a JSON object", what);
+        cc_err_hint(err, "give prices as JSON, e.g. {\"anthropic.claude-sonnet-4-5-20250929-v1:0\": {\"input\": 0.003}}");
+        return CC_EINPUT;
+    }
     int rc = check_semantics(k, v, what, err);
     if (rc) {
         cJSON_Delete(v);

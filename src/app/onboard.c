@@ -21,6 +21,8 @@
 #include "clinecfg/envlookup.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/safefile.h"
+#include "clinecfg/shquote.h"
+#include "clinecfg/strbuf.h"
 #include "clinecfg/sts.h"
 
 #include "../aws/curl_dl.h" /* libcurl's URL parser, through the table */
@@ -326,7 +328,7 @@ static int set_source_models(onboard_result *r, char *const *arns, size_t n, cc_
     return 0;
 }
 
-static int check_residency(const onboard_spec *s, const onboard_result *r, cc_err *err)
+int onboard_check_residency(const onboard_spec *s, const onboard_result *r, cc_err *err)
 {
     if (!cJSON_IsArray(s->allowed_regions))
         return 0;
@@ -751,7 +753,7 @@ int onboard_run(awsclient *c, const onboard_spec *s, const cc_out *out, onboard_
     }
     if ((rc = load_source(c, s, region, r, system_source ? &items[i_src].out.profile : NULL, err)))
         goto done;
-    if ((rc = check_residency(s, r, err)))
+    if ((rc = onboard_check_residency(s, r, err)))
         goto done;
 
     if (fast && items[i_prof].status == 0 && items[i_tags].status == 0 &&
@@ -877,6 +879,24 @@ int onboard_poll_once(awsclient *c, onboard_result *r, bool *found, cc_err *err)
     return rc;
 }
 
+/* One shell word made of up to two key/value pairs ("key=K,value=V"),
+ * quoted as a whole. */
+static void append_joined_word(strbuf *b, const char *k1, const char *v1, const char *k2, const char *v2)
+{
+    strbuf w = {0};
+    strbuf_puts(&w, k1);
+    strbuf_puts(&w, v1);
+    if (k2) {
+        strbuf_puts(&w, k2);
+        strbuf_puts(&w, v2);
+    }
+    if (w.oom)
+        b->oom = true;
+    else
+        shquote_append(b, w.p);
+    strbuf_release(&w);
+}
+
 cJSON *onboard_request_json(const onboard_result *r, const char *region)
 {
     cJSON *o = cJSON_CreateObject();
@@ -900,16 +920,51 @@ cJSON *onboard_request_json(const onboard_result *r, const char *region)
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     cJSON_AddStringToObject(o, "requested_at", when);
-    /* The equivalent AWS CLI call, for admins who prefer it. */
-    char cli[4096];
-    size_t n = (size_t)snprintf(cli, sizeof cli,
-                                "aws bedrock create-inference-profile --region %s --inference-profile-name '%s' "
-                                "--model-source copyFrom=%s --client-request-token %s --tags",
-                                region, r->name, r->copy_from, r->client_token);
-    for (size_t i = 0; i < r->n_tags && n < sizeof cli; i++)
-        n += (size_t)snprintf(cli + n, sizeof cli - n, " 'key=%s,value=%s'", r->tags[i].key, r->tags[i].value);
-    cJSON_AddStringToObject(o, "aws_cli", cli);
+    /* The equivalent AWS CLI call, for admins who prefer it; every word
+     * quoted, since the team and the name come from the developer. */
+    strbuf cli = {0};
+    strbuf_puts(&cli, "aws bedrock create-inference-profile --region ");
+    shquote_append(&cli, region);
+    strbuf_puts(&cli, " --inference-profile-name ");
+    shquote_append(&cli, r->name);
+    strbuf_puts(&cli, " --model-source ");
+    append_joined_word(&cli, "copyFrom=", r->copy_from, NULL, NULL);
+    strbuf_puts(&cli, " --client-request-token ");
+    shquote_append(&cli, r->client_token);
+    strbuf_puts(&cli, " --tags");
+    for (size_t i = 0; i < r->n_tags; i++) {
+        strbuf_puts(&cli, " ");
+        append_joined_word(&cli, "key=", r->tags[i].key, ",value=", r->tags[i].value);
+    }
+    if (cli.oom) {
+        strbuf_release(&cli);
+        cJSON_Delete(o);
+        return NULL;
+    }
+    cJSON_AddStringToObject(o, "aws_cli", cli.p);
+    strbuf_release(&cli);
     return o;
+}
+
+int onboard_request_set_admin_command(cJSON *request, const char *dir)
+{
+    const cJSON *name = cJSON_GetObjectItemCaseSensitive(request, "name");
+    strbuf path = {0}, cmd = {0};
+    strbuf_puts(&path, dir);
+    strbuf_puts(&path, "/");
+    strbuf_puts(&path, cJSON_IsString(name) ? name->valuestring : "request");
+    strbuf_puts(&path, ".json");
+    strbuf_puts(&cmd, "clinecfg admin provision --request ");
+    if (!path.oom)
+        shquote_append(&cmd, path.p);
+    int rc = path.oom || cmd.oom ? CC_EINTERNAL : 0;
+    if (!rc) {
+        cJSON_DeleteItemFromObjectCaseSensitive(request, "admin_command");
+        rc = cJSON_AddStringToObject(request, "admin_command", cmd.p) ? 0 : CC_EINTERNAL;
+    }
+    strbuf_release(&path);
+    strbuf_release(&cmd);
+    return rc;
 }
 
 int onboard_write_request(const cJSON *request, const char *dir, char **path_out, cc_err *err)

@@ -374,15 +374,17 @@ static void batch_free(batch *b)
     cw_result_free(&b->part);
 }
 
-/* One round: every unfinished batch's next page, concurrently. */
+/* One round: every unfinished batch's next page, concurrently, and the
+ * riders when given (the first round). */
 static int run_round(awsclient *c, batch *bs, size_t nb, long long start, long long end, size_t max_in_flight,
-                     cw_result *out, cc_err *err)
+                     cw_riders *riders, cw_result *out, cc_err *err)
 {
-    size_t *idx = calloc(nb, sizeof *idx);
-    aws_request *reqs = calloc(nb, sizeof *reqs);
-    aws_response *resps = calloc(nb, sizeof *resps);
-    int *sts = calloc(nb, sizeof *sts);
-    cc_err *errs = calloc(nb, sizeof *errs);
+    size_t nr = riders ? riders->n : 0, cap = nb + nr + 1;
+    size_t *idx = calloc(cap, sizeof *idx);
+    aws_request *reqs = calloc(cap, sizeof *reqs);
+    aws_response *resps = calloc(cap, sizeof *resps);
+    int *sts = calloc(cap, sizeof *sts);
+    cc_err *errs = calloc(cap, sizeof *errs);
     size_t k = 0;
     int rc = idx && reqs && resps && sts && errs ? 0 : cc_err_oom(err);
     for (size_t i = 0; !rc && i < nb; i++) {
@@ -398,12 +400,16 @@ static int run_round(awsclient *c, batch *bs, size_t nb, long long start, long l
             break;
         idx[k++] = i;
     }
-    if (!rc && k) {
+    size_t pages = k;
+    for (size_t j = 0; !rc && j < nr; j++)
+        reqs[k++] = riders->reqs[j];
+    bool ran = !rc && k;
+    if (ran) {
         awsclient_call_many(c, reqs, k, max_in_flight, resps, sts, errs);
-        out->calls += k;
+        out->calls += pages;
         out->rounds++;
     }
-    for (size_t j = 0; j < k; j++) {
+    for (size_t j = 0; j < pages; j++) {
         batch *b = &bs[idx[j]];
         if (!rc && sts[j]) {
             rc = sts[j];
@@ -417,6 +423,13 @@ static int run_round(awsclient *c, batch *bs, size_t nb, long long start, long l
         b->token = next;
         b->done = next == NULL;
         aws_response_free(&resps[j]);
+    }
+    for (size_t j = 0; riders && resps && j < nr; j++) {
+        riders->resps[j] = ran ? resps[pages + j] : (aws_response){0};
+        riders->statuses[j] = ran ? sts[pages + j] : CC_EINTERNAL;
+        cc_err_clear(&riders->errs[j]);
+        if (ran)
+            riders->errs[j] = errs[pages + j];
     }
     free(idx);
     free(reqs);
@@ -435,7 +448,10 @@ static int collect(batch *b, cw_result *out, cc_err *err)
         cw_series *dst = series_add(out, b->q[i].id, err);
         if (!dst)
             return err ? err->status : CC_EINTERNAL;
-        cw_series *src = NULL;
+        /* Replies keep the query order: look at the same place first. */
+        cw_series *src = i < b->part.n && b->part.series[i].id && !strcmp(b->part.series[i].id, b->q[i].id)
+                             ? &b->part.series[i]
+                             : NULL;
         for (size_t j = 0; j < b->part.n && !src; j++)
             if (b->part.series[j].id && !strcmp(b->part.series[j].id, b->q[i].id))
                 src = &b->part.series[j];
@@ -461,11 +477,17 @@ static int collect(batch *b, cw_result *out, cc_err *err)
 int cw_get_metric_data(awsclient *c, const cw_query *queries, size_t n, long long start, long long end,
                        size_t max_in_flight, cw_result *out, cc_err *err)
 {
+    return cw_get_metric_data_with(c, queries, n, start, end, max_in_flight, NULL, out, err);
+}
+
+int cw_get_metric_data_with(awsclient *c, const cw_query *queries, size_t n, long long start, long long end,
+                            size_t max_in_flight, cw_riders *riders, cw_result *out, cc_err *err)
+{
     memset(out, 0, sizeof *out);
-    if (n == 0)
+    if (n == 0 && !(riders && riders->n))
         return 0;
     size_t nb = (n + CW_MAX_QUERIES - 1) / CW_MAX_QUERIES;
-    batch *bs = calloc(nb, sizeof *bs);
+    batch *bs = calloc(nb ? nb : 1, sizeof *bs);
     if (!bs)
         return cc_err_oom(err);
     for (size_t i = 0; i < nb; i++) {
@@ -474,7 +496,7 @@ int cw_get_metric_data(awsclient *c, const cw_query *queries, size_t n, long lon
     }
     int rc = 0;
     for (size_t round = 0; !rc; round++) {
-        bool pending = false;
+        bool pending = round == 0 && riders && riders->n;
         for (size_t i = 0; i < nb; i++)
             pending = pending || !bs[i].done;
         if (!pending)
@@ -483,7 +505,8 @@ int cw_get_metric_data(awsclient *c, const cw_query *queries, size_t n, long lon
             rc = malformed(err, "GetMetricData", "NextToken never ends");
             break;
         }
-        rc = run_round(c, bs, nb, start, end, max_in_flight ? max_in_flight : 4, out, err);
+        rc = run_round(c, bs, nb, start, end, max_in_flight ? max_in_flight : 4, round == 0 ? riders : NULL, out,
+                       err);
     }
     for (size_t i = 0; !rc && i < nb; i++)
         rc = collect(&bs[i], out, err);

@@ -1,30 +1,37 @@
 /* admin.c - 'clinecfg admin provision': create the profiles developers
  * requested (--request FILE) or a whole roster (--roster CSV), idempotently.
- * The roster lists the account's profiles once, looks tags up concurrently
- * and creates what is missing, backing off while Bedrock throttles. */
+ * A request comes from a developer, so it is re-checked against its
+ * requester and this run's config and shown before anything is created.
+ * The roster is read twice as a stream: once to check every row, then in
+ * batches whose tags are looked up concurrently and whose missing profiles
+ * are created, backing off while Bedrock throttles; memory does not grow
+ * with its length.  Text from a file or AWS is printed without controls. */
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "admin_report.h"
 #include "clinecfg/arn.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/identity.h"
-#include "clinecfg/jsonc.h"
 #include "clinecfg/keyring.h"
 #include "clinecfg/onboard.h"
-#include "clinecfg/safefile.h"
+#include "clinecfg/printable.h"
+#include "clinecfg/request.h"
+#include "clinecfg/roster.h"
 #include "clinecfg/session.h"
 #include "clinecfg/sts.h"
 
 #include "admin_policy.h"
 
-#define ADMIN_MAX_FILE (4 * 1024 * 1024)
 #define THROTTLE_ROUNDS 8
+#define ROSTER_BATCH 256      /* rows in memory at once */
+#define ROSTER_MAX_MODELS 64  /* distinct base models in one roster */
 
 enum {
     ADMIN_OPT_REQUEST,
@@ -34,17 +41,22 @@ enum {
     ADMIN_OPT_AWS_PROFILE,
     ADMIN_OPT_MODEL,
     ADMIN_OPT_FIX_TAGS,
+    ADMIN_OPT_TEAM,  /* policy and report */
+    ADMIN_OPT_GROUP, /* policy: IAM groups; report: member|team rows */
     /* admin policy (admin_policy.c) */
-    ADMIN_OPT_TEAM,
     ADMIN_OPT_PRINCIPAL,
     ADMIN_OPT_ACCOUNT,
     ADMIN_OPT_APPLY,
     ADMIN_OPT_NAME,
     ADMIN_OPT_USER,
     ADMIN_OPT_ROLE,
-    ADMIN_OPT_GROUP,
     ADMIN_OPT_CHECK,
     ADMIN_OPT_MEMBER,
+    /* admin report (admin_report.c) */
+    ADMIN_OPT_SINCE,
+    ADMIN_OPT_UNTIL,
+    ADMIN_OPT_FORMAT,
+    ADMIN_OPT_OUTPUT,
     ADMIN_OPT_COUNT
 };
 
@@ -56,20 +68,27 @@ static const cli_opt admin_opts[ADMIN_OPT_COUNT] = {
     [ADMIN_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
     [ADMIN_OPT_MODEL] = {"model", 0, OPT_VALUE, "ID", "base model for roster rows without one (default: config model)"},
     [ADMIN_OPT_FIX_TAGS] = {"fix-tags", 0, OPT_FLAG, NULL, "retag same-named profiles whose model matches"},
-    [ADMIN_OPT_TEAM] = {"team", 0, OPT_VALUE, "T", "policy: the team tag value required (default: config team)"},
+    [ADMIN_OPT_TEAM] = {"team", 0, OPT_VALUE, "T",
+                        "provision --request: the team a request may be for; policy: the team tag required "
+                        "(default: config team); report: only team T"},
+    [ADMIN_OPT_GROUP] = {"group", 0, OPT_VALUE, "G",
+                         "policy: IAM group(s), comma-separated; report: member (default) or team, one row each"},
     [ADMIN_OPT_PRINCIPAL] = {"principal", 0, OPT_VALUE, "KIND", "policy: iam-user (default) or sso"},
     [ADMIN_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "ID", "policy: the AWS account the policy names"},
     [ADMIN_OPT_APPLY] = {"apply", 0, OPT_FLAG, NULL, "policy: create or update the policy and attach it"},
     [ADMIN_OPT_NAME] = {"name", 0, OPT_VALUE, "NAME", "policy: the customer-managed policy's name"},
     [ADMIN_OPT_USER] = {"user", 0, OPT_VALUE, "U", "policy: IAM user(s), comma-separated"},
     [ADMIN_OPT_ROLE] = {"role", 0, OPT_VALUE, "R", "policy: IAM role(s), comma-separated (--check: a name or ARN)"},
-    [ADMIN_OPT_GROUP] = {"group", 0, OPT_VALUE, "G", "policy: IAM group(s), comma-separated"},
     [ADMIN_OPT_CHECK] = {"check", 0, OPT_FLAG, NULL, "policy: simulate the expected cases for --user or --role"},
     [ADMIN_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "policy: the member --check --role stands for"},
+    [ADMIN_OPT_SINCE] = {"since", 0, OPT_VALUE, "SPEC", "report: start day (today, month, 7d, 30d, ISO date; default month)"},
+    [ADMIN_OPT_UNTIL] = {"until", 0, OPT_VALUE, "SPEC", "report: end (same forms; default now), UTC unless an offset is given"},
+    [ADMIN_OPT_FORMAT] = {"format", 0, OPT_VALUE, "FMT", "report: table (default), json, csv or html"},
+    [ADMIN_OPT_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE", "report: write to FILE (atomically) instead of stdout"},
 };
 
-typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING } row_state;
-static const char *const row_state_names[] = {"created", "existing", "conflict", "failed", "pending"};
+typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING, ROW_NSTATES } row_state;
+static const char *const row_state_names[ROW_NSTATES] = {"created", "existing", "conflict", "failed", "pending"};
 
 typedef struct row {
     char *team, *member, *model;
@@ -80,102 +99,13 @@ typedef struct row {
     cc_err err;
 } row;
 
-static void rows_free(row *rows, size_t n)
+static void row_clear(row *w)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(rows[i].team);
-        free(rows[i].member);
-        free(rows[i].model);
-        onboard_result_free(&rows[i].r);
-    }
-    free(rows);
-}
-
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    char *e = s + strlen(s);
-    while (e > s && isspace((unsigned char)e[-1]))
-        *--e = '\0';
-    return s;
-}
-
-/* team,member[,model] per line; '#' comments, blank lines and a header row
- * are skipped.  Errors name file:line. */
-static int parse_roster(const char *path, const char *text, size_t len, row **out, size_t *nout, cc_err *err)
-{
-    *out = NULL;
-    *nout = 0;
-    row *rows = NULL;
-    size_t n = 0;
-    int line = 0;
-    const char *p = text, *end = text + len;
-    while (p < end) {
-        line++;
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        char *buf = strndup(p, l);
-        p += l + (nl ? 1 : 0);
-        if (!buf)
-            goto oom;
-        char *s = trim(buf);
-        if (!*s || *s == '#') {
-            free(buf);
-            continue;
-        }
-        char *fields[4] = {0};
-        int nf = 0;
-        for (char *save = NULL, *tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-            fields[nf < 4 ? nf++ : 3] = trim(tok);
-        if (nf >= 2 && n == 0 && strcasecmp(fields[0], "team") == 0 && strcasecmp(fields[1], "member") == 0) {
-            free(buf);
-            continue;
-        }
-        if (nf < 2 || nf > 3 || !*fields[0] || !*fields[1]) {
-            free(buf);
-            rows_free(rows, n);
-            cc_err_set(err, CC_EINPUT, "roster.syntax", "%s:%d: expected 'team,member[,model]'", path, line);
-            cc_err_hint(err, "one developer per line, e.g. teamA,alice or teamA,alice,us.anthropic.claude-sonnet-4-5-20250929-v1:0");
-            return CC_EINPUT;
-        }
-        row *grown = realloc(rows, (n + 1) * sizeof *grown);
-        if (!grown) {
-            free(buf);
-            goto oom;
-        }
-        rows = grown;
-        memset(&rows[n], 0, sizeof rows[n]);
-        rows[n].team = strdup(fields[0]);
-        rows[n].member = strdup(fields[1]);
-        rows[n].model = nf == 3 && *fields[2] ? strdup(fields[2]) : NULL;
-        rows[n].line = line;
-        n++;
-        free(buf);
-    }
-    if (!n) {
-        cc_err_set(err, CC_EINPUT, "roster.empty", "%s: the roster lists nobody", path);
-        cc_err_hint(err, "add lines of the form team,member[,model]");
-        return CC_EINPUT;
-    }
-    *out = rows;
-    *nout = n;
-    return 0;
-oom:
-    rows_free(rows, n);
-    return cc_err_oom(err);
-}
-
-static int read_input(const char *path, const char *what, char **text, size_t *len, cc_err *err)
-{
-    bool exists = false;
-    int rc = safefile_read(path, ADMIN_MAX_FILE, text, len, &exists, err);
-    if (!rc && !exists) {
-        cc_err_set(err, CC_EINPUT, "input.missing", "%s: %s does not exist", path, what);
-        cc_err_hint(err, "check the path");
-        rc = CC_EINPUT;
-    }
-    return rc;
+    free(w->team);
+    free(w->member);
+    free(w->model);
+    onboard_result_free(&w->r);
+    memset(w, 0, sizeof *w);
 }
 
 /* Bedrock throttles control-plane writes harder than the HTTP layer's three
@@ -264,226 +194,332 @@ static int prepare_row(const cc_config *cfg, const sts_identity *id, const char 
     return 0;
 }
 
-static void print_rows(cc_ctx *ctx, row *rows, size_t n)
+/* What the rows came to: counts, the JSON rows, and the worst outcome (a
+ * failure, then a conflict) that decides the exit code. */
+typedef struct tally {
+    size_t counts[ROW_NSTATES];
+    cJSON *jrows;
+    int failed_status;
+    cc_err failed, conflict;
+    bool have_failed, have_conflict;
+} tally;
+
+static void tally_start(cc_ctx *ctx, tally *t)
 {
-    size_t counts[5] = {0};
-    cJSON *jrows = cJSON_AddArrayToObject(ctx->result, "rows");
+    memset(t, 0, sizeof *t);
+    /* Only --json keeps every row; the text table streams. */
+    t->jrows = ctx->out.json ? cJSON_AddArrayToObject(ctx->result, "rows") : NULL;
     out_text(&ctx->out, "%-9s %-40s %s\n", "STATUS", "PROFILE", "ARN / DETAIL");
-    for (size_t i = 0; i < n; i++) {
-        row *w = &rows[i];
-        counts[w->state]++;
-        const char *detail = w->r.arn ? w->r.arn : w->err.message;
-        out_text(&ctx->out, "%-9s %-40s %s\n", row_state_names[w->state], w->r.name[0] ? w->r.name : w->member,
-                 detail);
-        cJSON *o = cJSON_CreateObject();
-        if (w->team)
-            cJSON_AddStringToObject(o, "team", w->team);
-        if (w->member)
-            cJSON_AddStringToObject(o, "member", w->member);
-        cJSON_AddStringToObject(o, "name", w->r.name);
-        cJSON_AddStringToObject(o, "status", row_state_names[w->state]);
-        if (w->r.arn)
-            cJSON_AddStringToObject(o, "arn", w->r.arn);
-        else
-            cJSON_AddNullToObject(o, "arn");
-        if (w->state == ROW_CONFLICT || w->state == ROW_FAILED)
-            cJSON_AddStringToObject(o, "error", w->err.message);
-        cJSON_AddItemToArray(jrows, o);
+}
+
+static cJSON *row_json(const row *w)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (w->team)
+        cJSON_AddStringToObject(o, "team", w->team);
+    if (w->member)
+        cJSON_AddStringToObject(o, "member", w->member);
+    cJSON_AddStringToObject(o, "name", w->r.name);
+    cJSON_AddStringToObject(o, "status", row_state_names[w->state]);
+    if (w->r.arn)
+        cJSON_AddStringToObject(o, "arn", w->r.arn);
+    else
+        cJSON_AddNullToObject(o, "arn");
+    if (w->state == ROW_CONFLICT || w->state == ROW_FAILED)
+        cJSON_AddStringToObject(o, "error", w->err.message);
+    return o;
+}
+
+static void tally_row(cc_ctx *ctx, tally *t, const row *w)
+{
+    t->counts[w->state]++;
+    char who[2 * ROSTER_FIELD_MAX], detail[sizeof w->err.message];
+    printable_copy(who, sizeof who, w->r.name[0] ? w->r.name : w->member ? w->member : "");
+    printable_copy(detail, sizeof detail, w->r.arn ? w->r.arn : w->err.message);
+    out_text(&ctx->out, "%-9s %-40s %s\n", row_state_names[w->state], who, detail);
+    if (t->jrows)
+        cJSON_AddItemToArray(t->jrows, row_json(w));
+    if (w->state == ROW_FAILED && !t->have_failed) {
+        t->have_failed = true;
+        t->failed = w->err;
+        t->failed_status = w->status ? w->status : CC_EAWS;
+    } else if (w->state == ROW_CONFLICT && !t->have_conflict) {
+        t->have_conflict = true;
+        t->conflict = w->err;
     }
+}
+
+static int tally_finish(cc_ctx *ctx, const tally *t, cc_err *err)
+{
     cJSON *sum = cJSON_AddObjectToObject(ctx->result, "summary");
-    for (int s = 0; s < 4; s++)
-        cJSON_AddNumberToObject(sum, row_state_names[s], (double)counts[s]);
-    out_text(&ctx->out, "%zu created, %zu existing, %zu conflict, %zu failed\n", counts[ROW_CREATED],
-             counts[ROW_EXISTING], counts[ROW_CONFLICT], counts[ROW_FAILED]);
-}
-
-/* The worst row decides the exit code: a failure, then a conflict. */
-static int rows_status(row *rows, size_t n, cc_err *err)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (rows[i].state == ROW_FAILED) {
-            *err = rows[i].err;
-            return rows[i].status ? rows[i].status : CC_EAWS;
-        }
+    for (int s = 0; s < ROW_PENDING; s++)
+        cJSON_AddNumberToObject(sum, row_state_names[s], (double)t->counts[s]);
+    out_text(&ctx->out, "%zu created, %zu existing, %zu conflict, %zu failed\n", t->counts[ROW_CREATED],
+             t->counts[ROW_EXISTING], t->counts[ROW_CONFLICT], t->counts[ROW_FAILED]);
+    if (t->have_failed) {
+        *err = t->failed;
+        return t->failed_status;
     }
-    for (size_t i = 0; i < n; i++) {
-        if (rows[i].state == ROW_CONFLICT) {
-            *err = rows[i].err;
-            return CC_ECONFLICT;
-        }
+    if (t->have_conflict) {
+        *err = t->conflict;
+        return CC_ECONFLICT;
     }
     return 0;
 }
 
-static int str_field(const cJSON *o, const char *key, const char *path, const char **out, cc_err *err)
+/* The planned profile, on stderr and in the JSON result, before asking. */
+static void show_plan(cc_ctx *ctx, const char *path, const request_file *req, const onboard_result *r)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsString(v) || !v->valuestring[0]) {
-        cc_err_set(err, CC_EINPUT, "request.field", "%s: request field '%s' is missing or not a string", path, key);
-        cc_err_hint(err, "use the file exactly as 'clinecfg setup' wrote it");
+    cJSON *plan = cJSON_AddObjectToObject(ctx->result, "plan");
+    cJSON_AddStringToObject(plan, "name", r->name);
+    cJSON_AddStringToObject(plan, "model", r->base_model_id ? r->base_model_id : "");
+    cJSON_AddStringToObject(plan, "source", r->copy_from);
+    cJSON_AddStringToObject(plan, "region", req->region);
+    cJSON_AddStringToObject(plan, "requester", req->requester_arn);
+    cJSON *tags = cJSON_AddObjectToObject(plan, "tags");
+    for (size_t i = 0; i < r->n_tags; i++)
+        cJSON_AddStringToObject(tags, r->tags[i].key, r->tags[i].value);
+    if (ctx->out.quiet)
+        return;
+    FILE *f = ctx->out.errf ? ctx->out.errf : stderr;
+    char shown_path[4096], shown_requester[2048];
+    printable_copy(shown_path, sizeof shown_path, path);
+    printable_copy(shown_requester, sizeof shown_requester, req->requester_arn);
+    fprintf(f, "Planned profile (from %s):\n", shown_path);
+    fprintf(f, "  Name:      %s\n", r->name);
+    fprintf(f, "  Model:     %s via %s\n", r->base_model_id ? r->base_model_id : "?", r->copy_from);
+    fprintf(f, "  Region:    %s; requests may be served in:", req->region);
+    for (size_t i = 0; i < r->n_regions; i++)
+        fprintf(f, " %s", r->regions[i]);
+    fprintf(f, "\n  Tags:     ");
+    for (size_t i = 0; i < r->n_tags; i++)
+        fprintf(f, " %s=%s", r->tags[i].key, r->tags[i].value);
+    fprintf(f, "\n  Requester: %s\n", shown_requester);
+}
+
+/* The checks that need AWS: this run's region and account, then the
+ * source's routing regions against allowed_regions (reads only). */
+static int check_request_live(awsclient *c, const cc_config *cfg, const char *path, const request_file *req,
+                              row *w, cc_err *err)
+{
+    if (strcmp(req->region, awsclient_region(c)) != 0) {
+        cc_err_set(err, CC_EINPUT, "request.region", "%s: the request is for region %s, but this run uses %s", path,
+                   req->region, awsclient_region(c));
+        cc_err_hint(err, "run again with --region %s", req->region);
         return CC_EINPUT;
-    }
-    *out = v->valuestring;
-    return 0;
-}
-
-static int provision_request(cc_ctx *ctx, awsclient *c, const char *path, bool fix_tags, cc_err *err)
-{
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_input(path, "request file", &text, &len, err);
-    if (rc)
-        return rc;
-    jsonc_doc *doc = NULL;
-    rc = jsonc_parse(text, len, path, &doc, err);
-    cJSON *req = rc ? NULL : jsonc_to_cjson(jsonc_root(doc));
-    jsonc_free(doc);
-    free(text);
-    if (rc)
-        return rc;
-    row w;
-    memset(&w, 0, sizeof w);
-    const char *name = NULL, *source = NULL, *account = NULL, *region = NULL, *member = NULL;
-    const cJSON *tags = cJSON_GetObjectItemCaseSensitive(req, "tags");
-    if (!cJSON_IsObject(req))
-        rc = cc_err_set(err, CC_EINPUT, "request.type", "%s: a request must be a JSON object", path);
-    if (!rc)
-        rc = str_field(req, "name", path, &name, err);
-    if (!rc)
-        rc = str_field(req, "source_arn", path, &source, err);
-    if (!rc)
-        rc = str_field(req, "account", path, &account, err);
-    if (!rc)
-        rc = str_field(req, "region", path, &region, err);
-    if (!rc)
-        rc = str_field(req, "member", path, &member, err);
-    if (!rc && !cJSON_IsObject(tags))
-        rc = cc_err_set(err, CC_EINPUT, "request.field", "%s: request field 'tags' must be an object", path);
-    if (!rc && !identity_valid_profile_name(name))
-        rc = cc_err_set(err, CC_EINPUT, "request.field", "%s: '%s' is not a valid profile name", path, name);
-    if (!rc && strcmp(region, awsclient_region(c)) != 0) {
-        rc = cc_err_set(err, CC_EINPUT, "request.region", "%s: the request is for region %s, but this run uses %s",
-                        path, region, awsclient_region(c));
-        cc_err_hint(err, "run again with --region %s", region);
     }
     sts_identity id;
     memset(&id, 0, sizeof id);
-    if (!rc)
-        rc = sts_get_caller_identity(c, &id, err);
-    if (!rc && strcmp(id.account, account) != 0) {
+    int rc = sts_get_caller_identity(c, &id, err);
+    if (!rc && strcmp(id.account, req->account) != 0) {
         rc = cc_err_set(err, CC_EINPUT, "request.account",
-                        "%s: the request is for account %s, but your credentials are for account %s", path, account,
-                        id.account);
-        cc_err_hint(err, "use credentials for account %s (--aws-profile)", account);
+                        "%s: the request is for account %s, but your credentials are for account %s", path,
+                        req->account, id.account);
+        cc_err_hint(err, "use credentials for account %s (--aws-profile)", req->account);
     }
+    onboard_result *r = &w->r;
     if (!rc) {
-        snprintf(w.r.name, sizeof w.r.name, "%s", name);
-        snprintf(w.r.copy_from, sizeof w.r.copy_from, "%s", source);
-        snprintf(w.r.account, sizeof w.r.account, "%s", account);
-        w.r.member = strdup(member);
-        w.r.caller_arn = strdup(id.arn);
-        w.member = strdup(member);
-        const cJSON *t;
-        cJSON_ArrayForEach(t, tags) {
-            if (!rc && !cJSON_IsString(t))
-                rc = cc_err_set(err, CC_EINPUT, "request.field", "%s: tag '%s' must have a string value", path,
-                                t->string);
-            if (!rc)
-                rc = onboard_add_tag(&w.r, t->string, t->valuestring, err);
-        }
-    }
-    if (!rc)
-        rc = onboard_load_source_arn(c, &w.r, err);
-    if (!rc) {
-        onboard_spec spec = {.fix_tags = fix_tags, .no_create = ctx->dry_run};
-        out_progress(&ctx->out, "Provisioning %s for %s", name, member);
-        rc = create_with_backoff(c, &spec, &w.r, false, &ctx->out, err);
-        set_row_outcome(&w, rc, err);
-        print_rows(ctx, &w, 1);
-        rc = rows_status(&w, 1, err);
+        snprintf(r->name, sizeof r->name, "%s", req->name);
+        snprintf(r->copy_from, sizeof r->copy_from, "%s", req->source_arn);
+        snprintf(r->account, sizeof r->account, "%s", req->account);
+        r->member = strdup(req->member);
+        r->caller_arn = strdup(id.arn);
+        w->member = strdup(req->member);
+        if (!r->member || !r->caller_arn || !w->member)
+            rc = cc_err_oom(err);
     }
     sts_identity_free(&id);
-    cJSON_Delete(req);
-    free(w.member);
-    onboard_result_free(&w.r);
+    const cJSON *t, *tags = rc ? NULL : req->tags;
+    cJSON_ArrayForEach(t, tags) {
+        if (!rc)
+            rc = onboard_add_tag(r, t->string, t->valuestring, err);
+    }
+    if (!rc)
+        rc = onboard_load_source_arn(c, r, err);
+    if (!rc) {
+        const char *model = strchr(req->source_arn, '/') + 1; /* request_check saw the '/' */
+        onboard_spec spec = {.model = model, .allowed_regions = cfg_json(cfg, CFG_ALLOWED_REGIONS)};
+        rc = onboard_check_residency(&spec, r, err);
+    }
     return rc;
 }
 
-/* Reads and parses the roster; every row needs a model (its own or the default). */
-static int load_roster(const char *path, const char *default_model, row **rows, size_t *n, cc_err *err)
+static int provision_request(cc_ctx *ctx, awsclient *c, const cc_config *cfg, const char *path, const char *team,
+                             bool fix_tags, cc_err *err)
 {
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_input(path, "roster", &text, &len, err);
-    if (!rc)
-        rc = parse_roster(path, text, len, rows, n, err);
-    free(text);
+    request_file req;
+    int rc = request_read(path, &req, err);
     if (rc)
         return rc;
-    for (size_t i = 0; i < *n; i++) {
-        row *w = &(*rows)[i];
-        if (!w->model && !default_model) {
-            cc_err_set(err, CC_EINPUT, "config.model", "%s:%d: no model for %s and no default model", path, w->line,
-                       w->member);
-            cc_err_hint(err, "add a third column, pass --model, or set model in the config");
-            rows_free(*rows, *n);
-            *rows = NULL;
-            *n = 0;
-            return CC_EINPUT;
+    request_policy policy = {
+        .team = team ? team : cfg_str(cfg, CFG_TEAM),
+        .tag_key_team = cfg_str(cfg, CFG_TAG_KEY_TEAM),
+        .tag_key_member = cfg_str(cfg, CFG_TAG_KEY_MEMBER),
+        .extra_tags = cfg_json(cfg, CFG_EXTRA_TAGS),
+        .name_template = cfg_str(cfg, CFG_NAME_TEMPLATE),
+        .member_rule = cfg_str(cfg, CFG_MEMBER_RULE),
+        .allowed_regions = cfg_json(cfg, CFG_ALLOWED_REGIONS),
+    };
+    rc = request_check(path, &req, &policy, err);
+    row w;
+    memset(&w, 0, sizeof w);
+    if (!rc)
+        rc = check_request_live(c, cfg, path, &req, &w, err);
+    if (!rc) {
+        show_plan(ctx, path, &req, &w.r);
+        bool tty = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+        if (!ctx->dry_run && !cli_confirm(ctx, ctx->yes || !tty, "Provision %s as planned?", w.r.name))
+            rc = cc_err_set(err, CC_EINTERNAL, "cancelled", "admin provision cancelled; nothing was created");
+    }
+    if (!rc) {
+        onboard_spec spec = {.fix_tags = fix_tags, .no_create = ctx->dry_run};
+        out_progress(&ctx->out, "Provisioning %s for %s", w.r.name, w.member);
+        rc = create_with_backoff(c, &spec, &w.r, false, &ctx->out, err);
+        set_row_outcome(&w, rc, err);
+        if (rc == 0 && w.r.outcome == ONBOARD_WOULD_CREATE)
+            w.state = ROW_PENDING;
+        tally t;
+        tally_start(ctx, &t);
+        tally_row(ctx, &t, &w);
+        rc = tally_finish(ctx, &t, err);
+    }
+    row_clear(&w);
+    request_free(&req);
+    return rc;
+}
+
+/* The distinct base models of a roster and the source each resolves to. */
+typedef struct roster_models {
+    char *model[ROSTER_MAX_MODELS];
+    onboard_result src[ROSTER_MAX_MODELS];
+    size_t n;
+} roster_models;
+
+static void roster_models_free(roster_models *m)
+{
+    for (size_t k = 0; k < m->n; k++) {
+        free(m->model[k]);
+        onboard_result_free(&m->src[k]);
+    }
+    m->n = 0;
+}
+
+static int models_add(roster_models *m, const char *path, int line, const char *model, cc_err *err)
+{
+    for (size_t k = 0; k < m->n; k++)
+        if (strcmp(m->model[k], model) == 0)
+            return 0;
+    if (m->n == ROSTER_MAX_MODELS)
+        return cc_err_set(err, CC_EINPUT, "roster.models", "%s:%d: more than %d different models in one roster", path,
+                          line, ROSTER_MAX_MODELS);
+    if (!(m->model[m->n] = strdup(model)))
+        return cc_err_oom(err);
+    m->n++;
+    return 0;
+}
+
+/* The first pass: every row parses and has a model (its own or the
+ * default), before anything is looked up or created. */
+static int roster_scan(roster_reader *rd, const char *default_model, roster_models *m, cc_err *err)
+{
+    const char *path = roster_path(rd);
+    size_t rows = 0, modelless = 0;
+    int first_line = 0;
+    char first_member[ROSTER_FIELD_MAX + 1] = "";
+    roster_row rr;
+    int rc;
+    while ((rc = roster_next(rd, &rr, err)) == 1) {
+        rows++;
+        int arc = 0;
+        if (rr.model)
+            arc = models_add(m, path, rr.line, rr.model, err);
+        else if (default_model)
+            arc = models_add(m, path, rr.line, default_model, err);
+        else if (modelless++ == 0) {
+            first_line = rr.line;
+            printable_copy(first_member, sizeof first_member, rr.member);
         }
+        if (arc)
+            return arc;
+    }
+    if (rc)
+        return rc;
+    if (modelless) {
+        cc_err_set(err, CC_EINPUT, "config.model",
+                   "%s:%d: no model for %s and no default model (%zu row%s without one)", path, first_line,
+                   first_member, modelless, modelless == 1 ? "" : "s");
+        cc_err_hint(err, "add a third column, pass --model, or set model in the config");
+        return CC_EINPUT;
+    }
+    if (!rows) {
+        cc_err_set(err, CC_EINPUT, "roster.empty", "%s: the roster lists nobody", path);
+        cc_err_hint(err, "add lines of the form team,member[,model]");
+        return CC_EINPUT;
     }
     return 0;
 }
 
-/* The source profile of each distinct model, looked up once. */
-typedef struct roster_sources {
-    onboard_result *r;
-    const char **model;
-    size_t n;
-} roster_sources;
-
-static void roster_sources_free(roster_sources *s)
+/* Looks each model's source up once and holds it to allowed_regions. */
+static int resolve_sources(awsclient *c, const cc_config *cfg, const sts_identity *id, roster_models *m,
+                           cc_err *err)
 {
-    for (size_t k = 0; k < s->n; k++)
-        onboard_result_free(&s->r[k]);
-    free(s->r);
-    free(s->model);
+    for (size_t k = 0; k < m->n; k++) {
+        onboard_result *s = &m->src[k];
+        int rc = arn_model_source(m->model[k], awsclient_region(c), id->account, s->copy_from, sizeof s->copy_from,
+                                  err);
+        if (!rc)
+            rc = onboard_load_source_arn(c, s, err);
+        if (!rc) {
+            onboard_spec spec = {.model = m->model[k], .allowed_regions = cfg_json(cfg, CFG_ALLOWED_REGIONS)};
+            rc = onboard_check_residency(&spec, s, err);
+        }
+        if (rc)
+            return rc;
+    }
+    return 0;
 }
 
-/* Fills every row's name, tags and source; a row that cannot be prepared
- * (a bad member name) fails alone, the others become pending. */
-static int prepare_rows(awsclient *c, const cc_config *cfg, const sts_identity *id, row *rows, size_t n,
-                        const char *default_model, roster_sources *src, cc_err *err)
+static const onboard_result *source_for(const roster_models *m, const char *model)
 {
-    const char *region = awsclient_region(c);
-    src->r = calloc(n, sizeof *src->r);
-    src->model = calloc(n, sizeof *src->model);
-    if (!src->r || !src->model)
-        return cc_err_oom(err);
+    for (size_t k = 0; k < m->n; k++)
+        if (strcmp(m->model[k], model) == 0)
+            return &m->src[k];
+    return NULL;
+}
+
+/* Reads up to `cap` rows and prepares each (name, tags, source); a row
+ * that cannot be prepared (a bad member name) fails alone. */
+static int read_batch(roster_reader *rd, const cc_config *cfg, const sts_identity *id, const char *region,
+                      const roster_models *m, row *rows, size_t cap, size_t *n, cc_err *err)
+{
+    const char *default_model = cfg_str(cfg, CFG_MODEL);
+    *n = 0;
+    roster_row rr;
     int rc = 0;
-    for (size_t i = 0; !rc && i < n; i++) {
-        const char *model = rows[i].model ? rows[i].model : default_model;
-        size_t k;
-        for (k = 0; k < src->n && strcmp(src->model[k], model) != 0; k++)
-            ;
-        if (k == src->n) {
-            src->model[src->n] = model;
-            onboard_result *s = &src->r[src->n++];
-            rc = arn_model_source(model, region, id->account, s->copy_from, sizeof s->copy_from, err);
-            if (!rc)
-                rc = onboard_load_source_arn(c, s, err);
+    while (*n < cap && (rc = roster_next(rd, &rr, err)) == 1) {
+        row *w = &rows[(*n)++];
+        memset(w, 0, sizeof *w);
+        w->team = strdup(rr.team);
+        w->member = strdup(rr.member);
+        w->model = rr.model ? strdup(rr.model) : NULL;
+        w->line = rr.line;
+        if (!w->team || !w->member || (rr.model && !w->model))
+            return cc_err_oom(err);
+        const onboard_result *src = source_for(m, w->model ? w->model : default_model);
+        if (!src) /* the file changed since the first pass */
+            return cc_err_set(err, CC_EINPUT, "roster.changed", "%s:%d: the roster changed while it was read",
+                              roster_path(rd), rr.line);
+        cc_err rowerr;
+        cc_err_clear(&rowerr);
+        int prc = prepare_row(cfg, id, region, w, src, &rowerr);
+        if (prc) {
+            cc_err_prefix(&rowerr, "%s:%d", roster_path(rd), rr.line);
+            set_row_outcome(w, prc, &rowerr);
         }
-        if (!rc) {
-            cc_err rowerr;
-            cc_err_clear(&rowerr);
-            int prc = prepare_row(cfg, id, region, &rows[i], &src->r[k], &rowerr);
-            if (prc)
-                set_row_outcome(&rows[i], prc, &rowerr);
-            else
-                rows[i].state = ROW_PENDING;
-        }
+        else
+            w->state = ROW_PENDING;
     }
-    return rc;
+    return rc < 0 ? rc : 0;
 }
 
 /* Every application profile of the account, page by page. */
@@ -587,40 +623,65 @@ static void create_missing(cc_ctx *ctx, awsclient *c, row *rows, size_t n, bool 
     }
 }
 
-/* The roster: list the account's profiles once, judge the existing names
- * concurrently, create the rest. */
-static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, const char *path, size_t concurrency,
-                            const char *default_model, bool fix_tags, cc_err *err)
+/* One batch: judge the existing names concurrently, create the rest. */
+static int provision_batch(cc_ctx *ctx, awsclient *c, row *rows, size_t n, const bedrock_profile_page *pages,
+                           size_t npages, size_t concurrency, bool fix_tags, tally *t)
 {
-    row *rows = NULL;
-    size_t n = 0;
-    int rc = load_roster(path, default_model, &rows, &n, err);
+    int rc = judge_existing(ctx, c, rows, n, pages, npages, concurrency, fix_tags);
     if (rc)
         return rc;
+    create_missing(ctx, c, rows, n, fix_tags);
+    for (size_t i = 0; i < n; i++)
+        tally_row(ctx, t, &rows[i]);
+    return 0;
+}
+
+/* The roster: check every row, resolve each model's source, list the
+ * account's profiles once, then provision batch by batch. */
+static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, const char *path, size_t concurrency,
+                            bool fix_tags, cc_err *err)
+{
+    roster_reader *rd = NULL;
+    int rc = roster_open(path, &rd, err);
+    if (rc)
+        return rc;
+    roster_models models;
+    memset(&models, 0, sizeof models);
+    rc = roster_scan(rd, cfg_str(cfg, CFG_MODEL), &models, err);
     sts_identity id;
     memset(&id, 0, sizeof id);
-    rc = sts_get_caller_identity(c, &id, err);
-    roster_sources src;
-    memset(&src, 0, sizeof src);
     if (!rc)
-        rc = prepare_rows(c, cfg, &id, rows, n, default_model, &src, err);
+        rc = sts_get_caller_identity(c, &id, err);
+    if (!rc)
+        rc = resolve_sources(c, cfg, &id, &models, err);
     bedrock_profile_page *pages = NULL;
     size_t npages = 0;
     if (!rc)
         rc = list_all_profiles(c, &pages, &npages, err);
     if (!rc)
-        rc = judge_existing(ctx, c, rows, n, pages, npages, concurrency, fix_tags);
-    if (!rc) {
-        create_missing(ctx, c, rows, n, fix_tags);
-        print_rows(ctx, rows, n);
-        rc = rows_status(rows, n, err);
+        rc = roster_rewind(rd, err);
+    row *rows = rc ? NULL : calloc(ROSTER_BATCH, sizeof *rows);
+    if (!rc && !rows)
+        rc = cc_err_oom(err);
+    tally t;
+    if (!rc)
+        tally_start(ctx, &t);
+    for (size_t n = 1; !rc && n;) {
+        rc = read_batch(rd, cfg, &id, awsclient_region(c), &models, rows, ROSTER_BATCH, &n, err);
+        if (!rc && n)
+            rc = provision_batch(ctx, c, rows, n, pages, npages, concurrency, fix_tags, &t);
+        for (size_t i = 0; i < n; i++)
+            row_clear(&rows[i]);
     }
+    if (!rc)
+        rc = tally_finish(ctx, &t, err);
+    free(rows);
     for (size_t p = 0; p < npages; p++)
         bedrock_profile_page_free(&pages[p]);
     free(pages);
-    roster_sources_free(&src);
+    roster_models_free(&models);
     sts_identity_free(&id);
-    rows_free(rows, n);
+    roster_close(rd);
     return rc;
 }
 
@@ -628,18 +689,13 @@ static int provision_roster(cc_ctx *ctx, awsclient *c, const cc_config *cfg, con
  * provisioning step then reports why). */
 static char *request_region(const char *path)
 {
-    char *text = NULL, *region = NULL;
-    size_t len = 0;
+    request_file req;
     cc_err ignored;
     cc_err_clear(&ignored);
-    if (read_input(path, "request file", &text, &len, &ignored) == 0) {
-        cJSON *j = cJSON_ParseWithLength(text, len);
-        const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "region");
-        if (cJSON_IsString(r))
-            region = strdup(r->valuestring);
-        cJSON_Delete(j);
-    }
-    free(text);
+    if (request_read(path, &req, &ignored) != 0)
+        return NULL;
+    char *region = strdup(req.region);
+    request_free(&req);
     return region;
 }
 
@@ -681,8 +737,15 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     if (a->npos >= 1 && strcmp(a->pos[0], "policy") == 0)
         return run_policy(ctx, a, err);
+    if (a->npos == 1 && strcmp(a->pos[0], "report") == 0) {
+        static const admin_report_opt_index ix = {ADMIN_OPT_TEAM, ADMIN_OPT_SINCE, ADMIN_OPT_UNTIL,
+                                                  ADMIN_OPT_GROUP, ADMIN_OPT_FORMAT, ADMIN_OPT_OUTPUT,
+                                                  ADMIN_OPT_REGION, ADMIN_OPT_AWS_PROFILE, ADMIN_OPT_CONCURRENCY};
+        return admin_report_run(ctx, a, &ix, err);
+    }
     if (a->npos != 1 || strcmp(a->pos[0], "provision") != 0) {
-        cc_err_set(err, CC_EUSAGE, "usage", "usage: clinecfg admin provision (--request FILE | --roster CSV)");
+        cc_err_set(err, CC_EUSAGE, "usage",
+                   "usage: clinecfg admin provision (--request FILE | --roster CSV) | clinecfg admin report");
         return CC_EUSAGE;
     }
     const char *request = cli_value(a, ADMIN_OPT_REQUEST);
@@ -718,24 +781,31 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     rc = session_open(&s, ctx, &so, err);
     bool fix = cli_count(a, ADMIN_OPT_FIX_TAGS) > 0;
     if (!rc && request)
-        rc = provision_request(ctx, s.aws, request, fix, err);
+        rc = provision_request(ctx, s.aws, &cfg, request, cli_value(a, ADMIN_OPT_TEAM), fix, err);
     else if (!rc)
-        rc = provision_roster(ctx, s.aws, &cfg, roster, concurrency, cfg_str(&cfg, CFG_MODEL), fix, err);
+        rc = provision_roster(ctx, s.aws, &cfg, roster, concurrency, fix, err);
     session_close(&s);
     free(req_region);
     cfg_free(&cfg);
+    /* Messages quote the request, the roster and AWS answers. */
+    printable_copy(err->message, sizeof err->message, err->message);
+    printable_copy(err->hint, sizeof err->hint, err->hint);
     return rc;
 }
 
 const cli_command cmd_admin = {
     .name = "admin",
-    .operands = "provision | policy developer|enforce",
-    .summary = "admin: create requested profiles or a whole roster",
+    .operands = "provision | policy developer|enforce | report",
+    .summary = "admin: create requested profiles or a whole roster; IAM policies; report the team's usage",
     .description = "Give exactly one of --request FILE or --roster CSV.\n"
+                   "A request is checked against its requester and this run's config (member, team, tags, name,\n"
+                   "region, model) and shown before it is created (asked on a terminal; -y skips the question).\n"
                    "`admin policy developer|enforce` prints an IAM policy; --apply --name NAME attaches it to\n"
                    "--user/--role/--group, --check simulates it for one --user or --role (exit 8 when a case fails).\n"
                    "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
-                   "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.",
+                   "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.\n"
+                   "report: every profile with the member tag, its CloudWatch tokens, estimate and billed cost\n"
+                   "(one Cost Explorer call), sorted by cost, with a totals row; --format table|json|csv|html.",
     .opts = CLI_OPTS(admin_opts),
     .run = run,
 };

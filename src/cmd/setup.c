@@ -100,12 +100,10 @@ static int file_request(cc_ctx *ctx, const cc_config *cfg, awsclient *c, onboard
     char *dir = cfg_request_dir(cfg);
     char *path = NULL;
     int rc = !req ? CC_EINTERNAL : !dir ? paths_error(err) : 0;
-    if (!rc) {
-        char admin[4300];
-        snprintf(admin, sizeof admin, "clinecfg admin provision --request %s/%s.json", dir, r->name);
-        cJSON_AddStringToObject(req, "admin_command", admin);
+    if (!rc)
+        rc = onboard_request_set_admin_command(req, dir) ? cc_err_oom(err) : 0;
+    if (!rc)
         rc = onboard_write_request(req, dir, &path, err);
-    }
     if (!rc) {
         const char *hook = cfg_str(cfg, CFG_REQUEST_WEBHOOK_URL);
         bool posted = false;

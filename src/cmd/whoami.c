@@ -16,6 +16,7 @@
 #include "clinecfg/config.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/printable.h"
 #include "clinecfg/session.h"
 #include "clinecfg/sts.h"
 
@@ -103,9 +104,11 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
     const char *source = awsclient_credential_source(c);
     const char *region = awsclient_region(c);
-    out_text(&ctx->out, "account:           %s\n", id.account);
-    out_text(&ctx->out, "arn:               %s\n", id.arn);
-    out_text(&ctx->out, "user id:           %s\n", id.user_id ? id.user_id : "");
+    /* What STS answered is shown, not obeyed: no escape sequence reaches the terminal. */
+    char shown[1024];
+    out_text(&ctx->out, "account:           %s\n", printable_copy(shown, sizeof shown, id.account));
+    out_text(&ctx->out, "arn:               %s\n", printable_copy(shown, sizeof shown, id.arn));
+    out_text(&ctx->out, "user id:           %s\n", printable_copy(shown, sizeof shown, id.user_id ? id.user_id : ""));
     out_text(&ctx->out, "member:            %s\n", member[0] ? member : "(none)");
     if (name[0])
         out_text(&ctx->out, "profile name:      %s\n", name);

@@ -13,6 +13,7 @@
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/ini.h"
+#include "clinecfg/shquote.h"
 
 /* Keys that make the SDKs resolve credentials some other way than
  * credential_process: removed from our section. */
@@ -32,39 +33,9 @@ static const char *account_name(const awsconfig_plan *p)
     return (p->account && *p->account) ? p->account : "default";
 }
 
-static bool plain_shell_char(unsigned char c)
-{
-    return isalnum(c) || strchr("_@%+=:,./-", c) != NULL;
-}
-
 char *awsconfig_shell_quote(const char *word)
 {
-    size_t n = strlen(word);
-    bool plain = n > 0;
-    for (size_t i = 0; i < n && plain; i++)
-        plain = plain_shell_char((unsigned char)word[i]);
-    if (plain)
-        return strdup(word);
-    /* 'abc' with each ' written as '\'' */
-    size_t quotes = 0;
-    for (size_t i = 0; i < n; i++)
-        quotes += word[i] == '\'';
-    char *out = malloc(n + quotes * 3 + 3);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    out[o++] = '\'';
-    for (size_t i = 0; i < n; i++) {
-        if (word[i] == '\'') {
-            memcpy(out + o, "'\\''", 4);
-            o += 4;
-        } else {
-            out[o++] = word[i];
-        }
-    }
-    out[o++] = '\'';
-    out[o] = '\0';
-    return out;
+    return shquote(word);
 }
 
 /* What an INI property value cannot hold: line breaks, NUL (by construction),

@@ -249,7 +249,8 @@ int cline_global_state_edit(cline_edit_job *job, const char *text, size_t len, c
                              *const k_cross[] = {"awsUseCrossRegionInference", NULL},
                              *const k_global[] = {"awsUseGlobalInference", NULL},
                              *const k_cache[] = {"awsBedrockUsePromptCache", NULL},
-                             *const k_ep[] = {"awsBedrockEndpoint", NULL};
+                             *const k_ep[] = {"awsBedrockEndpoint", NULL},
+                             *const k_welcome[] = {"welcomeViewCompleted", NULL};
     if (rc == CC_OK)
         rc = set_if_differs(&l, doc, k_region, cJSON_CreateString(p->region), NULL);
     if (rc == CC_OK)
@@ -276,6 +277,11 @@ int cline_global_state_edit(cline_edit_job *job, const char *text, size_t len, c
         else if (remove)
             rc = delete_if_present(&l, doc, k_ep, NULL);
     }
+    /* Cline CLI 1.0.8-1.0.10 check this before their core has loaded (and
+     * repaired) the state: without it a headless run stops in the first-run
+     * wizard.  A value already there is the user's (or Cline's): kept. */
+    if (rc == CC_OK && !cline_node_at(doc, k_welcome))
+        rc = set_if_differs(&l, doc, k_welcome, cJSON_CreateTrue(), NULL);
     rc = finish_edits(rc, base, base_len, name, &l, out, out_len, err);
     jsonc_free(doc);
     free(fresh);

@@ -3,11 +3,15 @@ loopback emulator.  Owns the stand-in model's behaviour: when the request's
 toolConfig offers `submit_and_exit` (the tool a headless `cline --yolo` run
 waits for, see shared/reference/cline.md section 6) and it has not been
 called yet in the conversation, the first answer is a toolUse of it whose
-input fills the tool's inputSchema; otherwise a short text reply.
-maxTokens is honoured (one word = one token here).  Prompt caching: the
-words before the last `cachePoint` block are a cache write the first time
-that prefix is seen for the ModelId and a cache read afterwards; they are
-then not counted in inputTokens, as Bedrock reports it.
+input fills the tool's inputSchema.  Cline 1.x/2.x (the classic core) end a
+task with `attempt_completion` instead: offered as a tool, it is called as
+one; described in the system prompt as XML, the reply carries the XML block
+(see plan_attempt_completion).  Otherwise a short text reply.  maxTokens is
+honoured (one word = one token here).  Prompt caching: the words before the
+last `cachePoint` block are a cache write the first time that prefix is seen
+for the ModelId and a cache read afterwards; they are then not counted in
+inputTokens, as Bedrock reports it.  count_cache_points says how many
+prompt-cache points a request carried.
 """
 
 import hashlib
@@ -141,9 +145,13 @@ def plan_answer(request, prompt_cache=None):
             prompt_cache.add(digest)
         plan["cache_read_tokens" if seen else "cache_write_tokens"] = words
         plan["input_tokens"] = max(plan["input_tokens"] - words, 1)
+    completion = plan_attempt_completion(request)
+    if spec is None and completion is not None:
+        plan.update(completion)
+        return plan
     if spec is not None and not _already_submitted(request):
         schema = ((spec.get("inputSchema") or {}).get("json")) or {"type": "object"}
-        tool_input = fill_schema(schema)
+        tool_input = with_reply_text(fill_schema(schema), schema)
         if not isinstance(tool_input, dict):
             tool_input = {}
         plan.update(kind="tool", tool_name=SUBMIT_TOOL, tool_input=tool_input, stop_reason="tool_use",
@@ -217,3 +225,107 @@ def converse_stream_frames(plan, latency_ms, rng=None):
         "usage": usage_json(plan),
         "metrics": {"latencyMs": latency_ms}}, rng)))
     return frames
+
+
+def with_reply_text(tool_input, schema):
+    """The filled tool input with REPLY in every free-text string member (no
+    enum, const or format; REPLY fits its length limits), so that a client
+    which shows the tool's input (Cline 3.x prints submit_and_exit's summary)
+    shows the emulator's reply."""
+    if not isinstance(tool_input, dict) or not isinstance(schema, dict):
+        return tool_input
+    props = schema.get("properties") or {}
+    for name in tool_input:
+        sub = props.get(name)
+        if not isinstance(sub, dict) or sub.get("type") != "string" or \
+                any(k in sub for k in ("enum", "const", "format", "pattern")):
+            continue
+        if int(sub.get("minLength", 0) or 0) <= len(REPLY) <= int(sub.get("maxLength", len(REPLY)) or len(REPLY)):
+            tool_input[name] = REPLY
+    return tool_input
+
+
+# ------------------------------------------------- Cline's classic core (1.x, 2.x)
+COMPLETION_TOOL = "attempt_completion"
+COMPLETION_XML = "<attempt_completion>"
+
+
+def _system_text(request):
+    return "\n".join(block["text"] for block in request.get("system") or []
+                     if isinstance(block, dict) and isinstance(block.get("text"), str))
+
+
+def _offered_tool(request, name):
+    for tool in ((request.get("toolConfig") or {}).get("tools")) or []:
+        spec = tool.get("toolSpec") if isinstance(tool, dict) else None
+        if isinstance(spec, dict) and spec.get("name") == name:
+            return spec
+    return None
+
+
+def _completion_already_attempted(request):
+    for message in request.get("messages") or []:
+        if not isinstance(message, dict) or message.get("role") != "assistant":
+            continue
+        for block in message.get("content") or []:
+            if not isinstance(block, dict):
+                continue
+            if isinstance(block.get("toolUse"), dict) and block["toolUse"].get("name") == COMPLETION_TOOL:
+                return True
+            if isinstance(block.get("text"), str) and COMPLETION_XML in block["text"]:
+                return True
+    return False
+
+
+def plan_attempt_completion(request):
+    """The answer that ends a task of Cline's classic core, or None when the
+    request is not one.  It offers `attempt_completion` either as a native
+    tool (toolConfig) or, for models it does not trust with native tools (an
+    application-profile ARN among them), only in its system prompt as XML:
+    `<attempt_completion><result>...</result></attempt_completion>`, parsed
+    out of the reply text.  Asked again after it was attempted: plain text."""
+    if _completion_already_attempted(request):
+        return None
+    spec = _offered_tool(request, COMPLETION_TOOL)
+    if spec is not None:
+        schema = ((spec.get("inputSchema") or {}).get("json")) or {"type": "object"}
+        tool_input = fill_schema(schema)
+        if not isinstance(tool_input, dict):
+            tool_input = {}
+        tool_input["result"] = REPLY
+        return {"kind": "tool", "tool_name": COMPLETION_TOOL, "tool_input": tool_input, "stop_reason": "tool_use",
+                "tool_use_id": "tooluse_" + uuid.uuid4().hex[:22], "text": "", "output_tokens": 10}
+    if COMPLETION_XML not in _system_text(request):
+        return None
+    text = "%s\n\n%s\n<result>\n%s\n</result>\n</attempt_completion>" % (REPLY, COMPLETION_XML, REPLY)
+    return {"kind": "xml", "text": text, "stop_reason": "end_turn", "output_tokens": len(text.split())}
+
+
+def count_cache_points(request):
+    """How many cachePoint blocks a Converse request carries (system prompt,
+    message contents and tool list together)."""
+    if not isinstance(request, dict):
+        return 0
+    blocks = list(request.get("system") or [])
+    for message in request.get("messages") or []:
+        if isinstance(message, dict):
+            blocks.extend(message.get("content") or [])
+    blocks.extend(((request.get("toolConfig") or {}).get("tools")) or [])
+    return sum(1 for block in blocks if isinstance(block, dict) and "cachePoint" in block)
+
+
+# Seconds the XML completion's stream pauses after the block has closed and
+# before contentBlockStop/messageStop/metadata.  Sent in one burst, the end of
+# the stream overtakes the classic core's handling of the block: it posts the
+# request's cost before its completion_result, and the 1.x Go front end (which
+# exits only when one state update shows both) waits forever.  A real model
+# also takes a moment between its last token and the end of the stream.
+XML_END_PAUSE_S = 0.5
+
+
+def stream_pauses(plan, frames):
+    """Seconds to wait after each frame of converse_stream_frames(plan)."""
+    pauses = [0.0] * len(frames)
+    if plan.get("kind") == "xml" and len(frames) >= 4:
+        pauses[-4] = XML_END_PAUSE_S  # after the last delta
+    return pauses

@@ -555,6 +555,16 @@ class Handler(BaseHTTPRequestHandler):
             self.emu.note_status(self.status)
         self.emu.log(entry)
 
+    def signing_headers(self, entry):
+        """The request's headers as the client signed them.  Through h2c_front.mjs
+        (an HTTP/2 stream) the client signed the :authority pseudo-header, which
+        arrives here as Host."""
+        pairs = list(self.headers.items())
+        if self.headers.get("x-fake-aws-h2c") == "1":
+            entry["http"] = "h2c"
+            pairs.append((":authority", self.headers.get("Host", "")))
+        return pairs
+
     def handle_route(self, route, path, query, body, entry, invocation_id):
         state = self.emu.state
         record = None
@@ -562,7 +572,7 @@ class Handler(BaseHTTPRequestHandler):
         if route.signed:
             try:
                 record, details = sigv4_verify.verify_request(
-                    self.command, path, query, list(self.headers.items()), body, state.lookup_key,
+                    self.command, path, query, self.signing_headers(entry), body, state.lookup_key,
                     state.now(), route.service, valid_region=state.valid_region)
                 region = details["region"]
                 entry["access_key_id"] = details["access_key"]
@@ -843,7 +853,8 @@ class Handler(BaseHTTPRequestHandler):
         call = {"time": iso(datetime.now(timezone.utc), fraction=True), "operation": route.op,
                 "model_id": model_id, "region": region, "access_key_id": entry["access_key_id"],
                 "user": record["user"]["arn"], "session_token": bool(record.get("token")),
-                "base_model": None, "answer": None, "max_tokens": None}
+                "base_model": None, "answer": None, "max_tokens": None,
+                "cache_points": runtime.count_cache_points(request), "http": entry.get("http", "http/1.1")}
         cw_model = state.cloudwatch_model_id(region, model_id)
         try:
             base = state.resolve_runtime_model(region, model_id)
@@ -875,8 +886,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         self.status = 200
-        for frame in frames:
+        for frame, pause in zip(frames, runtime.stream_pauses(plan, frames)):
             self.wfile.write(b"%x\r\n%s\r\n" % (len(frame), frame))
+            if pause:
+                self.wfile.flush()
+                time.sleep(pause)
         self.wfile.write(b"0\r\n\r\n")
 
     def record_runtime_failure(self, route, region, field):
@@ -1038,6 +1052,27 @@ def write_port(path, port):
     os.replace(tmp, path)
 
 
+def start_h2c_front(backend_port, port_file):
+    """Starts h2c_front.mjs in front of the HTTP/1.1 port; returns (process,
+    its port).  It exits when its stdin (held by this process) closes."""
+    front_port_file = port_file + ".h2c"
+    if os.path.exists(front_port_file):
+        os.unlink(front_port_file)
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "h2c_front.mjs")
+    proc = subprocess.Popen(["node", script, "--backend", str(backend_port), "--port-file", front_port_file],
+                            stdin=subprocess.PIPE)
+    deadline = time.time() + 15
+    while not os.path.exists(front_port_file):
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise SystemExit("fake_aws: h2c_front.mjs did not start (is node installed?)")
+        time.sleep(0.05)
+    with open(front_port_file) as f:
+        port = int(f.read().strip())
+    os.unlink(front_port_file)
+    return proc, port
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description="Loopback AWS emulator for clinecfg tests (see README.md).")
     p.add_argument("--seed", required=True, help="seed JSON (see README.md)")
@@ -1054,6 +1089,8 @@ def parse_args(argv):
     p.add_argument("--clock-offset", type=float, default=0.0, help="seconds added to the emulator's clock")
     p.add_argument("--tls-dir", help="also serve HTTPS; writes ca.pem and the TLS port ('port') there")
     p.add_argument("--tls-only", action="store_true", help="with --tls-dir: the main port speaks HTTPS")
+    p.add_argument("--h2c", action="store_true",
+                   help="the port written to --port-file also accepts cleartext HTTP/2 (node h2c_front.mjs)")
     args = p.parse_args(argv)
     for spec in args.throttle or []:
         op, sep, rate = spec.partition("=")
@@ -1068,6 +1105,8 @@ def parse_args(argv):
             p.error("--%s must be between 0 and 1" % name.replace("_", "-"))
     if args.tls_only and not args.tls_dir:
         p.error("--tls-only needs --tls-dir")
+    if args.h2c and args.tls_only:
+        p.error("--h2c needs the main port to speak plain HTTP (no --tls-only)")
     return args
 
 
@@ -1097,15 +1136,20 @@ def main(argv=None):
         timer = threading.Timer(args.lifetime, expire)
         timer.daemon = True
         timer.start()
-    write_port(args.port_file, main_server.server_address[1])
-    print("fake_aws listening on 127.0.0.1:%d (%s)" % (main_server.server_address[1],
-                                                        "https" if args.tls_only else "http"), flush=True)
+    front = start_h2c_front(main_server.server_address[1], args.port_file) if args.h2c else None
+    public_port = front[1] if front else main_server.server_address[1]
+    write_port(args.port_file, public_port)
+    print("fake_aws listening on 127.0.0.1:%d (%s)" % (public_port, "https" if args.tls_only else
+                                                        "http, h2c" if front else "http"), flush=True)
     try:
         main_server.serve_forever(poll_interval=0.2)
     except KeyboardInterrupt:
         pass
     for srv in servers:
         srv.server_close()
+    if front:
+        front[0].stdin.close()
+        front[0].wait(timeout=10)
     return 0
 
 

@@ -271,7 +271,7 @@ def verify_request(method, raw_path, raw_query, header_pairs, body, lookup_key, 
         raise AuthError("signature", "Credential should be scoped to correct service: '%s'. " % expected_service)
     if valid_region is not None and not valid_region(parsed["region"]):
         raise AuthError("signature", "Credential should be scoped to a valid region. ")
-    if "host" not in parsed["signed_headers"]:
+    if "host" not in parsed["signed_headers"] and ":authority" not in parsed["signed_headers"]:
         raise AuthError("signature", "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
 
     skew = (request_time - now).total_seconds()

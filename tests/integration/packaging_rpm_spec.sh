@@ -41,7 +41,7 @@ sed -n '/^%install$/,/^%files/s/^rm -f [^ ]*BUILDROOT\/[^/]*\(\/.*\)$/\1/p' "$W/
 (cd "$D" && find . ! -type d | sed 's/^\.//' | sort) >"$W/installed"
 
 # %files entries, globs expanded against that tree.
-sed -n '/^%files$/,/^%changelog$/p' "$W/parsed" | sed -e '1d' -e '$d' -e '/^$/d' -e '/^%license /d' -e 's/^%doc //' >"$W/files"
+sed -n '/^%files$/,/^%changelog$/p' "$W/parsed" | sed -e '1d' -e '$d' -e '/^$/d' -e '/^%license /d' -e '/^%dir /d' -e 's/^%doc //' >"$W/files"
 : >"$W/listed"
 while read -r pat; do
   n=0

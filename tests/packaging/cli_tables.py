@@ -83,9 +83,10 @@ compare("man GLOBAL OPTIONS", global_opts, listed_opts(l for l in sect["GLOBAL O
 syn = {}
 for l in sect["SYNOPSIS"].splitlines():
     m = re.match(r"^ +clinecfg ([a-z-]+)( |$)", l)
-    if m:  # a command may have several lines (admin provision, admin policy)
+    if m:  # a command may have several lines (admin provision, admin policy, admin report)
         syn.setdefault(m.group(1), set()).update(OPT.findall(l))
 # COMMANDS subsections: "   setup" (or "   admin provision") headings.
+# Several subsections of one command ("admin provision", "admin report") add up.
 sub = {}
 for m in re.finditer(r"^   ([a-z-]+)[^\n]*\n(.*?)(?=^   [a-z]|\Z)", sect["COMMANDS"], flags=re.M | re.S):
     sub[m.group(1)] = sub.get(m.group(1), "") + m.group(2)

@@ -1,0 +1,168 @@
+/*
+ * admin_report.c - 'clinecfg admin report': the team's usage over a window
+ * (whole UTC days) from every member-tagged application profile, as a
+ * table, JSON, CSV or one HTML file, to stdout or atomically to -o FILE.
+ * Fetching and rendering live in src/app/report*.c; this file owns the
+ * options, the price table and where the result goes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "admin_report.h"
+#include "clinecfg/atomicfile.h"
+#include "clinecfg/config.h"
+#include "clinecfg/keyring.h"
+#include "clinecfg/report.h"
+#include "clinecfg/session.h"
+
+typedef enum { FMT_TABLE, FMT_JSON, FMT_CSV, FMT_HTML } report_format;
+
+static int parse_options(const cli_args *a, const admin_report_opt_index *ix, report_opts *o, report_format *fmt,
+                         bool *group_team, cc_err *err)
+{
+    long long now = (long long)time(NULL);
+    const char *since = cli_value(a, ix->since), *until = cli_value(a, ix->until);
+    int rc = usage_parse_time("--since", since ? since : "month", now, &o->since, err);
+    if (!rc)
+        rc = usage_parse_time("--until", until ? until : "now", now, &o->until, err);
+    if (rc)
+        return rc;
+    o->since -= ((o->since % 86400) + 86400) % 86400; /* the report is daily: whole UTC days */
+    if (o->since >= o->until) {
+        cc_err_set(err, CC_EUSAGE, "usage", "--since must be before --until");
+        return CC_EUSAGE;
+    }
+    const char *group = cli_value(a, ix->group);
+    if (group && strcmp(group, "member") && strcmp(group, "team"))
+        return cc_err_set(err, CC_EUSAGE, "usage", "--group %s: give member or team", group);
+    *group_team = group && !strcmp(group, "team");
+    static const char *const names[] = {"table", "json", "csv", "html"};
+    const char *f = cli_value(a, ix->format);
+    *fmt = FMT_TABLE;
+    if (f) {
+        int k;
+        for (k = 0; k < 4 && strcmp(f, names[k]); k++)
+            ;
+        if (k == 4)
+            return cc_err_set(err, CC_EUSAGE, "usage", "--format %s: give table, json, csv or html", f);
+        *fmt = (report_format)k;
+    }
+    const char *cv = cli_value(a, ix->concurrency);
+    o->concurrency = 16;
+    if (cv) {
+        char *end;
+        errno = 0;
+        long v = strtol(cv, &end, 10);
+        if (errno || *end || v < 1 || v > 64)
+            return cc_err_set(err, CC_EUSAGE, "usage", "--concurrency %s: give a number from 1 to 64", cv);
+        o->concurrency = (size_t)v;
+    }
+    o->team = cli_value(a, ix->team);
+    return 0;
+}
+
+/* The JSON document of --format json: the result with ok and exit_code. */
+static char *json_document(const cJSON *result)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddBoolToObject(doc, "ok", 1);
+    cJSON_AddNumberToObject(doc, "exit_code", 0);
+    const cJSON *m;
+    cJSON_ArrayForEach(m, result)
+        cJSON_AddItemToObject(doc, m->string, cJSON_Duplicate(m, 1));
+    char *s = cJSON_Print(doc);
+    cJSON_Delete(doc);
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *t = realloc(s, n + 2);
+    if (!t)
+        return s;
+    t[n] = '\n';
+    t[n + 1] = '\0';
+    return t;
+}
+
+static int emit(cc_ctx *ctx, const report *r, report_format fmt, const char *path, cc_err *err)
+{
+    report_to_json(r, ctx->result);
+    strbuf b = {0};
+    if (fmt == FMT_JSON) {
+        if (!path) {
+            ctx->out.json = true; /* out_finish prints the one JSON object */
+            return 0;
+        }
+        char *doc = json_document(ctx->result);
+        if (doc)
+            strbuf_puts(&b, doc);
+        free(doc);
+    } else if (fmt == FMT_CSV) {
+        report_csv(r, &b);
+    } else if (fmt == FMT_HTML) {
+        report_html(r, &b);
+    } else {
+        report_table(r, &b, usage_locale_utf8());
+    }
+    int rc = b.oom ? cc_err_oom(err) : 0;
+    if (!rc && path) {
+        rc = safefile_write_atomic(path, b.p ? b.p : "", b.len, 0644, err);
+        if (!rc) {
+            out_step_ok(&ctx->out, "wrote %s", path);
+            cJSON_AddStringToObject(ctx->result, "file", path);
+        }
+    } else if (!rc) {
+        out_text(&ctx->out, "%s", b.p ? b.p : "");
+    }
+    strbuf_release(&b);
+    return rc;
+}
+
+int admin_report_run(cc_ctx *ctx, const cli_args *a, const admin_report_opt_index *ix, cc_err *err)
+{
+    report_opts o;
+    memset(&o, 0, sizeof o);
+    report_format fmt = FMT_TABLE;
+    bool group_team = false;
+    int rc = parse_options(a, ix, &o, &fmt, &group_team, err);
+    if (rc)
+        return rc;
+    cc_config cfg;
+    rc = cfg_load(&cfg, ctx, err);
+    const char *region = cli_value(a, ix->region);
+    if (!rc && region)
+        rc = cfg_set_flag(&cfg, CFG_REGION, "--region", region, err);
+    price_table prices;
+    memset(&prices, 0, sizeof prices);
+    if (!rc)
+        rc = usage_load_prices(ctx->self_path, cfg_json(&cfg, CFG_PRICES), &prices, err);
+    session s;
+    memset(&s, 0, sizeof s);
+    if (!rc) {
+        session_opts so = {.aws_profile = cli_value(a, ix->aws_profile), .region = cfg_str(&cfg, CFG_REGION),
+                           .account = keyring_account_name(NULL)};
+        rc = session_open(&s, ctx, &so, err);
+    }
+    report r;
+    memset(&r, 0, sizeof r);
+    if (!rc) {
+        o.team_key = cfg_str(&cfg, CFG_TAG_KEY_TEAM);
+        o.member_key = cfg_str(&cfg, CFG_TAG_KEY_MEMBER);
+        o.prices = &prices;
+        o.out = &ctx->out;
+        o.progress = !ctx->out.quiet && !ctx->out.json && isatty(STDERR_FILENO);
+        rc = report_fetch(s.aws, &o, &r, err);
+    }
+    if (!rc && group_team)
+        rc = report_group_by_team(&r, err);
+    if (!rc)
+        rc = emit(ctx, &r, fmt, cli_value(a, ix->output), err);
+    report_free(&r);
+    session_close(&s);
+    prices_free(&prices);
+    cfg_free(&cfg);
+    return rc;
+}

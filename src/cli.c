@@ -29,6 +29,8 @@ static const cli_opt global_table[GLOBAL_OPT_COUNT] = {
                             "show a unified diff of planned file changes; touch nothing"},
     [GLOBAL_OPT_CONFIG] = {"config", 0, OPT_VALUE, "FILE", "an extra config layer, above the user config"},
     [GLOBAL_OPT_ORG_CONFIG] = {"org-config", 0, OPT_VALUE, "FILE", "use FILE instead of /etc/clinecfg/config.json"},
+    [GLOBAL_OPT_ALLOW_INSECURE_ENDPOINT] = {"allow-insecure-endpoint", 0, OPT_FLAG, NULL,
+                                            "allow plain http:// AWS endpoints beyond loopback (warns)"},
 };
 
 const cli_opts cli_global_opts = CLI_OPTS(global_table);

@@ -18,6 +18,7 @@
 
 #include "clinecfg/cli.h"
 #include "clinecfg/commands.h"
+#include "clinecfg/http.h"
 #include "clinecfg/secret.h"
 #include "clinecfg/version.h"
 
@@ -122,6 +123,7 @@ int main(int argc, char **argv)
     ctx.dry_run = cli_count(&g, GLOBAL_OPT_DRY_RUN) > 0;
     ctx.config_file = cli_value(&g, GLOBAL_OPT_CONFIG);
     ctx.org_config = cli_value(&g, GLOBAL_OPT_ORG_CONFIG);
+    http_allow_insecure_endpoints(cli_count(&g, GLOBAL_OPT_ALLOW_INSECURE_ENDPOINT) > 0);
     if (!ctx.org_config)
         ctx.org_config = getenv("CLINECFG_ORG_CONFIG");
     char self[PATH_MAX];

@@ -75,6 +75,9 @@ int atomicfile_sync_dir(const char *dir);
 /* mkdir -p: every folder it creates gets 0700 (and its parent is fsync'd).
  * CC_EINPUT naming the folder when one cannot be made. */
 int safefile_make_dirs(const char *dir, cc_err *err);
+/* The same; with sync false the parents are not fsynced (for folders whose
+ * contents need not survive a crash, like the lock folder). */
+int atomicfile_make_dirs(const char *dir, bool sync, cc_err *err);
 
 /* Path helpers (malloc'd results, NULL on out of memory):
  * dir + "/" + name (no double slash); the folder of `path` with *base set to

@@ -83,6 +83,7 @@ enum {
     GLOBAL_OPT_DRY_RUN,
     GLOBAL_OPT_CONFIG,
     GLOBAL_OPT_ORG_CONFIG,
+    GLOBAL_OPT_ALLOW_INSECURE_ENDPOINT,
     GLOBAL_OPT_COUNT
 };
 extern const cli_opts cli_global_opts;

@@ -25,8 +25,11 @@
  * credential_process: the command line is split like a POSIX shell would
  * split words (quotes and backslashes; no expansion, no pipes, no shell),
  * run with execvp in its own process group, stdin and stderr inherited,
- * stdout capped at CREDS_PROCESS_MAX_OUTPUT, killed (the whole group) after
- * the timeout: CLINECFG_PROCESS_TIMEOUT_MS, default 30 s.  Its output must be
+ * no other descriptor (clinecfg's sockets and files stay with clinecfg),
+ * stdout capped at CREDS_PROCESS_MAX_OUTPUT, killed after the timeout
+ * (CLINECFG_PROCESS_TIMEOUT_MS, default 30 s) together with its group and,
+ * on Linux, every descendant that left the group with setsid (clinecfg is
+ * their subreaper while the command runs).  Its output must be
  * JSON {"Version":1, "AccessKeyId", "SecretAccessKey", ["SessionToken"],
  * ["Expiration" RFC 3339 in the future], ["AccountId"]}.  Every failure is
  * CC_EINPUT naming the profile.

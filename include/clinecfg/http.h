@@ -51,7 +51,16 @@ typedef struct http_opts {
     long throttle_base_ms;       /* backoff base for throttling errors; default 500 */
     long max_backoff_ms;         /* cap for one backoff; default 20000 */
     const char *user_agent;      /* default "clinecfg/<version>" */
+    long deadline_ms;            /* whole call, all attempts and backoff together; 0 = no limit
+                                  * beyond attempts x total_timeout_ms */
 } http_opts;
+
+/* Whether plain http:// to a host other than loopback (localhost,
+ * 127.0.0.0/8, ::1) may carry AWS requests: refused by default (exit 4,
+ * naming the endpoint and --allow-insecure-endpoint); allowed with a warning
+ * on stderr once the command line says so.  Process-wide; call before the
+ * first request. */
+void http_allow_insecure_endpoints(bool allow);
 
 int http_client_new(const http_opts *o, http_client **out, cc_err *err);
 void http_client_free(http_client *c);

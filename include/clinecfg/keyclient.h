@@ -11,6 +11,10 @@
  * being validated.  Settings (endpoint_url, ca_bundle, region) come from
  * the `default` profile and the environment; the region falls back to
  * `fallback_region`, then us-east-1.
+ *
+ * Each AWS call of a key client ends within KEYCLIENT_DEFAULT_TIMEOUT_S
+ * (retries included), or within CLINECFG_CREDENTIAL_TIMEOUT seconds when
+ * that variable holds a number from 1 to 3600.
  */
 #ifndef CLINECFG_KEYCLIENT_H
 #define CLINECFG_KEYCLIENT_H
@@ -19,6 +23,9 @@
 #include "clinecfg/error.h"
 #include "clinecfg/http.h"
 #include "clinecfg/output.h"
+
+#define KEYCLIENT_DEFAULT_TIMEOUT_S 20
+#define KEYCLIENT_TIMEOUT_ENV "CLINECFG_CREDENTIAL_TIMEOUT"
 
 /* `creds` is borrowed and must outlive the client.  region: --region or
  * NULL; fallback_region: e.g. clinecfg's configured region, or NULL.

@@ -8,11 +8,13 @@
  *      folder and a folder owned by another user (safefile_check below), but
  *      those only when the edit changes the file (CC_EINPUT, message names
  *      the real path, hint);
- *   2. take an advisory lock (flock) on the sidecar ".<name>.clinecfg.lock" in
- *      the real target's folder.  The lock file lives beside the target, not
- *      under $HOME, so that two clinecfg processes with different HOME or
- *      XDG_STATE_HOME (sudo, tests) still exclude each other.  It is never
- *      deleted (deleting lock files races with waiters);
+ *   2. take an advisory lock (flock) on "<sha256 of the real path>.clinecfg.lock"
+ *      in $XDG_RUNTIME_DIR/clinecfg (or, when that is unset or not a private
+ *      folder of ours, ${XDG_STATE_HOME:-~/.local/state}/clinecfg/locks),
+ *      folders 0700 and owner-checked.  Keyed by the real path, so edits
+ *      through a symlink and through the file itself exclude each other, and
+ *      nothing is left in the user's folders.  It is never deleted (deleting
+ *      lock files races with waiters);
  *   3. read the bytes and hand them to the caller's edit callback, which
  *      parses and refuses (CC_EINPUT, nothing written) when they do not parse;
  *   4. write the new bytes to ".<name>.clinecfg-tmp.XXXXXX" in the same folder
@@ -50,7 +52,12 @@
 
 #define SAFEFILE_MAX_ATTEMPTS 4                      /* read-edit-check cycles before giving up */
 #define SAFEFILE_LOCK_TIMEOUT_MS 30000               /* give up when the locked file has not changed for this long */
-#define SAFEFILE_LOCK_SUFFIX ".clinecfg.lock"        /* lock files: "." NAME SAFEFILE_LOCK_SUFFIX */
+#define SAFEFILE_LOCK_SUFFIX ".clinecfg.lock"        /* lock files: <sha256 of the real path> SAFEFILE_LOCK_SUFFIX */
+
+/* The lock file of the file whose resolved (realpath) path is real_path, in
+ * the lock folder described above (created when missing).  *out is
+ * malloc'd. */
+int safefile_lock_path(const char *real_path, char **out, cc_err *err);
 
 /* The edit callback gets the current bytes (exists=false for a missing file;
  * `old` is then "" and old_len 0) and returns the new bytes (malloc'd; the

@@ -8,7 +8,7 @@
 # tests/integration/cli_tables.sh (as text) compare them with --help.
 
 _clinecfg_commands='setup login logout credential-process status doctor restore admin usage whoami config'
-_clinecfg_global='-h --help --version --json -v --verbose -q --quiet --no-color -y --yes --dry-run --config --org-config'
+_clinecfg_global='-h --help --version --json -v --verbose -q --quiet --no-color -y --yes --dry-run --config --org-config --allow-insecure-endpoint'
 
 # Options of one command (besides the global ones).
 _clinecfg_command_opts()

@@ -79,6 +79,7 @@ complete -c clinecfg -s y -l yes -d 'never prompt; take the defaults'
 complete -c clinecfg -l dry-run -d 'show a diff of planned file changes; touch nothing'
 complete -c clinecfg -l config -r -F -d 'an extra config layer, above the user config'
 complete -c clinecfg -l org-config -r -F -d 'use FILE instead of /etc/clinecfg/config.json'
+complete -c clinecfg -l allow-insecure-endpoint -d 'allow plain http:// AWS endpoints beyond loopback'
 
 # Commands.
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a setup -d 'find or create your Bedrock profile and point Cline at it'

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+
+#include "clinecfg/atomicfile.h"
 
 static const char *env_nonempty(const awsfiles_opts *o, const char *name)
 {
@@ -176,74 +179,36 @@ int awsfiles_read(const char *path, int missing_ok, char **text, size_t *len, cc
 {
     *text = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        int e = errno;
-        if ((e == ENOENT || e == ENOTDIR) && missing_ok)
-            return 0;
-        cc_err_set(err, CC_EINPUT, "aws.file", "%s: cannot open: %s", path, strerror(e));
-        cc_err_hint(err, e == EACCES ? "check the file's permissions"
-                                     : "check the path (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)");
-        return CC_EINPUT;
-    }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        cc_err_set(err, CC_EINPUT, "aws.file", "%s: not a regular file", path);
-        cc_err_hint(err, "point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file");
-        return CC_EINPUT;
-    }
-    size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
-    if (cap > INI_MAX_SIZE + 1)
-        cap = INI_MAX_SIZE + 2;
-    char *buf = malloc(cap);
-    if (!buf) {
-        close(fd);
-        return cc_err_oom(err);
-    }
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap > INI_MAX_SIZE + 1)
-                break;
-            size_t nc = cap * 2;
-            char *nb = malloc(nc);
-            if (!nb) {
-                OPENSSL_cleanse(buf, cap);
-                free(buf);
-                close(fd);
-                return cc_err_oom(err);
-            }
-            memcpy(nb, buf, n);
-            OPENSSL_cleanse(buf, cap);
-            free(buf);
-            buf = nb;
-            cap = nc;
+    char *buf = NULL;
+    size_t n = 0;
+    bool exists = false;
+    /* The one safe read: O_NONBLOCK, regular files only, size-capped, so a
+     * FIFO at ~/.aws/credentials fails at once instead of hanging. */
+    int rc = safefile_read(path, INI_MAX_SIZE, &buf, &n, &exists, err);
+    if (rc) {
+        struct stat st;
+        if (missing_ok && stat(path, &st) < 0 && errno == ENOTDIR)
+            return 0; /* a file where a folder of the path should be: no file */
+        if (err && !strcmp(err->code, "file.too_large")) {
+            cc_err_set(err, CC_EINPUT, "ini.too_big", "%s: file is over the %zu MiB limit for AWS config files",
+                       path, INI_MAX_SIZE / (1024 * 1024));
+            cc_err_hint(err, "this does not look like an AWS config file; check the path");
+        } else if (err && !strcmp(err->code, "file.not_regular")) {
+            snprintf(err->code, sizeof err->code, "aws.file");
+            cc_err_hint(err, "point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file");
+        } else if (err && !strcmp(err->code, "file.read") && !strstr(err->hint, "permission")) {
+            cc_err_hint(err, "check the path (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)");
         }
-        ssize_t r = read(fd, buf + n, cap - 1 - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            OPENSSL_cleanse(buf, cap);
-            free(buf);
-            close(fd);
-            cc_err_set(err, CC_EINPUT, "aws.file", "%s: read failed: %s", path, strerror(e));
-            return CC_EINPUT;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
+        return rc;
     }
-    close(fd);
-    if (n > INI_MAX_SIZE) {
-        OPENSSL_cleanse(buf, cap);
+    if (!exists) {
         free(buf);
-        cc_err_set(err, CC_EINPUT, "ini.too_big", "%s: file is over the %zu MiB limit for AWS config files",
-                   path, INI_MAX_SIZE / (1024 * 1024));
-        cc_err_hint(err, "this does not look like an AWS config file; check the path");
+        if (missing_ok)
+            return 0;
+        cc_err_set(err, CC_EINPUT, "aws.file", "%s: cannot open: %s", path, strerror(ENOENT));
+        cc_err_hint(err, "check the path (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)");
         return CC_EINPUT;
     }
-    buf[n] = '\0';
     *text = buf;
     *len = n;
     return 0;

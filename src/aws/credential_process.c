@@ -5,12 +5,19 @@
  * Why no shell: the command comes from a file the user may not have
  * written; splitting it ourselves means no expansion, globbing or pipes can
  * sneak in.  Why a process group: a wrapper script's children must die with
- * it when the time bound hits, or they would keep the pipe open.
+ * it when the time bound hits, or they would keep the pipe open.  Why a
+ * subreaper (Linux): a descendant that calls setsid leaves the group, and
+ * would outlive the kill; as subreaper clinecfg inherits it when its parent
+ * dies, and can find and kill it.  Why close every descriptor above stderr
+ * in the child: libcurl's sockets (and anything else clinecfg has open) are
+ * not all close-on-exec, and a third-party command has no business with them.
  */
+#define _GNU_SOURCE /* syscall(), close_range */
 #include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/secret.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -18,8 +25,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -237,6 +248,100 @@ static void kill_group(pid_t pid)
     kill(pid, SIGKILL);
 }
 
+#ifdef __linux__
+/* Parent pid from /proc/PID/stat (the field after the command name, which
+ * may itself hold spaces and parentheses); -1 when unreadable. */
+static pid_t parent_of(const char *pid_name)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%s/stat", pid_name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return -1;
+    buf[n] = '\0';
+    const char *close_paren = strrchr(buf, ')');
+    char state;
+    int ppid;
+    if (!close_paren || sscanf(close_paren + 1, " %c %d", &state, &ppid) != 2)
+        return -1;
+    return (pid_t)ppid;
+}
+
+/* Kills and reaps every process whose parent is now clinecfg: after the
+ * command's group is gone, those are descendants that escaped it (setsid)
+ * and were handed to us as their subreaper.  Repeats, since killing one
+ * hands its own children to us. */
+static void kill_escaped_descendants(void)
+{
+    pid_t self = getpid();
+    for (int round = 0; round < 64; round++) {
+        DIR *d = opendir("/proc");
+        if (!d)
+            return;
+        int found = 0;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (e->d_name[0] < '1' || e->d_name[0] > '9' || parent_of(e->d_name) != self)
+                continue;
+            pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+            kill(pid, SIGKILL);
+            while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+            found++;
+        }
+        closedir(d);
+        if (!found)
+            return;
+    }
+}
+#endif
+
+/* Makes clinecfg the subreaper of the command about to start; returns
+ * whether it was one already. */
+static int subreaper_begin(void)
+{
+    int was = 0;
+#ifdef __linux__
+    prctl(PR_GET_CHILD_SUBREAPER, &was, 0, 0, 0);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+#endif
+    return was;
+}
+
+/* After the command: with kill_escapees (it was killed for the time or
+ * output bound) its descendants that left the group die too.  A command
+ * that finished on its own may leave a helper daemon running on purpose. */
+static void subreaper_end(int was, bool kill_escapees)
+{
+#ifdef __linux__
+    if (kill_escapees)
+        kill_escaped_descendants();
+    if (!was)
+        prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+#else
+    (void)was;
+    (void)kill_escapees;
+#endif
+}
+
+/* In the child: closes every descriptor above stderr (async-signal-safe). */
+static void close_inherited_fds(void)
+{
+#if defined(__linux__) && defined(SYS_close_range)
+    if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+        return;
+#endif
+    long max = sysconf(_SC_OPEN_MAX);
+    if (max < 0 || max > 65536)
+        max = 65536;
+    for (int fd = 3; fd < max; fd++)
+        close(fd);
+}
+
 /* Waits for pid until deadline; kills the group when it passes.  Returns
  * the wait status, or -1 after a kill for the time bound. */
 static int reap(pid_t pid, long long deadline, bool *timed_out)
@@ -332,8 +437,10 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
     }
     fcntl(pfd[0], F_SETFD, FD_CLOEXEC);
     fflush(NULL);
+    int was_subreaper = subreaper_begin();
     pid_t pid = fork();
     if (pid < 0) {
+        subreaper_end(was_subreaper, false);
         close(pfd[0]);
         close(pfd[1]);
         creds_free_argv(argv);
@@ -347,6 +454,7 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
             _exit(126);
         close(pfd[0]);
         close(pfd[1]);
+        close_inherited_fds();
         execvp(argv[0], argv);
         static const char msg[] = "clinecfg: credential_process: cannot run the command\n";
         ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
@@ -366,6 +474,7 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
         kill_group(pid);
         close(pfd[0]);
         waitpid(pid, NULL, 0);
+        subreaper_end(was_subreaper, true);
         return cc_err_oom(err);
     }
     read_output(pfd[0], buf, cap, deadline, &used, &timed_out, &too_big);
@@ -378,6 +487,7 @@ int creds_run_process(const char *profile, const char *command, long timeout_ms,
     } else {
         status = reap(pid, deadline, &timed_out);
     }
+    subreaper_end(was_subreaper, timed_out || too_big);
     if (timed_out) {
         cc_err_set(err, CC_EINPUT, "credentials.process_timeout",
                    "credential_process of AWS profile '%s' (%s) did not finish within %ld ms and was killed", profile,

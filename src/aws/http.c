@@ -16,6 +16,7 @@
  */
 #include "clinecfg/http.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "clinecfg/atomicfile.h"
 #include "clinecfg/awserror.h"
 #include "clinecfg/sigv4.h"
 #include "clinecfg/strbuf.h"
@@ -45,10 +47,20 @@
 #define RETRY_TIMEOUT_COST 10
 #define NO_RETRY_INCREMENT 1
 #define CLOCK_SKEW_THRESHOLD_S 300
+#define CA_BUNDLE_MAX_SIZE ((size_t)16 * 1024 * 1024)
+
+/* Set once from the command line (--allow-insecure-endpoint) before any
+ * client exists; process-wide because every command builds its clients
+ * through different layers and the flag must reach all of them. */
+static bool insecure_endpoints_allowed;
+
+void http_allow_insecure_endpoints(bool allow) { insecure_endpoints_allowed = allow; }
 
 struct http_client {
     CURLM *multi;
     long connect_ms, total_ms, retry_base_ms, throttle_base_ms, max_backoff_ms;
+    long deadline_ms; /* whole-call budget across attempts and backoff; 0 = none */
+    bool insecure_warned;
     int max_attempts;
     char *ca_bundle;
     char *user_agent;
@@ -90,15 +102,26 @@ int http_client_new(const http_opts *o, http_client **out, cc_err *err)
 {
     *out = NULL;
     if (o && o->ca_bundle && *o->ca_bundle) {
-        FILE *f = fopen(o->ca_bundle, "r");
-        if (!f) {
-            cc_err_set(err, CC_EINPUT, "aws.ca_bundle", "the CA bundle %.400s cannot be read: %s",
-                       o->ca_bundle, strerror(errno));
+        /* libcurl opens the bundle with a blocking open(): a FIFO there would
+         * hang every call, so it must be a readable regular file first. */
+        char *pem = NULL;
+        size_t pem_len = 0;
+        bool exists = false;
+        int rc = safefile_read(o->ca_bundle, CA_BUNDLE_MAX_SIZE, &pem, &pem_len, &exists, err);
+        if (pem)
+            free(pem);
+        if (!rc && !exists)
+            rc = cc_err_set(err, CC_EINPUT, "aws.ca_bundle", "the CA bundle %.400s does not exist",
+                            o->ca_bundle);
+        if (rc) {
+            if (err && strcmp(err->code, "aws.ca_bundle"))
+                cc_err_prefix(err, "the CA bundle (AWS_CA_BUNDLE or ca_bundle) cannot be used");
+            if (err)
+                snprintf(err->code, sizeof err->code, "aws.ca_bundle");
             cc_err_hint(err, "point AWS_CA_BUNDLE (or ca_bundle in the AWS profile) at a PEM file "
                              "with your proxy's CA certificates, or unset it");
             return CC_EINPUT;
         }
-        fclose(f);
     }
     int loaded = curl_dl_load(err);
     if (loaded)
@@ -119,6 +142,7 @@ int http_client_new(const http_opts *o, http_client **out, cc_err *err)
     c->retry_base_ms = o->retry_base_ms > 0 ? o->retry_base_ms : DEFAULT_RETRY_BASE_MS;
     c->throttle_base_ms = o->throttle_base_ms > 0 ? o->throttle_base_ms : DEFAULT_THROTTLE_BASE_MS;
     c->max_backoff_ms = o->max_backoff_ms > 0 ? o->max_backoff_ms : DEFAULT_MAX_BACKOFF_MS;
+    c->deadline_ms = o->deadline_ms > 0 ? o->deadline_ms : 0;
     c->out = o->out;
     c->retry_tokens = RETRY_QUOTA_INITIAL;
     c->ca_bundle = o->ca_bundle && *o->ca_bundle ? strdup(o->ca_bundle) : NULL;
@@ -222,6 +246,7 @@ typedef struct call {
     long long next_at;       /* monotonic ms when the next attempt may start */
     long long attempt_start;
     int retry_cost_taken;    /* tokens spent on retries of this call */
+    long long deadline_at;   /* monotonic ms by which the whole call ends; 0 = none */
     char invocation_id[37];
 
     /* parsed once from url_base */
@@ -541,7 +566,13 @@ static int start_attempt(http_client *c, call *cl)
     if (c->ca_bundle)
         curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->total_ms);
+    long attempt_ms = c->total_ms;
+    if (cl->deadline_at) {
+        long long left = cl->deadline_at - cl->attempt_start;
+        if (left < attempt_ms)
+            attempt_ms = left > 1 ? (long)left : 1;
+    }
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, attempt_ms);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_MAX_BODY);
     curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent);
@@ -774,11 +805,13 @@ static void on_attempt_done(http_client *c, call *cl, CURLcode cc)
         long ra = network_error ? -1 : parse_retry_after_ms(cl->retry_after);
         if (ra > delay)
             delay = ra > c->max_backoff_ms ? c->max_backoff_ms : ra;
-        if (c->out)
-            out_trace(c->out, "  retrying %s in %ld ms", op_name(cl), delay);
-        cl->next_at = mono_ms() + delay;
-        cl->state = CALL_WAITING;
-        return;
+        if (!cl->deadline_at || mono_ms() + delay < cl->deadline_at) {
+            if (c->out)
+                out_trace(c->out, "  retrying %s in %ld ms", op_name(cl), delay);
+            cl->next_at = mono_ms() + delay;
+            cl->state = CALL_WAITING;
+            return;
+        }
     }
 
     /* exhausted */
@@ -797,16 +830,93 @@ static void on_attempt_done(http_client *c, call *cl, CURLcode cc)
         snprintf(cl->err->message + ml, sizeof cl->err->message - ml, " (after %d attempt%s)",
                  cl->attempt, cl->attempt == 1 ? "" : "s");
     }
+    if (cl->deadline_at && mono_ms() + 50 >= cl->deadline_at) {
+        size_t ml = strlen(cl->err->message);
+        snprintf(cl->err->message + ml, sizeof cl->err->message - ml,
+                 "; gave up on %s after the %ld s limit for this call", cl->scheme_authority,
+                 (c->deadline_ms + 999) / 1000);
+    }
     finish(cl, CC_EAWS);
+}
+
+/* True when the authority (host[:port], "[v6]:port") names this machine
+ * literally: localhost, 127.0.0.0/8 or ::1.  Names are not resolved: a
+ * name that resolves to loopback today may not tomorrow. */
+static bool authority_is_loopback(const char *authority)
+{
+    char host[256];
+    const char *end;
+    if (authority[0] == '[') {
+        end = strchr(authority, ']');
+        if (!end)
+            return false;
+        authority++;
+    } else {
+        end = strchr(authority, ':');
+        if (!end)
+            end = authority + strlen(authority);
+    }
+    size_t n = (size_t)(end - authority);
+    if (n == 0 || n >= sizeof host)
+        return false;
+    memcpy(host, authority, n);
+    host[n] = '\0';
+    if (!strcasecmp(host, "localhost") || !strcasecmp(host, "localhost."))
+        return true;
+    unsigned char a[16];
+    if (inet_pton(AF_INET, host, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, host, a) == 1) {
+        static const unsigned char v6_loopback[16] = {[15] = 1};
+        return memcmp(a, v6_loopback, sizeof a) == 0;
+    }
+    return false;
+}
+
+/* Plain http:// would carry the signed request, and STS or SSO answers with
+ * session secrets, in clear text.  Loopback (an emulator, a local proxy) is
+ * fine; anything else needs --allow-insecure-endpoint, and then a warning.
+ * The request webhook is not an AWS call and carries no credentials: it is
+ * left to the org config that names it. */
+static int check_transport(http_client *c, call *cl, cc_err *e)
+{
+    const char *u = cl->req->url_base;
+    if (strncasecmp(u, "http://", 7) || authority_is_loopback(u + 7) ||
+        (cl->req->service && !strcmp(cl->req->service, "webhook")))
+        return 0;
+    if (!insecure_endpoints_allowed) {
+        cc_err_set(e, CC_EINPUT, "http.insecure_endpoint",
+                   "refusing to send %s to %s: plain http:// to a host other than this machine would "
+                   "carry credentials in clear text",
+                   op_name(cl), cl->scheme_authority);
+        cc_err_hint(e, "use an https:// endpoint (check AWS_ENDPOINT_URL*, endpoint_url in the AWS "
+                       "profile and the SSO start URL), or pass --allow-insecure-endpoint if the "
+                       "network to it is trusted");
+        return CC_EINPUT;
+    }
+    if (!c->insecure_warned) {
+        c->insecure_warned = true;
+        if (c->out)
+            out_warn(c->out, "sending AWS requests to %s over plain http:// "
+                             "(--allow-insecure-endpoint): credentials cross the network unencrypted",
+                     cl->scheme_authority);
+        else
+            fprintf(stderr, "warning: sending AWS requests to %s over plain http:// "
+                            "(--allow-insecure-endpoint): credentials cross the network unencrypted\n",
+                    cl->scheme_authority);
+    }
+    return 0;
 }
 
 /* Refuses a request that cannot be sent as it is: no method, service or
  * region, a bad base URL, spaces or control characters in the path, query,
  * headers or credentials (a stray line break would split a header). */
-static int check_request(call *cl, cc_err *e)
+static int check_request(http_client *c, call *cl, cc_err *e)
 {
     const aws_request *q = cl->req;
     int rc = parse_base(cl, e);
+    if (!rc)
+        rc = check_transport(c, cl, e);
     if (!rc && (!q->method || !q->service || !q->region))
         rc = cc_err_set(e, CC_EINTERNAL, "http.request", "request for %s lacks a method, service or region",
                         op_name(cl));
@@ -877,7 +987,7 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
         calls[i].err = &errs[i];
         calls[i].state = CALL_WAITING;
         make_uuid(calls[i].invocation_id);
-        int rc = check_request(&calls[i], &errs[i]);
+        int rc = check_request(c, &calls[i], &errs[i]);
         if (rc)
             finish(&calls[i], rc);
     }
@@ -900,6 +1010,8 @@ int http_aws_call_many(http_client *c, const aws_request *reqs, size_t n, size_t
                 if (i != next_new || active >= max_in_flight)
                     continue;
                 cl->started = true;
+                if (c->deadline_ms)
+                    cl->deadline_at = now + c->deadline_ms;
                 active++;
                 next_new++;
             }

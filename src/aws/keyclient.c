@@ -59,10 +59,36 @@ static int given_credentials(void *ud, aws_credentials *out, cc_err *err)
     return 0;
 }
 
+/* The whole-call budget of the credential path, in ms: an SDK waiting on
+ * credential_process (and a user waiting on login) should hear of a stalled
+ * endpoint after seconds, not after three 30 s attempts. */
+static int credential_deadline_ms(long *ms, cc_err *err)
+{
+    *ms = KEYCLIENT_DEFAULT_TIMEOUT_S * 1000L;
+    const char *v = getenv(KEYCLIENT_TIMEOUT_ENV);
+    if (!v || !*v)
+        return 0;
+    char *end = NULL;
+    long s = strtol(v, &end, 10);
+    if (!end || *end != '\0' || s < 1 || s > 3600) {
+        cc_err_set(err, CC_EINPUT, "env.credential_timeout", KEYCLIENT_TIMEOUT_ENV "='%.40s' is not a number of seconds",
+                   v);
+        cc_err_hint(err, "give whole seconds between 1 and 3600, e.g. " KEYCLIENT_TIMEOUT_ENV "=20, or unset it");
+        return CC_EINPUT;
+    }
+    *ms = s * 1000;
+    return 0;
+}
+
 int keyclient_new(const aws_credentials *creds, const char *region, const char *fallback_region,
                   const char *sts_endpoint, const cc_out *out, awsclient **client, cc_err *err)
 {
+    http_opts ho = {0};
+    int rc = credential_deadline_ms(&ho.deadline_ms, err);
+    if (rc)
+        return rc;
     awsclient_opts o = {
+        .http = &ho,
         .region = region,
         .fallback_region = fallback_region && *fallback_region ? fallback_region : "us-east-1",
         .out = out,

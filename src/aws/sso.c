@@ -5,6 +5,7 @@
  * clinecfg only reads the token cache; it never refreshes or rewrites it
  * (that needs SSO-OIDC and is `aws sso login`'s job).
  */
+#include "clinecfg/atomicfile.h"
 #include "clinecfg/awstime.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/secret.h"
@@ -123,32 +124,25 @@ done:
     return rc;
 }
 
-/* Reads the token cache file into a malloc'd buffer. */
+/* Reads the token cache file into a malloc'd buffer, through the one safe
+ * read (a FIFO in the cache fails at once instead of hanging). */
 static int read_cache(const char *path, const char *profile, char **text, size_t *len, cc_err *err)
 {
     *text = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
-            return expired(profile, err, " (no cached token; not logged in?)");
-        return cc_err_set(err, CC_EINPUT, "credentials.sso_cache", "cannot read %s: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t n = 0;
+    bool exists = false;
+    int rc = safefile_read(path, SSO_TOKEN_MAX_FILE, &buf, &n, &exists, err);
+    if (rc) {
+        if (err)
+            snprintf(err->code, sizeof err->code, "credentials.sso_cache");
+        return rc;
     }
-    char *buf = malloc(SSO_TOKEN_MAX_FILE + 1);
-    if (!buf) {
-        fclose(f);
-        return cc_err_oom(err);
-    }
-    size_t n = fread(buf, 1, SSO_TOKEN_MAX_FILE + 1, f);
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed || n > SSO_TOKEN_MAX_FILE) {
-        OPENSSL_cleanse(buf, n);
+    if (!exists) {
         free(buf);
-        return cc_err_set(err, CC_EINPUT, "credentials.sso_cache", "%s: %s", path,
-                          failed ? "read error" : "larger than 1 MB");
+        return expired(profile, err, " (no cached token; not logged in?)");
     }
-    buf[n] = '\0';
     *text = buf;
     *len = n;
     return 0;

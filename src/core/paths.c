@@ -1,8 +1,10 @@
-/* paths.c - clinecfg's own folders (see include/clinecfg/paths.h). */
+/* paths.c - clinecfg's own folders (see include/clinecfg/paths.h): where
+ * they are, by the XDG rules; creating and checking them is for the callers. */
 #include "clinecfg/paths.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* $VAR/clinecfg[/leaf], else $HOME/<fallback>/clinecfg[/leaf].  The XDG
  * rules ignore a relative $VAR; without an absolute HOME there is no safe
@@ -30,6 +32,18 @@ char *paths_user_config(void) { return xdg_path("XDG_CONFIG_HOME", ".config", "c
 char *paths_state_dir(void) { return xdg_path("XDG_STATE_HOME", ".local/state", NULL); }
 
 char *paths_state_file(const char *name) { return xdg_path("XDG_STATE_HOME", ".local/state", name); }
+
+char *paths_runtime_dir(void)
+{
+    const char *base = getenv("XDG_RUNTIME_DIR");
+    if (!base || base[0] != '/')
+        return NULL;
+    size_t n = strlen(base) + sizeof "/clinecfg";
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/clinecfg", base);
+    return out;
+}
 
 int paths_error(cc_err *err)
 {

@@ -84,7 +84,9 @@ int atomicfile_sync_dir(const char *dir)
 }
 
 /* mkdir -p with 0700 for every folder it creates. */
-int safefile_make_dirs(const char *dir, cc_err *err)
+int safefile_make_dirs(const char *dir, cc_err *err) { return atomicfile_make_dirs(dir, true, err); }
+
+int atomicfile_make_dirs(const char *dir, bool sync, cc_err *err)
 {
     struct stat st;
     if (stat(dir, &st) == 0) {
@@ -98,11 +100,11 @@ int safefile_make_dirs(const char *dir, cc_err *err)
         return cc_err_oom(err);
     int r = CC_OK;
     if (strcmp(parent, dir) != 0)
-        r = safefile_make_dirs(parent, err);
+        r = atomicfile_make_dirs(parent, sync, err);
     if (r == CC_OK && mkdir(dir, 0700) != 0 && errno != EEXIST) {
         r = cc_err_set(err, CC_EINPUT, "file.mkdir", "cannot create folder %s: %s", dir, strerror(errno));
         cc_err_hint(err, "check the permissions of %s", parent);
-    } else if (r == CC_OK) {
+    } else if (r == CC_OK && sync) {
         atomicfile_sync_dir(parent);
     }
     free(parent);

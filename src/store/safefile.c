@@ -33,6 +33,7 @@
 #include "clinecfg/digest.h"
 #include "clinecfg/diff.h"
 #include "clinecfg/output.h"
+#include "clinecfg/paths.h"
 
 struct safefile_run {
     const cc_ctx *ctx;
@@ -327,18 +328,78 @@ static int resolve_target(const char *path, target *t, cc_err *err)
     return CC_OK;
 }
 
+/* A lock folder must be a real folder (not a link), ours, and closed to
+ * others: whoever could write in it could swap a lock for a link. */
+static bool lock_dir_is_private(const char *dir)
+{
+    struct stat st;
+    return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() && (st.st_mode & 077) == 0;
+}
+
+/* The folder lock files go to: $XDG_RUNTIME_DIR/clinecfg when the runtime
+ * folder is usable (absolute, ours, 0700 as the XDG rules require), else
+ * the state folder's "locks".  Created 0700 when missing. */
+static int lock_dir(char **out, cc_err *err)
+{
+    *out = NULL;
+    char *dir = paths_runtime_dir();
+    if (dir) {
+        const char *base;
+        char *runtime = atomicfile_dir_of(dir, &base);
+        bool usable = runtime && lock_dir_is_private(runtime);
+        free(runtime);
+        if (usable && (mkdir(dir, 0700) == 0 || errno == EEXIST) && lock_dir_is_private(dir)) {
+            *out = dir;
+            return CC_OK;
+        }
+        free(dir);
+    }
+    dir = paths_state_file("locks");
+    if (!dir)
+        return paths_error(err);
+    int r = atomicfile_make_dirs(dir, false, err); /* locks need not survive a crash */
+    if (r == CC_OK && !lock_dir_is_private(dir)) {
+        cc_err_set(err, CC_EINPUT, "file.lock_dir", "the lock folder %s is not a folder of yours closed to others",
+                   dir);
+        cc_err_hint(err, "remove it (clinecfg creates it again, mode 0700), or fix its owner and mode");
+        r = CC_EINPUT;
+    }
+    if (r != CC_OK) {
+        free(dir);
+        return r;
+    }
+    *out = dir;
+    return CC_OK;
+}
+
+int safefile_lock_path(const char *real_path, char **out, cc_err *err)
+{
+    *out = NULL;
+    char *dir = NULL;
+    int r = lock_dir(&dir, err);
+    if (r != CC_OK)
+        return r;
+    char key[65];
+    digest_sha256_hex(real_path, strlen(real_path), key);
+    size_t need = strlen(dir) + sizeof key + sizeof SAFEFILE_LOCK_SUFFIX + 2;
+    *out = malloc(need);
+    if (*out)
+        snprintf(*out, need, "%s/%s%s", dir, key, SAFEFILE_LOCK_SUFFIX);
+    free(dir);
+    return *out ? CC_OK : cc_err_oom(err);
+}
+
 static int take_lock(const target *t, int timeout_ms, int *fd_out, cc_err *err)
 {
-    size_t need = strlen(t->dir) + strlen(t->base) + sizeof SAFEFILE_LOCK_SUFFIX + 4;
-    char *lp = malloc(need);
-    if (!lp)
-        return cc_err_oom(err);
-    snprintf(lp, need, "%s%s.%s%s", t->dir, strcmp(t->dir, "/") == 0 ? "" : "/", t->base, SAFEFILE_LOCK_SUFFIX);
+    char *lp = NULL;
+    int r = safefile_lock_path(t->real, &lp, err);
+    if (r != CC_OK)
+        return r;
     int fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) {
         int e = errno;
-        cc_err_set(err, CC_EINPUT, "file.lock", "cannot open the lock file %s: %s", lp, strerror(e));
-        cc_err_hint(err, "the folder of %s must be writable; if the lock file is a symlink, remove it", t->real);
+        cc_err_set(err, CC_EINPUT, "file.lock", "cannot open the lock file %s (for %s): %s", lp, t->real, strerror(e));
+        cc_err_hint(err, "its folder must be writable; if the lock file is a symlink, remove it");
         free(lp);
         return CC_EINPUT;
     }

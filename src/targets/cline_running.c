@@ -742,9 +742,15 @@ void editors_legacy_free(cline_legacy *l, size_t n)
  * b-tree cell, so a byte search finds the row without linking SQLite. */
 static bool vscdb_has_cline_row(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_NONBLOCK and a regular file only: a FIFO here must not hang us. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return false;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return false;
+    }
     char head[16];
     bool ok = read(fd, head, sizeof head) == (ssize_t)sizeof head && memcmp(head, "SQLite format 3\0", 16) == 0;
     bool found = false;

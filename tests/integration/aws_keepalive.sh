@@ -7,7 +7,9 @@
 #     connection; without that CA the call fails (exit 6) with a TLS hint
 #     and is not retried: verification is always on;
 #   - http_proxy from the environment is used (the emulator serves
-#     absolute-form requests, so the real AWS host name never resolves).
+#     absolute-form requests, so the real AWS host name never resolves);
+#     plain http:// to that host needs --allow-insecure-endpoint, and is
+#     refused before anything is sent without it.
 . "$CLINECFG_TOP/tests/lib.sh"
 
 DRIVER="$CLINECFG_BUILD/tests/test_http"
@@ -78,10 +80,20 @@ assert_contains "$D/tls_untrusted.err" "AWS_CA_BUNDLE"
 # ---- proxy from the environment: the request for the real host name goes to the emulator
 admin_stats "$D/before-proxy.json"
 before=$(stat_field "$D/before-proxy.json" requests_total)
+set +e
+http_proxy="$FAKE_AWS_URL" no_proxy= NO_PROXY= ${CLINECFG_WRAP:-} "$DRIVER" --driver \
+  --url http://bedrock.ap-northeast-1.amazonaws.com --calls 1 --connect-timeout-ms 2000 >/dev/null 2>"$D/proxy-refused.err"
+drc=$?
+set -e
+[ "$drc" = 4 ] || { cat "$D/proxy-refused.err" >&2; fail "plain http:// to an AWS host without the flag: exit $drc, want 4"; }
+assert_contains "$D/proxy-refused.err" "--allow-insecure-endpoint"
+admin_stats "$D/proxy-refused.json"
+assert_eq "$(stat_field "$D/proxy-refused.json" requests_total)" "$before" "(requests sent without the flag)"
 name=proxy
 set +e
 summary=$(http_proxy="$FAKE_AWS_URL" no_proxy= NO_PROXY= ${CLINECFG_WRAP:-} "$DRIVER" --driver \
-  --url http://bedrock.ap-northeast-1.amazonaws.com --calls 2 --connect-timeout-ms 2000 2>"$D/proxy.err")
+  --url http://bedrock.ap-northeast-1.amazonaws.com --calls 2 --connect-timeout-ms 2000 --allow-insecure-endpoint \
+  2>"$D/proxy.err")
 drc=$?
 set -e
 admin_stats "$D/proxy.json"

@@ -93,14 +93,16 @@ printf "%s\n" "$out" | grep -qx '/files.exclude/\*\*~1.git=true' || fail "pointe
 
 # --- --dry-run: the diff on stdout, nothing written (no lock, no backup)
 cp "$F" "$D/before"
-rm -f "$D/.settings.json.clinecfg.lock"
+LOCKS="$XDG_STATE_HOME/clinecfg/locks"
+locks_before=$(ls "$LOCKS" 2>/dev/null | wc -l)
 backups_before=$(ls "$XDG_STATE_HOME/clinecfg/backups" | wc -l)
 expect_rc 0 --dry-run config --file "$F" set /editor.fontSize 20
 cmp "$F" "$D/before" || fail "dry-run changed the file"
 printf "%s\n" "$out" | grep -qx -- '-	"editor.fontSize": 16, // big' || fail "dry-run diff missing the old line: $out"
 printf "%s\n" "$out" | grep -qx -- '+	"editor.fontSize": 20, // big' || fail "dry-run diff missing the new line: $out"
 printf "%s\n" "$out" | head -1 | grep -q -- "^--- $F" || fail "diff header: $out"
-[ ! -e "$D/.settings.json.clinecfg.lock" ] || fail "dry-run created a lock file"
+assert_eq "$(ls "$LOCKS" 2>/dev/null | wc -l)" "$locks_before" "(lock files after a dry run)"
+ls -A "$D" | grep -q 'clinecfg.lock' && fail "a lock file beside the edited file: $(ls -A "$D")"
 assert_eq "$(ls "$XDG_STATE_HOME/clinecfg/backups" | wc -l)" "$backups_before" "(dry-run made a backup)"
 expect_rc 0 --json --dry-run config --file "$F" set /editor.fontSize 20
 printf "%s\n" "$out" | jq -e '.changed == true and (.files[0].diff | contains("+\t\"editor.fontSize\": 20"))' >/dev/null || fail "json dry-run: $out"

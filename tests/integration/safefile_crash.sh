@@ -81,8 +81,8 @@ def check(d, env, what):
         return
     temps = []
     for n in os.listdir(t):
-        if n in ("f.json", ".f.json.clinecfg.lock"):
-            continue
+        if n == "f.json":
+            continue  # (the lock lives in the state folder's locks/, not here)
         if TEMP_RE.match(n):
             temps.append(os.path.join(t, n))
             if n != ".f.json.clinecfg-tmp.OLDOLD":
@@ -98,6 +98,8 @@ def check(d, env, what):
                 failures.append("%s: temp file %s not reported: %s" % (what, p, r.stderr.decode(errors="replace")))
     for root, _, files in os.walk(os.path.join(d, "state")):
         for n in files:
+            if root == os.path.join(d, "state", "clinecfg", "locks") and re.match(r'^[0-9a-f]{64}\.clinecfg\.lock$', n):
+                continue
             if not (n == "manifest.json" or re.match(r'^[0-9]+-f\.json$', n) or TEMP_RE.match(n)):
                 failures.append("%s: unrecognisable file in the backups: %s" % (what, os.path.join(root, n)))
 

@@ -739,6 +739,46 @@ static void test_call_many_bounded(void **state)
     (void)state;
 }
 
+/* Plain http:// is for this machine only: a host elsewhere is refused
+ * before any I/O (resp.attempts stays 0), naming the endpoint and the flag;
+ * loopback in every spelling is sent (here: refused connections). */
+static void test_insecure_endpoint(void **state)
+{
+    (void)state;
+    http_client *c;
+    cc_err err = {0};
+    http_opts o = {.connect_timeout_ms = 500, .total_timeout_ms = 1000, .retry_base_ms = 10, .max_attempts = 1};
+    assert_int_equal(http_client_new(&o, &c, &err), 0);
+    aws_request r = {.method = "GET", .path = "/x", .service = "sts", .region = "us-east-1",
+                     .operation = "sts:GetCallerIdentity"};
+    aws_response resp;
+    static const char *const refused[] = {"http://198.51.100.7:8080", "http://127.0.0.1.example.com:1",
+                                          "http://localhost.example.com", "http://10.0.0.1",
+                                          "http://[::2]:80", "http://0x7f000001:1", "HTTP://192.0.2.1/prefix"};
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        r.url_base = refused[i];
+        assert_int_equal(http_aws_call(c, &r, &resp, &err), CC_EINPUT);
+        assert_string_equal(err.code, "http.insecure_endpoint");
+        assert_int_equal(resp.attempts, 0);
+        assert_non_null(strstr(err.hint, "--allow-insecure-endpoint"));
+        aws_response_free(&resp);
+    }
+    r.url_base = "http://198.51.100.7:8080/p";
+    assert_int_equal(http_aws_call(c, &r, &resp, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "http://198.51.100.7:8080"));
+    aws_response_free(&resp);
+    static const char *const loopback[] = {"http://127.0.0.1:1", "http://127.9.8.7:1", "http://localhost:1",
+                                           "http://LOCALHOST:1", "http://[::1]:1"};
+    for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
+        r.url_base = loopback[i];
+        assert_int_equal(http_aws_call(c, &r, &resp, &err), CC_EAWS);
+        assert_string_equal(err.code, "aws.network");
+        assert_int_equal(resp.attempts, 1);
+        aws_response_free(&resp);
+    }
+    http_client_free(c);
+}
+
 static void test_service_down(void **state)
 {
     /* a port that was just closed: connection refused */
@@ -881,6 +921,8 @@ static int driver(int argc, char **argv)
             total_ms = atol(v);
         else if (!strcmp(a, "-v"))
             verbose = 1;
+        else if (!strcmp(a, "--allow-insecure-endpoint"))
+            http_allow_insecure_endpoints(true);
         else {
             fprintf(stderr, "driver: unknown argument %s\n", a);
             return 2;
@@ -890,7 +932,7 @@ static int driver(int argc, char **argv)
     if (!url || calls < 1) {
         fprintf(stderr, "usage: test_http --driver --url URL [--calls N] [--concurrency K] "
                         "[--id ID] [--max-attempts M] [--connect-timeout-ms MS] "
-                        "[--total-timeout-ms MS] [--ca-bundle PEM] [--path P] [-v]\n");
+                        "[--total-timeout-ms MS] [--ca-bundle PEM] [--path P] [--allow-insecure-endpoint] [-v]\n");
         return 2;
     }
     aws_credentials creds = {0};
@@ -983,6 +1025,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_keep_alive),
         cmocka_unit_test(test_call_many_bounded),
         cmocka_unit_test(test_service_down),
+        cmocka_unit_test(test_insecure_endpoint),
         cmocka_unit_test(test_trace_redacts_secrets),
         cmocka_unit_test(test_unsigned_call),
     };

@@ -36,6 +36,7 @@ static int setup(void **state)
     snprintf(st, sizeof st, "%s/state", root);
     setenv("XDG_STATE_HOME", st, 1);
     setenv("HOME", root, 1);
+    unsetenv("XDG_RUNTIME_DIR"); /* locks go to the state folder unless a test says otherwise */
     return 0;
 }
 
@@ -54,6 +55,26 @@ static char *p(const char *rel)
     k = (k + 1) % 8;
     snprintf(buf[k], sizeof buf[k], "%s/%s", root, rel);
     return buf[k];
+}
+
+/* The lock file of an existing file (malloc'd). */
+static char *lock_of(const char *path)
+{
+    char *real = realpath(path, NULL);
+    assert_non_null(real);
+    char *lp = NULL;
+    cc_err err;
+    assert_int_equal(safefile_lock_path(real, &lp, &err), CC_OK);
+    free(real);
+    return lp;
+}
+
+static bool lock_exists(const char *path)
+{
+    char *lp = lock_of(path);
+    bool there = access(lp, F_OK) == 0;
+    free(lp);
+    return there;
 }
 
 static void put(const char *path, const char *text)
@@ -294,8 +315,15 @@ static void test_symlink_kept(void **state)
     char *real = realpath(p("dots/settings.json"), NULL);
     assert_string_equal(res.real_path, real);
     free(real);
-    /* The lock and any temp file live beside the real target. */
-    assert_int_equal(access(p("dots/.settings.json" SAFEFILE_LOCK_SUFFIX), F_OK), 0);
+    /* The lock is keyed by the real target, so the link and the file share
+     * it, and it is not left beside either. */
+    assert_true(lock_exists(p("dots/settings.json")));
+    char *via_link = lock_of(p("link.json")), *direct = lock_of(p("dots/settings.json"));
+    assert_string_equal(via_link, direct);
+    free(via_link);
+    free(direct);
+    assert_int_equal(access(p("dots/.settings.json" SAFEFILE_LOCK_SUFFIX), F_OK), -1);
+    assert_int_equal(access(p(".link.json" SAFEFILE_LOCK_SUFFIX), F_OK), -1);
     safefile_result_free(&res);
     safefile_run_free(run);
 }
@@ -363,7 +391,7 @@ static void test_read_only_folder_refused(void **state)
     assert_non_null(strstr(err.message, "not writable"));
     assert_file(p("rodir/f.json"), "1\n");
     chmod(p("rodir"), 0700);
-    assert_int_equal(access(p("rodir/.f.json" SAFEFILE_LOCK_SUFFIX), F_OK), -1);
+    assert_false(lock_exists(p("rodir/f.json")));
     safefile_run_free(run);
 }
 
@@ -432,7 +460,7 @@ static void test_dry_run_touches_nothing(void **state)
     assert_true(res.changed);
     assert_non_null(strstr(res.diff, "@@ -1 +1,2 @@\n a\n+b\n"));
     assert_file(p("dry.json"), "a\n");
-    assert_int_equal(access(p(".dry.json" SAFEFILE_LOCK_SUFFIX), F_OK), -1);
+    assert_false(lock_exists(p("dry.json")));
     assert_null(safefile_run_backup_dir(run));
     cJSON *j = safefile_result_json(run, "dry.json", &res);
     assert_non_null(cJSON_GetObjectItem(j, "diff"));
@@ -478,7 +506,9 @@ static void test_lock_held_times_out(void **state)
 {
     (void)state;
     put(p("locked.json"), "a\n");
-    int fd = open(p(".locked.json" SAFEFILE_LOCK_SUFFIX), O_RDWR | O_CREAT, 0600);
+    char *lp = lock_of(p("locked.json"));
+    int fd = open(lp, O_RDWR | O_CREAT, 0600);
+    free(lp);
     assert_true(fd >= 0);
     assert_int_equal(flock(fd, LOCK_EX), 0);
     safefile_run *run = new_run(false);
@@ -503,12 +533,14 @@ static void test_lock_wait_counts_progress(void **state)
     /* Another process holds the lock for ~600 ms but keeps replacing the
      * file (a queue of writers that moves): a 250 ms timeout must not fire. */
     put(p("busy.json"), "0\n");
+    char *lp = lock_of(p("busy.json"));
     int ready[2];
     assert_int_equal(pipe(ready), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        int fd = open(p(".busy.json" SAFEFILE_LOCK_SUFFIX), O_RDWR | O_CREAT, 0600);
+        int fd = open(lp, O_RDWR | O_CREAT, 0600);
+        free(lp); /* the child's copy (it leaves through _exit) */
         if (fd < 0 || flock(fd, LOCK_EX) != 0)
             _exit(1);
         if (write(ready[1], "x", 1) != 1)
@@ -540,8 +572,66 @@ static void test_lock_wait_counts_progress(void **state)
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     close(ready[0]);
     close(ready[1]);
+    free(lp);
     safefile_result_free(&res);
     safefile_run_free(run);
+}
+
+/* Locks live in $XDG_RUNTIME_DIR/clinecfg when that folder is private to
+ * us, else in the state folder's "locks"; both 0700; a lock folder that
+ * others can write to is refused. */
+static void test_lock_folder(void **state)
+{
+    (void)state;
+    put(p("lk.json"), "a\n");
+    char *real = realpath(p("lk.json"), NULL);
+    char *lp = NULL;
+    cc_err err;
+    struct stat st;
+
+    /* no runtime folder: the state folder */
+    assert_int_equal(safefile_lock_path(real, &lp, &err), CC_OK);
+    assert_non_null(strstr(lp, "/state/clinecfg/locks/"));
+    assert_int_equal(strlen(strrchr(lp, '/') + 1), 64 + strlen(SAFEFILE_LOCK_SUFFIX));
+    assert_int_equal(stat(p("state/clinecfg/locks"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    free(lp);
+
+    /* a private runtime folder */
+    assert_int_equal(mkdir(p("run"), 0700), 0);
+    setenv("XDG_RUNTIME_DIR", p("run"), 1);
+    assert_int_equal(safefile_lock_path(real, &lp, &err), CC_OK);
+    assert_int_equal(strncmp(lp, p("run/clinecfg/"), strlen(p("run/clinecfg/"))), 0);
+    assert_int_equal(stat(p("run/clinecfg"), &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+    safefile_run *run = new_run(false);
+    safefile_result res;
+    edit e = {.append = "b\n"};
+    assert_int_equal(update(run, p("lk.json"), &e, &res, &err), CC_OK);
+    assert_int_equal(access(lp, F_OK), 0);
+    free(lp);
+    safefile_result_free(&res);
+    safefile_run_free(run);
+
+    /* a runtime folder others may write to is not used */
+    assert_int_equal(chmod(p("run"), 0777), 0);
+    assert_int_equal(safefile_lock_path(real, &lp, &err), CC_OK);
+    assert_non_null(strstr(lp, "/state/clinecfg/locks/"));
+    free(lp);
+    assert_int_equal(chmod(p("run"), 0700), 0);
+
+    /* our lock folder opened to others is refused, naming it */
+    assert_int_equal(chmod(p("run/clinecfg"), 0777), 0);
+    assert_int_equal(safefile_lock_path(real, &lp, &err), CC_OK); /* falls back to the state folder */
+    assert_non_null(strstr(lp, "/state/clinecfg/locks/"));
+    free(lp);
+    unsetenv("XDG_RUNTIME_DIR");
+    assert_int_equal(chmod(p("state/clinecfg/locks"), 0755), 0);
+    assert_int_equal(safefile_lock_path(real, &lp, &err), CC_EINPUT);
+    assert_null(lp);
+    assert_non_null(strstr(err.message, "state/clinecfg/locks"));
+    assert_int_equal(chmod(p("state/clinecfg/locks"), 0700), 0);
+    free(real);
 }
 
 static void test_size_limit_named(void **state)
@@ -796,6 +886,7 @@ int main(void)
         cmocka_unit_test(test_external_change_is_redone),
         cmocka_unit_test(test_lock_held_times_out),
         cmocka_unit_test(test_lock_wait_counts_progress),
+        cmocka_unit_test(test_lock_folder),
         cmocka_unit_test(test_size_limit_named),
         cmocka_unit_test(test_not_regular_refused),
         cmocka_unit_test(test_stale_temps_found_and_cleaned),

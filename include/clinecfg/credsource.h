@@ -10,7 +10,7 @@
  *                  as keyring account NAME;
  *   profile:NAME   a named AWS profile, through clinecfg's own credential chain.
  * Endpoint overrides in effect at setup for the services on the credential
- * path follow as `--endpoint SERVICE=URL` (sts, sso, sso-oidc), because Cline
+ * path follow as `--endpoint-SERVICE URL` (sts, sso, sso-oidc), because Cline
  * runs credential_process without the user's shell variables.
  *
  * This module also owns the SSO sign-in as a credential source: loading and

@@ -95,13 +95,13 @@ static int from_environment(awsclient *c, const setup_source_opts *o, setup_sour
     int rc = keyring_open(&kr, &ko, err);
     if (!rc)
         rc = credsource_stored_items(kr, o->account, &st, err);
-    if (!rc && st.long_term) {
+    if (!rc && o->store_env_keys && !o->dry_run) {
+        if (!(rc = store_env_keys(c, kr, o->account, o->out, err)))
+            set_simple(s, CREDSOURCE_KEYRING, o->account);
+    } else if (!rc && st.long_term) {
         set_simple(s, CREDSOURCE_KEYRING, o->account);
     } else if (!rc && st.sso) {
         set_simple(s, CREDSOURCE_SSO, o->account);
-    } else if (!rc && o->store_env_keys && !o->dry_run) {
-        if (!(rc = store_env_keys(c, kr, o->account, o->out, err)))
-            set_simple(s, CREDSOURCE_KEYRING, o->account);
     } else if (!rc && o->dry_run) {
         set_simple(s, CREDSOURCE_KEYRING, o->account);
         out_warn(o->out, "the keys in AWS_ACCESS_KEY_ID are not stored: a real run stops here unless you run "

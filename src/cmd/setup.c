@@ -67,7 +67,8 @@ static const cli_opt setup_opts[SETUP_OPT_COUNT] = {
                            "keyring account Cline's credential_process uses (default: default)"},
     [SETUP_OPT_MODE] = {"mode", 0, OPT_VALUE, "MODE", "Cline modes to configure: plan, act or both (default both)"},
     [SETUP_OPT_STORE_ENV_KEYS] = {"store-env-keys", 0, OPT_FLAG, NULL,
-                                  "store AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the keyring for Cline"},
+                                  "store AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the keyring for Cline "
+                                  "(also CLINECFG_STORE_ENV_KEYS=1)"},
 };
 
 static int parse_wait(const char *v, long *seconds, cc_err *err)
@@ -393,6 +394,13 @@ static int check_model(setup_job *j, int rc, cc_err *err)
     return rc;
 }
 
+/* CLINECFG_STORE_ENV_KEYS=1: --store-env-keys for onboarding scripts. */
+static bool store_env_keys_env(void)
+{
+    const char *v = getenv("CLINECFG_STORE_ENV_KEYS");
+    return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
+}
+
 static int open_session(setup_job *j, cc_err *err)
 {
     if (j->s.aws)
@@ -412,7 +420,7 @@ static int open_session(setup_job *j, cc_err *err)
                 rs->value && rs->origin ? rs->origin : "");
     /* Before anything is created or written: a source Cline can use. */
     setup_source_opts sso = {.account = j->account,
-                             .store_env_keys = cli_count(j->a, SETUP_OPT_STORE_ENV_KEYS) > 0,
+                             .store_env_keys = cli_count(j->a, SETUP_OPT_STORE_ENV_KEYS) > 0 || store_env_keys_env(),
                              .dry_run = ctx->dry_run,
                              .no_prompt = ctx->yes,
                              .out = &ctx->out};

@@ -105,4 +105,31 @@ typedef struct credsource_stored {
 } credsource_stored;
 int credsource_stored_items(keyring *kr, const char *account, credsource_stored *st, cc_err *err);
 
+/* --- what Cline is pointed at (doctor, status, whoami) -------------------- */
+
+/* The source named by a credential_process line: 1 and *out for
+ * clinecfg's own `credential-process [--account N | --source SPEC ...]`
+ * (no option: keyring:default), 0 for another program or a bad line. */
+int credsource_from_process_line(const char *cmd, credsource *out);
+
+/* The source in Cline's AWS profile `profile` of the shared config file
+ * (AWS_CONFIG_FILE or ~/.aws/config): 1 and *out, 0 when the profile or its
+ * credential_process is missing or is another program's. */
+int credsource_of_cline(const char *profile, credsource *out);
+
+/* An SSO sign-in as stored, without the network and without secrets. */
+typedef struct credsource_sso_state {
+    char start_url[512], region[64], account_id[32], role_name[128];
+    time_t access_expires;       /* the access token's expiry */
+    bool refresh_token;          /* a refresh token is stored */
+    time_t registration_expires; /* 0: not known */
+    time_t role_expires;         /* cached role credentials' expiry, 0: none */
+} credsource_sso_state;
+
+/* 0, or CC_EDENIED SSO_ERR_LOGIN_NEEDED when nothing is stored, or the
+ * keyring's error. */
+int credsource_sso_state_read(keyring *kr, const char *account, credsource_sso_state *st, cc_err *err);
+/* The sign-in can still produce credentials without a new login. */
+bool credsource_sso_state_usable(const credsource_sso_state *st, time_t now);
+
 #endif

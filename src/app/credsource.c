@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinecfg/awsfiles.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/ini.h"
 #include "clinecfg/secret.h"
 #include "clinecfg/ssoportal.h"
 
@@ -311,4 +313,74 @@ int credsource_keyring_or_sso(void *ud, aws_credentials *out, cc_err *err)
         rc = credsource_sso_credentials(kr, account, o.out, time(NULL), out, err);
     keyring_close(kr);
     return rc;
+}
+
+/* ---- what Cline is pointed at ------------------------------------------ */
+
+int credsource_from_process_line(const char *cmd, credsource *out)
+{
+    char **argv = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    memset(out, 0, sizeof *out);
+    if (!cmd || creds_split_command(cmd, &argv, &e) != 0)
+        return 0;
+    int own = argv[0] && argv[1] && !strcmp(argv[1], "credential-process");
+    out->kind = CREDSOURCE_KEYRING;
+    snprintf(out->name, sizeof out->name, "default");
+    for (size_t i = 2; own && argv[i]; i++) {
+        if (!argv[i + 1])
+            break;
+        if (!strcmp(argv[i], "--account"))
+            snprintf(out->name, sizeof out->name, "%s", argv[i + 1]);
+        else if (!strcmp(argv[i], "--source") && credsource_parse(argv[i + 1], out, &e) != 0)
+            own = 0;
+        i++;
+    }
+    creds_free_argv(argv);
+    return own;
+}
+
+int credsource_of_cline(const char *profile, credsource *out)
+{
+    char *config_path = NULL, *creds_path = NULL;
+    aws_profile_set *set = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    int found = 0;
+    if (awsfiles_locate(cc_getenv_process, NULL, &config_path, &creds_path, &e) == 0 &&
+        awsfiles_load(config_path, NULL, &set, &e) == 0) {
+        const char *line = ini_get(ini_profile(set, profile), "credential_process");
+        found = line ? credsource_from_process_line(line, out) : 0;
+    }
+    ini_profiles_free(set);
+    free(config_path);
+    free(creds_path);
+    return found;
+}
+
+int credsource_sso_state_read(keyring *kr, const char *account, credsource_sso_state *st, cc_err *err)
+{
+    memset(st, 0, sizeof *st);
+    sso_session s;
+    int rc = credsource_sso_load(kr, account, &s, err);
+    if (rc)
+        return rc;
+    snprintf(st->start_url, sizeof st->start_url, "%s", s.start_url);
+    snprintf(st->region, sizeof st->region, "%s", s.region);
+    snprintf(st->account_id, sizeof st->account_id, "%s", s.account_id ? s.account_id : "");
+    snprintf(st->role_name, sizeof st->role_name, "%s", s.role_name ? s.role_name : "");
+    st->access_expires = s.token.expires_at;
+    st->refresh_token = s.token.refresh_token != NULL;
+    st->registration_expires = s.client.expires_at;
+    st->role_expires = s.role.access_key_id ? s.role.expiration : 0;
+    sso_session_wipe(&s);
+    return 0;
+}
+
+bool credsource_sso_state_usable(const credsource_sso_state *st, time_t now)
+{
+    if (st->access_expires > now)
+        return true;
+    return st->refresh_token && (!st->registration_expires || st->registration_expires > now);
 }

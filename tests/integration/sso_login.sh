@@ -129,6 +129,19 @@ for f in "$T_HOME/login.out" "$T_HOME/login.err" "$FAKE_AWS_DIR/requests.jsonl";
   if grep -Eq 'aoa[A-Za-z0-9]{40}|aorAAAAAG|eyJraWQiOiJrZXktMTU2' "$f"; then fail "a token or client secret leaked into $f"; fi
 done
 
+note "doctor, status and whoami follow the sso source: token expiry, no keyring failure, no plain login hint"
+run_cc doctor
+printf '%s\n' "$out" >"$T_HOME/doctor.out"
+grep -Eq '^ok +sso session +signed in to https://example.awsapps.com/start as role BedrockDeveloper in account 123456789012; access token expires [0-9T:-]+Z, refresh token stored' "$T_HOME/doctor.out" \
+  || { cat "$T_HOME/doctor.out" >&2; fail "doctor does not report the SSO token's expiry"; }
+grep -Eq '^ok +credential_process +returned session credentials' "$T_HOME/doctor.out" || { cat "$T_HOME/doctor.out" >&2; fail "doctor: credential_process"; }
+if grep -E "^(FAIL|warn) +keyring|clinecfg login'|clinecfg login\`" "$T_HOME/doctor.out"; then fail "doctor shows an SSO user a keyring problem or the plain login hint"; fi
+expect_rc 0 --json status
+json_ok '.credential_source.spec == "sso:default" and .credential_source.refresh_token == true and .credential_source.usable == true
+  and (.credential_source.access_token_expires | test("Z$")) and (has("keyring") | not)'
+expect_rc 0 --json whoami --region ap-northeast-1
+json_ok '.cline_credential_source == "sso:default" and .credential_source == "sso:default" and .member == "alice@example.com"'
+
 note "the access token is revoked: the next run refreshes it without a prompt, and so does the one after"
 r0=$(stats '.identity_center.refreshes')
 for round in 1 2; do
@@ -146,4 +159,9 @@ assert_eq "$(stats '.identity_center.logouts')" 1 "(portal Logout calls)"
 bare_cp
 assert_eq "$rc" 5 "(credential-process after logout)"
 assert_contains "$err" "clinecfg login --sso"
+run_cc doctor
+printf '%s\n' "$out" >"$T_HOME/doctor2.out"
+grep -Eq '^FAIL +sso session .*fix: run `clinecfg login --sso`' "$T_HOME/doctor2.out" 2>/dev/null || \
+  { grep -A1 -E '^FAIL +sso session' "$T_HOME/doctor2.out" | grep -q 'fix: run `clinecfg login --sso`' || { cat "$T_HOME/doctor2.out" >&2; fail "doctor after logout"; }; }
+assert_eq "$rc" 5 "(doctor after logout: an ended SSO sign-in is exit 5 wherever it is noticed)"
 echo "sso login: ok"

@@ -328,14 +328,11 @@ int credsource_from_process_line(const char *cmd, credsource *out)
     int own = argv[0] && argv[1] && !strcmp(argv[1], "credential-process");
     out->kind = CREDSOURCE_KEYRING;
     snprintf(out->name, sizeof out->name, "default");
-    for (size_t i = 2; own && argv[i]; i++) {
-        if (!argv[i + 1])
-            break;
+    for (size_t i = 2; own && argv[i] && argv[i + 1]; i += 2) { /* OPTION VALUE pairs */
         if (!strcmp(argv[i], "--account"))
             snprintf(out->name, sizeof out->name, "%s", argv[i + 1]);
         else if (!strcmp(argv[i], "--source") && credsource_parse(argv[i + 1], out, &e) != 0)
             own = 0;
-        i++;
     }
     creds_free_argv(argv);
     return own;

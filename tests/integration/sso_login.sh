@@ -7,7 +7,9 @@
 # file under HOME holds the access token, refresh token or client secret;
 # after the access token is revoked the next run refreshes it without a
 # prompt (twice: the rotated refresh token was stored again); after `logout`
-# it fails with exit 5 and the `clinecfg login --sso` hint.  An AWS profile
+# it fails with exit 5 and the `clinecfg login --sso` hint; doctor, status
+# and whoami follow the sso source.  An expired `aws sso login` cache with a
+# refresh token is renewed by credential-process and rewritten (0600).  An AWS profile
 # with an `aws sso login` cache becomes `--source profile:dev-sso` (with the
 # SSO endpoint remembered); plain environment keys with nothing stored stop
 # setup with exit 7 before anything is written; `login --sso -y` without an
@@ -164,4 +166,36 @@ printf '%s\n' "$out" >"$T_HOME/doctor2.out"
 grep -Eq '^FAIL +sso session .*fix: run `clinecfg login --sso`' "$T_HOME/doctor2.out" 2>/dev/null || \
   { grep -A1 -E '^FAIL +sso session' "$T_HOME/doctor2.out" | grep -q 'fix: run `clinecfg login --sso`' || { cat "$T_HOME/doctor2.out" >&2; fail "doctor after logout"; }; }
 assert_eq "$rc" 5 "(doctor after logout: an ended SSO sign-in is exit 5 wherever it is noticed)"
+
+note "an expired \`aws sso login\` cache with a refresh token is renewed by credential-process and rewritten"
+export HOME="$T_HOME/cli-user"; mkdir -p "$HOME/.aws/sso/cache"
+oidc() { curl -sS -X POST "$FAKE_AWS_URL/$1" -H 'content-type: application/json' -d "$2"; }
+reg=$(oidc client/register '{"clientName": "botocore-client-corp", "clientType": "public", "scopes": ["sso:account:access"], "grantTypes": ["urn:ietf:params:oauth:grant-type:device_code", "refresh_token"]}')
+cid=$(printf '%s' "$reg" | jq -r .clientId); csec=$(printf '%s' "$reg" | jq -r .clientSecret)
+dev=$(oidc device_authorization "$(jq -nc --arg i "$cid" --arg s "$csec" '{clientId: $i, clientSecret: $s, startUrl: "https://example.awsapps.com/start"}')")
+admin POST sso-approve "$(printf '%s' "$dev" | jq -c '{user_code: .userCode, identity: "alice@example.com"}')" >/dev/null
+tok=$(oidc token "$(jq -nc --arg i "$cid" --arg s "$csec" --arg d "$(printf '%s' "$dev" | jq -r .deviceCode)" \
+  '{clientId: $i, clientSecret: $s, grantType: "urn:ietf:params:oauth:grant-type:device_code", deviceCode: $d}')")
+CACHE="$HOME/.aws/sso/cache/$(printf corp | sha1sum | cut -c1-40).json"
+printf '%s' "$tok" | jq --arg i "$cid" --arg s "$csec" '{startUrl: "https://example.awsapps.com/start", region: "us-east-1",
+  accessToken: .accessToken, expiresAt: "2020-01-01T00:00:00Z", clientId: $i, clientSecret: $s,
+  registrationExpiresAt: "2099-01-01T00:00:00Z", refreshToken: .refreshToken}' >"$CACHE"
+chmod 600 "$CACHE"
+cat > "$HOME/.aws/config" <<CFG
+[profile dev-sso]
+sso_session = corp
+sso_account_id = 123456789012
+sso_role_name = BedrockDeveloper
+region = ap-northeast-1
+
+[sso-session corp]
+sso_start_url = https://example.awsapps.com/start
+sso_region = us-east-1
+CFG
+r1=$(stats '.identity_center.refreshes')
+expect_rc 0 credential-process --source profile:dev-sso
+case "$(whose)" in *AWSReservedSSO_BedrockDeveloper_*/alice@example.com) ;; *) fail "the renewed cache served someone else: $(whose)";; esac
+assert_eq "$(stats '.identity_center.refreshes')" "$((r1 + 1))" "(refresh of the aws sso login cache)"
+jq -e '.expiresAt > "2026" and (.refreshToken | length) > 0 and .clientId != null' "$CACHE" >/dev/null || fail "the cache was not rewritten: $(jq -c 'del(.accessToken, .refreshToken, .clientSecret)' "$CACHE")"
+assert_eq "$(stat -c %a "$CACHE")" 600 "(mode of the rewritten cache)"
 echo "sso login: ok"

@@ -48,19 +48,16 @@ whose() {
     "$CLINECFG_BIN" --json whoami --region ap-northeast-1 2>/dev/null | jq -r .arn
 }
 
+# An sso-session profile dev-sso in ~/.aws/config, as `aws configure sso` writes it.
+sso_profile() { # ROLE
+  mkdir -p "$HOME/.aws"
+  printf '[profile dev-sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = %s\nregion = ap-northeast-1\n\n[sso-session corp]\nsso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n' \
+    "$1" >"$HOME/.aws/config"
+}
+
 note "an AWS profile with an \`aws sso login\` cache: Cline gets --source profile:dev-sso"
 export HOME="$T_HOME/profile-user"; mkdir -p "$HOME/.aws/sso/cache"
-cat > "$HOME/.aws/config" <<CFG
-[profile dev-sso]
-sso_session = corp
-sso_account_id = 123456789012
-sso_role_name = Dev
-region = ap-northeast-1
-
-[sso-session corp]
-sso_start_url = https://example.awsapps.com/start
-sso_region = us-east-1
-CFG
+sso_profile Dev
 EXPIRES=$(python3 -c 'import datetime; print((datetime.datetime.now(datetime.timezone.utc)+datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
 printf '{"startUrl": "https://example.awsapps.com/start", "region": "us-east-1", "accessToken": "fake-sso-access-token-bob", "expiresAt": "%s"}\n' \
   "$EXPIRES" > "$HOME/.aws/sso/cache/$(printf corp | sha1sum | cut -c1-40).json"
@@ -181,17 +178,7 @@ printf '%s' "$tok" | jq --arg i "$cid" --arg s "$csec" '{startUrl: "https://exam
   accessToken: .accessToken, expiresAt: "2020-01-01T00:00:00Z", clientId: $i, clientSecret: $s,
   registrationExpiresAt: "2099-01-01T00:00:00Z", refreshToken: .refreshToken}' >"$CACHE"
 chmod 600 "$CACHE"
-cat > "$HOME/.aws/config" <<CFG
-[profile dev-sso]
-sso_session = corp
-sso_account_id = 123456789012
-sso_role_name = BedrockDeveloper
-region = ap-northeast-1
-
-[sso-session corp]
-sso_start_url = https://example.awsapps.com/start
-sso_region = us-east-1
-CFG
+sso_profile BedrockDeveloper
 r1=$(stats '.identity_center.refreshes')
 expect_rc 0 credential-process --source profile:dev-sso
 case "$(whose)" in *AWSReservedSSO_BedrockDeveloper_*/alice@example.com) ;; *) fail "the renewed cache served someone else: $(whose)";; esac

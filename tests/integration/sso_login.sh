@@ -78,6 +78,23 @@ AWS_ACCESS_KEY_ID=AKIAFAKEALICE0000000 AWS_SECRET_ACCESS_KEY=fake/alice/SecretKe
 json_ok '.error.code == "setup.no_stored_source" and (.error.hint | test("clinecfg login --from-env"))'
 [ -z "$(find "$HOME" -mindepth 1 | head -1)" ] || { find "$HOME" >&2; fail "setup wrote files without a usable source"; }
 
+# login --sso -y in the background, approved as alice once it polls; $login_rc.
+sso_login() {
+  ${CLINECFG_WRAP:-} "$CLINECFG_BIN" --json login --sso -y "$@" >"$T_HOME/login.out" 2>"$T_HOME/login.err" &
+  login_pid=$!
+  T_PIDS="$T_PIDS $login_pid"
+  i=0
+  while ! grep -q '  code: ' "$T_HOME/login.err" 2>/dev/null; do
+    i=$((i+1)); [ $i -lt 300 ] && kill -0 $login_pid 2>/dev/null || { cat "$T_HOME/login.err" >&2; fail "login never asked for approval"; }
+    sleep 0.1
+  done
+  code=$(admin GET 'state?fillers=0' | jq -r '.identity_center.pending_user_codes[0]')
+  assert_contains "$T_HOME/login.err" "code: $code"
+  admin POST sso-approve '{"identity": "alice@example.com"}' >/dev/null
+  set +e; wait $login_pid; login_rc=$?; set -e
+  [ "$login_rc" = 0 ] || { cat "$T_HOME/login.out" "$T_HOME/login.err" >&2; fail "login --sso exited $login_rc"; }
+}
+
 note "login --sso -y with neither flags nor config names what is missing (exit 4)"
 export HOME="$T_HOME/home"
 expect_rc 4 --json login --sso -y --no-browser
@@ -89,19 +106,7 @@ cat > "$CLINECFG_ORG_CONFIG" <<J
  "sso": {"start_url": "https://example.awsapps.com/start", "region": "us-east-1",
          "account_id": "123456789012", "role_name": "BedrockDeveloper"}}
 J
-${CLINECFG_WRAP:-} "$CLINECFG_BIN" --json login --sso -y >"$T_HOME/login.out" 2>"$T_HOME/login.err" &
-login_pid=$!
-T_PIDS="$T_PIDS $login_pid"
-i=0
-while [ -z "$(admin GET 'state?fillers=0' | jq -r '.identity_center.pending_user_codes[0] // empty')" ]; do
-  i=$((i+1)); [ $i -lt 300 ] && kill -0 $login_pid 2>/dev/null || { cat "$T_HOME/login.err" >&2; fail "login never asked for approval"; }
-  sleep 0.1
-done
-code=$(admin GET 'state?fillers=0' | jq -r '.identity_center.pending_user_codes[0]')
-assert_contains "$T_HOME/login.err" "code: $code"
-admin POST sso-approve '{"identity": "alice@example.com"}' >/dev/null
-set +e; wait $login_pid; login_rc=$?; set -e
-[ "$login_rc" = 0 ] || { cat "$T_HOME/login.out" "$T_HOME/login.err" >&2; fail "login --sso exited $login_rc"; }
+sso_login
 out=$(cat "$T_HOME/login.out")
 json_ok '.account == "default" and .role_name == "BedrockDeveloper" and .sso_account_id == "123456789012"
   and (.arn | test("assumed-role/AWSReservedSSO_BedrockDeveloper_[0-9a-f]{16}/alice@example.com$")) and .refresh_token == true'
@@ -163,6 +168,15 @@ printf '%s\n' "$out" >"$T_HOME/doctor2.out"
 grep -Eq '^FAIL +sso session .*fix: run `clinecfg login --sso`' "$T_HOME/doctor2.out" 2>/dev/null || \
   { grep -A1 -E '^FAIL +sso session' "$T_HOME/doctor2.out" | grep -q 'fix: run `clinecfg login --sso`' || { cat "$T_HOME/doctor2.out" >&2; fail "doctor after logout"; }; }
 assert_eq "$rc" 5 "(doctor after logout: an ended SSO sign-in is exit 5 wherever it is noticed)"
+
+note "a sign-in revoked at AWS (refresh token dead too): exit 5 and login --sso from credential-process and setup"
+sso_login --account work
+admin POST sso-expire '{"refresh_tokens": true}' >/dev/null
+expect_rc 5 credential-process --source sso:work
+assert_contains "$err" "clinecfg login --sso --account work"
+expect_rc 5 --json setup -y --account work
+json_ok '.error.code == "sso.login_needed" and (.error.hint | test("clinecfg login --sso"))'
+expect_rc 0 logout --account work
 
 note "an expired \`aws sso login\` cache with a refresh token is renewed by credential-process and rewritten"
 export HOME="$T_HOME/cli-user"; mkdir -p "$HOME/.aws/sso/cache"

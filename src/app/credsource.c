@@ -14,9 +14,11 @@
 
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/digest.h"
 #include "clinecfg/ini.h"
 #include "clinecfg/secret.h"
 #include "clinecfg/ssoportal.h"
+#include "clinecfg/strbuf.h"
 
 static const struct {
     credsource_kind kind;
@@ -231,14 +233,28 @@ static int copy_creds(const aws_credentials *from, const char *account, aws_cred
     return 0;
 }
 
-int credsource_sso_credentials(keyring *kr, const char *account, const cc_out *out, time_t now, aws_credentials *creds,
-                               cc_err *err)
+/* Which tokens a stored sign-in holds, without keeping them. */
+static void token_fingerprint(const sso_session *s, char out[65])
+{
+    strbuf b = {.secret = true};
+    strbuf_puts(&b, s->token.access_token ? s->token.access_token : "");
+    strbuf_puts(&b, "\n");
+    strbuf_puts(&b, s->token.refresh_token ? s->token.refresh_token : "");
+    digest_sha256_hex(b.p ? b.p : "", b.len, out);
+    strbuf_release(&b);
+}
+
+/* One pass of the credential path; *seen is the fingerprint of the tokens
+ * it started from. */
+static int sso_credentials_once(keyring *kr, const char *account, const cc_out *out, time_t now,
+                                aws_credentials *creds, char seen[65], cc_err *err)
 {
     memset(creds, 0, sizeof *creds);
     sso_session s;
     int rc = credsource_sso_load(kr, account, &s, err);
     if (rc)
         return rc;
+    token_fingerprint(&s, seen);
     if (s.role.access_key_id && s.role.secret_access_key && s.role.expiration - now > SSO_ROLE_REFRESH_MARGIN_S) {
         if (out)
             out_trace(out, "sso: cached role credentials of %s/%s, %ld s left", s.account_id ? s.account_id : "?",
@@ -277,6 +293,31 @@ int credsource_sso_credentials(keyring *kr, const char *account, const cc_out *o
     aws_credentials_wipe(&fresh);
     sso_session_wipe(&s);
     return rc;
+}
+
+int credsource_sso_credentials(keyring *kr, const char *account, const cc_out *out, time_t now, aws_credentials *creds,
+                               cc_err *err)
+{
+    char seen[65];
+    int rc = sso_credentials_once(kr, account, out, now, creds, seen, err);
+    if (rc != CC_EDENIED || strcmp(err->code, SSO_ERR_LOGIN_NEEDED) != 0)
+        return rc;
+    /* Cline's extension and CLI may refresh at the same moment: the loser's
+     * refresh token was just spent by the winner, who stored new tokens. */
+    sso_session again;
+    cc_err lerr;
+    cc_err_clear(&lerr);
+    char now_stored[65] = "";
+    if (credsource_sso_load(kr, account, &again, &lerr) == 0) {
+        token_fingerprint(&again, now_stored);
+        sso_session_wipe(&again);
+    }
+    if (!now_stored[0] || !strcmp(now_stored, seen))
+        return rc;
+    if (out)
+        out_trace(out, "sso: another process renewed the sign-in meanwhile; using its tokens");
+    cc_err_clear(err);
+    return sso_credentials_once(kr, account, out, now, creds, seen, err);
 }
 
 int credsource_stored_items(keyring *kr, const char *account, credsource_stored *st, cc_err *err)

@@ -80,6 +80,7 @@ json_ok '.error.code == "setup.no_stored_source" and (.error.hint | test("clinec
 
 # login --sso -y in the background, approved as alice once it polls; $login_rc.
 sso_login() {
+  rm -f "$T_HOME/login.out" "$T_HOME/login.err"
   ${CLINECFG_WRAP:-} "$CLINECFG_BIN" --json login --sso -y "$@" >"$T_HOME/login.out" 2>"$T_HOME/login.err" &
   login_pid=$!
   T_PIDS="$T_PIDS $login_pid"

@@ -37,6 +37,7 @@ typedef struct setup_source {
 
 typedef struct setup_source_opts {
     const char *account;   /* keyring account (checked) */
+    const char *own_profile; /* Cline's AWS profile (aws_profile_name): used as a source, it stands for its own source */
     bool store_env_keys;   /* --store-env-keys */
     bool dry_run;          /* nothing stored; a missing source only warns */
     bool no_prompt;        /* -y */

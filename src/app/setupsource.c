@@ -129,10 +129,23 @@ int setup_source_choose(awsclient *c, const setup_source_opts *o, setup_source *
         set_simple(s, CREDSOURCE_KEYRING, o->account);
     } else if (!strncmp(from, "sso:", 4)) {
         set_simple(s, CREDSOURCE_SSO, o->account);
+    } else if (!strncmp(from, "profile:", 8) && o->own_profile && !strcmp(awsclient_profile(c), o->own_profile)) {
+        /* AWS_PROFILE=clinecfg: Cline's own profile already names a source; keep it. */
+        credsource own;
+        if (!credsource_of_cline(o->own_profile, &own) || own.kind == CREDSOURCE_PROFILE) {
+            rc = cc_err_set(err, CC_EINPUT, "setup.own_profile",
+                            "the credentials come from AWS profile '%s', the profile setup writes for Cline", o->own_profile);
+            cc_err_hint(err, "unset AWS_PROFILE (or name the profile that holds your credentials with --aws-profile)");
+        } else {
+            set_simple(s, own.kind, own.name);
+        }
     } else if (!strncmp(from, "profile:", 8)) {
         const char *profile = awsclient_profile(c);
+        const aws_credentials *creds = NULL;
+        cc_err cerr;
+        cc_err_clear(&cerr);
         set_profile(s, c, profile, o->out);
-        if (strstr(from, "(static)"))
+        if (strstr(from, "(static)") && awsclient_credentials(c, &creds, &cerr) == 0 && !creds->session_token)
             out_warn(o->out, "AWS profile '%s' keeps an access key in plain text; `clinecfg login --from-profile %s` "
                              "moves it into the keyring",
                      profile, profile);

@@ -420,6 +420,7 @@ static int open_session(setup_job *j, cc_err *err)
                 rs->value && rs->origin ? rs->origin : "");
     /* Before anything is created or written: a source Cline can use. */
     setup_source_opts sso = {.account = j->account,
+                             .own_profile = cfg_str(cfg, CFG_AWS_PROFILE_NAME),
                              .store_env_keys = cli_count(j->a, SETUP_OPT_STORE_ENV_KEYS) > 0 || store_env_keys_env(),
                              .dry_run = ctx->dry_run,
                              .no_prompt = ctx->yes,

@@ -119,6 +119,11 @@ grep -q "^credential_process = .* credential-process --source sso:default$" "$HO
   || { cat "$HOME/.aws/config" >&2; fail "sso source not written"; }
 assert_contains "$err" "credential_process (source sso:default) produced credentials for Cline"
 
+note "AWS_PROFILE=clinecfg (Cline's own profile) keeps the source that profile names"
+AWS_PROFILE=clinecfg expect_rc 0 --json setup -y
+json_ok '.credential_source == "sso:default"'
+unset AWS_PROFILE
+
 note "credential-process with env -i serves the SSO role's credentials"
 bare_cp
 [ "$rc" = 0 ] || { cat "$err" >&2; fail "bare credential-process exited $rc"; }

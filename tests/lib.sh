@@ -43,6 +43,9 @@ t_home() {
     case "$v" in CLINECFG_BIN|CLINECFG_TOP|CLINECFG_BUILD|CLINECFG_WRAP|CLINECFG_VALGRIND|CLINECFG_CONFORMANCE) ;; *) unset "$v";; esac
   done
   export CLINECFG_ORG_CONFIG="$T_HOME/etc-clinecfg-config.json"  # absent unless a test writes it
+  # Tests hand setup keys in the environment; setup keeps them in the test
+  # keyring for Cline (unset it to see setup refuse keys it cannot keep).
+  export CLINECFG_STORE_ENV_KEYS=1
 }
 
 # run_prog PROGRAM ARGS...: runs PROGRAM (under $CLINECFG_WRAP) with stdout

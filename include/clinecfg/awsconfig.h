@@ -5,8 +5,10 @@
  * Owns the `[profile NAME]` section clinecfg writes into ~/.aws/config (or
  * $AWS_CONFIG_FILE): `region` and
  *   credential_process = <absolute path of clinecfg> credential-process --account <acct>
- * so that the SDK inside Cline fetches credentials from the OS keyring
- * through clinecfg.  Keys in that section that would win over
+ * (keyring account) or
+ *   credential_process = <clinecfg> credential-process --source SPEC [--endpoint-SERVICE URL]...
+ * (an SSO sign-in or a named AWS profile, credsource.h), so that the SDK
+ * inside Cline fetches credentials through clinecfg whatever their source.  Keys in that section that would win over
  * credential_process (static keys, role, SSO, web identity) are removed;
  * every other byte of the file is kept (ini_edit_section).  No secret is
  * ever written.  With an explicit --aws-profile P the caller skips this
@@ -33,7 +35,9 @@ typedef struct awsconfig_plan {
     const char *profile;  /* section "profile <profile>"; NULL: AWSCONFIG_DEFAULT_PROFILE */
     const char *region;   /* e.g. "ap-northeast-1" */
     const char *exe;      /* absolute path of the running clinecfg */
-    const char *account;  /* keyring account for --account; NULL or "": "default" */
+    const char *account;  /* keyring account for --account (NULL or "": "default"), or a credential
+                           * source "sso:NAME" / "profile:NAME" (has a ':'), optionally followed by
+                           * " SERVICE=URL" words: --source SPEC --endpoint-SERVICE URL... */
 } awsconfig_plan;
 
 /* One shell word, quoted only when needed (malloc'd; shquote.h).  NULL on out of memory. */
@@ -50,7 +54,8 @@ char *awsconfig_describe_process(const char *cmd);
 
 /* The program (first word) of a credential_process line into path.
  * Returns 1 when the line is clinecfg's own (`... credential-process
- * [--account NAME]`), 0 for another program, -1 when it does not parse. */
+ * [--account NAME | --source SPEC [--endpoint-SERVICE URL]...]`), 0 for another
+ * program, -1 when it does not parse. */
 int awsconfig_process_program(const char *cmd, char *path, size_t size);
 
 /* Checks profile name, region and exe (CC_EINPUT naming the value). */

@@ -36,6 +36,10 @@ typedef enum {
     CFG_MEMBER_RULE,      /* "identity" or "email-local-part" (identity.h) */
     CFG_BACKUPS_KEEP,     /* backup runs kept; 0 keeps all */
     CFG_PRICES,           /* object: model -> {input, output, cache_read, cache_write} USD per 1,000 tokens */
+    CFG_SSO_START_URL,    /* IAM Identity Center start URL for `login --sso` */
+    CFG_SSO_REGION,       /* its region */
+    CFG_SSO_ACCOUNT_ID,   /* the AWS account to sign in to */
+    CFG_SSO_ROLE_NAME,    /* the permission set (role) name */
     CFG_NKEYS
 } cfg_key;
 

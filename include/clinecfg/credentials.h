@@ -35,9 +35,11 @@
  * CC_EINPUT naming the profile.
  *
  * SSO: the token is read from ~/.aws/sso/cache/<sha1>.json (sha1 of the
- * sso_session name, or of sso_start_url for legacy profiles); a missing or
- * expired token is CC_EINPUT "the SSO session for profile X has expired"
- * with the hint "run `aws sso login --profile X`".  Credentials come from
+ * sso_session name, or of sso_start_url for legacy profiles).  An expired
+ * token of an sso-session cache that holds clientId, clientSecret and
+ * refreshToken is renewed with SSO-OIDC and the cache rewritten (0600);
+ * otherwise a missing or expired token is CC_EINPUT "the SSO session for
+ * profile X has expired" with the hint "run `aws sso login --profile X`".  Credentials come from
  * GetRoleCredentials (unsigned GET /federation/credentials on portal.sso).
  *
  * Secrets are wiped (OPENSSL_cleanse) from every buffer that held them and

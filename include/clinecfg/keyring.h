@@ -8,7 +8,8 @@
  * item.  Back ends: src/store/keyring_libsecret.c, keyring_macos.c.
  *
  * Items are keyed by stable attributes only: service "clinecfg", the
- * account name and the item kind (long-term keys, or cached STS session
+ * account name and the item kind (long-term keys, cached STS session
+ * credentials, or an IAM Identity Center sign-in with its cached role
  * credentials).  Everything that changes (expiry, session keys, who the keys
  * belong to) lives in the secret payload, so a replace never makes a
  * duplicate item.
@@ -48,6 +49,7 @@ typedef enum {
     KEYRING_LONG_TERM = 0, /* the access key pair stored by `clinecfg login` */
     KEYRING_SESSION = 1,   /* cached STS GetSessionToken credentials */
     KEYRING_ANY = 2,       /* keyring_delete only: every item of the account */
+    KEYRING_SSO = 3,       /* an IAM Identity Center sign-in (ssosession.h payload) */
 } keyring_kind;
 
 typedef struct keyring keyring;
@@ -98,7 +100,7 @@ int keyring_check_account(const char *name, cc_err *err);
 /* The account to use: `flag` if set, else CLINECFG_ACCOUNT, else "default". */
 const char *keyring_account_name(const char *flag);
 
-/* "clinecfg", "long-term" / "session": the stable attribute values. */
+/* "clinecfg", "long-term" / "session" / "sso": the stable attribute values. */
 #define KEYRING_SERVICE "clinecfg"
 const char *keyring_kind_name(keyring_kind kind);
 

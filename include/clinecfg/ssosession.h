@@ -12,7 +12,11 @@
  *    "client_id":..,"client_secret":..,"client_issued_at":"..Z"?,
  *    "registration_expires_at":"..Z"?,
  *    "access_token":..,"access_token_expires_at":"..Z","refresh_token":..?,
- *    "oidc_endpoint":..?,"portal_endpoint":..?,"stored_at":"..Z"?}
+ *    "oidc_endpoint":..?,"portal_endpoint":..?,"stored_at":"..Z"?,
+ *    "role_access_key_id":..?,"role_secret_access_key":..?,
+ *    "role_session_token":..?,"role_expiration":"..Z"?}
+ * The role_* members cache the last GetRoleCredentials answer, so
+ * credential-process asks the portal only when it is about to expire.
  * Times are RFC 3339 UTC.  Parse errors are CC_EKEYRING "keyring.payload"
  * and name the key; they never quote a value.
  */
@@ -39,6 +43,7 @@ typedef struct sso_session {
     char *oidc_endpoint;   /* an override in effect at login, or NULL (regional default) */
     char *portal_endpoint; /* likewise for the portal */
     time_t stored_at;      /* 0 = unknown */
+    aws_credentials role;  /* cached role credentials (secret); access_key_id NULL when none */
 } sso_session;
 
 /* Wipes and frees every string, zeroes the struct.  NULL is fine. */

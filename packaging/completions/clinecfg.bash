@@ -14,9 +14,10 @@ _clinecfg_global='-h --help --version --json -v --verbose -q --quiet --no-color 
 _clinecfg_command_opts()
 {
     case $1 in
-        setup) echo '--team --member --model --region --aws-profile --profile-name --targets --wait --force --fix-tags --account --mode' ;;
-        login) echo '--account --access-key-id --secret-stdin --from-env --from-profile --region' ;;
-        logout | credential-process | status) echo '--account' ;;
+        setup) echo '--team --member --model --region --aws-profile --profile-name --targets --wait --force --fix-tags --account --mode --store-env-keys' ;;
+        login) echo '--account --access-key-id --secret-stdin --from-env --from-profile --region --sso --start-url --sso-region --account-id --role-name --no-browser' ;;
+        credential-process) echo '--account --source --endpoint-sts --endpoint-sso --endpoint-sso-oidc' ;;
+        logout | status) echo '--account' ;;
         doctor) echo '--live --aws-profile --account' ;;
         restore) echo '--list --force' ;;
         admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team --principal --account --apply --name --user --role --group --check --member --since --until --format -o --output --monthly-usd --notify --alert-at --hourly-tokens --budget-action --execution-role' ;;
@@ -32,7 +33,9 @@ _clinecfg_takes_value()
     case $1 in
         --config | --org-config | --team | --member | --model | --region | --aws-profile | --profile-name | \
             --targets | --account | --mode | --access-key-id | --from-profile | --request | --roster | \
-            --concurrency | --file | --principal | --name | --user | --role | --group | --since | --until | --period | --format | -o | --output) return 0 ;;
+            --concurrency | --file | --principal | --name | --user | --role | --group | --since | --until | --period | \
+            --format | -o | --output | --start-url | --sso-region | --account-id | --role-name | --source | \
+            --endpoint-sts | --endpoint-sso | --endpoint-sso-oidc) return 0 ;;
     esac
     return 1
 }

@@ -83,7 +83,7 @@ complete -c clinecfg -l allow-insecure-endpoint -d 'allow plain http:// AWS endp
 
 # Commands.
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a setup -d 'find or create your Bedrock profile and point Cline at it'
-complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a login -d 'store an AWS access key pair in the OS keyring'
+complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a login -d 'store an AWS access key pair or an SSO sign-in in the OS keyring'
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a logout -d 'remove an account from the keyring'
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a credential-process -d 'print AWS credential_process JSON'
 complete -c clinecfg -n "not __fish_seen_subcommand_from $__clinecfg_commands" -a status -d 'show what is configured, offline'
@@ -108,6 +108,7 @@ complete -c clinecfg -n $c -l force -d 'write Cline files even while Cline is ru
 complete -c clinecfg -n $c -l fix-tags -d 'retag a same-named profile whose model matches'
 complete -c clinecfg -n $c -l account -x -d 'keyring account for credential_process'
 complete -c clinecfg -n $c -l mode -x -a 'plan act both' -d 'Cline modes to configure'
+complete -c clinecfg -n $c -l store-env-keys -d 'store the environment access key in the keyring for Cline'
 
 # login
 set -l c '__fish_seen_subcommand_from login'
@@ -117,9 +118,20 @@ complete -c clinecfg -n $c -l secret-stdin -d 'read the secret access key from s
 complete -c clinecfg -n $c -l from-env -d 'take AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY'
 complete -c clinecfg -n $c -l from-profile -x -a '(__clinecfg_aws_profiles)' -d 'import static keys of profile P'
 complete -c clinecfg -n $c -l region -x -d 'region for the STS check'
+complete -c clinecfg -n $c -l sso -d 'sign in with IAM Identity Center (device flow)'
+complete -c clinecfg -n $c -l start-url -x -d 'IAM Identity Center start URL'
+complete -c clinecfg -n $c -l sso-region -x -d 'IAM Identity Center region'
+complete -c clinecfg -n $c -l account-id -x -d 'AWS account to sign in to'
+complete -c clinecfg -n $c -l role-name -x -d 'role (permission set) name'
+complete -c clinecfg -n $c -l no-browser -d 'only print the URL and code'
 
 # logout, credential-process, status
 complete -c clinecfg -n '__fish_seen_subcommand_from logout credential-process status' -l account -x -d 'keyring account name'
+set -l c '__fish_seen_subcommand_from credential-process'
+complete -c clinecfg -n $c -l source -x -a 'keyring:default sso:default profile:' -d 'credential source setup recorded'
+complete -c clinecfg -n $c -l endpoint-sts -x -d 'remembered STS endpoint'
+complete -c clinecfg -n $c -l endpoint-sso -x -d 'remembered SSO portal endpoint'
+complete -c clinecfg -n $c -l endpoint-sso-oidc -x -d 'remembered SSO OIDC endpoint'
 
 # doctor
 set -l c '__fish_seen_subcommand_from doctor'

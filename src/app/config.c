@@ -45,6 +45,10 @@ static const struct {
     [CFG_MEMBER_RULE] = {"member_rule", "CLINECFG_MEMBER_RULE", T_STR, "identity"},
     [CFG_BACKUPS_KEEP] = {"backups.keep", "CLINECFG_BACKUPS_KEEP", T_INT, "20"},
     [CFG_PRICES] = {"prices", "CLINECFG_PRICES", T_PRICES, NULL},
+    [CFG_SSO_START_URL] = {"sso.start_url", "CLINECFG_SSO_START_URL", T_STR, NULL},
+    [CFG_SSO_REGION] = {"sso.region", "CLINECFG_SSO_REGION", T_STR, NULL},
+    [CFG_SSO_ACCOUNT_ID] = {"sso.account_id", "CLINECFG_SSO_ACCOUNT_ID", T_STR, NULL},
+    [CFG_SSO_ROLE_NAME] = {"sso.role_name", "CLINECFG_SSO_ROLE_NAME", T_STR, NULL},
 };
 
 static const char *const type_names[] = {
@@ -143,7 +147,7 @@ static int check_prices(const cJSON *v, const char *where, cc_err *err)
 /* Checks meaning beyond JSON type; `where` prefixes the message. */
 static int check_semantics(cfg_key k, const cJSON *v, const char *where, cc_err *err)
 {
-    if ((k == CFG_REGION) && !is_region_name(v->valuestring)) {
+    if ((k == CFG_REGION || k == CFG_SSO_REGION) && !is_region_name(v->valuestring)) {
         cc_err_set(err, CC_EINPUT, "config.value", "%s: %s '%s' is not an AWS region name", where, keys[k].name,
                    v->valuestring);
         cc_err_hint(err, "use a region code such as ap-northeast-1 or us-east-1");

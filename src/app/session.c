@@ -8,6 +8,8 @@
 
 #include "clinecfg/session.h"
 
+#include "clinecfg/credsource.h"
+
 int session_open(session *s, const cc_ctx *ctx, const session_opts *o, cc_err *err)
 {
     memset(s, 0, sizeof *s);
@@ -19,7 +21,7 @@ int session_open(session *s, const cc_ctx *ctx, const session_opts *o, cc_err *e
         .region = o->region,
         .fallback_region = o->fallback_region,
         .out = &ctx->out,
-        .keyring = keyring_creds_source,
+        .keyring = credsource_keyring_or_sso, /* long-term keys, else the SSO sign-in */
         .keyring_ud = &s->keyring,
     };
     return awsclient_new(&ao, &s->aws, err);

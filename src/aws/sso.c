@@ -2,8 +2,11 @@
  * sso.c - IAM Identity Center (SSO) profiles: the cached token written by
  * `aws sso login` and the portal's GetRoleCredentials.  See credentials.h.
  *
- * clinecfg only reads the token cache; it never refreshes or rewrites it
- * (that needs SSO-OIDC and is `aws sso login`'s job).
+ * An expired access token in a cache that `aws sso login` wrote for an
+ * sso-session profile (it then holds clientId, clientSecret and
+ * refreshToken) is renewed with SSO-OIDC CreateToken and the cache file
+ * rewritten in place (0600, atomically), as the AWS SDKs do; a legacy cache
+ * without a refresh token still needs `aws sso login`.
  */
 #include "clinecfg/atomicfile.h"
 #include "clinecfg/awstime.h"
@@ -20,7 +23,9 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include "clinecfg/atomicfile.h"
 #include "clinecfg/sigv4.h"
+#include "clinecfg/ssooidc.h"
 
 #define SSO_TOKEN_MAX_FILE ((size_t)1024 * 1024)
 
@@ -148,6 +153,83 @@ static int read_cache(const char *path, const char *profile, char **text, size_t
     return 0;
 }
 
+/* A copy of the string member `key`, wiped on free; NULL when absent. */
+static char *cache_string(const cJSON *j, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+    return cJSON_IsString(v) && v->valuestring[0] ? secret_dup(v->valuestring) : NULL;
+}
+
+/* Writes the refreshed tokens into the parsed cache and the file. */
+static int rewrite_cache(cJSON *j, const char *path, const ssooidc_token *tok, char **text, size_t *len, cc_err *err)
+{
+    char expires[32];
+    struct tm tm;
+    gmtime_r(&tok->expires_at, &tm);
+    strftime(expires, sizeof expires, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON_ReplaceItemInObjectCaseSensitive(j, "accessToken", cJSON_CreateString(tok->access_token));
+    cJSON_ReplaceItemInObjectCaseSensitive(j, "expiresAt", cJSON_CreateString(expires));
+    if (tok->refresh_token)
+        cJSON_ReplaceItemInObjectCaseSensitive(j, "refreshToken", cJSON_CreateString(tok->refresh_token));
+    char *fresh = cJSON_PrintUnformatted(j);
+    if (!fresh)
+        return cc_err_oom(err);
+    size_t n = strlen(fresh);
+    int rc = safefile_write_atomic(path, fresh, n, 0600, err);
+    OPENSSL_cleanse(*text, *len);
+    free(*text);
+    *text = fresh; /* the caller wipes it */
+    *len = n;
+    return rc;
+}
+
+/* Renews an expired access token of an `aws sso login` cache with its
+ * refresh token.  Nothing to do (not expired, or no refresh token) is 0
+ * with *text unchanged; a refused refresh leaves the file alone and the
+ * expiry is reported as before. */
+static int refresh_cache(const creds_chain_opts *o, const char *profile, const char *path, const char *sso_region,
+                         char **text, size_t *len, cc_err *err)
+{
+    cJSON *j = cJSON_ParseWithLength(*text, *len);
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(j, "expiresAt");
+    time_t expires = 0, reg_expires = 0, now = time(NULL);
+    if (!cJSON_IsString(exp) || aws_parse_timestamp(exp->valuestring, &expires) != 0 ||
+        expires > now + CREDS_REFRESH_MARGIN_S) {
+        secret_json_delete(j);
+        return 0;
+    }
+    const cJSON *reg = cJSON_GetObjectItemCaseSensitive(j, "registrationExpiresAt");
+    if (cJSON_IsString(reg))
+        aws_parse_timestamp(reg->valuestring, &reg_expires);
+    ssooidc_client client = {.client_id = cache_string(j, "clientId"), .client_secret = cache_string(j, "clientSecret"),
+                             .expires_at = reg_expires};
+    char *refresh = cache_string(j, "refreshToken"), *url = NULL;
+    int rc = 0;
+    if (client.client_id && client.client_secret && refresh &&
+        sso_endpoint(SSO_SERVICE_OIDC, sso_region, NULL, o->env, o->env_ud, &url, err) == 0) {
+        sso_conn conn = {.http = o->http, .url_base = url, .region = sso_region, .out = o->out};
+        ssooidc_token tok;
+        cc_err rerr;
+        cc_err_clear(&rerr);
+        if (ssooidc_refresh(&conn, &client, refresh, now, &tok, &rerr) == 0) {
+            if (o->out)
+                out_trace(o->out, "credentials: renewed the SSO access token of profile %s with its refresh token",
+                          profile);
+            rc = rewrite_cache(j, path, &tok, text, len, err);
+            ssooidc_token_wipe(&tok);
+        } else if (o->out) {
+            out_trace(o->out, "credentials: the SSO refresh for profile %s was refused: %s", profile, rerr.message);
+        }
+    }
+    if (!rc)
+        cc_err_clear(err); /* an endpoint problem only means no refresh */
+    free(url);
+    secret_free(refresh);
+    ssooidc_client_wipe(&client);
+    secret_json_delete(j);
+    return rc;
+}
+
 static int config_error(const char *profile, cc_err *err, const char *what)
 {
     cc_err_set(err, CC_EINPUT, "credentials.sso_config", "AWS profile '%s': %s", profile, what);
@@ -207,7 +289,10 @@ int sso_profile_credentials(const creds_chain_opts *o, const char *profile, cons
     size_t len = 0;
     if ((rc = read_cache(path, profile, &text, &len, err)))
         return rc;
-    rc = sso_parse_token(text, len, profile, time(NULL), &token, NULL, err);
+    if (session) /* only sso-session caches carry a refresh token */
+        rc = refresh_cache(o, profile, path, sso_region, &text, &len, err);
+    if (!rc)
+        rc = sso_parse_token(text, len, profile, time(NULL), &token, NULL, err);
     OPENSSL_cleanse(text, len);
     free(text);
     if (rc)

@@ -29,6 +29,7 @@ void sso_session_wipe(sso_session *s)
         secret_free(strings[i]);
     ssooidc_client_wipe(&s->client);
     ssooidc_token_wipe(&s->token);
+    aws_credentials_wipe(&s->role);
     memset(s, 0, sizeof *s);
 }
 
@@ -66,6 +67,12 @@ int sso_session_to_payload(const sso_session *s, char **payload_out, cc_err *err
     strbuf_json_member(&b, "oidc_endpoint", s->oidc_endpoint);
     strbuf_json_member(&b, "portal_endpoint", s->portal_endpoint);
     put_time(&b, "stored_at", s->stored_at);
+    if (s->role.access_key_id && s->role.secret_access_key && s->role.expiration) {
+        strbuf_json_member(&b, "role_access_key_id", s->role.access_key_id);
+        strbuf_json_member(&b, "role_secret_access_key", s->role.secret_access_key);
+        strbuf_json_member(&b, "role_session_token", s->role.session_token);
+        put_time(&b, "role_expiration", s->role.expiration);
+    }
     strbuf_puts(&b, "}");
     if (b.oom) {
         strbuf_release(&b);
@@ -138,6 +145,16 @@ static int parse_fields(const cJSON *j, sso_session *s, cc_err *err)
         rc = get_string(j, "portal_endpoint", false, &s->portal_endpoint, err);
     if (!rc)
         rc = get_time(j, "stored_at", false, &s->stored_at, err);
+    if (!rc)
+        rc = get_string(j, "role_access_key_id", false, &s->role.access_key_id, err);
+    if (!rc)
+        rc = get_string(j, "role_secret_access_key", false, &s->role.secret_access_key, err);
+    if (!rc)
+        rc = get_string(j, "role_session_token", false, &s->role.session_token, err);
+    if (!rc)
+        rc = get_time(j, "role_expiration", false, &s->role.expiration, err);
+    if (!rc && s->account_id)
+        snprintf(s->role.account_id, sizeof s->role.account_id, "%s", s->account_id);
     return rc;
 }
 

@@ -1,6 +1,10 @@
 /*
  * credential_process.c - 'clinecfg credential-process': print the AWS
- * credential_process JSON (Version 1) from the keyring.
+ * credential_process JSON (Version 1) from the source setup recorded:
+ * --source keyring:NAME (= --account NAME, the default), sso:NAME (the IAM
+ * Identity Center sign-in of `login --sso`, credsource.h) or profile:NAME
+ * (a named AWS profile through clinecfg's own credential chain).  The
+ * keyring source is described below.
  *
  * Every credential refresh of Cline's AWS SDK runs this, so the common path
  * is one keyring lookup and one write: cached STS session credentials that
@@ -33,6 +37,7 @@
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
+#include "clinecfg/credsource.h"
 #include "clinecfg/ini.h"
 #include "clinecfg/keyclient.h"
 #include "clinecfg/keyring.h"
@@ -45,12 +50,24 @@
 
 enum {
     CREDENTIAL_PROCESS_OPT_ACCOUNT,
+    CREDENTIAL_PROCESS_OPT_SOURCE,
+    CREDENTIAL_PROCESS_OPT_ENDPOINT_STS,
+    CREDENTIAL_PROCESS_OPT_ENDPOINT_SSO,
+    CREDENTIAL_PROCESS_OPT_ENDPOINT_SSO_OIDC,
     CREDENTIAL_PROCESS_OPT_COUNT
 };
 
 static const cli_opt credential_process_opts[CREDENTIAL_PROCESS_OPT_COUNT] = {
     [CREDENTIAL_PROCESS_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
                                         "keyring account name (default: CLINECFG_ACCOUNT or default)"},
+    [CREDENTIAL_PROCESS_OPT_SOURCE] = {"source", 0, OPT_VALUE, "SPEC",
+                                       "keyring:NAME, sso:NAME or profile:NAME (what setup recorded)"},
+    [CREDENTIAL_PROCESS_OPT_ENDPOINT_STS] = {"endpoint-sts", 0, OPT_VALUE, "URL",
+                                             "STS endpoint remembered by setup (the environment wins)"},
+    [CREDENTIAL_PROCESS_OPT_ENDPOINT_SSO] = {"endpoint-sso", 0, OPT_VALUE, "URL",
+                                             "SSO portal endpoint remembered by setup (the environment wins)"},
+    [CREDENTIAL_PROCESS_OPT_ENDPOINT_SSO_OIDC] = {"endpoint-sso-oidc", 0, OPT_VALUE, "URL",
+                                                  "SSO OIDC endpoint remembered by setup (the environment wins)"},
 };
 
 /* Appends s JSON-escaped; returns the new end.  dst has room for 6x. */
@@ -330,20 +347,11 @@ static int refresh_session(cc_ctx *ctx, keyring *kr, const char *account, const 
     return rc;
 }
 
-static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
+/* --source keyring:NAME (or --account NAME): STS session credentials made
+ * from the stored access key. */
+static int serve_keyring(cc_ctx *ctx, const char *account, cc_err *err)
 {
-    const char *account = keyring_account_name(cli_value(a, CREDENTIAL_PROCESS_OPT_ACCOUNT));
-    int rc = keyring_check_account(account, err);
-    if (rc)
-        return rc;
-    if (getenv(RECURSION_GUARD)) {
-        cc_err_set(err, CC_EINPUT, "credential_process.recursion",
-                   "clinecfg credential-process was started by itself (an AWS profile used to refresh the session "
-                   "runs `clinecfg credential-process` again)");
-        cc_err_hint(err, "unset AWS_PROFILE for clinecfg, or point its endpoint settings at a profile without "
-                         "credential_process");
-        return CC_EINPUT;
-    }
+    int rc;
     keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
     keyring *kr = NULL;
     if ((rc = keyring_open(&kr, &ko, err)))
@@ -397,14 +405,106 @@ fail_prefix:
     return rc;
 }
 
+/* --source sso:NAME: the role credentials of the IAM Identity Center
+ * sign-in, cached in its keyring item (credsource.h). */
+static int serve_sso(cc_ctx *ctx, const char *account, cc_err *err)
+{
+    keyring_opts ko = {.no_prompt = ctx->yes, .out = &ctx->out};
+    keyring *kr = NULL;
+    aws_credentials creds;
+    memset(&creds, 0, sizeof creds);
+    int rc = keyring_open(&kr, &ko, err);
+    if (!rc)
+        rc = credsource_sso_credentials(kr, account, &ctx->out, time(NULL), &creds, err);
+    keyring_close(kr);
+    if (!rc)
+        rc = emit(ctx, &creds, err);
+    aws_credentials_wipe(&creds);
+    return rc;
+}
+
+/* --source profile:NAME: that profile's credentials through clinecfg's own
+ * chain (SSO caches, role_arn/source_profile, credential_process, static keys). */
+static int serve_profile(cc_ctx *ctx, const char *profile, cc_err *err)
+{
+    setenv(RECURSION_GUARD, "1", 1);
+    awsclient_opts ao = {.profile = profile, .fallback_region = "us-east-1", .out = &ctx->out};
+    awsclient *client = NULL;
+    const aws_credentials *creds = NULL;
+    int rc = awsclient_new(&ao, &client, err);
+    if (!rc)
+        rc = awsclient_credentials(client, &creds, err);
+    if (!rc)
+        rc = emit(ctx, creds, err);
+    awsclient_free(client);
+    return rc;
+}
+
+/* Endpoints remembered by setup, used only when the environment names none:
+ * Cline runs us without the shell's AWS_* variables. */
+static void apply_remembered_endpoints(cc_ctx *ctx, const cli_args *a)
+{
+    static const struct {
+        int opt;
+        const char *service;
+    } eps[] = {{CREDENTIAL_PROCESS_OPT_ENDPOINT_STS, "sts"},
+               {CREDENTIAL_PROCESS_OPT_ENDPOINT_SSO, "sso"},
+               {CREDENTIAL_PROCESS_OPT_ENDPOINT_SSO_OIDC, "sso-oidc"}};
+    for (size_t i = 0; i < sizeof eps / sizeof eps[0]; i++) {
+        const char *url = cli_value(a, eps[i].opt), *var = credsource_endpoint_env(eps[i].service);
+        if (!url || !*url || env_set(var) || env_set("AWS_ENDPOINT_URL"))
+            continue;
+        out_trace(&ctx->out, "credential-process: %s endpoint %s remembered by setup", eps[i].service, url);
+        setenv(var, url, 1);
+    }
+}
+
+static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    if (getenv(RECURSION_GUARD)) {
+        cc_err_set(err, CC_EINPUT, "credential_process.recursion",
+                   "clinecfg credential-process was started by itself (an AWS profile used to refresh the session "
+                   "runs `clinecfg credential-process` again)");
+        cc_err_hint(err, "unset AWS_PROFILE for clinecfg, or point its endpoint settings at a profile without "
+                         "credential_process");
+        return CC_EINPUT;
+    }
+    const char *spec = cli_value(a, CREDENTIAL_PROCESS_OPT_SOURCE);
+    credsource src = {.kind = CREDSOURCE_KEYRING};
+    int rc = 0;
+    if (spec && cli_value(a, CREDENTIAL_PROCESS_OPT_ACCOUNT)) {
+        cc_err_set(err, CC_EUSAGE, "usage", "give --source or --account, not both");
+        return CC_EUSAGE;
+    }
+    if (spec)
+        rc = credsource_parse(spec, &src, err);
+    else
+        snprintf(src.name, sizeof src.name, "%s", keyring_account_name(cli_value(a, CREDENTIAL_PROCESS_OPT_ACCOUNT)));
+    if (!rc && src.kind != CREDSOURCE_PROFILE)
+        rc = keyring_check_account(src.name, err);
+    if (rc)
+        return rc;
+    apply_remembered_endpoints(ctx, a);
+    if (src.kind == CREDSOURCE_KEYRING)
+        return serve_keyring(ctx, src.name, err);
+    rc = src.kind == CREDSOURCE_SSO ? serve_sso(ctx, src.name, err) : serve_profile(ctx, src.name, err);
+    if (rc && strncmp(err->message, "clinecfg", 8) != 0)
+        cc_err_prefix(err, "clinecfg credential-process (source %s)", spec);
+    return rc;
+}
+
 const cli_command cmd_credential_process = {
     .name = "credential-process",
-    .summary = "print AWS credential_process JSON (Version 1) from the keyring",
+    .summary = "print AWS credential_process JSON (Version 1) from the keyring, an SSO sign-in or a profile",
     .description = "Meant for an AWS profile's `credential_process = clinecfg credential-process`. Prints STS "
                    "session credentials made from the access key that `clinecfg login` stored (12 hours by "
                    "default: config session_duration or CLINECFG_SESSION_DURATION), cached in the keyring and "
                    "renewed 5 minutes before they expire. The long-term key itself is printed only when "
-                   "sts:GetSessionToken is denied, and then a warning says so on stderr.",
+                   "sts:GetSessionToken is denied, and then a warning says so on stderr. --source sso:NAME serves the "
+                   "role credentials of the IAM Identity Center sign-in of `clinecfg login --sso` (cached in the "
+                   "keyring until 5 minutes before they expire; the access token is renewed with the refresh token); "
+                   "--source profile:NAME serves that AWS profile's credentials. An expired or revoked SSO sign-in "
+                   "exits 5 with the hint to run `clinecfg login --sso`.",
     .opts = CLI_OPTS(credential_process_opts),
     .run = run,
 };

@@ -23,7 +23,9 @@
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/identity.h"
+#include "clinecfg/credsource.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/ssooidc.h"
 #include "clinecfg/session.h"
 #include "clinecfg/setupstate.h"
 #include "clinecfg/sigv4.h"
@@ -57,6 +59,8 @@ typedef struct doctor {
     const char *check;          /* name of the running check */
     cc_config cfg;
     const char *account;        /* keyring account */
+    credsource src;             /* the source Cline's AWS profile names */
+    bool have_src;
     setupstate st;              /* the last setup's region */
     session s;                  /* s.aws NULL: no working credentials */
     sts_identity id;            /* id.arn NULL: identity unknown */
@@ -128,14 +132,69 @@ static bool check_config(doctor *d, const char *fix)
     return true;
 }
 
+static void format_when(time_t t, char out[32])
+{
+    keyring_format_time(t, out);
+}
+
+/* Cline's source is an IAM Identity Center sign-in: its tokens, offline. */
+static void check_sso_session(doctor *d, keyring *kr)
+{
+    d->check = "sso session";
+    credsource_sso_state st;
+    cc_err e;
+    cc_err_clear(&e);
+    int rc = credsource_sso_state_read(kr, d->src.name, &st, &e);
+    if (rc) {
+        report_err(d, rc, &e);
+        return;
+    }
+    char access[32], reg[32];
+    format_when(st.access_expires, access);
+    format_when(st.registration_expires, reg);
+    time_t now = time(NULL);
+    cJSON *last = NULL;
+    if (!credsource_sso_state_usable(&st, now)) {
+        report(d, CHECK_FAIL, CC_EDENIED, SSO_LOGIN_HINT,
+               "the IAM Identity Center sign-in to %s has ended: access token expired %s, %s", st.start_url, access,
+               st.refresh_token ? "client registration expired" : "no refresh token");
+    } else {
+        report(d, st.refresh_token ? CHECK_OK : CHECK_WARN, 0, st.refresh_token ? NULL : SSO_LOGIN_HINT,
+               "signed in to %s as role %s in account %s; access token %s %s, refresh token %s", st.start_url,
+               st.role_name, st.account_id, st.access_expires > now ? "expires" : "expired (renewed on next use)",
+               access, st.refresh_token ? "stored" : "missing (sign in again when it expires)");
+    }
+    last = cJSON_GetArrayItem(d->checks, cJSON_GetArraySize(d->checks) - 1);
+    if (last) {
+        cJSON_AddStringToObject(last, "access_token_expires", access);
+        cJSON_AddBoolToObject(last, "refresh_token", st.refresh_token);
+        if (st.registration_expires)
+            cJSON_AddStringToObject(last, "registration_expires", reg);
+    }
+}
+
 static bool check_keyring(doctor *d, const char *fix)
 {
     cc_err e;
     cc_err_clear(&e);
+    d->have_src = credsource_of_cline(cfg_str(&d->cfg, CFG_AWS_PROFILE_NAME), &d->src);
+    if (d->have_src && d->src.kind == CREDSOURCE_PROFILE) {
+        d->check = "aws profile";
+        report(d, CHECK_OK, 0, NULL, "Cline's credentials come from AWS profile '%s' (through clinecfg's chain)",
+               d->src.name);
+        return true;
+    }
+    if (d->have_src && !cli_value(d->a, DOCTOR_OPT_ACCOUNT))
+        d->account = d->src.name;
     keyring_opts ko = {.no_prompt = d->ctx->yes, .out = &d->ctx->out};
     keyring *kr = NULL;
     if (keyring_open(&kr, &ko, &e)) {
         report_err(d, e.status, &e);
+        return true;
+    }
+    if (d->have_src && d->src.kind == CREDSOURCE_SSO) {
+        check_sso_session(d, kr);
+        keyring_close(kr);
         return true;
     }
     char *payload = NULL;
@@ -157,8 +216,11 @@ static bool check_credentials(doctor *d, const char *fix)
     cc_err_clear(&e);
     /* Without a configured region, use the one the last setup wrote. */
     setupstate_load(&d->st);
+    const char *profile = cli_value(d->a, DOCTOR_OPT_AWS_PROFILE);
+    if (!profile && d->have_src && d->src.kind == CREDSOURCE_PROFILE)
+        profile = d->src.name; /* what Cline's credential_process serves */
     session_opts so = {
-        .aws_profile = cli_value(d->a, DOCTOR_OPT_AWS_PROFILE),
+        .aws_profile = profile,
         .region = cfg_str(&d->cfg, CFG_REGION),
         .fallback_region = d->st.region,
         .account = d->account,
@@ -342,7 +404,18 @@ static bool check_credential_process(doctor *d, const char *fix)
     cc_err e;
     cc_err_clear(&e);
     if (creds_run_process(cline_aws_profile(d), d->ins.aws_credential_process, 30000, &cr, &e)) {
-        report_err(d, e.status, &e);
+        credsource src;
+        char profile_fix[600];
+        if (credsource_from_process_line(d->ins.aws_credential_process, &src) && src.kind == CREDSOURCE_SSO) {
+            report(d, CHECK_FAIL, CC_EDENIED, SSO_LOGIN_HINT, "%s", e.message);
+        } else if (credsource_from_process_line(d->ins.aws_credential_process, &src) &&
+                   src.kind == CREDSOURCE_PROFILE) {
+            snprintf(profile_fix, sizeof profile_fix, "make AWS profile '%.200s' work (check it with `clinecfg whoami "
+                     "--aws-profile %.200s`)", src.name, src.name);
+            report(d, CHECK_FAIL, e.status, profile_fix, "%s", e.message);
+        } else {
+            report_err(d, e.status, &e);
+        }
     } else {
         char when[32] = "never";
         if (cr.expiration) {

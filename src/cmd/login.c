@@ -1,5 +1,6 @@
 /*
- * login.c - 'clinecfg login': store an AWS access key pair in the OS keyring.
+ * login.c - 'clinecfg login': store an AWS access key pair in the OS keyring
+ * (or, with --sso, an IAM Identity Center sign-in: src/cmd/login_sso.c).
  *
  * The secret comes only from the terminal (echo off), stdin
  * (--secret-stdin), the environment (--from-env) or the shared credentials
@@ -32,6 +33,7 @@
 #include "clinecfg/safefile.h"
 #include "clinecfg/secret.h"
 #include "clinecfg/sts.h"
+#include "login_sso.h"
 
 enum {
     LOGIN_OPT_ACCOUNT,
@@ -40,6 +42,12 @@ enum {
     LOGIN_OPT_FROM_ENV,
     LOGIN_OPT_FROM_PROFILE,
     LOGIN_OPT_REGION,
+    LOGIN_OPT_SSO,
+    LOGIN_OPT_START_URL,
+    LOGIN_OPT_SSO_REGION,
+    LOGIN_OPT_ACCOUNT_ID,
+    LOGIN_OPT_ROLE_NAME,
+    LOGIN_OPT_NO_BROWSER,
     LOGIN_OPT_COUNT
 };
 
@@ -54,6 +62,12 @@ static const cli_opt login_opts[LOGIN_OPT_COUNT] = {
                                 "import static keys of profile P from the shared credentials file"},
     [LOGIN_OPT_REGION] = {"region", 0, OPT_VALUE, "R",
                           "region for the STS check (default: AWS_REGION, config, us-east-1)"},
+    [LOGIN_OPT_SSO] = {"sso", 0, OPT_FLAG, NULL, "sign in with IAM Identity Center (device flow); tokens in the keyring"},
+    [LOGIN_OPT_START_URL] = {"start-url", 0, OPT_VALUE, "URL", "--sso: the start URL (default: sso.start_url)"},
+    [LOGIN_OPT_SSO_REGION] = {"sso-region", 0, OPT_VALUE, "R", "--sso: Identity Center region (default: sso.region)"},
+    [LOGIN_OPT_ACCOUNT_ID] = {"account-id", 0, OPT_VALUE, "ID", "--sso: AWS account (default: sso.account_id, or a menu)"},
+    [LOGIN_OPT_ROLE_NAME] = {"role-name", 0, OPT_VALUE, "NAME", "--sso: role (default: sso.role_name, or a menu)"},
+    [LOGIN_OPT_NO_BROWSER] = {"no-browser", 0, OPT_FLAG, NULL, "--sso: only print the URL and code"},
 };
 
 static void mask_key_id(const char *id, char out[32])
@@ -373,8 +387,38 @@ static int store_keys(cc_ctx *ctx, keyring *kr, const char *account, const char 
     return 0;
 }
 
+static int run_sso(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    static const int key_opts[] = {LOGIN_OPT_ACCESS_KEY_ID, LOGIN_OPT_SECRET_STDIN, LOGIN_OPT_FROM_ENV,
+                                   LOGIN_OPT_FROM_PROFILE};
+    for (size_t i = 0; i < sizeof key_opts / sizeof key_opts[0]; i++)
+        if (cli_count(a, key_opts[i]) > 0) {
+            cc_err_set(err, CC_EUSAGE, "usage", "--sso cannot be combined with --%s", login_opts[key_opts[i]].name);
+            return CC_EUSAGE;
+        }
+    login_sso_opts o = {
+        .account = cli_value(a, LOGIN_OPT_ACCOUNT),
+        .start_url = cli_value(a, LOGIN_OPT_START_URL),
+        .sso_region = cli_value(a, LOGIN_OPT_SSO_REGION),
+        .account_id = cli_value(a, LOGIN_OPT_ACCOUNT_ID),
+        .role_name = cli_value(a, LOGIN_OPT_ROLE_NAME),
+        .region = cli_value(a, LOGIN_OPT_REGION),
+        .no_browser = cli_count(a, LOGIN_OPT_NO_BROWSER) > 0,
+    };
+    return login_sso_run(ctx, &o, err);
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
+    if (cli_count(a, LOGIN_OPT_SSO) > 0)
+        return run_sso(ctx, a, err);
+    static const int sso_only[] = {LOGIN_OPT_START_URL, LOGIN_OPT_SSO_REGION, LOGIN_OPT_ACCOUNT_ID,
+                                   LOGIN_OPT_ROLE_NAME, LOGIN_OPT_NO_BROWSER};
+    for (size_t i = 0; i < sizeof sso_only / sizeof sso_only[0]; i++)
+        if (cli_count(a, sso_only[i]) > 0) {
+            cc_err_set(err, CC_EUSAGE, "usage", "--%s needs --sso", login_opts[sso_only[i]].name);
+            return CC_EUSAGE;
+        }
     /* Probe first: no point asking for a secret that cannot be stored. */
     const char *account;
     keyring *kr;
@@ -455,12 +499,15 @@ out:
 
 const cli_command cmd_login = {
     .name = "login",
-    .summary = "store an AWS access key pair in the OS keyring",
+    .summary = "store an AWS access key pair, or an IAM Identity Center sign-in (--sso), in the OS keyring",
     .description = "Checks the key with STS GetCallerIdentity, shows whom it belongs to, and stores it in the OS "
                    "keyring (Secret Service on Linux, the login keychain on macOS) under the account name. The "
                    "secret is read from the terminal with echo off, from stdin (--secret-stdin), from "
                    "AWS_SECRET_ACCESS_KEY (--from-env) or from the shared credentials file (--from-profile, which "
-                   "then offers to delete the plain-text copy); never from the command line.",
+                   "then offers to delete the plain-text copy); never from the command line. With --sso it runs the IAM "
+                   "Identity Center device flow instead (URL and code shown, a browser opened when a display exists) "
+                   "and keeps the client registration and tokens in the keyring; the account and role come from "
+                   "--account-id/--role-name, the org config's sso.* keys, or a menu on a terminal.",
     .opts = CLI_OPTS(login_opts),
     .run = run,
 };

@@ -1,11 +1,13 @@
 /*
- * logout.c - 'clinecfg logout': remove an account's items from the OS
- * keyring: the stored access key and the cached STS session credentials.
- * Idempotent: nothing stored is not an error (the result says so).
+ * logout.c - 'clinecfg logout': remove every item of an account from the
+ * OS keyring: the stored access key, the cached STS session credentials and
+ * the IAM Identity Center sign-in, which is first ended at the portal
+ * (Logout) so its refresh token stops working too.  Idempotent: nothing stored is not an error (the result says so).
  */
 #include "clinecfg/commands.h"
 #include "clinecfg/keyring.h"
 #include "clinecfg/session.h"
+#include "login_sso.h"
 
 enum {
     LOGOUT_OPT_ACCOUNT,
@@ -24,7 +26,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     int rc = session_keyring(ctx, cli_value(a, LOGOUT_OPT_ACCOUNT), &account, &kr, err);
     if (rc)
         return rc;
-    bool removed = false;
+    bool removed = false, had_sso = false;
+    login_sso_logout(ctx, kr, account, &had_sso);
     if (ctx->dry_run) {
         char *p = NULL;
         rc = keyring_lookup(kr, account, KEYRING_LONG_TERM, &p, err);
@@ -38,7 +41,8 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         if (rc >= 0) {
             removed = rc == 0;
             if (removed)
-                out_text(&ctx->out, "removed the access key and cached session of account '%s' from the keyring\n",
+                out_text(&ctx->out, "removed the %s of account '%s' from the keyring\n",
+                         had_sso ? "IAM Identity Center sign-in and every other item" : "access key and cached session",
                          account);
             else
                 out_text(&ctx->out, "nothing stored for account '%s' in the keyring\n", account);
@@ -48,6 +52,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     if (!rc) {
         cJSON_AddStringToObject(ctx->result, "account", account);
         cJSON_AddBoolToObject(ctx->result, "removed", removed);
+        cJSON_AddBoolToObject(ctx->result, "sso_signed_out", had_sso);
         cJSON_AddStringToObject(ctx->result, "keyring", keyring_describe(kr));
     }
     keyring_close(kr);
@@ -56,7 +61,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_logout = {
     .name = "logout",
-    .summary = "remove an account's credentials (and cached session) from the keyring",
+    .summary = "remove an account's credentials, cached session and SSO sign-in from the keyring",
     .opts = CLI_OPTS(logout_opts),
     .run = run,
 };

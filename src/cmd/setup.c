@@ -15,6 +15,7 @@
 
 #include "clinecfg/aws_advice.h"
 #include "clinecfg/arn.h"
+#include "clinecfg/awsconfig.h"
 #include "clinecfg/awsfiles.h"
 #include "clinecfg/backup.h"
 #include "clinecfg/cline.h"
@@ -26,6 +27,7 @@
 #include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/session.h"
+#include "clinecfg/setupsource.h"
 #include "clinecfg/setupstate.h"
 
 enum {
@@ -41,6 +43,7 @@ enum {
     SETUP_OPT_FIX_TAGS,
     SETUP_OPT_ACCOUNT,
     SETUP_OPT_MODE,
+    SETUP_OPT_STORE_ENV_KEYS,
     SETUP_OPT_COUNT
 };
 
@@ -51,7 +54,7 @@ static const cli_opt setup_opts[SETUP_OPT_COUNT] = {
                          "base model: system profile id (apac.anthropic...) or foundation-model id"},
     [SETUP_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region for Bedrock"},
     [SETUP_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P",
-                               "use AWS profile P for the calls, and point Cline at it"},
+                               "use AWS profile P (like AWS_PROFILE) for the calls and as Cline's credential source"},
     [SETUP_OPT_PROFILE_NAME] = {"profile-name", 0, OPT_VALUE, "NAME",
                                 "inference profile name (default: from the name template)"},
     [SETUP_OPT_TARGETS] = {"targets", 0, OPT_VALUE, "LIST",
@@ -63,6 +66,9 @@ static const cli_opt setup_opts[SETUP_OPT_COUNT] = {
     [SETUP_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "NAME",
                            "keyring account Cline's credential_process uses (default: default)"},
     [SETUP_OPT_MODE] = {"mode", 0, OPT_VALUE, "MODE", "Cline modes to configure: plan, act or both (default both)"},
+    [SETUP_OPT_STORE_ENV_KEYS] = {"store-env-keys", 0, OPT_FLAG, NULL,
+                                  "store AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the keyring for Cline "
+                                  "(also CLINECFG_STORE_ENV_KEYS=1)"},
 };
 
 static int parse_wait(const char *v, long *seconds, cc_err *err)
@@ -251,6 +257,7 @@ typedef struct setup_job {
     long wait_s;
     const char *aws_profile; /* --aws-profile: used for the calls and by Cline */
     const char *account;     /* keyring account of Cline's credential_process */
+    setup_source source;     /* what Cline's credential_process serves */
     bool interactive;
     bool asked_team, asked_model; /* answered at a prompt: offered to be remembered */
     session s;
@@ -385,6 +392,13 @@ static int check_model(setup_job *j, int rc, cc_err *err)
     return rc;
 }
 
+/* CLINECFG_STORE_ENV_KEYS=1: --store-env-keys for onboarding scripts. */
+static bool store_env_keys_env(void)
+{
+    const char *v = getenv("CLINECFG_STORE_ENV_KEYS");
+    return v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"));
+}
+
 static int open_session(setup_job *j, cc_err *err)
 {
     if (j->s.aws)
@@ -402,6 +416,16 @@ static int open_session(setup_job *j, cc_err *err)
     out_step_ok(&ctx->out, "credentials from %s, region %s (%s%s%s)", awsclient_credential_source(c), j->region,
                 rs->value ? rs->source : awsclient_region_source(c), rs->value && rs->origin ? " " : "",
                 rs->value && rs->origin ? rs->origin : "");
+    /* Before anything is created or written: a source Cline can use. */
+    setup_source_opts sso = {.account = j->account,
+                             .own_profile = cfg_str(cfg, CFG_AWS_PROFILE_NAME),
+                             .store_env_keys = cli_count(j->a, SETUP_OPT_STORE_ENV_KEYS) > 0 || store_env_keys_env(),
+                             .dry_run = ctx->dry_run,
+                             .no_prompt = ctx->yes,
+                             .out = &ctx->out};
+    if ((rc = setup_source_choose(c, &sso, &j->source, err)))
+        return rc;
+    cJSON_AddStringToObject(ctx->result, "credential_source", j->source.spec);
     setupstate_load(&j->st);
     return 0;
 }
@@ -494,10 +518,10 @@ static int plan_files(setup_job *j, const char *arn, cline_plan *plan, cline_tar
         .profile_arn = arn,
         .base_model_id = j->r.base_model_id,
         .region = j->region,
-        .aws_profile = j->aws_profile ? j->aws_profile : cfg_str(&j->cfg, CFG_AWS_PROFILE_NAME),
-        .own_aws_profile = j->aws_profile == NULL,
+        .aws_profile = cfg_str(&j->cfg, CFG_AWS_PROFILE_NAME),
+        .own_aws_profile = true, /* one profile name for Cline, whatever the source */
         .exe = j->ctx->self_path,
-        .account = j->account,
+        .account = j->source.plan_arg,
         .endpoint = runtime_endpoint(&j->cfg),
         .modes = j->modes,
         .prompt_cache = onboard_model_supports_prompt_cache(j->r.base_model_id),
@@ -553,6 +577,17 @@ static void prune_backups(setup_job *j)
         out_trace(&j->ctx->out, "removed %zu old backup run(s) (backups.keep = %ld)", removed, keep);
 }
 
+/* Runs the credential_process line just written, as Cline will. */
+static int prove_source(setup_job *j, const cline_plan *plan, cc_err *err)
+{
+    char *cmd = NULL;
+    int rc = awsconfig_credential_process(plan->exe, plan->account, &cmd, err);
+    if (!rc)
+        rc = setup_source_run_process(cmd, &j->source, &j->ctx->out, err);
+    free(cmd);
+    return rc;
+}
+
 /* Points Cline at the profile, remembers it, prints the summary. */
 static int configure_cline(setup_job *j, cc_err *err)
 {
@@ -578,6 +613,8 @@ static int configure_cline(setup_job *j, cc_err *err)
     if (files)
         cJSON_AddItemToObject(ctx->result, "files", files);
     if (rc)
+        return rc;
+    if (!ctx->dry_run && ((plan.targets ? plan.targets : CLINE_TARGET_ALL) & CLINE_TARGET_AWS_CONFIG) && (rc = prove_source(j, &plan, err)))
         return rc;
     if (!ctx->dry_run && r->arn) {
         cc_err serr;
@@ -744,8 +781,12 @@ const cli_command cmd_setup = {
     .description =
         "Resolves who you are (STS), finds your application inference profile by name and tags or creates it\n"
         "from the base model (or, without permission, files a request for an admin and exits 3), then writes\n"
-        "Cline's globalState.json and providers.json and an AWS profile whose credential_process reads your\n"
-        "keys from the OS keyring. Running it again changes nothing. --dry-run shows the diffs only.",
+        "Cline's globalState.json and providers.json and an AWS profile whose credential_process serves the\n"
+        "credentials setup itself used: the keyring account, the SSO sign-in of `clinecfg login --sso`, or the\n"
+        "AWS profile named by --aws-profile / AWS_PROFILE (keys only in the environment: run `clinecfg login\n"
+        "--from-env` first, or pass --store-env-keys; otherwise setup exits 7 before writing anything). Before\n"
+        "it reports success it runs that credential_process as Cline will. Running it again changes nothing.\n"
+        "--dry-run shows the diffs only.",
     .opts = CLI_OPTS(setup_opts),
     .run = run,
 };

@@ -15,7 +15,9 @@
 #include "clinecfg/cline.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
+#include "clinecfg/credsource.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/ssooidc.h"
 #include "clinecfg/paths.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/setupstate.h"
@@ -110,6 +112,51 @@ static void add_keyring(cc_ctx *ctx, const char *account)
     keyring_close(kr);
 }
 
+/* The SSO sign-in behind an sso: source, offline. */
+static void add_sso_state(cc_ctx *ctx, cJSON *j, const char *account)
+{
+    keyring_opts ko = {.no_prompt = true, .out = &ctx->out};
+    keyring *kr = NULL;
+    cc_err e;
+    cc_err_clear(&e);
+    credsource_sso_state st;
+    int rc = keyring_open(&kr, &ko, &e);
+    if (!rc)
+        rc = credsource_sso_state_read(kr, account, &st, &e);
+    keyring_close(kr);
+    if (rc) {
+        cJSON_AddStringToObject(j, "problem", e.message);
+        cJSON_AddStringToObject(j, "hint", e.hint);
+        out_text(&ctx->out, "IAM Identity Center sign-in: %s (%s)\n", e.message, e.hint);
+        return;
+    }
+    char access[32];
+    keyring_format_time(st.access_expires, access);
+    bool usable = credsource_sso_state_usable(&st, time(NULL));
+    cJSON_AddStringToObject(j, "start_url", st.start_url);
+    cJSON_AddStringToObject(j, "sso_account_id", st.account_id);
+    cJSON_AddStringToObject(j, "role_name", st.role_name);
+    cJSON_AddStringToObject(j, "access_token_expires", access);
+    cJSON_AddBoolToObject(j, "refresh_token", st.refresh_token);
+    cJSON_AddBoolToObject(j, "usable", usable);
+    out_text(&ctx->out, "IAM Identity Center sign-in: %s, role %s in account %s; access token expires %s; refresh "
+                        "token %s%s\n",
+             st.start_url, st.role_name, st.account_id, access, st.refresh_token ? "stored" : "missing",
+             usable ? "" : " - ended: " SSO_LOGIN_HINT);
+}
+
+/* The credential source Cline's AWS profile names. */
+static void add_source(cc_ctx *ctx, const credsource *src)
+{
+    char spec[300];
+    credsource_format(src, spec, sizeof spec);
+    cJSON *j = cJSON_AddObjectToObject(ctx->result, "credential_source");
+    cJSON_AddStringToObject(j, "spec", spec);
+    out_text(&ctx->out, "Credential source for Cline: %s\n", spec);
+    if (src->kind == CREDSOURCE_SSO)
+        add_sso_state(ctx, j, src->name);
+}
+
 static void add_requests(cc_ctx *ctx, const cc_config *cfg)
 {
     char *dir = cfg_request_dir(cfg);
@@ -198,7 +245,13 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     }
     setupstate_free(&st);
 
-    add_keyring(ctx, keyring_account_name(cli_value(a, STATUS_OPT_ACCOUNT)));
+    credsource src;
+    bool have_src = credsource_of_cline(cfg_str(&cfg, CFG_AWS_PROFILE_NAME), &src);
+    if (have_src)
+        add_source(ctx, &src);
+    if (!have_src || src.kind == CREDSOURCE_KEYRING)
+        add_keyring(ctx, cli_value(a, STATUS_OPT_ACCOUNT) || !have_src ? keyring_account_name(cli_value(a, STATUS_OPT_ACCOUNT))
+                                                                        : src.name);
 
     cline_locations loc;
     memset(&loc, 0, sizeof loc);

@@ -14,6 +14,7 @@
 #include "clinecfg/awsclient.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
+#include "clinecfg/credsource.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/keyring.h"
 #include "clinecfg/printable.h"
@@ -70,6 +71,20 @@ static void member_and_name(const cc_ctx *ctx, const sts_identity *id, const cha
     cfg_free(&cfg);
 }
 
+/* The source Cline's AWS profile names ("sso:default"), or "" when none of ours. */
+static void cline_credential_source(const cc_ctx *ctx, char *out, size_t size)
+{
+    out[0] = '\0';
+    cc_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cc_err e;
+    cc_err_clear(&e);
+    credsource src;
+    if (cfg_load(&cfg, ctx, &e) == 0 && credsource_of_cline(cfg_str(&cfg, CFG_AWS_PROFILE_NAME), &src))
+        credsource_format(&src, out, size);
+    cfg_free(&cfg);
+}
+
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
     const char *account = cli_value(a, WHOAMI_OPT_ACCOUNT);
@@ -115,6 +130,9 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     else if (member[0])
         out_text(&ctx->out, "profile name:      (none: %s)\n", nerr.message);
     out_text(&ctx->out, "credential source: %s\n", source);
+    char cline_source[300];
+    cline_credential_source(ctx, cline_source, sizeof cline_source);
+    out_text(&ctx->out, "Cline's source:    %s\n", cline_source[0] ? cline_source : "(not set up: run `clinecfg setup`)");
     out_text(&ctx->out, "region:            %s\n", region);
 
     cJSON *r = ctx->result;
@@ -139,6 +157,10 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
                 cJSON_AddStringToObject(r, "profile_name_error", nerr.message);
         }
         cJSON_AddStringToObject(r, "credential_source", source);
+        if (cline_source[0])
+            cJSON_AddStringToObject(r, "cline_credential_source", cline_source);
+        else
+            cJSON_AddNullToObject(r, "cline_credential_source");
         cJSON_AddStringToObject(r, "region", region);
     }
     sts_identity_free(&id);
@@ -152,7 +174,8 @@ const cli_command cmd_whoami = {
     .description = "Resolves AWS credentials in clinecfg's order (--aws-profile or AWS_PROFILE, the AWS_* "
                    "environment variables, the OS keyring, the default profile), calls STS GetCallerIdentity "
                    "and prints the account, the ARN, the member name derived from it and where the credentials "
-                   "came from. Secrets are never printed.",
+                   "came from, and the credential source Cline's AWS profile names (what `clinecfg setup` recorded: "
+                   "keyring:NAME, sso:NAME or profile:NAME). Secrets are never printed.",
     .opts = CLI_OPTS(whoami_opts),
     .run = run,
 };

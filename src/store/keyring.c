@@ -34,7 +34,7 @@ static const keyring_ops *platform_ops(void)
 
 const char *keyring_kind_name(keyring_kind kind)
 {
-    return kind == KEYRING_SESSION ? "session" : "long-term";
+    return kind == KEYRING_SESSION ? "session" : kind == KEYRING_SSO ? "sso" : "long-term";
 }
 
 char *keyring_copy_secret(const void *data, size_t n)
@@ -154,7 +154,7 @@ const char *keyring_describe(const keyring *kr)
 
 static int check_kind(keyring_kind kind, bool any_ok, cc_err *err)
 {
-    if (kind == KEYRING_LONG_TERM || kind == KEYRING_SESSION || (any_ok && kind == KEYRING_ANY))
+    if (kind == KEYRING_LONG_TERM || kind == KEYRING_SESSION || kind == KEYRING_SSO || (any_ok && kind == KEYRING_ANY))
         return 0;
     return cc_err_set(err, CC_EINTERNAL, "internal", "invalid keyring item kind %d", (int)kind);
 }
@@ -168,7 +168,10 @@ int keyring_store(keyring *kr, const char *account, keyring_kind kind, const cha
         return cc_err_set(err, CC_EINTERNAL, "internal", "empty keyring payload");
     char label[160];
     snprintf(label, sizeof label, "clinecfg: %s (account %s)",
-             kind == KEYRING_SESSION ? "AWS session credentials" : "AWS access key", account);
+             kind == KEYRING_SESSION ? "AWS session credentials"
+             : kind == KEYRING_SSO  ? "IAM Identity Center sign-in"
+                                    : "AWS access key",
+             account);
     if (kr->opts.out)
         out_trace(kr->opts.out, "keyring: storing %s item of account %s", keyring_kind_name(kind), account);
     return kr->ops->store(kr, account, kind, label, payload, err);

@@ -191,6 +191,8 @@ static int mac_remove(keyring *kr, const char *account, keyring_kind kind, cc_er
         rc = mac_remove_one(account, KEYRING_LONG_TERM, &removed, err);
         if (!rc)
             rc = mac_remove_one(account, KEYRING_SESSION, &removed, err);
+        if (!rc)
+            rc = mac_remove_one(account, KEYRING_SSO, &removed, err);
     } else {
         rc = mac_remove_one(account, kind, &removed, err);
     }

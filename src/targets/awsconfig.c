@@ -53,11 +53,20 @@ static const char *ini_value_problem(const char *v)
     return NULL;
 }
 
-/* clinecfg's own line: <exe> credential-process [--account NAME]. */
+/* clinecfg's own line: <exe> credential-process [--account NAME | --source
+ * SPEC [--endpoint-SERVICE URL]...]. */
 static bool is_own_process(char *const *argv, size_t argc)
 {
-    return argc >= 2 && strcmp(argv[1], "credential-process") == 0 &&
-           (argc == 2 || (argc == 4 && strcmp(argv[2], "--account") == 0));
+    if (argc < 2 || strcmp(argv[1], "credential-process") != 0)
+        return false;
+    if (argc == 2 || (argc == 4 && strcmp(argv[2], "--account") == 0))
+        return true;
+    if (argc < 4 || argc % 2 || strcmp(argv[2], "--source") != 0)
+        return false;
+    for (size_t i = 4; i < argc; i += 2)
+        if (strncmp(argv[i], "--endpoint-", 11) != 0)
+            return false;
+    return true;
 }
 
 char *awsconfig_describe_process(const char *cmd)
@@ -100,6 +109,20 @@ int awsconfig_process_program(const char *cmd, char *path, size_t size)
     return own;
 }
 
+/* Appends " OPTION 'word'" to *cmd (freed and replaced; NULL on OOM). */
+static void append_word(char **cmd, const char *option, const char *word, size_t len)
+{
+    char *w = strndup(word, len);
+    char *q = w ? awsconfig_shell_quote(w) : NULL;
+    char *next = NULL;
+    if (*cmd && q && asprintf(&next, "%s %s %s", *cmd, option, q) < 0)
+        next = NULL;
+    free(w);
+    free(q);
+    free(*cmd);
+    *cmd = next;
+}
+
 int awsconfig_credential_process(const char *exe, const char *account, char **out, cc_err *err)
 {
     *out = NULL;
@@ -107,12 +130,27 @@ int awsconfig_credential_process(const char *exe, const char *account, char **ou
         return cc_err_set(err, CC_EINPUT, "awsconfig.exe", "credential_process needs the absolute path of clinecfg, got \"%s\"",
                           exe ? exe : "(none)");
     const char *acct = (account && *account) ? account : "default";
-    char *qe = awsconfig_shell_quote(exe), *qa = awsconfig_shell_quote(acct);
+    char *qe = awsconfig_shell_quote(exe);
     char *cmd = NULL;
-    if (qe && qa && asprintf(&cmd, "%s credential-process --account %s", qe, qa) < 0)
+    if (qe && asprintf(&cmd, "%s credential-process", qe) < 0)
         cmd = NULL;
     free(qe);
-    free(qa);
+    if (!strchr(acct, ':')) {
+        append_word(&cmd, "--account", acct, strlen(acct));
+    } else { /* "SPEC[ SERVICE=URL...]" */
+        const char *p = acct;
+        size_t n = strcspn(p, " ");
+        append_word(&cmd, "--source", p, n);
+        for (p += n, p += strspn(p, " "); *p; p += strspn(p, " ")) {
+            n = strcspn(p, " ");
+            const char *eq = memchr(p, '=', n);
+            char option[48];
+            snprintf(option, sizeof option, "--endpoint-%.*s", eq ? (int)(eq - p) : 0, p);
+            if (eq && eq - p < 32)
+                append_word(&cmd, option, eq + 1, n - (size_t)(eq + 1 - p));
+            p += n;
+        }
+    }
     if (!cmd)
         return cc_err_oom(err);
     const char *why = ini_value_problem(cmd);
@@ -179,7 +217,7 @@ int awsconfig_validate(const awsconfig_plan *p, cc_err *err)
     const char *a = account_name(p);
     for (const unsigned char *c = (const unsigned char *)a; *c; c++)
         if (*c < 0x20 || *c == 0x7f)
-            return cc_err_set(err, CC_EINPUT, "awsconfig.account", "keyring account name contains a control character");
+            return cc_err_set(err, CC_EINPUT, "awsconfig.account", "credential source contains a control character");
     char *cmd = NULL;
     int rc = awsconfig_credential_process(p->exe, p->account, &cmd, err);
     free(cmd);

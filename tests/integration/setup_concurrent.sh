@@ -9,7 +9,7 @@ export AWS_ACCESS_KEY_ID=AKIAFAKEALICE0000000 AWS_SECRET_ACCESS_KEY=fake/alice/S
 pids=""
 for i in 1 2 3 4 5 6 7 8 9 10; do
   h="$T_HOME/m$i"; mkdir -p "$h"
-  HOME="$h" XDG_CONFIG_HOME="$h/.config" XDG_STATE_HOME="$h/.local/state" \
+  HOME="$h" XDG_CONFIG_HOME="$h/.config" XDG_STATE_HOME="$h/.local/state" SECRET_FILE_TEST_PATH="$h/test.keyring" \
     "$CLINECFG_BIN" --json setup -y --team teamA --model "$MODEL" --region ap-northeast-1 >"$h/out.json" 2>"$h/err" &
   pids="$pids $!"
 done

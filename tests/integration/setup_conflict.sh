@@ -35,9 +35,11 @@ tags_of teama-bedrock-bob | jq -e '.Team == "teamA"' >/dev/null || fail "model-m
 
 # carol is an assumed-role session: her member name is the whole session name.
 note "names that do not follow the template: tags decide"
-export AWS_ACCESS_KEY_ID=ASIAFAKECAROL0000000 AWS_SECRET_ACCESS_KEY=fake/carol/SecretKey+fake/carol/SecretKe
-export AWS_SESSION_TOKEN=FakeSessionTokenForCarol//assumed-role/Developer=
 export HOME="$T_HOME/carol"; mkdir -p "$HOME"; export XDG_CONFIG_HOME="$HOME/.config" XDG_STATE_HOME="$HOME/.local/state"
+# Temporary keys only in the environment are no source Cline can use: they sit in a profile.
+mkdir -p "$HOME/.aws"
+printf '[carol]\naws_access_key_id = ASIAFAKECAROL0000000\naws_secret_access_key = fake/carol/SecretKey+fake/carol/SecretKe\naws_session_token = FakeSessionTokenForCarol//assumed-role/Developer=\n' >"$HOME/.aws/credentials"
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN; export AWS_PROFILE=carol
 expect_rc 0 --json setup -y --team teamA --model "$MODEL" --region ap-northeast-1
 json_ok '.identity.member == "carol@example.com" and .profile.created == false and (.profile.arn | test("application-inference-profile/"))'
 assert_contains "$err" "by its tags"

@@ -140,12 +140,13 @@ state | jq -e '[.application_profiles[] | select(.name | test("lice|smith"))] | 
 
 note "an SSO user whose earlier profile carries the e-mail's local part gets a new one; the old one is untouched"
 as_home carol
-export AWS_ACCESS_KEY_ID=ASIAFAKECAROL0000000 AWS_SECRET_ACCESS_KEY=fake/carol/SecretKey+fake/carol/SecretKe
-export AWS_SESSION_TOKEN=FakeSessionTokenForCarol//assumed-role/Developer=
-expect_rc 0 --json $SETUP --team teamC
+# Temporary keys only in the environment are no source Cline can use: they sit in a profile.
+mkdir -p "$HOME/.aws"
+printf '[carol]\naws_access_key_id = ASIAFAKECAROL0000000\naws_secret_access_key = fake/carol/SecretKey+fake/carol/SecretKe\naws_session_token = FakeSessionTokenForCarol//assumed-role/Developer=\n' >"$HOME/.aws/credentials"
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+AWS_PROFILE=carol expect_rc 0 --json $SETUP --team teamC
 json_ok --arg n "teamc-bedrock-carol-example-com-$(hash8 carol@example.com)" '.profile.name == $n and .profile.created == true'
 tags_of teamc-bedrock-carol | jq -e '.MemberName == "carol"' >/dev/null || fail "the old profile was changed"
-unset AWS_SESSION_TOKEN
 
 note "member_rule email-local-part: short names, and a stop where two identities meet"
 ORG="$T_HOME/org.json"

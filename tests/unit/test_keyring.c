@@ -97,11 +97,20 @@ static void test_store_lookup_replace_delete(void **state)
     assert_int_equal(keyring_lookup(kr, "unit-a", KEYRING_LONG_TERM, &p, &err), 0);
     keyring_payload_free(p);
 
-    /* ANY removes every item of the account and nothing of another. */
+    /* The SSO sign-in is an item kind of its own. */
+    assert_string_equal(keyring_kind_name(KEYRING_SSO), "sso");
+    assert_int_equal(keyring_lookup(kr, "unit-a", KEYRING_SSO, &p, &err), KEYRING_NOT_FOUND);
+    assert_int_equal(keyring_store(kr, "unit-a", KEYRING_SSO, "{\"sso\":1}", &err), 0);
+    assert_int_equal(keyring_lookup(kr, "unit-a", KEYRING_SSO, &p, &err), 0);
+    assert_string_equal(p, "{\"sso\":1}");
+    keyring_payload_free(p);
+
+    /* ANY removes every item of the account (the SSO sign-in too) and nothing of another. */
     assert_int_equal(keyring_store(kr, "unit-a", KEYRING_SESSION, "{\"session\":2}", &err), 0);
     assert_int_equal(keyring_delete(kr, "unit-a", KEYRING_ANY, &err), 0);
     assert_int_equal(keyring_lookup(kr, "unit-a", KEYRING_LONG_TERM, &p, &err), KEYRING_NOT_FOUND);
     assert_int_equal(keyring_lookup(kr, "unit-a", KEYRING_SESSION, &p, &err), KEYRING_NOT_FOUND);
+    assert_int_equal(keyring_lookup(kr, "unit-a", KEYRING_SSO, &p, &err), KEYRING_NOT_FOUND);
     assert_int_equal(keyring_lookup(kr, "unit-b", KEYRING_LONG_TERM, &p, &err), 0);
     assert_string_equal(p, "{\"b\":1}");
     keyring_payload_free(p);

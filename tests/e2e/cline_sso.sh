@@ -1,0 +1,154 @@
+#!/bin/sh
+# cline_sso.sh - the issue's bar for IAM Identity Center: the real Cline CLI
+# (npm cline@3.0.65) completes a turn with the SSO role's credentials served
+# by `clinecfg credential-process --source sso:default`.
+#
+# Inside `unshare -n` (loopback only, the emulator in the same namespace):
+# `clinecfg login --sso -y` with the start URL, region, account and role
+# from the org config, the device code approved through
+# /__admin/sso-approve while login polls; `clinecfg setup -y`; then
+# `cline --yolo --json "Say hello"` with no AWS_* variable at all: the
+# endpoints of the sign-in live in the keyring item, the runtime endpoint in
+# Cline's files.  The emulator must have verified ConverseStream calls signed
+# with the access key credential-process returns, made as
+# assumed-role/AWSReservedSSO_BedrockDeveloper_<hash>/alice@example.com, and
+# no file under HOME may hold the access token, refresh token or client
+# secret.  CLINECFG_E2E_CACHE overrides the npm cache folder.
+. "$CLINECFG_TOP/tests/lib.sh"
+[ "$(id -u)" = 0 ] || skip "needs root for unshare -n (a loopback-only network namespace)"
+for c in unshare ip node npm python3; do command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"; done
+unshare -n true 2>/dev/null || skip "unshare -n is not permitted here"
+
+CACHE=${CLINECFG_E2E_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/clinecfg-e2e}
+PKG="$CACHE/cline-3.0.65"
+CLINE="$PKG/node_modules/.bin/cline"
+if [ ! -x "$CLINE" ] || ! grep -q '"version": "3.0.65"' "$PKG/node_modules/cline/package.json" 2>/dev/null; then
+  mkdir -p "$PKG"
+  [ -f "$PKG/package.json" ] || printf '{"name":"clinecfg-e2e-cline","private":true}\n' > "$PKG/package.json"
+  note "npm install cline@3.0.65 into $PKG"
+  if ! ( cd "$PKG" && npm install --no-audit --no-fund --loglevel=error cline@3.0.65 ) >"$PKG/install.log" 2>&1; then
+    tail -5 "$PKG/install.log" >&2
+    skip "npm install cline@3.0.65 failed (registry unreachable?); see $PKG/install.log"
+  fi
+fi
+[ -x "$CLINE" ] || skip "npm installed no cline binary in $PKG"
+
+t_home
+W="$T_HOME/e2e"; mkdir -p "$W"
+SEED="$CLINECFG_TOP/tests/fake_aws/seed-default.json"
+DATA="$HOME/.cline/data"
+MODEL=apac.anthropic.claude-sonnet-4-5-20250929-v1:0
+cat > "$CLINECFG_ORG_CONFIG" <<J
+{"region": "ap-northeast-1", "model": "$MODEL", "team": "platform",
+ "sso": {"start_url": "https://example.awsapps.com/start", "region": "us-east-1",
+         "account_id": "123456789012", "role_name": "BedrockDeveloper"}}
+J
+
+cat > "$W/inside.sh" <<'NS'
+set -eu
+ip link set lo up
+python3 "$CLINECFG_TOP/tests/fake_aws/server.py" --seed "$SEED" --port-file "$W/port" --log "$W/requests.jsonl" \
+  --lifetime 600 >"$W/server.log" 2>&1 &
+SP=$!
+trap 'kill $SP 2>/dev/null || true' EXIT
+i=0; while [ ! -s "$W/port" ]; do i=$((i+1)); [ $i -lt 150 ] || { cat "$W/server.log"; exit 90; }; sleep 0.1; done
+URL="http://127.0.0.1:$(cat "$W/port")"
+echo "$URL" > "$W/url"
+admin() { python3 -c 'import sys,urllib.request
+req=urllib.request.Request(sys.argv[1]+"/__admin/"+sys.argv[2], data=(sys.argv[3].encode() if len(sys.argv)>3 else None),
+  headers={"content-type":"application/json"})
+sys.stdout.write(urllib.request.urlopen(req).read().decode())' "$URL" "$@"; }
+
+AWS_ENDPOINT_URL="$URL" "$CLINECFG_BIN" --json login --sso -y --no-browser >"$W/login.json" 2>"$W/login.err" &
+LP=$!
+i=0
+until admin 'state?fillers=0' | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["identity_center"]["pending_user_codes"] else 1)'; do
+  i=$((i+1)); [ $i -lt 300 ] || { echo "login never asked for approval: $(cat "$W/login.err")"; exit 93; }; sleep 0.1
+done
+admin sso-approve '{"identity": "alice@example.com"}' >/dev/null
+wait $LP || { echo "login --sso failed: $(cat "$W/login.err")"; exit 91; }
+AWS_ENDPOINT_URL="$URL" AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$URL" "$CLINECFG_BIN" --json setup -y >"$W/setup.json" 2>"$W/setup.err" \
+  || { echo "setup failed: $(cat "$W/setup.err")"; exit 92; }
+
+mkdir -p "$DATA/settings"
+printf '{"telemetryOptOut": true}\n' > "$DATA/settings/global-settings.json"
+
+# Cline gets no AWS variable at all: the files and the keyring say where and how.
+set +e
+( cd "$W" && env -u AWS_ENDPOINT_URL -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_SESSION_TOKEN -u AWS_PROFILE \
+    timeout 240 "$CLINE" --yolo --json "Say hello" </dev/null >"$W/cline.out" 2>"$W/cline.err" )
+echo $? > "$W/cline.rc"
+set -e
+# which access key credential_process hands out (only the key id leaves this pipe)
+line=$(sed -n 's/^credential_process = //p' "$HOME/.aws/config")
+echo "$line" > "$W/cp_line"
+# shellcheck disable=SC2086
+env -u AWS_ENDPOINT_URL $line 2>"$W/cp.err" | python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKeyId"])' > "$W/cp_key" || true
+admin stats > "$W/stats.json"
+NS
+
+export W SEED DATA CLINE
+note "running login --sso, setup and cline inside unshare -n"
+set +e
+unshare -n sh "$W/inside.sh" > "$W/inside.log" 2>&1
+irc=$?
+set -e
+if [ $irc != 0 ]; then
+  cat "$W/inside.log" >&2; tail -20 "$W/server.log" >&2 2>/dev/null || true
+  fail "the namespace run failed (exit $irc)"
+fi
+URL=$(cat "$W/url")
+ARN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["profile"]["arn"])' "$W/setup.json")
+SOURCE=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["credential_source"])' "$W/setup.json")
+assert_eq "$SOURCE" "sso:default" "(setup's credential source)"
+grep -q -- "--source sso:default" "$W/cp_line" || fail "credential_process is not the sso source: $(cat "$W/cp_line")"
+note "setup pointed Cline at $ARN via $URL, credentials from $SOURCE"
+
+crc=$(cat "$W/cline.rc")
+if [ "$crc" != 0 ]; then
+  echo "--- cline stdout:" >&2; tail -c 3000 "$W/cline.out" >&2; echo "--- cline stderr:" >&2; tail -c 3000 "$W/cline.err" >&2
+  fail "cline exited $crc"
+fi
+
+python3 - "$W" "$ARN" <<'PY' || fail "end-to-end checks failed"
+import json, re, sys, urllib.parse
+w, arn = sys.argv[1:3]
+ok = True
+def check(cond, msg):
+    global ok
+    print(("ok: " if cond else "FAIL: ") + msg, file=sys.stderr)
+    ok = ok and cond
+
+want_path = "/model/" + urllib.parse.quote(arn, safe="") + "/converse-stream"
+reqs = [json.loads(l) for l in open(w + "/requests.jsonl") if l.strip()]
+hits = [r for r in reqs if r.get("method") == "POST" and r.get("path") == want_path]
+check(any(r.get("status") == 200 and not r.get("error") for r in hits), "a converse-stream call was accepted (SigV4 verified): %s" %
+      [(r.get("status"), r.get("error")) for r in hits])
+stats = json.load(open(w + "/stats.json"))
+calls = [c for c in stats.get("converse_calls", []) if "stream" in str(c.get("operation", "")).lower()]
+check(bool(calls), "the emulator recorded ConverseStream calls: %s" % stats.get("converse_calls"))
+cp_key = open(w + "/cp_key").read().strip()
+check(bool(cp_key), "credential-process printed an access key id")
+check(all(c.get("access_key_id") == cp_key for c in calls), "signed with the key credential_process returns (%s): %s" %
+      (cp_key, sorted({c.get("access_key_id") for c in calls})))
+sso_user = re.compile(r"^arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_BedrockDeveloper_[0-9a-f]{16}/alice@example\.com$")
+check(bool(calls) and all(sso_user.match(c.get("user") or "") for c in calls), "calls were made as the SSO role session: %s" %
+      sorted({c.get("user") for c in calls}))
+check(all(c.get("model_id") == arn for c in calls), "every call used the profile ARN as model id")
+results = []
+for line in open(w + "/cline.out"):
+    try:
+        ev = json.loads(line)
+    except ValueError:
+        continue
+    if isinstance(ev, dict) and ev.get("type") == "run_result":
+        results.append(ev)
+check(any(r.get("finishReason") == "completed" for r in results), "cline's run_result says completed: %s" %
+      [r.get("finishReason") for r in results])
+sys.exit(0 if ok else 1)
+PY
+# The emulator's access tokens start with aoa, refresh tokens with aorAAAAAG, client secrets with eyJraWQi.
+if grep -rElq 'aoa[A-Za-z0-9]{40}|aorAAAAAG|eyJraWQiOiJrZXktMTU2' "$HOME"; then
+  grep -rEl 'aoa[A-Za-z0-9]{40}|aorAAAAAG|eyJraWQiOiJrZXktMTU2' "$HOME" >&2; fail "a token or client secret is in a file under HOME"
+fi
+echo "ok: real Cline CLI 3.0.65 completed a turn with IAM Identity Center role credentials served by clinecfg"

@@ -18,15 +18,7 @@ mkdir -p "$XDG_CONFIG_HOME/clinecfg"
 cat > "$XDG_CONFIG_HOME/clinecfg/config.json" <<JSON
 { "team": "teamA", "model": "$MODEL", "region": "ap-northeast-1" }
 JSON
-ROOT="AWS_ACCESS_KEY_ID=AKIAFAKEROOT00000000 AWS_SECRET_ACCESS_KEY=fake/root/SecretKey+fake/root/SecretKey+"
-ALICE="AWS_ACCESS_KEY_ID=AKIAFAKEALICE0000000 AWS_SECRET_ACCESS_KEY=fake/alice/SecretKey+fake/alice/SecretKe"
-as() { who=$1; shift; eval "env \$$who \"\$CLINECFG_BIN\" \"\$@\"" >"$T_HOME/out" 2>"$T_HOME/err"; }
-as_rc() {
-  want=$1; shift
-  rc=0; as "$@" || rc=$?
-  out=$(cat "$T_HOME/out")
-  [ "$rc" = "$want" ] || { echo "stdout: $out" >&2; cat "$T_HOME/err" >&2; fail "clinecfg $*: expected exit $want, got $rc"; }
-}
+. "$CLINECFG_TOP/tests/integration/principals.sh.inc"
 tags_denied() { # tags_denied ARN_SUBSTRING -> how many of alice's ListTagsForResource on it were denied
   jq -s --arg a "$1" '[.[] | select(.op == "ListTagsForResource" and .access_key_id == "AKIAFAKEALICE0000000"
     and .status == 403)] | length' "$FAKE_AWS_DIR/requests.jsonl"

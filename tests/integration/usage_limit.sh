@@ -15,15 +15,7 @@ mkdir -p "$XDG_CONFIG_HOME/clinecfg"
 cat > "$XDG_CONFIG_HOME/clinecfg/config.json" <<JSON
 { "team": "teamA", "model": "$MODEL", "region": "ap-northeast-1" }
 JSON
-ROOT="AWS_ACCESS_KEY_ID=AKIAFAKEROOT00000000 AWS_SECRET_ACCESS_KEY=fake/root/SecretKey+fake/root/SecretKey+"
-ALICE="AWS_ACCESS_KEY_ID=AKIAFAKEALICE0000000 AWS_SECRET_ACCESS_KEY=fake/alice/SecretKey+fake/alice/SecretKe"
-as() { who=$1; shift; eval "env \$$who \"\$CLINECFG_BIN\" \"\$@\"" >"$T_HOME/out" 2>"$T_HOME/err"; }
-as_rc() {
-  want=$1; shift
-  rc=0; as "$@" || rc=$?
-  out=$(cat "$T_HOME/out")
-  [ "$rc" = "$want" ] || { echo "stdout: $out" >&2; cat "$T_HOME/err" >&2; fail "clinecfg $*: expected exit $want, got $rc"; }
-}
+. "$CLINECFG_TOP/tests/integration/principals.sh.inc"
 state() { curl -sf "$FAKE_AWS_URL/__admin/$1"; }
 
 as_rc 0 ALICE --json setup -y --targets aws-config

@@ -440,6 +440,28 @@ static int report_other_member(const onboard_spec *s, const onboard_result *r, c
     return CC_ECONFLICT;
 }
 
+/* Under the `developer` policy a member may read only the tags of their own
+ * profiles, so a denied ListTagsForResource on the profile named like yours
+ * means it is someone else's: the same conflict as a foreign member tag, not
+ * a failure of setup. */
+static int report_unreadable_member(const onboard_spec *s, const onboard_result *r, const char *arn, cc_err *err)
+{
+    const char *key;
+    const char *mine = expected_member_tag(s, r, &key);
+    cc_err_clear(err);
+    cc_err_set(err, CC_ECONFLICT, "profile.other_member",
+               "profile %s (%s) is not yours: reading its tags is denied, and your permissions allow that only on "
+               "profiles tagged %s=%s",
+               r->name, arn, key, mine ? mine : "(your identity)");
+    cc_err_hint(err, "pass --profile-name NAME, or ask an admin whose profile %s is", arn);
+    return CC_ECONFLICT;
+}
+
+static bool is_access_denied(const cc_err *err)
+{
+    return bedrock_err_is(err, "AccessDeniedException");
+}
+
 /* Decides about a same-named (or tag-matched) profile. */
 int onboard_judge(awsclient *c, const onboard_spec *s, onboard_result *r, const char *arn,
                           char *const *model_arns, size_t n_models, const bedrock_tags *tags, const cc_out *out,
@@ -621,6 +643,8 @@ static int find_by_listing(awsclient *c, const onboard_spec *s, onboard_result *
         r->round_trips++;
         if (!rc)
             rc = onboard_judge(c, s, r, match->arn, match->model_arns, match->n_models, &tags, out, err);
+        else if (is_access_denied(err))
+            rc = report_unreadable_member(s, r, match->arn, err);
         bedrock_tags_free(&tags);
         *handled = true;
     } else if (!rc && ncands) {
@@ -839,6 +863,8 @@ static int confirm_member_tag(awsclient *c, onboard_result *r, cc_err *err)
     const char *theirs = rc ? NULL : bedrock_tags_get(&tags, key);
     if (theirs && strcmp(theirs, mine) != 0)
         rc = report_other_member(NULL, r, r->arn, key, theirs, mine, err);
+    else if (rc && is_access_denied(err))
+        rc = report_unreadable_member(NULL, r, r->arn, err);
     bedrock_tags_free(&tags);
     return rc;
 }

@@ -3,12 +3,16 @@
  * remembered), per period and in total: invocations, tokens, the share of
  * the prompt served from cache, throttles, errors, the estimate from the
  * price table (labelled with its date) and a bar chart; plus the billed
- * month-to-date cost from Cost Explorer, or why there is none.
+ * month-to-date cost from Cost Explorer, or why there is none; and the
+ * member's limit as `admin limits set` recorded it (the budget
+ * clinecfg-{team}-{member}: limit, actual, forecast) with the state of the
+ * member's hourly-token alarm, or why they are not readable.
  *
  * Round trips: the profile and its tags (one concurrent pair), then
- * GetMetricData, ListMetrics, GetCostAndUsage and ListCostAllocationTags
- * together.  A denied CloudWatch is exit 5; a denied Cost Explorer only
- * warns (the CloudWatch figures are still the answer).
+ * GetMetricData, ListMetrics, GetCostAndUsage, ListCostAllocationTags,
+ * Budgets' DescribeBudget and DescribeAlarms together.  A denied CloudWatch
+ * metric read is exit 5; a denied Cost Explorer, Budgets or alarm read only
+ * says so (the CloudWatch figures are still the answer).
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -18,10 +22,13 @@
 
 #include "clinecfg/arn.h"
 #include "clinecfg/bedrock.h"
+#include "clinecfg/budgets.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/costexplorer.h"
+#include "clinecfg/cwalarm.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/limits.h"
 #include "clinecfg/session.h"
 #include "clinecfg/setupstate.h"
 #include "clinecfg/usage.h"
@@ -43,7 +50,7 @@ static const cli_opt usage_opts[USAGE_OPT_COUNT] = {
     [USAGE_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "resolve credentials from profile P"},
 };
 
-enum { R_LIST_METRICS, R_COST, R_COST_TAGS, R_COUNT };
+enum { R_LIST_METRICS, R_COST, R_COST_TAGS, R_BUDGET, R_ALARM, R_COUNT };
 
 typedef struct usage_run {
     long long since, until, qstart;
@@ -63,6 +70,13 @@ typedef struct usage_run {
     double billed_usd;
     char billed_start[32], billed_end[32], billed_as_of[32];
     char billed_note[1400];
+    /* the limit: the member's budget and hourly-token alarm */
+    char budget_name[LIMITS_NAME_MAX + 1];
+    char alarm_name[LIMITS_ALARM_MAX + 1];
+    bool has_limit, has_actual, has_forecast, has_alarm;
+    double limit_usd, actual_usd, forecast_usd;
+    char alarm_state[32];
+    char limit_note[1400], alarm_note[1400];
     size_t requests, round_trips;
 } usage_run;
 
@@ -235,8 +249,150 @@ static int prepare_riders(awsclient *c, usage_run *u, cw_riders *r, char *bodies
     if (!rc)
         aws_request_json(&r->reqs[R_COST_TAGS], "application/x-amz-json-1.1", tag_hdrs, bodies[R_COST_TAGS],
                          "ce:ListCostAllocationTags");
-    r->n = u->member ? R_COUNT : 1;
+    r->n = !u->member ? 1 : u->budget_name[0] ? R_COUNT : R_BUDGET;
     return rc;
+}
+
+/* DescribeBudget of the member's budget and DescribeAlarms of their
+ * hourly-token alarm, by exact name (one call each, so they can ride along
+ * with the metrics: no paging through the team's budgets). */
+static int prepare_limit_riders(awsclient *c, usage_run *u, cw_riders *r, char *bodies[R_COUNT],
+                                const char *alarm_hdrs[3], char *alarm_target, size_t target_size, cc_err *err)
+{
+    arn_parts parts;
+    if (arn_parse(u->profile.arn, "profile ARN", &parts, err))
+        return err->status;
+    cJSON *budget = bg_body_budget_name(parts.account, u->budget_name);
+    cJSON *alarm = cJSON_CreateObject();
+    const char *names[] = {u->alarm_name}, *types[] = {"MetricAlarm"};
+    if (alarm) {
+        cJSON_AddItemToObject(alarm, "AlarmNames", cJSON_CreateStringArray(names, 1));
+        cJSON_AddItemToObject(alarm, "AlarmTypes", cJSON_CreateStringArray(types, 1));
+    }
+    bodies[R_BUDGET] = budget ? cJSON_PrintUnformatted(budget) : NULL;
+    bodies[R_ALARM] = alarm ? cJSON_PrintUnformatted(alarm) : NULL;
+    cJSON_Delete(budget);
+    cJSON_Delete(alarm);
+    if (!bodies[R_BUDGET] || !bodies[R_ALARM])
+        return cc_err_oom(err);
+    static const char *const budget_hdrs[] = {"X-Amz-Target: " BG_TARGET_PREFIX "DescribeBudget", NULL};
+    int rc = awsclient_prepare(c, "budgets", &r->reqs[R_BUDGET], err);
+    if (!rc)
+        aws_request_json(&r->reqs[R_BUDGET], "application/x-amz-json-1.1", budget_hdrs, bodies[R_BUDGET],
+                         "budgets:ViewBudget");
+    if (!rc)
+        rc = cw_prepare(c, "DescribeAlarms", bodies[R_ALARM], &r->reqs[R_ALARM], alarm_hdrs, alarm_target,
+                        target_size, err);
+    r->reqs[R_ALARM].operation = "cloudwatch:DescribeAlarms";
+    return rc;
+}
+
+static void read_budget(usage_run *u, cw_riders *r)
+{
+    const aws_response *resp = &r->resps[R_BUDGET];
+    if (r->statuses[R_BUDGET] == CC_EDENIED) {
+        snprintf(u->limit_note, sizeof u->limit_note, "not readable: reading budget %s is denied (the identity "
+                 "needs budgets:ViewBudget)", u->budget_name);
+        return;
+    }
+    if (bg_err_is(&r->errs[R_BUDGET], "NotFoundException")) {
+        snprintf(u->limit_note, sizeof u->limit_note, "none: there is no budget %s (an admin sets one with "
+                 "'clinecfg admin limits set')", u->budget_name);
+        return;
+    }
+    if (r->statuses[R_BUDGET]) {
+        snprintf(u->limit_note, sizeof u->limit_note, "not readable: AWS Budgets failed: %s",
+                 r->errs[R_BUDGET].message);
+        return;
+    }
+    /* One DescribeBudget answer read as a one-budget DescribeBudgets page. */
+    cJSON *reply = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);
+    cJSON *page = cJSON_CreateObject();
+    cJSON *list = page ? cJSON_AddArrayToObject(page, "Budgets") : NULL;
+    cJSON *one = cJSON_DetachItemFromObjectCaseSensitive(reply, "Budget");
+    if (list && one)
+        cJSON_AddItemToArray(list, one);
+    else
+        cJSON_Delete(one);
+    char *text = list ? cJSON_PrintUnformatted(page) : NULL;
+    bg_budget_list l;
+    memset(&l, 0, sizeof l);
+    char *next = NULL;
+    cc_err perr;
+    cc_err_clear(&perr);
+    const bg_budget *b = NULL;
+    if (text && !bg_parse_budgets(text, strlen(text), NULL, &l, &next, &perr))
+        b = bg_budget_list_find(&l, u->budget_name);
+    if (b) {
+        u->has_limit = true;
+        u->limit_usd = b->limit;
+        u->has_actual = b->has_actual;
+        u->actual_usd = b->actual;
+        u->has_forecast = b->has_forecast;
+        u->forecast_usd = b->forecast;
+    } else {
+        snprintf(u->limit_note, sizeof u->limit_note, "not readable: AWS Budgets' answer for %s was unreadable%s%s",
+                 u->budget_name, perr.message[0] ? ": " : "", perr.message);
+    }
+    free(next);
+    free(text);
+    bg_budget_list_free(&l);
+    cJSON_Delete(page);
+    cJSON_Delete(reply);
+}
+
+static void read_alarm(usage_run *u, cw_riders *r)
+{
+    const aws_response *resp = &r->resps[R_ALARM];
+    if (r->statuses[R_ALARM] == CC_EDENIED) {
+        snprintf(u->alarm_note, sizeof u->alarm_note, "not readable: reading alarm %s is denied (the identity "
+                 "needs cloudwatch:DescribeAlarms)", u->alarm_name);
+        return;
+    }
+    if (r->statuses[R_ALARM]) {
+        snprintf(u->alarm_note, sizeof u->alarm_note, "not readable: CloudWatch failed: %s", r->errs[R_ALARM].message);
+        return;
+    }
+    cJSON *reply = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);
+    cwa_alarm_list l;
+    memset(&l, 0, sizeof l);
+    char *next = NULL;
+    cc_err perr;
+    cc_err_clear(&perr);
+    const cwa_alarm *a = NULL;
+    bool parsed = reply && !cwa_parse_alarms(reply, &l, &next, &perr);
+    if (parsed)
+        a = cwa_alarm_list_find(&l, u->alarm_name);
+    if (a && a->state) {
+        u->has_alarm = true;
+        snprintf(u->alarm_state, sizeof u->alarm_state, "%s", a->state);
+    } else if (parsed) {
+        snprintf(u->alarm_note, sizeof u->alarm_note, "none: there is no hourly-token alarm %s (an admin sets one "
+                 "with 'clinecfg admin limits set --hourly-tokens N')", u->alarm_name);
+    } else {
+        snprintf(u->alarm_note, sizeof u->alarm_note, "not readable: CloudWatch's DescribeAlarms answer was "
+                 "unreadable%s%s", perr.message[0] ? ": " : "", perr.message);
+    }
+    free(next);
+    cwa_alarm_list_free(&l);
+    cJSON_Delete(reply);
+}
+
+/* The limit from the Budgets and alarm answers. */
+static void read_limit(usage_run *u, cw_riders *r)
+{
+    if (!u->member) {
+        snprintf(u->limit_note, sizeof u->limit_note, "unknown: the profile has no %s tag, so no member budget "
+                 "can be named", u->member_key);
+        return;
+    }
+    if (!u->budget_name[0]) {
+        snprintf(u->limit_note, sizeof u->limit_note, "unknown: neither the profile's team tag nor the config names "
+                 "a team, so no member budget can be named");
+        return;
+    }
+    read_budget(u, r);
+    read_alarm(u, r);
 }
 
 /* Which metrics exist for the profile (ListMetrics); unknown = present. */
@@ -296,16 +452,20 @@ static int fetch(awsclient *c, usage_run *u, const cc_out *out, cc_err *err)
     }
     aws_request reqs[R_COUNT];
     aws_response resps[R_COUNT];
-    int sts[R_COUNT] = {CC_EINTERNAL, CC_EINTERNAL, CC_EINTERNAL};
+    int sts[R_COUNT];
     cc_err errs[R_COUNT];
+    for (int i = 0; i < R_COUNT; i++)
+        sts[i] = CC_EINTERNAL;
     memset(reqs, 0, sizeof reqs);
     memset(resps, 0, sizeof resps);
     memset(errs, 0, sizeof errs);
     cw_riders r = {reqs, resps, sts, errs, 0};
-    char *bodies[R_COUNT] = {NULL, NULL, NULL};
-    const char *cw_hdrs[3];
-    char target[96];
+    char *bodies[R_COUNT] = {NULL};
+    const char *cw_hdrs[3], *alarm_hdrs[3];
+    char target[96], alarm_target[96];
     int rc = prepare_riders(c, u, &r, bodies, cw_hdrs, target, sizeof target, err);
+    if (!rc && r.n == R_COUNT)
+        rc = prepare_limit_riders(c, u, &r, bodies, alarm_hdrs, alarm_target, sizeof alarm_target, err);
     cw_result res;
     memset(&res, 0, sizeof res);
     if (!rc) {
@@ -319,6 +479,7 @@ static int fetch(awsclient *c, usage_run *u, const cc_out *out, cc_err *err)
         read_availability(u, &r, &res, out);
         add_series(u, &res);
         read_billed(u, &r, out);
+        read_limit(u, &r);
     }
     cw_result_free(&res);
     for (int i = 0; i < R_COUNT; i++) {
@@ -359,6 +520,54 @@ static cJSON *counts_json(const usage_run *u, const usage_counts *c, bool with_s
     return o;
 }
 
+static void add_number_or_null(cJSON *o, const char *key, bool has, double v)
+{
+    if (has)
+        cJSON_AddNumberToObject(o, key, v);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+/* limit{budget, usd, actual_usd, forecast_usd, alarm_state}|null, with the
+ * reason beside whatever is null. */
+static void limit_json(cJSON *r, const usage_run *u)
+{
+    if (!u->has_limit) {
+        cJSON_AddNullToObject(r, "limit");
+        cJSON_AddStringToObject(r, "limit_unavailable", u->limit_note);
+        return;
+    }
+    cJSON *l = cJSON_AddObjectToObject(r, "limit");
+    cJSON_AddStringToObject(l, "budget", u->budget_name);
+    cJSON_AddNumberToObject(l, "usd", u->limit_usd);
+    add_number_or_null(l, "actual_usd", u->has_actual, u->actual_usd);
+    add_number_or_null(l, "forecast_usd", u->has_forecast, u->forecast_usd);
+    if (u->has_alarm) {
+        cJSON_AddStringToObject(l, "alarm_state", u->alarm_state);
+    } else {
+        cJSON_AddNullToObject(l, "alarm_state");
+        cJSON_AddStringToObject(l, "alarm_unavailable", u->alarm_note);
+    }
+}
+
+static void limit_text(strbuf *b, const usage_run *u)
+{
+    if (u->has_limit) {
+        usage_printf(b, "limit (AWS Budgets %s): USD %.2f a month", u->budget_name, u->limit_usd);
+        if (u->has_actual)
+            usage_printf(b, ", actual USD %.2f", u->actual_usd);
+        if (u->has_forecast)
+            usage_printf(b, ", forecast USD %.2f", u->forecast_usd);
+        usage_printf(b, "\n");
+    } else {
+        usage_printf(b, "limit: %s\n", u->limit_note);
+    }
+    if (u->has_alarm)
+        usage_printf(b, "hourly-token alarm (%s): %s\n", u->alarm_name, u->alarm_state);
+    else if (u->alarm_note[0])
+        usage_printf(b, "hourly-token alarm: %s\n", u->alarm_note);
+}
+
 static void result_json(cJSON *r, const usage_run *u)
 {
     char buf[32];
@@ -392,6 +601,7 @@ static void result_json(cJSON *r, const usage_run *u)
         cJSON_AddNullToObject(r, "billed");
         cJSON_AddStringToObject(r, "billed_unavailable", u->billed_note);
     }
+    limit_json(r, u);
     cJSON *pr = cJSON_AddObjectToObject(r, "prices");
     cJSON_AddStringToObject(pr, "source", u->prices.source ? u->prices.source : "");
     cJSON_AddStringToObject(pr, "date", u->prices.date ? u->prices.date : "");
@@ -463,6 +673,7 @@ static void print_text(const cc_ctx *ctx, const usage_run *u)
                      u->billed_usd < 1 ? 4 : 2, u->billed_usd, u->billed_as_of);
     else
         usage_printf(&b, "billed (Cost Explorer): none - %s\n", u->billed_note);
+    limit_text(&b, u);
     for (int f = 0; f < U_FIELDS; f++)
         if (!u->present[f])
             usage_printf(&b, "n/a: CloudWatch publishes no %s metric for this profile\n", usage_field_name(f));
@@ -513,6 +724,13 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     if (!rc) {
         u.member_key = cfg_str(&cfg, CFG_TAG_KEY_MEMBER);
         u.member = bedrock_tags_get(&u.tags, u.member_key);
+        const char *team = bedrock_tags_get(&u.tags, cfg_str(&cfg, CFG_TAG_KEY_TEAM));
+        if (!team || !*team)
+            team = cfg_str(&cfg, CFG_TEAM);
+        if (u.member && team && *team) {
+            limits_budget_name(team, u.member, u.budget_name);
+            limits_alarm_name(u.budget_name, u.profile.id, u.alarm_name);
+        }
         u.price = u.profile.n_models ? prices_lookup(&u.prices, u.profile.model_arns[0]) : NULL;
         if (!u.price && st.model)
             u.price = prices_lookup(&u.prices, st.model);
@@ -535,8 +753,10 @@ const cli_command cmd_usage = {
     .description = "Reads CloudWatch for the profile 'setup' remembered: invocations, input, output and cache tokens,\n"
                    "the share of the prompt served from cache, throttles, errors and an estimate from the price\n"
                    "table (labelled with its date), with a bar chart; and the billed month-to-date cost from\n"
-                   "Cost Explorer, or why there is none. Exit 5 when CloudWatch is denied; a denied Cost\n"
-                   "Explorer only warns.",
+                   "Cost Explorer, or why there is none; and your limit (the budget clinecfg-{team}-{member}\n"
+                   "'admin limits set' made: limit, actual, forecast) with your hourly-token alarm's state, or\n"
+                   "why they are not readable. Exit 5 when CloudWatch metrics are denied; a denied Cost\n"
+                   "Explorer, Budgets or alarm read only says so.",
     .opts = CLI_OPTS(usage_opts),
     .run = run,
 };

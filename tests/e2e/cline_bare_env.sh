@@ -9,12 +9,10 @@
 # wrote (AWS_ENDPOINT_URL_BEDROCK_RUNTIME), and the turn must complete.
 # Runs inside `unshare -n`: nothing can reach a public AWS endpoint.
 . "$CLINECFG_TOP/tests/lib.sh"
-[ "$(id -u)" = 0 ] || skip "needs root for unshare -n (a loopback-only network namespace)"
-for c in unshare ip node python3; do command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"; done
-unshare -n true 2>/dev/null || skip "unshare -n is not permitted here"
-CACHE=${CLINECFG_E2E_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/clinecfg-e2e}
-CLINE="$CACHE/cline-3.0.65/node_modules/.bin/cline"
-[ -x "$CLINE" ] || skip "no cached cline CLI at $CLINE (tests/e2e/cline_e2e.sh installs it)"
+. "$CLINECFG_TOP/tests/e2e/e2e_lib.sh.inc"
+e2e_require
+e2e_install 3.0.65
+CLINE=$(e2e_cline 3.0.65)
 
 t_home
 W="$T_HOME/e2e"; mkdir -p "$W"
@@ -25,13 +23,9 @@ NODE_DIR=$(dirname "$(command -v node)")
 cat > "$W/inside.sh" <<'NS'
 set -eu
 ip link set lo up
-python3 "$CLINECFG_TOP/tests/fake_aws/server.py" --seed "$SEED" --port-file "$W/port" --log "$W/requests.jsonl" \
-  --lifetime 600 >"$W/server.log" 2>&1 &
-SP=$!
+. "$CLINECFG_TOP/tests/e2e/e2e_lib.sh.inc"
+e2e_emulator_start
 trap 'kill $SP 2>/dev/null || true' EXIT
-i=0; while [ ! -s "$W/port" ]; do i=$((i+1)); [ $i -lt 150 ] || { cat "$W/server.log"; exit 90; }; sleep 0.1; done
-URL="http://127.0.0.1:$(cat "$W/port")"
-echo "$URL" > "$W/url"
 python3 -c 'import json,sys; print(next(u["secret_access_key"] for u in json.load(open(sys.argv[1]))["users"] if u["access_key_id"]==sys.argv[2]), end="")' "$SEED" "$AK" |
   AWS_ENDPOINT_URL_STS="$URL" "$CLINECFG_BIN" login --access-key-id "$AK" --secret-stdin --region ap-northeast-1 \
   >"$W/login.out" 2>"$W/login.err" || { echo "login failed: $(cat "$W/login.err")"; exit 91; }

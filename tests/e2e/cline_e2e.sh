@@ -45,11 +45,8 @@ VERSION_TABLE='
 3.0.65  bun    no
 '
 
-[ "$(id -u)" = 0 ] || skip "needs root for unshare -n (a loopback-only network namespace)"
-for c in unshare ip node npm python3 timeout; do command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"; done
-unshare -n true 2>/dev/null || skip "unshare -n is not permitted here"
-
-CACHE=${CLINECFG_E2E_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/clinecfg-e2e}
+. "$CLINECFG_TOP/tests/e2e/e2e_lib.sh.inc"
+e2e_require timeout
 LOGS="${CLINECFG_BUILD:-$CLINECFG_TOP/build}/test-logs/e2e/cline"
 VERSIONS=$(echo "$VERSION_TABLE" | awk 'NF && $1 !~ /^#/ {print $1}')
 if [ -n "${CLINE_E2E_VERSIONS:-}" ]; then
@@ -58,28 +55,8 @@ if [ -n "${CLINE_E2E_VERSIONS:-}" ]; then
 fi
 rm -rf "$LOGS"; mkdir -p "$LOGS"
 
-installed() { grep -q "\"version\": \"$1\"" "$CACHE/cline-$1/node_modules/cline/package.json" 2>/dev/null && [ -x "$CACHE/cline-$1/node_modules/.bin/cline" ]; }
-install_failed=""
-for v in $VERSIONS; do
-  installed "$v" && continue
-  pkg="$CACHE/cline-$v"; mkdir -p "$pkg"
-  [ -f "$pkg/package.json" ] || printf '{"name":"clinecfg-e2e-cline","private":true}\n' > "$pkg/package.json"
-  note "npm install cline@$v into $pkg"
-  started=$(date +%s)
-  if ( cd "$pkg" && npm install --no-audit --no-fund --loglevel=error "cline@$v" ) >"$pkg/install.log" 2>&1 && installed "$v"; then
-    note "cline@$v installed in $(( $(date +%s) - started ))s"
-  else
-    cp "$pkg/install.log" "$LOGS/install-$v.log" 2>/dev/null || true
-    install_failed="$install_failed $v"
-  fi
-done
-if [ -n "$install_failed" ]; then
-  if ! npm view cline@3.0.65 version >/dev/null 2>&1; then
-    skip "the npm registry cannot be reached (npm install failed for:$install_failed; see $LOGS/install-*.log)"
-  fi
-  for v in $install_failed; do tail -5 "$LOGS/install-$v.log" >&2; done
-  fail "npm install failed for:$install_failed (the registry answers; logs in $LOGS/install-*.log)"
-fi
+E2E_LOGS=$LOGS
+e2e_install $VERSIONS
 
 t_home
 W="$T_HOME/e2e"; mkdir -p "$W"

@@ -15,23 +15,10 @@
 # no file under HOME may hold the access token, refresh token or client
 # secret.  CLINECFG_E2E_CACHE overrides the npm cache folder.
 . "$CLINECFG_TOP/tests/lib.sh"
-[ "$(id -u)" = 0 ] || skip "needs root for unshare -n (a loopback-only network namespace)"
-for c in unshare ip node npm python3; do command -v "$c" >/dev/null 2>&1 || skip "$c is not installed"; done
-unshare -n true 2>/dev/null || skip "unshare -n is not permitted here"
-
-CACHE=${CLINECFG_E2E_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/clinecfg-e2e}
-PKG="$CACHE/cline-3.0.65"
-CLINE="$PKG/node_modules/.bin/cline"
-if [ ! -x "$CLINE" ] || ! grep -q '"version": "3.0.65"' "$PKG/node_modules/cline/package.json" 2>/dev/null; then
-  mkdir -p "$PKG"
-  [ -f "$PKG/package.json" ] || printf '{"name":"clinecfg-e2e-cline","private":true}\n' > "$PKG/package.json"
-  note "npm install cline@3.0.65 into $PKG"
-  if ! ( cd "$PKG" && npm install --no-audit --no-fund --loglevel=error cline@3.0.65 ) >"$PKG/install.log" 2>&1; then
-    tail -5 "$PKG/install.log" >&2
-    skip "npm install cline@3.0.65 failed (registry unreachable?); see $PKG/install.log"
-  fi
-fi
-[ -x "$CLINE" ] || skip "npm installed no cline binary in $PKG"
+. "$CLINECFG_TOP/tests/e2e/e2e_lib.sh.inc"
+e2e_require
+e2e_install 3.0.65
+CLINE=$(e2e_cline 3.0.65)
 
 t_home
 W="$T_HOME/e2e"; mkdir -p "$W"
@@ -47,13 +34,9 @@ J
 cat > "$W/inside.sh" <<'NS'
 set -eu
 ip link set lo up
-python3 "$CLINECFG_TOP/tests/fake_aws/server.py" --seed "$SEED" --port-file "$W/port" --log "$W/requests.jsonl" \
-  --lifetime 600 >"$W/server.log" 2>&1 &
-SP=$!
+. "$CLINECFG_TOP/tests/e2e/e2e_lib.sh.inc"
+e2e_emulator_start
 trap 'kill $SP 2>/dev/null || true' EXIT
-i=0; while [ ! -s "$W/port" ]; do i=$((i+1)); [ $i -lt 150 ] || { cat "$W/server.log"; exit 90; }; sleep 0.1; done
-URL="http://127.0.0.1:$(cat "$W/port")"
-echo "$URL" > "$W/url"
 admin() { python3 -c 'import sys,urllib.request
 req=urllib.request.Request(sys.argv[1]+"/__admin/"+sys.argv[2], data=(sys.argv[3].encode() if len(sys.argv)>3 else None),
   headers={"content-type":"application/json"})

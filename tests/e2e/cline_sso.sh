@@ -93,43 +93,9 @@ if [ "$crc" != 0 ]; then
   fail "cline exited $crc"
 fi
 
-python3 - "$W" "$ARN" <<'PY' || fail "end-to-end checks failed"
-import json, re, sys, urllib.parse
-w, arn = sys.argv[1:3]
-ok = True
-def check(cond, msg):
-    global ok
-    print(("ok: " if cond else "FAIL: ") + msg, file=sys.stderr)
-    ok = ok and cond
-
-want_path = "/model/" + urllib.parse.quote(arn, safe="") + "/converse-stream"
-reqs = [json.loads(l) for l in open(w + "/requests.jsonl") if l.strip()]
-hits = [r for r in reqs if r.get("method") == "POST" and r.get("path") == want_path]
-check(any(r.get("status") == 200 and not r.get("error") for r in hits), "a converse-stream call was accepted (SigV4 verified): %s" %
-      [(r.get("status"), r.get("error")) for r in hits])
-stats = json.load(open(w + "/stats.json"))
-calls = [c for c in stats.get("converse_calls", []) if "stream" in str(c.get("operation", "")).lower()]
-check(bool(calls), "the emulator recorded ConverseStream calls: %s" % stats.get("converse_calls"))
-cp_key = open(w + "/cp_key").read().strip()
-check(bool(cp_key), "credential-process printed an access key id")
-check(all(c.get("access_key_id") == cp_key for c in calls), "signed with the key credential_process returns (%s): %s" %
-      (cp_key, sorted({c.get("access_key_id") for c in calls})))
-sso_user = re.compile(r"^arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_BedrockDeveloper_[0-9a-f]{16}/alice@example\.com$")
-check(bool(calls) and all(sso_user.match(c.get("user") or "") for c in calls), "calls were made as the SSO role session: %s" %
-      sorted({c.get("user") for c in calls}))
-check(all(c.get("model_id") == arn for c in calls), "every call used the profile ARN as model id")
-results = []
-for line in open(w + "/cline.out"):
-    try:
-        ev = json.loads(line)
-    except ValueError:
-        continue
-    if isinstance(ev, dict) and ev.get("type") == "run_result":
-        results.append(ev)
-check(any(r.get("finishReason") == "completed" for r in results), "cline's run_result says completed: %s" %
-      [r.get("finishReason") for r in results])
-sys.exit(0 if ok else 1)
-PY
+python3 "$CLINECFG_TOP/tests/e2e/check_turn.py" "$W" "$ARN" \
+  '^arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_BedrockDeveloper_[0-9a-f]{16}/alice@example\.com$' ||
+  fail "end-to-end checks failed"
 # The emulator's access tokens start with aoa, refresh tokens with aorAAAAAG, client secrets with eyJraWQi.
 if grep -rElq 'aoa[A-Za-z0-9]{40}|aorAAAAAG|eyJraWQiOiJrZXktMTU2' "$HOME"; then
   grep -rEl 'aoa[A-Za-z0-9]{40}|aorAAAAAG|eyJraWQiOiJrZXktMTU2' "$HOME" >&2; fail "a token or client secret is in a file under HOME"

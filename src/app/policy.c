@@ -26,6 +26,7 @@ enum {
     W_INVOKE_STREAM,
     W_GET_SESSION_TOKEN,
     W_GET_METRIC_DATA,
+    W_SIMULATE,
     W_REQUEST_TAG,
     W_RESOURCE_TAG,
     W_TAG_KEYS,
@@ -45,6 +46,7 @@ static const policy_word VOCABULARY[W_COUNT] = {
     [W_INVOKE_STREAM] = {POLICY_WORD_ACTION, "bedrock:InvokeModelWithResponseStream"},
     [W_GET_SESSION_TOKEN] = {POLICY_WORD_ACTION, "sts:GetSessionToken"},
     [W_GET_METRIC_DATA] = {POLICY_WORD_ACTION, "cloudwatch:GetMetricData"},
+    [W_SIMULATE] = {POLICY_WORD_ACTION, "iam:SimulatePrincipalPolicy"},
     [W_REQUEST_TAG] = {POLICY_WORD_CONDITION_KEY, "aws:RequestTag/${TagKey}"},
     [W_RESOURCE_TAG] = {POLICY_WORD_CONDITION_KEY, "aws:ResourceTag/${TagKey}"},
     [W_TAG_KEYS] = {POLICY_WORD_CONDITION_KEY, "aws:TagKeys"},
@@ -183,6 +185,7 @@ typedef struct arns {
     char system_any[96]; /* system profiles anywhere (cross-region routing) */
     char model[96];      /* foundation models, in the region */
     char model_any[96];  /* foundation models anywhere */
+    char self_user[128]; /* the caller's own IAM user (doctor's enforcement check) */
 } arns;
 
 static void fill_arns(const policy_spec *s, arns *a)
@@ -197,6 +200,7 @@ static void fill_arns(const policy_spec *s, arns *a)
     snprintf(a->system_any, sizeof a->system_any, "arn:%s:bedrock:*:*:inference-profile/*", p);
     snprintf(a->model, sizeof a->model, "arn:%s:bedrock:%s::foundation-model/*", p, region);
     snprintf(a->model_any, sizeof a->model_any, "arn:%s:bedrock:*::foundation-model/*", p);
+    snprintf(a->self_user, sizeof a->self_user, "arn:%s:iam::%s:user/${aws:username}", p, acct);
 }
 
 /* words: W_* indices, -1 terminated.  resources: NULL-terminated. */
@@ -278,6 +282,12 @@ static void add_developer(cJSON *st, const policy_spec *s, const arns *a, const 
     bool user = s->principal == POLICY_PRINCIPAL_IAM_USER;
     cJSON_AddItemToArray(st, statement(user ? "SessionTokenAndUsage" : "Usage", "Allow", user ? user_words : sso_words,
                                        star, NULL));
+    /* `doctor` asks IAM's simulator whether enforcement is in place for the
+     * caller; an IAM user may ask about itself only. */
+    static const int simulate_words[] = {W_SIMULATE, -1};
+    const char *self_res[] = {a->self_user, NULL};
+    if (user)
+        cJSON_AddItemToArray(st, statement("SimulateYourself", "Allow", simulate_words, self_res, NULL));
 }
 
 static void add_enforce(cJSON *st, const policy_spec *s, const arns *a, const char *caller)

@@ -22,6 +22,7 @@
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/iam.h"
 #include "clinecfg/identity.h"
 #include "clinecfg/credsource.h"
 #include "clinecfg/keyring.h"
@@ -375,6 +376,56 @@ static bool check_profile_tags(doctor *d, const char *fix)
     return true;
 }
 
+/* Whether IAM lets this identity call the model only through its own
+ * profile (`clinecfg admin policy enforce`), asked of IAM's policy simulator
+ * for the caller itself: the profile must be allowed and the base model
+ * refused.  The simulator judges IAM users and roles, not role sessions, and
+ * needs iam:SimulatePrincipalPolicy: otherwise the answer is "unknown",
+ * never a guess. */
+static bool check_enforcement(doctor *d, const char *fix)
+{
+    if (!d->have_items || d->items[0].status || !d->id.arn || !d->items[0].out.profile.n_models) {
+        report(d, CHECK_SKIP, 0, NULL, "unknown: needs your identity and the profile Cline uses");
+        return true;
+    }
+    if (!strstr(d->id.arn, ":user/")) {
+        report(d, CHECK_SKIP, 0, NULL, "unknown: IAM's simulator judges users and roles, not a role session like %s; "
+               "an admin can run 'clinecfg admin policy enforce --check --role ROLE --member M'", d->id.arn);
+        return true;
+    }
+    const char *base = d->items[0].out.profile.model_arns[0];
+    char own[32] = "", direct[32] = "";
+    cc_err e;
+    cc_err_clear(&e);
+    /* The simulator knows neither the caller's user name nor resource tags:
+     * both go in as context (the profile's member tag from check_profile's
+     * batch), as IAM would see them on a real call. */
+    char tag_key[160];
+    const char *mkey = cfg_str(&d->cfg, CFG_TAG_KEY_MEMBER);
+    const char *member = d->items[1].status ? NULL : bedrock_tags_get(&d->items[1].out.tags, mkey);
+    snprintf(tag_key, sizeof tag_key, "aws:ResourceTag/%s", mkey);
+    const char *member_v[1] = {member}, *user_v[1] = {strrchr(d->id.arn, '/') + 1};
+    iam_context_entry context[2] = {{"aws:username", user_v, 1, "string"}, {tag_key, member_v, 1, "string"}};
+    int rc = iam_simulate_principal_policy(d->s.aws, d->id.arn, "bedrock:InvokeModel", d->arn, context,
+                                           member ? 2 : 1, own, &e);
+    if (!rc)
+        rc = iam_simulate_principal_policy(d->s.aws, d->id.arn, "bedrock:InvokeModel", base, context, 1, direct, &e);
+    if (rc == CC_EDENIED)
+        report(d, CHECK_SKIP, 0, NULL, "unknown: you may not ask IAM's simulator about yourself "
+               "(iam:SimulatePrincipalPolicy); an admin can run 'clinecfg admin policy enforce --check --user USER'");
+    else if (rc)
+        report(d, CHECK_WARN, 0, NULL, "unknown: IAM's simulator could not be asked: %s", e.message);
+    else if (strcmp(own, "allowed") != 0)
+        report(d, CHECK_FAIL, CC_EDENIED, "ask an admin: your own profile must be allowed", "IAM denies you "
+               "bedrock:InvokeModel on your own profile (%s)", own);
+    else if (strcmp(direct, "allowed") == 0)
+        report(d, CHECK_WARN, 0, fix, "not enforced: a direct call on %s is allowed too, so use can bypass the "
+               "tagged profile", base);
+    else
+        report(d, CHECK_OK, 0, NULL, "enforced: your profile is allowed, a direct call on the base model is %s", direct);
+    return true;
+}
+
 /* Cline's AWS profile: its credential_process, run for real as Cline's SDK would. */
 static const char *cline_aws_profile(const doctor *d)
 {
@@ -581,6 +632,7 @@ static const doctor_check checks[] = {
      "extension"},
     {"profile", check_profile, "run 'clinecfg setup' to find or create it again"},
     {"profile tags", check_profile_tags, "run 'clinecfg setup --fix-tags'"},
+    {"enforcement", check_enforcement, "an admin can apply 'clinecfg admin policy enforce --apply'"},
     {"credential_process", check_credential_process, "run 'clinecfg setup'"},
     {"cline running", check_cline_running, "close Cline or reload the window after a setup"},
     {"cost tags", check_cost_tags,

@@ -404,7 +404,10 @@ class Iam:
         members = []
         for action in actions:
             for resource in resources:
-                decision = evaluate(docs, action, resource, context)
+                # A principal without policies may do everything here (the
+                # emulator's stand-in for a seed user's broad access, see
+                # authorize), so the simulator says the same.
+                decision = evaluate(docs, action, resource, context) if docs else "allowed"
                 members.append("<member><EvalActionName>%s</EvalActionName><EvalResourceName>%s</EvalResourceName>"
                                "<EvalDecision>%s</EvalDecision><MatchedStatements/><MissingContextValues/></member>"
                                % (xml_escape(action), xml_escape(resource), decision))
@@ -590,6 +593,10 @@ def authorize(iam, state, user, route, region, body):
     base = iam.caller_context(user)
     if route.service == "bedrock":
         checks = bedrock_checks(state, route.op, route.action, route.params, region, body)
+    elif route.action == "iam:SimulatePrincipalPolicy":
+        # authorized on the principal asked about, as IAM does
+        form = (route.params or {}).get("form") or {}
+        checks = [(route.action, (form.get("PolicySourceArn") or ["*"])[0], {})]
     else:
         checks = [(route.action, "*", {})]
     for action, resource, extra in checks:

@@ -72,9 +72,17 @@ curl -sf "$FAKE_AWS_URL/__admin/state?fillers=0" | jq -e '[.application_profiles
 as_rc 0 ROOT --json admin policy developer --check --user alice
 json_ok '[.cases[] | .ok] | all and length == 4'
 
+note "doctor, before enforce: the simulator (developer allows asking about yourself) sees no invoke permission at all"
+as_rc 0 ALICE --json setup -y
+enforcement() { as ALICE --json doctor || true; jq -r '.checks[] | select(.check == "enforcement") | "\(.result) \(.message)"' "$T_HOME/out"; }
+case "$(enforcement)" in "fail IAM denies you bedrock:InvokeModel on your own profile (implicitDeny)") ;;
+  *) fail "doctor before enforce: $(enforcement)";; esac
+
 note "enforce applied: own profile works, the base model and bob's profile are denied"
 as_rc 0 ROOT --json admin policy enforce --apply --name clinecfg-enforce --user alice
 json_ok '.policy == "created" and .attachments[0].status == "attached"'
+case "$(enforcement)" in "ok enforced: your profile is allowed, a direct call on the base model is "*Deny) ;;
+  *) fail "doctor after enforce: $(enforcement)";; esac
 assert_eq "$(converse alice "$ALICE_ARN")" 200 "(Converse through alice's profile)"
 assert_eq "$(converse alice "$MODEL")" 403 "(Converse on the system profile)"
 assert_eq "$(converse alice anthropic.claude-sonnet-4-5-20250929-v1:0)" 403 "(Converse on the base model)"
@@ -116,6 +124,8 @@ as_rc 2 ROOT admin policy enforce --principal sso --check --role AWSReservedSSO_
 
 note "without IAM permissions: exit 5 naming the iam: action"
 curl -sf -X POST -d '{"user": "alice", "action": "iam:*"}' "$FAKE_AWS_URL/__admin/deny" >/dev/null || fail "deny endpoint"
+case "$(enforcement)" in "skip unknown: you may not ask IAM's simulator about yourself"*) ;;
+  *) fail "doctor without iam:SimulatePrincipalPolicy must say unknown: $(enforcement)";; esac
 as_rc 5 ALICE admin policy enforce --apply --name mine --user alice
 assert_contains "$T_HOME/err" "iam:GetPolicy"
 

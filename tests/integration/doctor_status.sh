@@ -16,6 +16,8 @@ expect_rc 0 --json doctor --live
 for c in config keyring credentials identity "cline files" profile "profile tags" credential_process "cline running" "cost tags" "live call"; do
   json_ok --arg c "$c" '[.checks[] | select(.check == $c and .result == "ok")] | length == 1'
 done
+# No IAM policy stops a direct call for alice on the emulator: doctor says so (a warning, not a failure).
+json_ok '[.checks[] | select(.check == "enforcement" and .result == "warn" and (.message | test("^not enforced: a direct call on arn:aws:bedrock:")))] | length == 1'
 curl -sf "$FAKE_AWS_URL/__admin/stats" | jq -e '[.converse_calls[] | select(.max_tokens == 1 and (.model_id | test("application-inference-profile")))] | length == 1' >/dev/null \
   || fail "doctor --live did not make exactly one maxTokens=1 Converse call on the profile"
 

@@ -90,6 +90,14 @@ int ce_prepare(awsclient *c, aws_request *req, const char *body, cc_err *err);
 /* Adds the "needs ce:GetCostAndUsage" hint when rc is CC_EDENIED; returns rc. */
 int ce_denied_hint(int rc, cc_err *err);
 
+/* ListCostAllocationTags for the n tag keys (doctor's check, usage's billed
+ * figure): prepares req like ce_prepare; *body (malloc'd, freed by the
+ * caller with cJSON_free) must outlive the call. */
+int ce_prepare_cost_tags(awsclient *c, aws_request *req, const char *const *keys, size_t n, char **body,
+                         cc_err *err);
+/* True when the ListCostAllocationTags answer lists `key` as Active. */
+bool ce_cost_tag_active(const char *body, size_t len, const char *key);
+
 /* Sum over every period of the groups whose key k (0 or 1) has that tag
  * value ("" = untagged). */
 double ce_result_sum(const ce_result *r, size_t k, const char *value);

@@ -290,6 +290,40 @@ int ce_prepare(awsclient *c, aws_request *req, const char *body, cc_err *err)
     return 0;
 }
 
+int ce_prepare_cost_tags(awsclient *c, aws_request *req, const char *const *keys, size_t n, char **body,
+                         cc_err *err)
+{
+    static const char *const hdrs[] = {"X-Amz-Target: AWSInsightsIndexService.ListCostAllocationTags", NULL};
+    cJSON *o = cJSON_CreateObject();
+    cJSON *list = cJSON_AddArrayToObject(o, "TagKeys");
+    for (size_t k = 0; list && k < n; k++)
+        cJSON_AddItemToArray(list, cJSON_CreateString(keys[k]));
+    *body = list ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (!*body)
+        return cc_err_oom(err);
+    int rc = awsclient_prepare(c, "ce", req, err);
+    if (!rc)
+        aws_request_json(req, "application/x-amz-json-1.1", hdrs, *body, "ce:ListCostAllocationTags");
+    return rc;
+}
+
+bool ce_cost_tag_active(const char *body, size_t len, const char *key)
+{
+    cJSON *j = cJSON_ParseWithLength(body ? body : "", body ? len : 0);
+    bool active = false;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(j, "CostAllocationTags")) {
+        const cJSON *tk = cJSON_GetObjectItemCaseSensitive(t, "TagKey");
+        const cJSON *ts = cJSON_GetObjectItemCaseSensitive(t, "Status");
+        if (cJSON_IsString(tk) && !strcmp(tk->valuestring, key) && cJSON_IsString(ts) &&
+            !strcmp(ts->valuestring, "Active"))
+            active = true;
+    }
+    cJSON_Delete(j);
+    return active;
+}
+
 int ce_denied_hint(int rc, cc_err *err)
 {
     if (rc == CC_EDENIED && err)

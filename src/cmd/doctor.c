@@ -21,6 +21,7 @@
 #include "clinecfg/cline_install.h"
 #include "clinecfg/commands.h"
 #include "clinecfg/config.h"
+#include "clinecfg/costexplorer.h"
 #include "clinecfg/credentials.h"
 #include "clinecfg/iam.h"
 #include "clinecfg/identity.h"
@@ -498,40 +499,6 @@ static bool check_cline_running(doctor *d, const char *fix)
     return true;
 }
 
-/* {"TagKeys":[team key, member key]}, the ListCostAllocationTags request. */
-static char *cost_tags_body(const char *const keys[2])
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON *list = cJSON_AddArrayToObject(o, "TagKeys");
-    for (int k = 0; list && k < 2; k++)
-        cJSON_AddItemToArray(list, cJSON_CreateString(keys[k]));
-    char *body = list ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return body;
-}
-
-/* The tag keys of `keys` that the answer does not list as Active, joined by ", ". */
-static void inactive_keys(const aws_response *resp, const char *const keys[2], char *out, size_t size)
-{
-    out[0] = '\0';
-    cJSON *j = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "CostAllocationTags");
-    for (int k = 0; k < 2; k++) {
-        bool active = false;
-        const cJSON *t;
-        cJSON_ArrayForEach(t, list) {
-            const cJSON *tk = cJSON_GetObjectItemCaseSensitive(t, "TagKey");
-            const cJSON *ts = cJSON_GetObjectItemCaseSensitive(t, "Status");
-            if (cJSON_IsString(tk) && strcmp(tk->valuestring, keys[k]) == 0 && cJSON_IsString(ts) &&
-                strcmp(ts->valuestring, "Active") == 0)
-                active = true;
-        }
-        if (!active)
-            snprintf(out + strlen(out), size - strlen(out), "%s%s", out[0] ? ", " : "", keys[k]);
-    }
-    cJSON_Delete(j);
-}
-
 static bool check_cost_tags(doctor *d, const char *fix)
 {
     if (!d->s.aws)
@@ -539,26 +506,23 @@ static bool check_cost_tags(doctor *d, const char *fix)
     const char *const keys[2] = {cfg_str(&d->cfg, CFG_TAG_KEY_TEAM), cfg_str(&d->cfg, CFG_TAG_KEY_MEMBER)};
     cc_err err;
     cc_err_clear(&err);
-    char *body = cost_tags_body(keys);
-    if (!body) {
-        cc_err_oom(&err);
-        report(d, CHECK_WARN, 0, NULL, "could not check cost-allocation tags: %s", err.message);
-        return true;
-    }
-    static const char *const hdrs[] = {"X-Amz-Target: AWSInsightsIndexService.ListCostAllocationTags", NULL};
+    char *body = NULL;
     aws_request req = {0};
-    aws_request_json(&req, "application/x-amz-json-1.1", hdrs, body, "ce:ListCostAllocationTags");
     aws_response resp;
     memset(&resp, 0, sizeof resp);
-    int rc = awsclient_call(d->s.aws, "ce", &req, &resp, &err);
+    int rc = ce_prepare_cost_tags(d->s.aws, &req, keys, 2, &body, &err);
+    if (!rc)
+        rc = awsclient_call(d->s.aws, "ce", &req, &resp, &err);
     char inactive[256] = "";
     if (rc == CC_EDENIED)
         report(d, CHECK_WARN, 0, "ask for ce:ListCostAllocationTags, or check Billing > Cost allocation tags",
                "could not check whether %s and %s are active cost-allocation tags (access denied)", keys[0], keys[1]);
     else if (rc)
         report(d, CHECK_WARN, 0, NULL, "could not check cost-allocation tags: %s", err.message);
-    else
-        inactive_keys(&resp, keys, inactive, sizeof inactive);
+    for (int k = 0; !rc && k < 2; k++)
+        if (!ce_cost_tag_active(resp.body, resp.body_len, keys[k]))
+            snprintf(inactive + strlen(inactive), sizeof inactive - strlen(inactive), "%s%s", inactive[0] ? ", " : "",
+                     keys[k]);
     if (!rc && inactive[0])
         report(d, CHECK_WARN, 0, fix, "tag keys not active for cost allocation: %s", inactive);
     else if (!rc)

@@ -145,33 +145,6 @@ static int load_profile(awsclient *c, const char *arn, usage_run *u, const cc_ou
     return rc;
 }
 
-static char *cost_tags_body(const char *key)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON *list = cJSON_AddArrayToObject(o, "TagKeys");
-    if (list)
-        cJSON_AddItemToArray(list, cJSON_CreateString(key));
-    char *body = list ? cJSON_PrintUnformatted(o) : NULL;
-    cJSON_Delete(o);
-    return body;
-}
-
-static bool tag_active(const aws_response *resp, const char *key)
-{
-    cJSON *j = cJSON_ParseWithLength(resp->body ? resp->body : "", resp->body_len);
-    bool active = false;
-    const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(j, "CostAllocationTags")) {
-        const cJSON *tk = cJSON_GetObjectItemCaseSensitive(t, "TagKey");
-        const cJSON *ts = cJSON_GetObjectItemCaseSensitive(t, "Status");
-        if (cJSON_IsString(tk) && !strcmp(tk->valuestring, key) && cJSON_IsString(ts) &&
-            !strcmp(ts->valuestring, "Active"))
-            active = true;
-    }
-    cJSON_Delete(j);
-    return active;
-}
-
 /* The billed month-to-date figure from the Cost Explorer answers. */
 static void read_billed(usage_run *u, cw_riders *r, const cc_out *out)
 {
@@ -190,7 +163,8 @@ static void read_billed(usage_run *u, cw_riders *r, const cc_out *out)
         out_warn(out, "no billed cost: %s", r->errs[R_COST].message);
         return;
     }
-    if (!r->statuses[R_COST_TAGS] && !tag_active(&r->resps[R_COST_TAGS], u->member_key)) {
+    if (!r->statuses[R_COST_TAGS] &&
+        !ce_cost_tag_active(r->resps[R_COST_TAGS].body, r->resps[R_COST_TAGS].body_len, u->member_key)) {
         snprintf(u->billed_note, sizeof u->billed_note, "inactive tags: %s is not an active cost-allocation tag "
                  "(Billing > Cost allocation tags)", u->member_key);
         return;
@@ -236,19 +210,13 @@ static int prepare_riders(awsclient *c, usage_run *u, cw_riders *r, char *bodies
     int rc = cw_build_list_metrics(NULL, u->profile.id, NULL, &bodies[R_LIST_METRICS], err);
     if (!rc)
         rc = ce_build_request(&q, NULL, &bodies[R_COST], err);
-    if (!rc && !(bodies[R_COST_TAGS] = cost_tags_body(u->member_key)))
-        rc = cc_err_oom(err);
     if (!rc)
         rc = cw_prepare(c, "ListMetrics", bodies[R_LIST_METRICS], &r->reqs[R_LIST_METRICS], cw_hdrs, target,
                         target_size, err);
     if (!rc)
         rc = ce_prepare(c, &r->reqs[R_COST], bodies[R_COST], err);
-    static const char *const tag_hdrs[] = {"X-Amz-Target: AWSInsightsIndexService.ListCostAllocationTags", NULL};
     if (!rc)
-        rc = awsclient_prepare(c, "ce", &r->reqs[R_COST_TAGS], err);
-    if (!rc)
-        aws_request_json(&r->reqs[R_COST_TAGS], "application/x-amz-json-1.1", tag_hdrs, bodies[R_COST_TAGS],
-                         "ce:ListCostAllocationTags");
+        rc = ce_prepare_cost_tags(c, &r->reqs[R_COST_TAGS], &u->member_key, 1, &bodies[R_COST_TAGS], err);
     r->n = !u->member ? 1 : u->budget_name[0] ? R_COUNT : R_BUDGET;
     return rc;
 }

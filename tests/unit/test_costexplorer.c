@@ -137,6 +137,20 @@ static void parse_ungrouped_and_malformed(void **state)
     }
 }
 
+/* Only a tag listed with Status "Active" counts; anything else (inactive,
+ * absent, a broken or empty answer) is not active. */
+static void cost_tag_active(void **state)
+{
+    (void)state;
+    const char *ok = "{\"CostAllocationTags\":[{\"TagKey\":\"Team\",\"Status\":\"Inactive\"},"
+                     "{\"TagKey\":\"MemberName\",\"Status\":\"Active\"}]}";
+    assert_true(ce_cost_tag_active(ok, strlen(ok), "MemberName"));
+    assert_false(ce_cost_tag_active(ok, strlen(ok), "Team"));
+    assert_false(ce_cost_tag_active(ok, strlen(ok), "CostCenter"));
+    assert_false(ce_cost_tag_active("{\"CostAllocationTags\":[", 24, "MemberName"));
+    assert_false(ce_cost_tag_active(NULL, 0, "MemberName"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +158,7 @@ int main(void)
         cmocka_unit_test(parse_groups),
         cmocka_unit_test(amounts_ignore_locale),
         cmocka_unit_test(parse_ungrouped_and_malformed),
+        cmocka_unit_test(cost_tag_active),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

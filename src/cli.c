@@ -166,7 +166,7 @@ bool cli_ask(const cc_ctx *ctx, const char *def, char *answer, size_t size, cons
 static void format_long(char *buf, size_t size, const cli_opt *o)
 {
     const char *mv = o->metavar ? o->metavar : "";
-    if (o->kind == OPT_VALUE)
+    if (o->kind == OPT_VALUE || o->kind == OPT_LIST)
         snprintf(buf, size, "--%s %s", o->name, mv);
     else if (o->kind == OPT_OPTIONAL_VALUE)
         snprintf(buf, size, "--%s[=%s]", o->name, mv);
@@ -239,6 +239,28 @@ void cli_print_command_help(FILE *f, const cli_command *c)
 
 /* ---- parsing --------------------------------------------------------------- */
 
+/* Records one value of option k.  A repeated OPT_LIST option keeps every
+ * value, comma-joined in the args' own pool; other options keep the last. */
+static int store_value(const cli_opt *o, int k, const char *v, cli_args *a, cc_err *err)
+{
+    a->count[k]++;
+    if (o->kind != OPT_LIST || !a->value[k]) {
+        a->value[k] = v;
+        return 1;
+    }
+    size_t old = strlen(a->value[k]), add = strlen(v);
+    if (a->list_used + old + 1 + add + 1 > sizeof a->list_pool)
+        return cc_err_set(err, CC_EUSAGE, "usage", "--%s is repeated with more than %zu bytes of values: split the run",
+                          o->name, sizeof a->list_pool);
+    char *joined = a->list_pool + a->list_used;
+    memcpy(joined, a->value[k], old);
+    joined[old] = ',';
+    memcpy(joined + old + 1, v, add + 1);
+    a->list_used += old + 1 + add + 1;
+    a->value[k] = joined;
+    return 1;
+}
+
 /* --name, --name=VALUE or --name VALUE.  Returns 1 when consumed, 0 when it
  * is not one of these options, or a negative status on a malformed use. */
 static int take_long(int argc, char **argv, int *i, cli_opts t, cli_args *a, cc_err *err)
@@ -264,7 +286,7 @@ static int take_long(int argc, char **argv, int *i, cli_opts t, cli_args *a, cc_
                                       o->metavar ? o->metavar : "VALUE");
                 v = argv[++*i];
             }
-            a->value[k] = v;
+            return store_value(o, (int)k, v, a, err);
         }
         a->count[k]++;
         return 1;
@@ -287,16 +309,10 @@ static int take_short(int argc, char **argv, int *i, cli_opts t, cli_args *a, cc
                 return cc_err_set(err, CC_EUSAGE, "usage", "unknown option -%c in %s", *p, arg);
             return 0;
         }
-        if (t.opt[k].kind == OPT_VALUE) {
-            if (p[1]) {
-                a->value[k] = p + 1;
-            } else {
-                if (*i + 1 >= argc)
-                    return cc_err_set(err, CC_EUSAGE, "usage", "option -%c needs a value", *p);
-                a->value[k] = argv[++*i];
-            }
-            a->count[k]++;
-            return 1;
+        if (t.opt[k].kind == OPT_VALUE || t.opt[k].kind == OPT_LIST) {
+            if (!p[1] && *i + 1 >= argc)
+                return cc_err_set(err, CC_EUSAGE, "usage", "option -%c needs a value", *p);
+            return store_value(&t.opt[k], k, p[1] ? p + 1 : argv[++*i], a, err);
         }
         a->count[k]++;
         a->value[k] = "1";

@@ -25,8 +25,11 @@
 
 #define CLI_MAX_OPTS 32
 #define CLI_MAX_POS 16
+#define CLI_LIST_BYTES 4096 /* room for the joined values of repeated OPT_LIST options */
 
-typedef enum { OPT_FLAG, OPT_VALUE, OPT_OPTIONAL_VALUE } cli_opt_kind;
+/* OPT_LIST takes a value and may be repeated: the values are joined with
+ * commas, so "--user a --user b,c" reads back as "a,b,c". */
+typedef enum { OPT_FLAG, OPT_VALUE, OPT_OPTIONAL_VALUE, OPT_LIST } cli_opt_kind;
 
 typedef struct cli_opt {
     const char *name;     /* long name without "--" */
@@ -46,10 +49,12 @@ typedef struct cli_opts {
 #define CLI_OPTS(table) {(table), sizeof(table) / sizeof((table)[0])}
 
 typedef struct cli_args {
-    const char *value[CLI_MAX_OPTS]; /* last value given, by table index */
+    const char *value[CLI_MAX_OPTS]; /* last value given (OPT_LIST: all of them, joined), by table index */
     int count[CLI_MAX_OPTS];         /* how often it was given */
     const char *pos[CLI_MAX_POS];    /* positional arguments */
     int npos;
+    char list_pool[CLI_LIST_BYTES];  /* where repeated OPT_LIST values are joined */
+    size_t list_used;
 } cli_args;
 
 typedef struct cc_ctx {

@@ -25,7 +25,6 @@ typedef struct admin_limits_args {
     const char *region, *aws_profile;
     const char *monthly_usd;    /* --monthly-usd */
     const char *notify;         /* --notify email:ADDR|sns:ARN[,...] */
-    int notify_count;           /* how often --notify was given */
     const char *alert_at;       /* --alert-at 80,100 */
     const char *hourly_tokens;  /* --hourly-tokens N */
     bool budget_action;         /* --budget-action */

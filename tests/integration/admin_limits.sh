@@ -89,7 +89,9 @@ as_rc 0 ROOT --json admin limits set --monthly-usd 5 --member m02 --notify email
 json_ok '.members[0].status == "unchanged" and .write_calls == 6'
 state budgets/state | jq -e '.budgets["clinecfg-teamA-m02"].notifications | length == 2 and all(.Subscribers | map(.Address) | sort
   == ["arn:aws:sns:us-east-1:123456789012:t", "ops@example.com"])' >/dev/null || fail "subscribers: $(state budgets/state | jq -c '.budgets["clinecfg-teamA-m02"]')"
-as_rc 0 ROOT --json admin limits set --monthly-usd 5 --member m02 --notify email:ops@example.com,sns:arn:aws:sns:us-east-1:123456789012:t
+# the same targets given as repeated options are the same set: nothing to change
+as_rc 0 ROOT --json admin limits set --monthly-usd 5 --member m02 --notify email:ops@example.com \
+  --notify sns:arn:aws:sns:us-east-1:123456789012:t
 json_ok '.write_calls == 0'
 
 note "--dry-run shows the calls and makes none"

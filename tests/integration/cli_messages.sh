@@ -108,4 +108,10 @@ assert_contains "$err" "$D/new.json would create"
 [ ! -e "$D/new.json" ] || fail "dry run created the file"
 expect_rc 0 --dry-run config --file "$D/n.json" set a 1
 assert_contains "$err" "would change"
+note "a repeatable option past the room for its joined values is a usage error, not a cut list"
+set --
+i=0
+while [ $i -lt 300 ]; do set -- "$@" --user "developer-number-$i"; i=$((i + 1)); done
+expect_rc 2 admin policy enforce --apply "$@"
+assert_contains "$err" "--user is repeated with more than 4096 bytes of values"
 echo "cli_messages: ok"

@@ -121,7 +121,7 @@ compare("zsh global", global_opts, set(OPT.findall(gblock)))
 variables = dict((n, set(OPT.findall(v))) for n, v in re.findall(r"local (\w+)='([^']*)'", zsh))
 got = {c: set() for c in commands}
 for names, block in re.findall(r"^        ([a-z| -]+)\)\n(.*?);;", zsh, re.M | re.S):
-    opts = set(re.findall(r"'(?:\([^)]*\))?(--[a-z][a-z0-9-]*)", block))
+    opts = set(re.findall(r"'(?:\([^)]*\))?\*?(--[a-z][a-z0-9-]*)", block))  # '*--x' may repeat
     for var in re.findall(r"\$(\w+)", block):
         opts |= variables.get(var, set())
     for n in (x.strip() for x in names.split("|")):

@@ -19,6 +19,7 @@
 #include "clinecfg/keyring.h"
 #include "clinecfg/printable.h"
 #include "clinecfg/session.h"
+#include "clinecfg/setupstate.h"
 #include "clinecfg/sts.h"
 
 enum {
@@ -93,13 +94,28 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         if (rc)
             return rc;
     }
+    /* Without --region, the environment or the AWS profile, the region the
+     * config names or the last setup used: after `login --sso` and `setup`
+     * nothing else may name one. */
+    cc_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cc_err cfg_err;
+    cc_err_clear(&cfg_err);
+    bool have_cfg = cfg_load(&cfg, ctx, &cfg_err) == 0;
+    setupstate st;
+    setupstate_init(&st);
+    setupstate_load(&st);
+    const char *cfg_region = have_cfg ? cfg_str(&cfg, CFG_REGION) : NULL;
     session_opts so = {
         .aws_profile = cli_value(a, WHOAMI_OPT_AWS_PROFILE),
         .region = cli_value(a, WHOAMI_OPT_REGION),
+        .fallback_region = cfg_region ? cfg_region : st.region,
         .account = account,
     };
     session s;
     int rc = session_open(&s, ctx, &so, err);
+    cfg_free(&cfg);
+    setupstate_free(&st);
     if (rc)
         return rc;
     awsclient *c = s.aws;

@@ -82,4 +82,12 @@ AWS_DEFAULT_REGION=eu-west-1 expect_rc 0 --json whoami
 assert_eq "$(json_field region)" "eu-west-1"
 expect_rc 4 whoami
 assert_contains "$err" "no AWS region"
+# Nothing in the environment or the AWS profile: the config's region (an
+# Identity Center user after `login --sso` and `setup` has only that).
+printf '{"region": "ap-southeast-2"}\n' > "$CLINECFG_ORG_CONFIG"
+expect_rc 0 --json whoami
+assert_eq "$(json_field region)" "ap-southeast-2"
+AWS_REGION=eu-west-1 expect_rc 0 --json whoami
+assert_eq "$(json_field region)" "eu-west-1"
+rm -f "$CLINECFG_ORG_CONFIG"
 echo "ok"

@@ -408,8 +408,8 @@ static bool check_session_tag(doctor *d, const char *fix)
         report(d, CHECK_SKIP, 0, NULL, "not an Identity Center session (%s)", d->id.arn);
         return true;
     }
-    if (!d->have_items) {
-        report(d, CHECK_SKIP, 0, NULL, "needs the profile Cline uses");
+    if (!d->have_items || bedrock_err_is(&d->items[0].err, "ResourceNotFoundException")) {
+        report(d, CHECK_SKIP, 0, NULL, "needs the profile Cline uses%s", d->have_items ? " (not found)" : "");
         return true;
     }
     const char *key = cfg_str(&d->cfg, CFG_TAG_KEY_MEMBER);
@@ -712,9 +712,10 @@ const cli_command cmd_doctor = {
     .name = "doctor",
     .summary = "check every link from config to Cline and print a fix for each problem",
     .description = "Checks the config, keyring, credentials, identity, the profile (ACTIVE, tags, model),\n"
-                   "Cline's files, the installed cline CLI and extension versions, the AWS profile's\n"
-                   "credential_process (run for real), running Cline processes and the cost-allocation\n"
-                   "tag keys. --live adds one Converse call (maxTokens 1).",
+                   "an IAM Identity Center session's MemberName tag against the profile's, Cline's files,\n"
+                   "the installed cline CLI and extension versions, the AWS profile's credential_process\n"
+                   "(run for real), running Cline processes and the cost-allocation tag keys.\n"
+                   "--live adds one Converse call (maxTokens 1).",
     .opts = CLI_OPTS(doctor_opts),
     .run = run,
 };

@@ -310,6 +310,14 @@ static bool check_cline_version(doctor *d, const char *fix)
     return true;
 }
 
+/* An IAM Identity Center session: the assumed role is AWSReservedSSO_*. */
+static bool caller_is_identity_center(const char *arn)
+{
+    identity who;
+    return arn && !identity_from_arn(arn, &who, NULL) && who.kind == IDENTITY_ASSUMED_ROLE &&
+           !strncmp(who.role, "AWSReservedSSO_", 15);
+}
+
 /* The profile Cline points at: ACTIVE and the right model. */
 static bool check_profile(doctor *d, const char *fix)
 {
@@ -332,7 +340,11 @@ static bool check_profile(doctor *d, const char *fix)
     bedrock_batch(d->s.aws, items, 2, 2, &e);
     d->have_items = true;
     if (items[0].status) {
-        report(d, CHECK_FAIL, items[0].status, fix, "%s", items[0].err.message);
+        /* An Identity Center session denied its own profile: most likely a
+         * session tag the policy does not match, which setup cannot fix. */
+        bool tag_question = items[0].status == CC_EDENIED && caller_is_identity_center(d->id.arn);
+        report(d, CHECK_FAIL, items[0].status, tag_question ? "see the 'session tag' check below" : fix, "%s",
+               items[0].err.message);
         return true;
     }
     const bedrock_inference_profile *p = &items[0].out.profile;
@@ -374,6 +386,68 @@ static bool check_profile_tags(doctor *d, const char *fix)
                "the profile is tagged %s=%s, but you are %s", tk[1], member, me);
     else
         report(d, CHECK_OK, 0, NULL, "%s=%s %s=%s", tk[0], team, tk[1], member);
+    return true;
+}
+
+/* Whether the session's member principal tag agrees with the profile's
+ * member tag.  `admin policy developer|enforce --principal sso` lets a
+ * session read and call only profiles whose tag equals the session's
+ * ${aws:PrincipalTag/<key>}, set by the permission set's attribute mapping.
+ * The self-check is check_profile's ListTagsForResource on the own profile
+ * (no extra call); when it is denied, one ListInferenceProfiles call (on
+ * "*", no tag condition) tells a tag mismatch from a session that may not
+ * read Bedrock at all.  An allowed read cannot tell a matching tag from a
+ * policy that compares none: the message says both. */
+static bool check_session_tag(doctor *d, const char *fix)
+{
+    if (!d->id.arn) {
+        report(d, CHECK_SKIP, 0, NULL, "needs your identity");
+        return true;
+    }
+    if (!caller_is_identity_center(d->id.arn)) {
+        report(d, CHECK_SKIP, 0, NULL, "not an Identity Center session (%s)", d->id.arn);
+        return true;
+    }
+    if (!d->have_items || bedrock_err_is(&d->items[0].err, "ResourceNotFoundException")) {
+        report(d, CHECK_SKIP, 0, NULL, "needs the profile Cline uses%s", d->have_items ? " (not found)" : "");
+        return true;
+    }
+    const char *key = cfg_str(&d->cfg, CFG_TAG_KEY_MEMBER);
+    const bedrock_batch_item *tags = &d->items[1];
+    if (!tags->status) {
+        const char *member = bedrock_tags_get(&tags->out.tags, key);
+        report(d, CHECK_OK, 0, NULL, "your session may read its own profile (%s=%s): its %s principal tag matches, "
+               "or no policy compares them", key, member ? member : "(none)", key);
+        return true;
+    }
+    if (tags->status != CC_EDENIED) {
+        report(d, CHECK_SKIP, 0, NULL, "unknown: the self-check (bedrock:ListTagsForResource on your profile) "
+               "failed: %s", tags->err.message);
+        return true;
+    }
+    bedrock_list_profiles_in in = {.type = "APPLICATION", .max_results = 1};
+    bedrock_profile_page page;
+    cc_err e;
+    cc_err_clear(&e);
+    int rc = bedrock_list_inference_profiles(d->s.aws, &in, &page, &e);
+    bedrock_profile_page_free(&page);
+    char member[IDENTITY_MEMBER_MAX + 1] = "";
+    identity_member_from_arn(d->id.arn, member, sizeof member, NULL);
+    char map_fix[1024];
+    snprintf(map_fix, sizeof map_fix, "an admin maps the key %s in IAM Identity Center > Settings > Attributes for "
+             "access control to the attribute that gives exactly '%s' (${path:email} when that is your e-mail; "
+             "`clinecfg admin policy developer --principal sso` prints the steps), then you sign in again for a "
+             "session with the new tag", key, member);
+    if (rc == CC_EDENIED)
+        report(d, CHECK_SKIP, 0, NULL, "unknown: your session may neither read its own profile nor list profiles, "
+               "so it lacks Bedrock permissions altogether (not a tag question)");
+    else if (rc)
+        report(d, CHECK_SKIP, 0, NULL, "unknown: reading your profile is denied, and listing profiles to tell why "
+               "failed: %s", e.message);
+    else
+        report(d, CHECK_WARN, 0, map_fix, "your session may list profiles but not read its own (access denied): "
+               "setup tags your profile %s=%s (your session name), and your session's %s principal tag probably "
+               "differs from it or is missing", key, member, key);
     return true;
 }
 
@@ -596,6 +670,7 @@ static const doctor_check checks[] = {
      "extension"},
     {"profile", check_profile, "run 'clinecfg setup' to find or create it again"},
     {"profile tags", check_profile_tags, "run 'clinecfg setup --fix-tags'"},
+    {"session tag", check_session_tag, NULL},
     {"enforcement", check_enforcement, "an admin can apply 'clinecfg admin policy enforce --apply'"},
     {"credential_process", check_credential_process, "run 'clinecfg setup'"},
     {"cline running", check_cline_running, "close Cline or reload the window after a setup"},
@@ -637,9 +712,10 @@ const cli_command cmd_doctor = {
     .name = "doctor",
     .summary = "check every link from config to Cline and print a fix for each problem",
     .description = "Checks the config, keyring, credentials, identity, the profile (ACTIVE, tags, model),\n"
-                   "Cline's files, the installed cline CLI and extension versions, the AWS profile's\n"
-                   "credential_process (run for real), running Cline processes and the cost-allocation\n"
-                   "tag keys. --live adds one Converse call (maxTokens 1).",
+                   "an IAM Identity Center session's MemberName tag against the profile's, Cline's files,\n"
+                   "the installed cline CLI and extension versions, the AWS profile's credential_process\n"
+                   "(run for real), running Cline processes and the cost-allocation tag keys.\n"
+                   "--live adds one Converse call (maxTokens 1).",
     .opts = CLI_OPTS(doctor_opts),
     .run = run,
 };

@@ -87,6 +87,8 @@ void cw_result_free(cw_result *r);
 const cw_series *cw_result_find(const cw_result *r, const char *id);
 /* Sum of a series' values (0 for NULL). */
 double cw_series_sum(const cw_series *s);
+/* Sum of the values whose period starts before `before` (epoch seconds). */
+double cw_series_sum_before(const cw_series *s, long long before);
 
 /* The GetMetricData body for queries[0..n) (n 1..500): StartTime, EndTime
  * (epoch seconds, start < end), ScanBy TimestampAscending, optional

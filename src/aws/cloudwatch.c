@@ -8,6 +8,7 @@
 #include "clinecfg/cloudwatch.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,12 +79,18 @@ const cw_series *cw_result_find(const cw_result *r, const char *id)
     return NULL;
 }
 
-double cw_series_sum(const cw_series *s)
+double cw_series_sum_before(const cw_series *s, long long before)
 {
     double sum = 0;
     for (size_t i = 0; s && i < s->n; i++)
-        sum += s->values[i];
+        if (s->timestamps[i] < before)
+            sum += s->values[i];
     return sum;
+}
+
+double cw_series_sum(const cw_series *s)
+{
+    return cw_series_sum_before(s, LLONG_MAX);
 }
 
 static cw_series *series_add(cw_result *r, const char *id, cc_err *err)

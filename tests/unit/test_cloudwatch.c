@@ -125,6 +125,9 @@ static void parse_pages(void **state)
     assert_int_equal(a->n, 3);
     assert_true(a->timestamps[2] == 1780444800LL);
     assert_true(cw_series_sum(a) == 35.5);
+    assert_true(cw_series_sum_before(a, 1780358400LL) == 10.0); /* periods that start before the second day */
+    assert_true(cw_series_sum_before(a, 1780358401LL) == 30.5);
+    assert_true(cw_series_sum_before(NULL, 1780358401LL) == 0);
     assert_int_equal(a->status, CW_COMPLETE);
     assert_string_equal(a->label, "InputTokenCount");
     assert_int_equal(cw_result_find(&acc, "b")->status, CW_FORBIDDEN);

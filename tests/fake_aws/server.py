@@ -977,6 +977,8 @@ class Handler(BaseHTTPRequestHandler):
             self.send_json(*emu.iam.admin_endpoint(self.command, name, data))
         elif name in ("budgets/state", "alarms/state") and self.command == "GET":
             self.send_json(200, (emu.budgets if name.startswith("budgets") else emu.alarms).snapshot())
+        elif name == "budgets/config" and self.command == "POST":
+            self.send_json(200, emu.budgets.configure(data))
         elif name in ("budgets/evaluate", "alarms/evaluate") and self.command == "POST":
             store = emu.budgets if name.startswith("budgets") else emu.alarms
             self.send_json(200, store.evaluate(state.now().timestamp()))

@@ -57,9 +57,12 @@ typedef struct iam_attached_list {
 void iam_attached_list_free(iam_attached_list *l);
 
 /* The users, roles and groups a policy is attached to (ListEntitiesForPolicy). */
+typedef struct iam_entity {
+    iam_principal_kind kind;
+    char *name;
+} iam_entity;
 typedef struct iam_entity_list {
-    iam_principal_kind *kinds;
-    char **names;
+    iam_entity *v;
     size_t n;
 } iam_entity_list;
 void iam_entity_list_free(iam_entity_list *l);

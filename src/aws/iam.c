@@ -87,9 +87,8 @@ void iam_entity_list_free(iam_entity_list *l)
     if (!l)
         return;
     for (size_t i = 0; i < l->n; i++)
-        free(l->names[i]);
-    free(l->names);
-    free(l->kinds);
+        free(l->v[i].name);
+    free(l->v);
     memset(l, 0, sizeof *l);
 }
 
@@ -346,19 +345,13 @@ int iam_parse_attached(const char *action, const char *body, size_t len, iam_att
 
 static int append_entity(iam_entity_list *out, iam_principal_kind kind, char *name, cc_err *err)
 {
-    iam_principal_kind *k = realloc(out->kinds, (out->n + 1) * sizeof *k);
-    if (k)
-        out->kinds = k;
-    char **nm = k ? realloc(out->names, (out->n + 1) * sizeof *nm) : NULL;
-    if (nm)
-        out->names = nm;
-    if (!k || !nm) {
+    iam_entity *grown = realloc(out->v, (out->n + 1) * sizeof *grown);
+    if (!grown) {
         free(name);
         return cc_err_oom(err);
     }
-    out->kinds[out->n] = kind;
-    out->names[out->n] = name;
-    out->n++;
+    out->v = grown;
+    out->v[out->n++] = (iam_entity){.kind = kind, .name = name};
     return 0;
 }
 
@@ -709,10 +702,10 @@ static int detach_everywhere(awsclient *c, const char *policy_arn, const iam_ent
     int rc = 0;
     for (size_t i = 0; !rc && i < ents->n; i++) {
         char call[1024];
-        snprintf(call, sizeof call, "iam:Detach%sPolicy %s %s", kind_title(ents->kinds[i]), ents->names[i],
-                 policy_arn);
+        const iam_entity *e = &ents->v[i];
+        snprintf(call, sizeof call, "iam:Detach%sPolicy %s %s", kind_title(e->kind), e->name, policy_arn);
         if (gate_open(gate, ud, call))
-            rc = gone_is_fine(iam_detach_policy(c, ents->kinds[i], ents->names[i], policy_arn, err), err);
+            rc = gone_is_fine(iam_detach_policy(c, e->kind, e->name, policy_arn, err), err);
     }
     return rc;
 }

@@ -167,8 +167,8 @@ static void parse_entity_pages(void **state)
     static const char *const names[] = {"alice", "bob@example.com", "Budgets-Exec", "devs", "carol"};
     static const iam_principal_kind kinds[] = {IAM_USER, IAM_USER, IAM_ROLE, IAM_GROUP, IAM_USER};
     for (size_t i = 0; i < 5; i++) {
-        assert_string_equal(l.names[i], names[i]);
-        assert_int_equal(l.kinds[i], kinds[i]);
+        assert_string_equal(l.v[i].name, names[i]);
+        assert_int_equal(l.v[i].kind, kinds[i]);
     }
     iam_entity_list_free(&l);
     static const char nameless[] =

@@ -355,6 +355,10 @@ static int append_entity(iam_entity_list *out, iam_principal_kind kind, char *na
     return 0;
 }
 
+/* The answer's shape (PolicyUsers/PolicyRoles/PolicyGroups of members with
+ * UserName/RoleName/GroupName) is the IAM API reference's; the project's
+ * reference notes (aws-governance.md) do not cover it, so it is checked only
+ * against the emulator (unconfirmed against IAM itself). */
 int iam_parse_entities(const char *body, size_t len, iam_entity_list *out, char **next, cc_err *err)
 {
     static const struct {

@@ -56,6 +56,22 @@ typedef struct iam_attached_list {
 } iam_attached_list;
 void iam_attached_list_free(iam_attached_list *l);
 
+/* The users, roles and groups a policy is attached to (ListEntitiesForPolicy). */
+typedef struct iam_entity {
+    iam_principal_kind kind;
+    char *name;
+} iam_entity;
+typedef struct iam_entity_list {
+    iam_entity *v;
+    size_t n;
+} iam_entity_list;
+void iam_entity_list_free(iam_entity_list *l);
+
+/* Asked before each write of iam_delete_policy_completely with the call in
+ * one line ("iam:DetachUserPolicy alice arn:..."); false skips the call
+ * (how --dry-run shows it instead).  NULL gate = make every call. */
+typedef bool (*iam_write_gate)(void *ud, const char *call);
+
 /* One SimulatePrincipalPolicy context entry (ContextKeyType "string" or
  * "stringList"; NULL = "string"). */
 typedef struct iam_context_entry {
@@ -93,6 +109,17 @@ int iam_attach_policy(struct awsclient *c, iam_principal_kind kind, const char *
                       cc_err *err);
 int iam_detach_policy(struct awsclient *c, iam_principal_kind kind, const char *principal, const char *policy_arn,
                       cc_err *err);
+/* ListEntitiesForPolicy, every page (users, roles and groups). */
+int iam_list_entities_for_policy(struct awsclient *c, const char *policy_arn, iam_entity_list *out, cc_err *err);
+/* DeletePolicy: IAM refuses it (DeleteConflict) while the policy is attached
+ * or has versions besides the default. */
+int iam_delete_policy(struct awsclient *c, const char *policy_arn, cc_err *err);
+/* Deletes a customer-managed policy with everything IAM wants gone first:
+ * detaches it from every user, role and group, deletes every non-default
+ * version, then DeletePolicy.  *existed is false when IAM knows no such
+ * policy (already gone: success, nothing done).  Each write passes `gate`. */
+int iam_delete_policy_completely(struct awsclient *c, const char *policy_arn, iam_write_gate gate, void *ud,
+                                 bool *existed, cc_err *err);
 /* ListAttached{User,Role,Group}Policies, every page. */
 int iam_list_attached_policies(struct awsclient *c, iam_principal_kind kind, const char *principal,
                                iam_attached_list *out, cc_err *err);
@@ -125,6 +152,9 @@ int iam_parse_policy_versions(const char *body, size_t len, iam_version_list *ou
  * Marker when IsTruncated (malloc'd) or NULL. */
 int iam_parse_attached(const char *action, const char *body, size_t len, iam_attached_list *out, char **next,
                        cc_err *err);
+/* One page of ListEntitiesForPolicy (PolicyUsers, PolicyRoles, PolicyGroups),
+ * appended to out; *next as for iam_parse_attached. */
+int iam_parse_entities(const char *body, size_t len, iam_entity_list *out, char **next, cc_err *err);
 int iam_parse_eval_decision(const char *body, size_t len, char decision[32], cc_err *err);
 
 #endif

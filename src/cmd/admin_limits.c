@@ -7,7 +7,10 @@
  * IAM-user members AWS's own budget action attaching a per-member deny at
  * 100%.  Everything is compared with what exists first, so a rerun writes
  * nothing.  The budgets are the only record of a member's limit.  `remove`
- * deletes exactly what `set` made for the members named.
+ * deletes exactly what `set` made for the members named: the budget
+ * actions, the budget, the token alarms and the per-member deny policy
+ * (detached from whoever carries it first; kept while another team's budget
+ * action of the same member still names it).
  */
 #define _GNU_SOURCE
 #include "admin_limits.h"
@@ -343,9 +346,19 @@ static int run_set(limits_ctx *l, const admin_limits_args *a, cc_err *err)
 
 /* ---- remove ------------------------------------------------------------------ */
 
-/* A budget action that ran left its deny attached to the user: take it off,
- * or removing the limit would keep the member blocked.  (The policy itself
- * stays, unattached.) */
+typedef struct remove_state {
+    bg_budget_list budgets;
+    cwa_alarm_list alarms;
+    const limits_member *members; /* everyone this run removes */
+    size_t nmembers;
+    char **blocked;               /* profile ARNs clinecfg-blocked denies now */
+    size_t nblocked;
+    limits_profile *profs;        /* read only when someone is blocked */
+    size_t nprofs;
+} remove_state;
+
+/* A budget action that ran left its policy attached to the user: take it
+ * off, or removing the limit would keep the member blocked. */
 static int detach_action_policy(limits_ctx *l, const bg_action *a, cc_err *err)
 {
     if (!a->policy_arn || !a->user)
@@ -366,38 +379,134 @@ static int detach_action_policy(limits_ctx *l, const bg_action *a, cc_err *err)
     return rc;
 }
 
-static int remove_member(limits_ctx *l, const bg_budget_list *budgets, const cwa_alarm_list *alarms, const char *name,
-                         cJSON *row, cc_err *err)
+static bool removed_in_this_run(const remove_state *rs, const char *budget)
 {
-    int rc = 0, removed = 0;
-    if (bg_budget_list_find(budgets, name)) {
-        bg_action_list acts;
-        rc = bg_describe_actions(l->s.aws, l->id.account, name, &acts, err);
-        for (size_t i = 0; !rc && i < acts.n; i++, removed++) {
-            rc = limits_write(l, "budgets", "DeleteBudgetAction",
-                              bg_body_delete_action(l->id.account, name, acts.v[i].id), NULL, err);
-            if (!rc)
-                rc = detach_action_policy(l, &acts.v[i], err);
-        }
-        if (!rc || acts.v)
-            bg_action_list_free(&acts);
-        if (!rc && !(rc = limits_write(l, "budgets", "DeleteBudget", bg_body_budget_name(l->id.account, name), NULL,
-                                       err)))
-            removed++;
+    for (size_t i = 0; i < rs->nmembers; i++) {
+        char name[LIMITS_NAME_MAX + 1];
+        limits_budget_name(rs->members[i].team, rs->members[i].member, name);
+        if (!strcmp(name, budget))
+            return true;
     }
+    return false;
+}
+
+/* The per-member policy's name has no team in it: when the member also has
+ * a limit in another team that this run keeps, and that budget's action
+ * names the policy, the policy is still in use.  *user gets that budget. */
+static int policy_used_elsewhere(limits_ctx *l, const remove_state *rs, const char *member, const char *policy_arn,
+                                 const char **user, cc_err *err)
+{
+    *user = NULL;
+    int rc = 0;
+    for (size_t i = 0; !rc && !*user && i < rs->budgets.n; i++) {
+        const bg_budget *b = &rs->budgets.v[i];
+        if (!b->tag_value || strcmp(b->tag_value, member) || removed_in_this_run(rs, b->name))
+            continue;
+        bg_action_list acts;
+        rc = bg_describe_actions(l->s.aws, l->id.account, b->name, &acts, err);
+        for (size_t k = 0; !rc && k < acts.n && !*user; k++)
+            if (acts.v[k].policy_arn && !strcmp(acts.v[k].policy_arn, policy_arn))
+                *user = b->name;
+        if (!rc)
+            bg_action_list_free(&acts);
+    }
+    return rc;
+}
+
+/* Deletes the budget's actions, then the budget.  AWS leaves a policy an
+ * executed action attached where it is: the member's own deny is detached
+ * when the whole policy goes (or stays, for the other action that names
+ * it); any other policy is taken off the user here. */
+static int remove_budget(limits_ctx *l, const char *name, const char *member_policy_arn, int *removed, cc_err *err)
+{
+    bg_action_list acts;
+    int rc = bg_describe_actions(l->s.aws, l->id.account, name, &acts, err);
+    for (size_t i = 0; !rc && i < acts.n; i++, (*removed)++) {
+        rc = limits_write(l, "budgets", "DeleteBudgetAction", bg_body_delete_action(l->id.account, name, acts.v[i].id),
+                          NULL, err);
+        bool member_policy = acts.v[i].policy_arn && !strcmp(acts.v[i].policy_arn, member_policy_arn);
+        if (!rc && !member_policy)
+            rc = detach_action_policy(l, &acts.v[i], err);
+    }
+    if (!rc || acts.v)
+        bg_action_list_free(&acts);
+    if (!rc && !(rc = limits_write(l, "budgets", "DeleteBudget", bg_body_budget_name(l->id.account, name), NULL, err)))
+        (*removed)++;
+    return rc;
+}
+
+static int remove_alarms(limits_ctx *l, const cwa_alarm_list *alarms, const char *name, int *removed, cc_err *err)
+{
     const char *names[100];
     size_t nn = 0;
+    int rc = 0;
     for (size_t i = 0; !rc && i < alarms->n; i++) {
         if (limits_alarm_belongs(alarms->v[i].name, name))
             names[nn++] = alarms->v[i].name;
         if (nn == 100 || (nn && i + 1 == alarms->n)) {
             rc = limits_write(l, "cloudwatch", "DeleteAlarms", cwa_body_delete_alarms(names, nn), NULL, err);
-            removed += (int)nn;
+            *removed += (int)nn;
             nn = 0;
         }
     }
+    return rc;
+}
+
+static bool dry_run_gate(void *ud, const char *call)
+{
+    return !limits_write_plan(ud, "%s", call);
+}
+
+/* True when clinecfg-blocked denies one of the member's profiles. */
+static bool still_blocked(const remove_state *rs, const char *member)
+{
+    for (size_t p = 0; p < rs->nprofs; p++)
+        for (size_t i = 0; !strcmp(rs->profs[p].member, member) && i < rs->nblocked; i++)
+            if (!strcmp(rs->blocked[i], rs->profs[p].arn))
+                return true;
+    return false;
+}
+
+static int remove_member(limits_ctx *l, const remove_state *rs, const limits_member *m, const char *name, cJSON *row,
+                         cc_err *err)
+{
+    char policy[LIMITS_POLICY_NAME_MAX + 1], policy_arn[512];
+    limits_member_policy_name(m->member, policy);
+    limits_policy_arn(l, policy, policy_arn, sizeof policy_arn);
+    const char *kept_for = NULL;
+    int removed = 0;
+    int rc = policy_used_elsewhere(l, rs, m->member, policy_arn, &kept_for, err);
+    if (!rc && bg_budget_list_find(&rs->budgets, name))
+        rc = remove_budget(l, name, policy_arn, &removed, err);
+    if (!rc)
+        rc = remove_alarms(l, &rs->alarms, name, &removed, err);
+    bool existed = false;
+    if (!rc && !kept_for)
+        rc = iam_delete_policy_completely(l->s.aws, policy_arn, dry_run_gate, l, &existed, err);
+    removed += existed;
+    if (!rc && kept_for)
+        out_warn(&l->ctx->out, "%s: kept the deny policy %s, which the budget action of %s still uses", m->member,
+                 policy, kept_for);
     cJSON_AddNumberToObject(row, "removed", removed);
+    cJSON_AddBoolToObject(row, "policy_removed", existed);
+    bool blocked = !rc && still_blocked(rs, m->member);
+    cJSON_AddBoolToObject(row, "still_blocked", blocked);
     out_text(&l->ctx->out, "%-40s %s\n", name, removed ? "removed" : "nothing to remove");
+    if (blocked)
+        out_warn(&l->ctx->out, "%s is still denied by %s; the next `clinecfg admin limits enforce` unblocks them "
+                               "(they have no limit now)", m->member, LIMITS_BLOCKED_POLICY);
+    return rc;
+}
+
+/* clinecfg-blocked's current set and, when it blocks anyone, the profiles
+ * it could name, so remove can say who stays blocked until enforce runs. */
+static int read_blocked(limits_ctx *l, remove_state *rs, cc_err *err)
+{
+    char arn[512];
+    bool exists;
+    int rc = limits_read_blocked(l, arn, sizeof arn, &rs->blocked, &rs->nblocked, &exists, err);
+    if (!rc && rs->nblocked)
+        rc = limits_profiles(l, &rs->profs, &rs->nprofs, err);
     return rc;
 }
 
@@ -405,13 +514,17 @@ static int run_remove(limits_ctx *l, const admin_limits_args *a, cc_err *err)
 {
     limits_member *ms = NULL;
     size_t n = 0;
-    bg_budget_list budgets = {0};
-    cwa_alarm_list alarms = {0};
+    remove_state rs;
+    memset(&rs, 0, sizeof rs);
     int rc = limits_members(l, a, &ms, &n, err);
+    rs.members = ms;
+    rs.nmembers = n;
     if (!rc)
-        rc = bg_describe_budgets(l->s.aws, l->id.account, LIMITS_PREFIX, &budgets, err);
+        rc = bg_describe_budgets(l->s.aws, l->id.account, LIMITS_PREFIX, &rs.budgets, err);
     if (!rc)
-        rc = cwa_describe_alarms(l->s.aws, LIMITS_PREFIX, &alarms, err);
+        rc = cwa_describe_alarms(l->s.aws, LIMITS_PREFIX, &rs.alarms, err);
+    if (!rc)
+        rc = read_blocked(l, &rs, err);
     cJSON *rows = cJSON_AddArrayToObject(l->ctx->result, "members");
     for (size_t i = 0; !rc && i < n; i++) {
         char name[LIMITS_NAME_MAX + 1];
@@ -420,11 +533,13 @@ static int run_remove(limits_ctx *l, const admin_limits_args *a, cc_err *err)
         cJSON_AddStringToObject(row, "member", ms[i].member);
         cJSON_AddStringToObject(row, "budget", name);
         cJSON_AddItemToArray(rows, row);
-        rc = remove_member(l, &budgets, &alarms, name, row, err);
+        rc = remove_member(l, &rs, &ms[i], name, row, err);
     }
     cJSON_AddNumberToObject(l->ctx->result, "write_calls", (double)l->writes);
-    bg_budget_list_free(&budgets);
-    cwa_alarm_list_free(&alarms);
+    bg_budget_list_free(&rs.budgets);
+    cwa_alarm_list_free(&rs.alarms);
+    limits_strings_free(rs.blocked, rs.nblocked);
+    limits_profiles_free(rs.profs, rs.nprofs);
     limits_members_free(ms, n);
     return rc;
 }

@@ -85,6 +85,11 @@ int limits_write_plan(limits_ctx *l, const char *fmt, ...) __attribute__((format
 /* The ARN of the customer-managed policy `name` in the caller's account. */
 void limits_policy_arn(const limits_ctx *l, const char *name, char *out, size_t size);
 
+/* The profile ARNs clinecfg-blocked denies now (*arns malloc'd, free with
+ * limits_strings_free); *exists false and none when the policy does not
+ * exist.  arn gets the policy's ARN. */
+int limits_read_blocked(limits_ctx *l, char *arn, size_t size, char ***arns, size_t *n, bool *exists, cc_err *err);
+
 /* set/remove (admin_limits.c) and enforce/list (admin_limits_enforce.c). */
 int limits_enforce(limits_ctx *l, const admin_limits_args *a, bool list_only, cc_err *err);
 

@@ -2,8 +2,9 @@
  * admin_limits_common.c - what the parts of `clinecfg admin limits` share:
  * opening the config and the AWS session (caller account and partition),
  * the member list (--member or a team,member roster), the application
- * profiles tagged for members, the price table, and the single path every
- * write takes so that --dry-run prints each call instead of making it.
+ * profiles tagged for members, the price table, reading clinecfg-blocked's
+ * blocked set, and the single path every write takes so that --dry-run
+ * prints each call instead of making it.
  */
 #define _GNU_SOURCE
 #include "admin_limits.h"
@@ -21,7 +22,9 @@
 #include "clinecfg/budgets.h"
 #include "clinecfg/config.h"
 #include "clinecfg/cwalarm.h"
+#include "clinecfg/iam.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/limits.h"
 #include "clinecfg/safefile.h"
 #include "clinecfg/usage.h"
 
@@ -73,6 +76,31 @@ void limits_close(limits_ctx *l)
 void limits_policy_arn(const limits_ctx *l, const char *name, char *out, size_t size)
 {
     snprintf(out, size, "arn:%s:iam::%s:policy/%s", l->partition, l->id.account ? l->id.account : "", name);
+}
+
+int limits_read_blocked(limits_ctx *l, char *arn, size_t size, char ***arns, size_t *n, bool *exists, cc_err *err)
+{
+    *arns = NULL;
+    *n = 0;
+    *exists = false;
+    limits_policy_arn(l, LIMITS_BLOCKED_POLICY, arn, size);
+    iam_policy pol;
+    int rc = iam_get_policy(l->s.aws, arn, &pol, err);
+    if (rc && iam_err_is(err, "NoSuchEntity")) {
+        cc_err_clear(err);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    *exists = true;
+    iam_policy_version v;
+    rc = iam_get_policy_version(l->s.aws, arn, pol.default_version ? pol.default_version : "v1", &v, err);
+    iam_policy_free(&pol);
+    if (!rc) {
+        rc = limits_blocked_arns(v.document, arns, n, err);
+        iam_policy_version_free(&v);
+    }
+    return rc;
 }
 
 /* ---- members --------------------------------------------------------------- */

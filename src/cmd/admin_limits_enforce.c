@@ -133,24 +133,8 @@ static int estimate(limits_ctx *l, enforce_state *s, cc_err *err)
 /* The current clinecfg-blocked document's ARNs (none when it does not exist). */
 static int read_policy(limits_ctx *l, enforce_state *s, cc_err *err)
 {
-    limits_policy_arn(l, LIMITS_BLOCKED_POLICY, s->policy_arn, sizeof s->policy_arn);
-    iam_policy pol;
-    int rc = iam_get_policy(l->s.aws, s->policy_arn, &pol, err);
-    if (rc && iam_err_is(err, "NoSuchEntity")) {
-        cc_err_clear(err);
-        return 0;
-    }
-    if (rc)
-        return rc;
-    s->policy_exists = true;
-    iam_policy_version v;
-    rc = iam_get_policy_version(l->s.aws, s->policy_arn, pol.default_version ? pol.default_version : "v1", &v, err);
-    iam_policy_free(&pol);
-    if (!rc) {
-        rc = limits_blocked_arns(v.document, &s->blocked_now, &s->nblocked_now, err);
-        iam_policy_version_free(&v);
-    }
-    return rc;
+    return limits_read_blocked(l, s->policy_arn, sizeof s->policy_arn, &s->blocked_now, &s->nblocked_now,
+                               &s->policy_exists, err);
 }
 
 static bool listed(char *const *v, size_t n, const char *s)

@@ -12,8 +12,11 @@ so it lags like Cost Explorer (usage's ce_lag_seconds).  Budget actions of
 type APPLY_IAM_POLICY run when the spend passes their threshold: the policy
 is attached to the action's users, groups and roles through iam.py, which
 refuses AWSReservedSSO_* roles (UnmodifiableEntity: the action then ends in
-EXECUTION_FAILURE, as AWS's does).  Notifications that pass their threshold
-are recorded (no mail is sent).
+EXECUTION_FAILURE, as AWS's does).  DeleteBudgetAction (and DeleteBudget)
+only forget the action: a policy it attached stays attached, so whoever
+removes the action detaches it (the reference, aws-governance.md, says
+nothing of AWS undoing an executed action).  Notifications that pass their
+threshold are recorded (no mail is sent).
 
 Alarms: PutMetricAlarm (a MetricName/Namespace/Dimensions alarm or a
 Metrics[] list with metric math such as m1 + m2), DescribeAlarms (names or
@@ -300,6 +303,7 @@ class Budgets:
     def delete_action(self, body, now):
         with self.lock:
             entry = self._get(body.get("BudgetName"))
+            # an executed action's policy stays attached: deleting the action undoes nothing
             action = entry["actions"].pop(body.get("ActionId"), None)
         if action is None:
             raise ApiError("NotFoundException", "Unable to delete action: it doesn't exist.", 400)

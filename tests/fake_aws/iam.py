@@ -1,7 +1,9 @@
 """iam.py - the emulated IAM of tests/fake_aws: customer-managed policies
-(at most five versions each), their attachment to users, roles and groups
-(AWSReservedSSO_* roles refuse changes with UnmodifiableEntity, as IAM
-does), SimulatePrincipalPolicy, and the identity-policy evaluator that
+(at most five versions each; DeletePolicy refuses with DeleteConflict while
+the policy is attached or has non-default versions, as IAM does), their
+attachment to users, roles and groups (ListEntitiesForPolicy pages with
+MaxItems/Marker; AWSReservedSSO_* roles refuse changes with
+UnmodifiableEntity, as IAM does), SimulatePrincipalPolicy, and the identity-policy evaluator that
 server.py applies to Bedrock control-plane and runtime calls.
 
 The evaluator knows Allow/Deny, Action/NotAction and Resource wildcards,
@@ -30,7 +32,7 @@ MAX_VERSIONS = 5
 ACTIONS = {"CreatePolicy", "CreatePolicyVersion", "GetPolicy", "GetPolicyVersion", "ListPolicyVersions",
            "DeletePolicyVersion", "AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy", "DetachUserPolicy",
            "DetachRolePolicy", "DetachGroupPolicy", "ListAttachedUserPolicies", "ListAttachedRolePolicies",
-           "ListAttachedGroupPolicies", "SimulatePrincipalPolicy"}
+           "ListAttachedGroupPolicies", "SimulatePrincipalPolicy", "DeletePolicy", "ListEntitiesForPolicy"}
 POLICY_NAME_RE = re.compile(r"[\w+=,.@-]{1,128}")
 VARIABLE_RE = re.compile(r"\$\{([^}]*)\}")
 PROFILE_ARN_RE = re.compile(r"arn:aws[a-z-]*:bedrock:([0-9a-z-]*):([0-9]*):(inference-profile|"
@@ -339,6 +341,45 @@ class Iam:
             policy["versions"].remove(version)
             return ""
 
+    def delete_policy(self, form):
+        with self.lock:
+            policy = self._policy(form.get("PolicyArn", ""))
+            if self._attachment_count(policy["arn"]):
+                raise ApiError("DeleteConflict", "Cannot delete a policy attached to entities.", 409)
+            if len(policy["versions"]) > 1:
+                raise ApiError("DeleteConflict", "This policy has more than one version. Before you delete a policy, "
+                               "you must delete the policy's versions. The default version is deleted with the "
+                               "policy.", 409)
+            del self.policies[policy["arn"]]
+            return ""
+
+    def list_entities(self, form):
+        """PolicyGroups, PolicyUsers and PolicyRoles of one policy, one page
+        of MaxItems entities (all three lists count) after Marker."""
+        try:
+            max_items = int(form.get("MaxItems", "100"))
+            start = int(form.get("Marker", "0"))
+        except ValueError:
+            raise ApiError("ValidationError", "MaxItems and Marker must be ones IAM handed out.", 400)
+        if not 1 <= max_items <= 1000 or start < 0:
+            raise ApiError("ValidationError", "MaxItems must be between 1 and 1000.", 400)
+        wanted = (form.get("EntityFilter") or "").lower()
+        with self.lock:
+            arn = self._policy(form.get("PolicyArn", ""))["arn"]
+            entities = [(kind, name) for kind in ("group", "user", "role") if wanted in ("", kind)
+                        for name, arns in sorted(self.attached[kind].items()) if arn in arns]
+        page = entities[start:start + max_items]
+        lists = {"group": [], "user": [], "role": []}
+        for kind, name in page:
+            title = kind.capitalize()
+            lists[kind].append("<member><%sName>%s</%sName><%sId>%s</%sId></member>"
+                               % (title, xml_escape(name), title, title, _entity_id(kind, name), title))
+        truncated = start + max_items < len(entities)
+        marker = "<Marker>%d</Marker>" % (start + max_items) if truncated else ""
+        return ("<PolicyGroups>%s</PolicyGroups><PolicyUsers>%s</PolicyUsers><PolicyRoles>%s</PolicyRoles>"
+                "<IsTruncated>%s</IsTruncated>%s" % ("".join(lists["group"]), "".join(lists["user"]),
+                                                     "".join(lists["role"]), "true" if truncated else "false", marker))
+
     # ------------------------------------------------------- attachments
     def _principal_exists(self, kind, name):
         if kind == "user":
@@ -430,7 +471,8 @@ class Iam:
         handlers = {"CreatePolicy": self.create_policy, "GetPolicy": self.get_policy,
                     "CreatePolicyVersion": self.create_policy_version, "GetPolicyVersion": self.get_policy_version,
                     "ListPolicyVersions": self.list_policy_versions,
-                    "DeletePolicyVersion": self.delete_policy_version}
+                    "DeletePolicyVersion": self.delete_policy_version, "DeletePolicy": self.delete_policy,
+                    "ListEntitiesForPolicy": self.list_entities}
         if action == "SimulatePrincipalPolicy":
             return self.simulate(form, multi)
         if action in handlers:
@@ -470,6 +512,11 @@ class Iam:
                                   "versions": [{"id": v["id"], "default": v["default"]} for v in p["versions"]]}
                                  for p in self.policies.values()],
                     "attached": {k: {n: list(a) for n, a in v.items()} for k, v in self.attached.items()}}
+
+
+def _entity_id(kind, name):
+    prefix = {"user": "AIDA", "role": "AROA", "group": "AGPA"}[kind]
+    return prefix + re.sub(r"[^A-Z0-9]", "", name.upper())[:17].ljust(17, "X")
 
 
 def _members(multi, prefix):

@@ -7,7 +7,9 @@
 # list` shows it; raising the limit and enforcing again unblocks.  With
 # --budget-action an IAM-user member is denied by AWS's own budget action
 # without enforce; --hourly-tokens alarms reach ALARM in one evaluation;
-# --dry-run writes nothing; remove deletes only what set made.
+# --dry-run writes nothing; remove deletes only what set made (budget
+# actions, budgets, alarms and the per-member deny policy, detached from
+# everyone first), a rerun changes nothing, and a look-alike policy stays.
 . "$CLINECFG_TOP/tests/lib.sh"
 command -v jq >/dev/null 2>&1 || skip "jq is not installed"
 t_home
@@ -37,6 +39,20 @@ as_rc() {
   [ "$rc" = "$want" ] || { echo "stdout: $out" >&2; cat "$T_HOME/err" >&2; fail "clinecfg $*: expected exit $want, got $rc"; }
 }
 state() { curl -sf "$FAKE_AWS_URL/__admin/$1"; }
+# iam ACTION NAME=VALUE... -> {status, code, names, truncated, marker} of an IAM call as the admin
+iam() {
+  python3 - "$FAKE_AWS_PORT" "$@" <<'PY'
+import json, os, sys
+sys.path.insert(0, os.environ["CLINECFG_TOP"] + "/tests/fake_aws")
+from awsclient import user_client
+from test_iam import query, xml_all, xml_text
+port, action = int(sys.argv[1]), sys.argv[2]
+resp = query(user_client(port, "root"), action, [a.split("=", 1) for a in sys.argv[3:]])
+names = [n for tag in ("GroupName", "UserName", "RoleName") for n in xml_all(resp, tag)]
+print(json.dumps({"status": resp.status, "code": xml_text(resp, "Code"), "names": names,
+                  "truncated": xml_text(resp, "IsTruncated"), "marker": xml_text(resp, "Marker")}))
+PY
+}
 profile_arn() { state "state?fillers=0" | jq -r --arg m "$1" '.application_profiles[] | select(.tags.MemberName == $m) | .arn'; }
 # converse WHO PROFILE-ARN -> HTTP status; WHO is a seed user or sso:TOKEN (an Identity Center session)
 converse() {
@@ -174,12 +190,73 @@ assert_eq "$(converse alice "$ALICE")" 403 "(alice denied by the budget action)"
 state iam/state | jq -e '.attached.user.alice | map(test("policy/clinecfg-blocked-alice$")) | any' >/dev/null \
   || fail "the deny policy is not attached to alice"
 
-note "removing alice's limit takes the action's deny off her"
+note "the emulator's IAM: DeletePolicy refuses while attached; ListEntitiesForPolicy pages"
+DENY_ARN=arn:aws:iam::123456789012:policy/clinecfg-blocked-alice
+assert_eq "$(iam DeletePolicy PolicyArn=$DENY_ARN | jq -r .code)" DeleteConflict "(attached)"
+iam AttachGroupPolicy GroupName=devs PolicyArn=$DENY_ARN | jq -e '.status == 200' >/dev/null || fail "attach to devs"
+iam ListEntitiesForPolicy PolicyArn=$DENY_ARN MaxItems=1 \
+  | jq -e '.names == ["devs"] and .truncated == "true" and .marker != null' >/dev/null || fail "ListEntitiesForPolicy page 1"
+iam ListEntitiesForPolicy PolicyArn=$DENY_ARN MaxItems=1 Marker=1 \
+  | jq -e '.names == ["alice"] and .truncated == "false"' >/dev/null || fail "ListEntitiesForPolicy page 2"
+iam CreatePolicyVersion PolicyArn=$DENY_ARN SetAsDefault=false \
+  "PolicyDocument={\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"bedrock:InvokeModel\", \"Resource\": \"*\"}]}" \
+  | jq -e '.status == 200' >/dev/null || fail "a second version"
+assert_eq "$(iam DeletePolicy PolicyArn=arn:aws:iam::123456789012:policy/nope | jq -r .code)" NoSuchEntity "(missing)"
+
+note "alice in a second team: removing one of her limits keeps the deny the other's action names"
+as_rc 0 ROOT --json admin limits set --monthly-usd 5 --member alice --hourly-tokens 100000000 \
+  --notify email:finance@example.com --budget-action --execution-role arn:aws:iam::123456789012:role/clinecfg-budgets
+json_ok '.members[0].alarms_changed == 1 and .write_calls == 1'
+as_rc 0 ROOT --json admin limits set --team teamB --monthly-usd 5 --member alice \
+  --budget-action --execution-role arn:aws:iam::123456789012:role/clinecfg-budgets
+json_ok '.members[0].status == "created" and .members[0].actions_changed == 1'
+as_rc 0 ROOT --json admin limits remove --team teamB --member alice
+json_ok '.members[0].removed == 2 and .members[0].policy_removed == false'
+assert_contains "$T_HOME/err" "kept the deny policy clinecfg-blocked-alice"
+state iam/state | jq -e --arg p "$DENY_ARN" '.attached.user.alice | index($p)' >/dev/null \
+  || fail "removing teamB's limit took teamA's deny off alice"
+
+note "alice over her limit is in clinecfg-blocked; a look-alike policy exists"
+as_rc 0 ROOT --json admin limits enforce
+json_ok '.blocked == ["alice"]'
+as_rc 0 ROOT --json admin policy enforce --apply --name clinecfg-blocked-alice2 --group devs
+as_rc 0 ROOT --json admin policy enforce --apply --name clinecfg-blocked-alic --group devs
+
+note "remove --dry-run lists every call, the deny policy's teardown too, and makes none"
+state budgets/state > "$T_HOME/budgets-before.json"
+as_rc 0 ROOT --json --dry-run admin limits remove --member alice
+json_ok '[.planned_calls[].call] == ["DeleteBudgetAction", "DeleteBudget", "DeleteAlarms",
+  "iam:DetachUserPolicy alice '"$DENY_ARN"'", "iam:DetachGroupPolicy devs '"$DENY_ARN"'",
+  "iam:DeletePolicyVersion '"$DENY_ARN"' v2", "iam:DeletePolicy '"$DENY_ARN"'"]
+  and .members[0].removed == 4'
+state budgets/state | jq -e --slurpfile b "$T_HOME/budgets-before.json" '.write_calls == $b[0].write_calls' >/dev/null \
+  || fail "remove --dry-run wrote to Budgets"
+state iam/state | jq -e --arg p "$DENY_ARN" '[.policies[] | select(.arn == $p)] | length == 1' >/dev/null \
+  || fail "remove --dry-run deleted the deny policy"
+
+note "removing alice's limit deletes the action, budget, alarm and deny policy, and only those"
 as_rc 0 ROOT --json admin limits remove --member alice
-json_ok '.members[0].removed == 2'
-state iam/state | jq -e '.attached.user.alice | map(test("policy/clinecfg-blocked-alice$")) | any | not' >/dev/null \
-  || fail "the deny policy is still attached to alice"
+json_ok '.members[0].removed == 4 and .members[0].policy_removed and .members[0].still_blocked and .write_calls == 7'
+assert_contains "$T_HOME/err" "the next \`clinecfg admin limits enforce\` unblocks them"
+state iam/state | jq -e --arg p "$DENY_ARN" '([.policies[] | select(.arn == $p)] | length == 0)
+  and (.attached.user.alice | map(test("policy/clinecfg-blocked")) | any | not)
+  and (.attached.group.devs | map(sub(".*/"; "")) | sort == ["clinecfg-blocked-alic", "clinecfg-blocked-alice2"])
+  and ([.policies[].name] | index("clinecfg-blocked-alice2") and index("clinecfg-blocked-alic"))' >/dev/null \
+  || fail "the deny policy: $(state iam/state | jq -c '{p: [.policies[].name], a: .attached}')"
+state budgets/state | jq -e '.budgets | has("clinecfg-teamA-alice") or has("clinecfg-teamB-alice") | not' >/dev/null \
+  || fail "alice's budget is still there"
+state alarms/state | jq -e '.alarms | keys | map(startswith("clinecfg-teamA-alice-")) | any | not' >/dev/null \
+  || fail "alice's alarm is still there"
 assert_eq "$(converse alice "$ALICE")" 200 "(alice after remove)"
+
+note "a rerun has nothing to remove and makes no change"
+curl -sf -X POST "$FAKE_AWS_URL/__admin/reset-stats" >/dev/null || fail "reset-stats"
+as_rc 0 ROOT admin limits remove --member alice
+printf '%s\n' "$out" | grep -q '^clinecfg-teamA-alice  *nothing to remove$' || fail "rerun: $out"
+state stats | jq -e '.requests | keys | map(select(test("^(Create|Update|Put|Delete|Attach|Detach|Tag|Untag)")))
+  | length == 0' >/dev/null || fail "the rerun changed something: $(state stats | jq -c .requests)"
+as_rc 0 ROOT --json admin limits enforce
+json_ok '.policy == "updated" and (.blocked | length) == 0'
 
 note "--hourly-tokens: the alarm reaches ALARM in one evaluation"
 as_rc 0 ROOT --json admin limits set --monthly-usd 50 --member dana@example.com --hourly-tokens 1000 \

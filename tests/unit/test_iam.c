@@ -1,7 +1,7 @@
 /*
  * test_iam.c - the IAM wire form with canned answers: the policy, version,
- * version-list, attached-policy (with paging Marker) and simulation
- * parsers, URL-decoded documents, the SimulatePrincipalPolicy form body,
+ * version-list, attached-policy and policy-entity (both with paging
+ * Marker) and simulation parsers, URL-decoded documents, the SimulatePrincipalPolicy form body,
  * and clear CC_EINPUT errors for answers that lack what is needed.
  */
 #include <setjmp.h>
@@ -135,6 +135,59 @@ static void parse_attached_pages(void **state)
     iam_attached_list_free(&l);
 }
 
+/* ListEntitiesForPolicy as IAM documents it: the three lists in any order,
+ * each member with its name and id, a Marker while IsTruncated. */
+static void parse_entity_pages(void **state)
+{
+    (void)state;
+    static const char page1[] =
+        "<ListEntitiesForPolicyResponse " NS "><ListEntitiesForPolicyResult>"
+        "<PolicyRoles><member><RoleName>Budgets-Exec</RoleName><RoleId>AROAEXAMPLE</RoleId></member></PolicyRoles>"
+        "<PolicyGroups><member><GroupName>devs</GroupName><GroupId>AGPAEXAMPLE</GroupId></member></PolicyGroups>"
+        "<IsTruncated>true</IsTruncated><Marker>AAE%2Fx=</Marker>"
+        "<PolicyUsers><member><UserName>alice</UserName><UserId>AIDAEXAMPLE</UserId></member>"
+        "<member><UserName>bob@example.com</UserName><UserId>AIDAEXAMPLE2</UserId></member></PolicyUsers>"
+        "</ListEntitiesForPolicyResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>"
+        "</ListEntitiesForPolicyResponse>";
+    static const char page2[] =
+        "<ListEntitiesForPolicyResponse " NS "><ListEntitiesForPolicyResult>"
+        "<PolicyRoles/><PolicyGroups/><IsTruncated>false</IsTruncated>"
+        "<PolicyUsers><member><UserName>carol</UserName><UserId>AIDAEXAMPLE3</UserId></member></PolicyUsers>"
+        "</ListEntitiesForPolicyResult></ListEntitiesForPolicyResponse>";
+    iam_entity_list l = {0};
+    char *next = NULL;
+    cc_err err;
+    cc_err_clear(&err);
+    assert_int_equal(iam_parse_entities(page1, strlen(page1), &l, &next, &err), 0);
+    assert_string_equal(next, "AAE%2Fx=");
+    free(next);
+    assert_int_equal(iam_parse_entities(page2, strlen(page2), &l, &next, &err), 0);
+    assert_null(next);
+    assert_int_equal(l.n, 5);
+    static const char *const names[] = {"alice", "bob@example.com", "Budgets-Exec", "devs", "carol"};
+    static const iam_principal_kind kinds[] = {IAM_USER, IAM_USER, IAM_ROLE, IAM_GROUP, IAM_USER};
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(l.v[i].name, names[i]);
+        assert_int_equal(l.v[i].kind, kinds[i]);
+    }
+    iam_entity_list_free(&l);
+    static const char nameless[] =
+        "<ListEntitiesForPolicyResponse><ListEntitiesForPolicyResult><PolicyGroups><member><GroupId>AGPA</GroupId>"
+        "</member></PolicyGroups></ListEntitiesForPolicyResult></ListEntitiesForPolicyResponse>";
+    assert_int_equal(iam_parse_entities(nameless, strlen(nameless), &l, &next, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "GroupName"));
+    iam_entity_list_free(&l);
+    static const char no_marker[] =
+        "<ListEntitiesForPolicyResponse><ListEntitiesForPolicyResult><IsTruncated>true</IsTruncated>"
+        "</ListEntitiesForPolicyResult></ListEntitiesForPolicyResponse>";
+    assert_int_equal(iam_parse_entities(no_marker, strlen(no_marker), &l, &next, &err), CC_EINPUT);
+    assert_null(next);
+    static const char other[] = "<GetPolicyResponse><GetPolicyResult/></GetPolicyResponse>";
+    assert_int_equal(iam_parse_entities(other, strlen(other), &l, &next, &err), CC_EINPUT);
+    assert_non_null(strstr(err.message, "ListEntitiesForPolicyResult"));
+    iam_entity_list_free(&l);
+}
+
 static void parse_decision(void **state)
 {
     (void)state;
@@ -230,7 +283,7 @@ int main(void)
         cmocka_unit_test(parse_version_list),  cmocka_unit_test(parse_attached_pages),
         cmocka_unit_test(parse_decision),      cmocka_unit_test(simulate_form),
         cmocka_unit_test(url_decode),          cmocka_unit_test(error_codes),
-        cmocka_unit_test(endpoint_is_global),
+        cmocka_unit_test(endpoint_is_global),  cmocka_unit_test(parse_entity_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

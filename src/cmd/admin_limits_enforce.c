@@ -59,6 +59,7 @@ typedef struct enforce_state {
     size_t nblocked_now;
     bool policy_exists;
     char policy_arn[512];
+    const char *team;        /* --team: only this team's members are judged */
 } enforce_state;
 
 static const char *row_member(const member_row *r)
@@ -159,13 +160,28 @@ static void judge(enforce_state *s)
     }
 }
 
-/* The ARNs to deny: every profile of every member over the limit. */
+static const limits_profile *profile_by_arn(const enforce_state *s, const char *arn)
+{
+    for (size_t p = 0; p < s->nprofs; p++)
+        if (!strcmp(s->profs[p].arn, arn))
+            return &s->profs[p];
+    return NULL;
+}
+
+/* The ARNs to deny: every profile of every member over the limit.  With
+ * --team only that team's budgets were read, so the ARNs the policy denies
+ * for anyone else (or for profiles that no longer exist) stay as they are. */
 static int desired_arns(const enforce_state *s, const char ***out, size_t *n, cc_err *err)
 {
-    *out = calloc(s->nprofs + 1, sizeof **out);
+    *out = calloc(s->nprofs + s->nblocked_now + 1, sizeof **out);
     *n = 0;
     if (!*out)
         return cc_err_oom(err);
+    for (size_t b = 0; s->team && b < s->nblocked_now; b++) {
+        const limits_profile *prof = profile_by_arn(s, s->blocked_now[b]);
+        if ((!prof || !prof->team || strcmp(prof->team, s->team)) && !listed((char *const *)*out, *n, s->blocked_now[b]))
+            (*out)[(*n)++] = s->blocked_now[b];
+    }
     for (size_t p = 0; p < s->nprofs; p++)
         for (size_t i = 0; i < s->budgets.n; i++)
             if (s->rows[i].over && !strcmp(s->profs[p].member, row_member(&s->rows[i])) &&
@@ -343,6 +359,7 @@ static int load_state(limits_ctx *l, const admin_limits_args *a, enforce_state *
     char prefix[LIMITS_NAME_MAX + 1] = LIMITS_PREFIX;
     if (a->team)
         limits_team_prefix(a->team, prefix);
+    s->team = a->team;
     int rc = bg_describe_budgets(l->s.aws, l->id.account, prefix, &s->budgets, err);
     if (!rc)
         rc = limits_profiles(l, &s->profs, &s->nprofs, err);

@@ -491,7 +491,7 @@ static int remove_member(limits_ctx *l, const remove_state *rs, const limits_mem
     cJSON_AddBoolToObject(row, "policy_removed", existed);
     bool blocked = !rc && still_blocked(rs, m->member);
     cJSON_AddBoolToObject(row, "still_blocked", blocked);
-    out_text(&l->ctx->out, "%-40s %s\n", name, removed ? "removed" : "nothing to remove");
+    out_text(&l->ctx->out, "%-40s %s\n", name, !removed ? "nothing to remove" : l->ctx->dry_run ? "would remove" : "removed");
     if (blocked)
         out_warn(&l->ctx->out, "%s is still denied by %s; the next `clinecfg admin limits enforce` unblocks them "
                                "(they have no limit now)", m->member, LIMITS_BLOCKED_POLICY);

@@ -233,6 +233,8 @@ state budgets/state | jq -e --slurpfile b "$T_HOME/budgets-before.json" '.write_
   || fail "remove --dry-run wrote to Budgets"
 state iam/state | jq -e --arg p "$DENY_ARN" '[.policies[] | select(.arn == $p)] | length == 1' >/dev/null \
   || fail "remove --dry-run deleted the deny policy"
+as_rc 0 ROOT --dry-run admin limits remove --member alice
+printf '%s\n' "$out" | grep -q '^clinecfg-teamA-alice .*would remove$' || fail "remove --dry-run text: $out"
 
 note "removing alice's limit deletes the action, budget, alarm and deny policy, and only those"
 as_rc 0 ROOT --json admin limits remove --member alice

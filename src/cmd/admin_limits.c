@@ -417,7 +417,9 @@ static int policy_used_elsewhere(limits_ctx *l, const remove_state *rs, const ch
  * executed action attached where it is: the member's own deny is detached
  * when the whole policy goes (or stays, for the other action that names
  * it); any other policy is taken off the user here. */
-static int remove_budget(limits_ctx *l, const char *name, const char *member_policy_arn, int *removed, cc_err *err)
+/* *had_action: one of the budget's actions used the member's deny policy. */
+static int remove_budget(limits_ctx *l, const char *name, const char *member_policy_arn, int *removed,
+                         bool *had_action, cc_err *err)
 {
     bg_action_list acts;
     int rc = bg_describe_actions(l->s.aws, l->id.account, name, &acts, err);
@@ -425,6 +427,7 @@ static int remove_budget(limits_ctx *l, const char *name, const char *member_pol
         rc = limits_write(l, "budgets", "DeleteBudgetAction", bg_body_delete_action(l->id.account, name, acts.v[i].id),
                           NULL, err);
         bool member_policy = acts.v[i].policy_arn && !strcmp(acts.v[i].policy_arn, member_policy_arn);
+        *had_action = *had_action || member_policy;
         if (!rc && !member_policy)
             rc = detach_action_policy(l, &acts.v[i], err);
     }
@@ -475,14 +478,26 @@ static int remove_member(limits_ctx *l, const remove_state *rs, const limits_mem
     limits_policy_arn(l, policy, policy_arn, sizeof policy_arn);
     const char *kept_for = NULL;
     int removed = 0;
+    bool had_action = false;
     int rc = policy_used_elsewhere(l, rs, m->member, policy_arn, &kept_for, err);
     if (!rc && bg_budget_list_find(&rs->budgets, name))
-        rc = remove_budget(l, name, policy_arn, &removed, err);
+        rc = remove_budget(l, name, policy_arn, &removed, &had_action, err);
     if (!rc)
         rc = remove_alarms(l, &rs->alarms, name, &removed, err);
     bool existed = false;
     if (!rc && !kept_for)
         rc = iam_delete_policy_completely(l->s.aws, policy_arn, dry_run_gate, l, &existed, err);
+    /* Without IAM rights the policy cannot even be looked for.  That only
+     * matters when a budget action used it (it may deny the member right
+     * now), so otherwise it is a warning and the rest of the removal stands. */
+    if (rc == CC_EDENIED && !had_action) {
+        out_warn(&l->ctx->out, "%s: could not look for the deny policy %s (%s); if `limits set --budget-action` "
+                               "made one, an admin with IAM rights can run remove again", m->member, policy,
+                 err->message);
+        cJSON_AddStringToObject(row, "policy_error", err->message);
+        cc_err_clear(err);
+        rc = 0;
+    }
     removed += existed;
     if (!rc && kept_for)
         out_warn(&l->ctx->out, "%s: kept the deny policy %s, which the budget action of %s still uses", m->member,
@@ -505,6 +520,12 @@ static int read_blocked(limits_ctx *l, remove_state *rs, cc_err *err)
     char arn[512];
     bool exists;
     int rc = limits_read_blocked(l, arn, sizeof arn, &rs->blocked, &rs->nblocked, &exists, err);
+    if (rc == CC_EDENIED) { /* only for the "still blocked" note: say so and go on */
+        out_warn(&l->ctx->out, "could not read %s (%s), so cannot say who it still blocks", LIMITS_BLOCKED_POLICY,
+                 err->message);
+        cc_err_clear(err);
+        return 0;
+    }
     if (!rc && rs->nblocked)
         rc = limits_profiles(l, &rs->profs, &rs->nprofs, err);
     return rc;

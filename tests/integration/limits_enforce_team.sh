@@ -4,7 +4,9 @@
 # denies for other teams' members stay denied.  Both teams' members over
 # their limit are blocked; a raised limit in teamA and `enforce --team
 # teamA` unblock alice and leave dave (teamB) blocked; `enforce --team
-# teamB` then changes nothing.
+# teamB` then changes nothing.  `remove` by an admin without IAM rights,
+# for a member whose limit has no budget action, removes the budget and
+# warns that the deny policy could not be looked for.
 . "$CLINECFG_TOP/tests/lib.sh"
 command -v jq >/dev/null 2>&1 || skip "jq is not installed"
 t_home
@@ -48,4 +50,10 @@ note "enforce --team teamB: dave stays blocked, nothing to write"
 as_rc 0 ROOT --json admin limits enforce --team teamB
 json_ok '.policy == "unchanged" and ([.members[] | select(.blocked) | .member]) == ["dave"]'
 assert_eq "$(denied)" '["dave"]' "(dave still denied)"
+note "remove without IAM rights and without a budget action: the budget goes, a warning about the policy"
+curl -sf -X POST -d '{"user": "root", "action": "iam:*"}' "$FAKE_AWS_URL/__admin/deny" >/dev/null || fail "deny endpoint"
+as_rc 0 ROOT --json admin limits remove --team teamB --member dave
+json_ok '.members[0].removed == 1 and (.members[0].policy_error | test("denied|AccessDenied"; "i"))'
+assert_contains "$T_HOME/err" "could not look for the deny policy"
+state budgets/state | jq -e '.budgets | has("clinecfg-teamB-dave") | not' >/dev/null || fail "the budget is still there"
 echo "ok"

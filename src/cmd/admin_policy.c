@@ -339,6 +339,13 @@ void admin_policy_blocked_steps(cc_ctx *ctx)
     }
 }
 
+/* The document enforce starts from: nobody blocked. */
+static int nobody_blocked_document(const policy_run *r, char **doc, cc_err *err)
+{
+    static const char *const none[1] = {NULL};
+    return limits_blocked_document(r->partition, r->id.account, none, 0, doc, err);
+}
+
 /* clinecfg-blocked's current document, else the one enforce starts from
  * (nobody blocked); *exists says which. */
 static int blocked_document(policy_run *r, char *arn, size_t arn_size, char **doc, bool *exists, cc_err *err)
@@ -346,7 +353,7 @@ static int blocked_document(policy_run *r, char *arn, size_t arn_size, char **do
     int rc = current_document(r, LIMITS_BLOCKED_POLICY, arn, arn_size, doc, err);
     *exists = !rc && *doc;
     if (!rc && !*doc)
-        rc = limits_blocked_document(r->partition, r->id.account, NULL, 0, doc, err);
+        rc = nobody_blocked_document(r, doc, err);
     return rc;
 }
 
@@ -397,7 +404,7 @@ static int apply_blocked(cc_ctx *ctx, policy_run *r, const admin_policy_args *a,
     if (!rc)
         rc = current_document(r, LIMITS_BLOCKED_POLICY, arn, sizeof arn, &current, err);
     if (!rc && !current)
-        rc = limits_blocked_document(r->partition, r->id.account, NULL, 0, &doc, err);
+        rc = nobody_blocked_document(r, &doc, err);
     if (!rc && !current)
         rc = create_missing(r, LIMITS_BLOCKED_POLICY, doc, POLICY_BLOCKED_DESCRIPTION, arn, sizeof arn, &state, err);
     free(current);

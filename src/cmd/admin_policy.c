@@ -300,6 +300,17 @@ static int attach_all(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, co
     return first;
 }
 
+/* Reports what became of the policy, then attaches it. */
+static int report_and_attach(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, const char *arn,
+                             const char *state, const char *kind, cc_err *err)
+{
+    out_text(&ctx->out, "%-6s %-40s %s\n", "policy", arn, state);
+    cJSON_AddStringToObject(ctx->result, "policy_arn", arn);
+    cJSON_AddStringToObject(ctx->result, "policy", state);
+    cJSON_AddStringToObject(ctx->result, "kind", kind);
+    return attach_all(ctx, r, a, arn, err);
+}
+
 static int apply_policy(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, cc_err *err)
 {
     int rc = check_name("--name", a->name, err);
@@ -316,11 +327,7 @@ static int apply_policy(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, 
     free(doc);
     if (rc)
         return rc;
-    out_text(&ctx->out, "%-6s %-40s %s\n", "policy", arn, state);
-    cJSON_AddStringToObject(ctx->result, "policy_arn", arn);
-    cJSON_AddStringToObject(ctx->result, "policy", state);
-    cJSON_AddStringToObject(ctx->result, "kind", policy_kind_name(r->spec.kind));
-    rc = attach_all(ctx, r, a, arn, err);
+    rc = report_and_attach(ctx, r, a, arn, state, policy_kind_name(r->spec.kind), err);
     if (r->spec.principal == POLICY_PRINCIPAL_SSO)
         sso_instructions(ctx, r, a->name);
     return rc;
@@ -411,11 +418,7 @@ static int apply_blocked(cc_ctx *ctx, policy_run *r, const admin_policy_args *a,
     free(doc);
     if (rc)
         return rc;
-    out_text(&ctx->out, "%-6s %-40s %s\n", "policy", arn, state);
-    cJSON_AddStringToObject(ctx->result, "policy_arn", arn);
-    cJSON_AddStringToObject(ctx->result, "policy", state);
-    cJSON_AddStringToObject(ctx->result, "kind", "blocked");
-    rc = attach_all(ctx, r, a, arn, err);
+    rc = report_and_attach(ctx, r, a, arn, state, "blocked", err);
     /* Nothing to attach, or a role IAM refused (Identity Center's): the
      * permission set is the way. */
     if (rc || (!a->users && !a->roles && !a->groups))

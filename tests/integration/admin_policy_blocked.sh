@@ -40,17 +40,6 @@ doc = re.search(r"<Document>([^<]*)<", iam(Action="GetPolicyVersion", PolicyArn=
 print(version, urllib.parse.unquote(doc).replace("\n", " "))
 PY
 }
-converse() { # converse USER MODEL_OR_ARN -> HTTP status
-  python3 - "$FAKE_AWS_PORT" "$1" "$2" <<'PY'
-import sys
-sys.path.insert(0, __import__("os").environ["CLINECFG_TOP"] + "/tests/fake_aws")
-from awsclient import quote, user_client
-client = user_client(int(sys.argv[1]), sys.argv[2])
-resp = client.bedrock_json("POST", "/model/%s/converse" % quote(sys.argv[3]),
-                           {"messages": [{"role": "user", "content": [{"text": "hi"}]}]})
-print(resp.status)
-PY
-}
 MUTATING='["CreatePolicy", "CreatePolicyVersion", "DeletePolicyVersion", "AttachUserPolicy", "AttachRolePolicy",
   "AttachGroupPolicy", "DetachUserPolicy", "DetachRolePolicy", "DetachGroupPolicy"]'
 mutations_since() { tail -n +"$(($1 + 1))" "$FAKE_AWS_DIR/requests.jsonl" | jq -sc --argjson m "$MUTATING" '[.[] | select(.op as $o | $m | index($o)) | .op]'; }

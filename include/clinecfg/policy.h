@@ -5,7 +5,8 @@
  *              tagged for yourself (and the team and static tags), read,
  *              list-tags and delete only your own, list everything, plus
  *              what setup, usage and doctor call (GetSessionToken, the
- *              system profiles for the residency check, GetMetricData);
+ *              system profiles for the residency check, the CloudWatch
+ *              reads, your own budget and the hourly-token alarms);
  *   enforce    model calls only through an application profile tagged
  *              for the caller: the foundation models and system profiles
  *              only with bedrock:InferenceProfileArn naming an
@@ -13,6 +14,9 @@
  *              Deny statements so broader policies cannot undo it).
  * The caller is ${aws:username} for IAM users and
  * ${aws:PrincipalTag/<member tag key>} for IAM Identity Center sessions.
+ * The third policy, clinecfg-blocked, is written by `admin limits enforce`
+ * (its document: limits.h); this header only holds the steps that attach
+ * it in IAM Identity Center, which both attaching commands print.
  *
  * Every action and condition key a document may carry is listed in one
  * table (policy_vocabulary); a generated document is checked against it
@@ -43,6 +47,15 @@ typedef struct policy_spec {
     const char *const *extra_tag_keys;   /* the org's static tags */
     const char *const *extra_tag_values;
     size_t n_extra_tags;
+    /* The member's own budget (`admin limits set`, named by limits.h):
+     * budget_prefix is the team's name prefix ("clinecfg-platform-"; NULL =
+     * "clinecfg-", any team), and budget_names_caller says that every
+     * member's budget is that prefix followed by the caller's name verbatim,
+     * so the document can name the caller's budget alone.  Otherwise it
+     * names the prefix's budgets (the name rule may rewrite or hash a
+     * member's name, which no policy variable can express). */
+    const char *budget_prefix;
+    bool budget_names_caller;
 } policy_spec;
 
 /* "developer" / "enforce", "iam-user" / "sso"; -1 when unknown. */
@@ -60,6 +73,17 @@ char *policy_caller_variable(const policy_spec *s);
 int policy_build(const policy_spec *s, cJSON **doc, cc_err *err);
 /* The same, printed as indented JSON (malloc'd). */
 int policy_document(const policy_spec *s, char **json, cc_err *err);
+/* Any document laid out as policy_document lays it out, two spaces an
+ * indent as the IAM console shows policies (malloc'd; NULL when out of
+ * memory). */
+char *policy_print(const cJSON *doc);
+
+/* The IAM Identity Center steps that make clinecfg-blocked apply to a
+ * permission set's sessions (NULL-terminated, static). */
+const char *const *policy_blocked_identity_center_steps(void);
+
+/* The description clinecfg-blocked is created with. */
+#define POLICY_BLOCKED_DESCRIPTION "clinecfg: denies model calls through the profiles of members over their limit"
 
 /* True when two documents are the same policy (JSON equality, member order
  * and whitespace ignored).  A document that is not JSON equals nothing. */

@@ -126,7 +126,7 @@ _clinecfg()
         '') COMPREPLY=($(compgen -W "$_clinecfg_commands" -- "$cur")) ;;
         admin)
             if ((nargs == 0)); then COMPREPLY=($(compgen -W 'provision policy report limits' -- "$cur"))
-            elif ((nargs == 1)) && [[ $sub == policy ]]; then COMPREPLY=($(compgen -W 'developer enforce' -- "$cur"))
+            elif ((nargs == 1)) && [[ $sub == policy ]]; then COMPREPLY=($(compgen -W 'developer enforce blocked' -- "$cur"))
             elif ((nargs == 1)) && [[ $sub == limits ]]; then COMPREPLY=($(compgen -W 'set enforce list remove' -- "$cur")); fi ;;
         config)
             if ((nargs == 0)); then

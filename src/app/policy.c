@@ -2,8 +2,8 @@
  * policy.c - the `developer` and `enforce` IAM policy documents (see
  * include/clinecfg/policy.h): which statements each has, the ARNs and
  * conditions they carry for a principal kind, account, region, team and
- * tag keys, and the one table of actions and condition keys they may use.
- * Pure: no I/O.
+ * tag keys, and the one table of actions and condition keys they may use;
+ * and the Identity Center steps that attach clinecfg-blocked.  Pure: no I/O.
  */
 #include "clinecfg/policy.h"
 
@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "clinecfg/endpoints.h"
+#include "clinecfg/limits.h"
 #include "clinecfg/strbuf.h"
 
 /* Every word a generated document may use; statements name them by index. */
@@ -27,6 +28,11 @@ enum {
     W_GET_SESSION_TOKEN,
     W_GET_METRIC_DATA,
     W_SIMULATE,
+    W_LIST_MODELS,
+    W_LIST_METRICS,
+    W_DESCRIBE_ALARMS,
+    W_VIEW_BUDGET,
+    W_LIST_COST_TAGS,
     W_REQUEST_TAG,
     W_RESOURCE_TAG,
     W_TAG_KEYS,
@@ -47,6 +53,11 @@ static const policy_word VOCABULARY[W_COUNT] = {
     [W_GET_SESSION_TOKEN] = {POLICY_WORD_ACTION, "sts:GetSessionToken"},
     [W_GET_METRIC_DATA] = {POLICY_WORD_ACTION, "cloudwatch:GetMetricData"},
     [W_SIMULATE] = {POLICY_WORD_ACTION, "iam:SimulatePrincipalPolicy"},
+    [W_LIST_MODELS] = {POLICY_WORD_ACTION, "bedrock:ListFoundationModels"},
+    [W_LIST_METRICS] = {POLICY_WORD_ACTION, "cloudwatch:ListMetrics"},
+    [W_DESCRIBE_ALARMS] = {POLICY_WORD_ACTION, "cloudwatch:DescribeAlarms"},
+    [W_VIEW_BUDGET] = {POLICY_WORD_ACTION, "budgets:ViewBudget"},
+    [W_LIST_COST_TAGS] = {POLICY_WORD_ACTION, "ce:ListCostAllocationTags"},
     [W_REQUEST_TAG] = {POLICY_WORD_CONDITION_KEY, "aws:RequestTag/${TagKey}"},
     [W_RESOURCE_TAG] = {POLICY_WORD_CONDITION_KEY, "aws:ResourceTag/${TagKey}"},
     [W_TAG_KEYS] = {POLICY_WORD_CONDITION_KEY, "aws:TagKeys"},
@@ -167,6 +178,12 @@ static int check_spec(const policy_spec *s, cc_err *err)
         rc = check_tag_text("team tag key", team_key(s), true, err);
     if (!rc && s->team)
         rc = check_tag_text("team", s->team, false, err);
+    /* The prefix goes into a Resource: nothing IAM reads as a wildcard or a
+     * variable, nothing Budgets refuses in a name. */
+    if (!rc && s->budget_prefix &&
+        (strlen(s->budget_prefix) > LIMITS_NAME_MAX || strpbrk(s->budget_prefix, "*?$:\\/")))
+        rc = cc_err_set(err, CC_EINPUT, "policy.budget", "budget name prefix '%.120s' cannot be used in a policy",
+                        s->budget_prefix);
     for (size_t i = 0; !rc && i < s->n_extra_tags; i++) {
         rc = check_tag_text("extra tag key", s->extra_tag_keys[i], true, err);
         if (!rc)
@@ -186,9 +203,10 @@ typedef struct arns {
     char model[96];      /* foundation models, in the region */
     char model_any[96];  /* foundation models anywhere */
     char self_user[128]; /* the caller's own IAM user (doctor's enforcement check) */
+    char budget[320];    /* the caller's budget, or the team's budgets */
 } arns;
 
-static void fill_arns(const policy_spec *s, arns *a)
+static void fill_arns(const policy_spec *s, const char *caller, arns *a)
 {
     const char *p = s->partition ? s->partition : "aws";
     const char *acct = s->account ? s->account : "*";
@@ -201,6 +219,8 @@ static void fill_arns(const policy_spec *s, arns *a)
     snprintf(a->model, sizeof a->model, "arn:%s:bedrock:%s::foundation-model/*", p, region);
     snprintf(a->model_any, sizeof a->model_any, "arn:%s:bedrock:*::foundation-model/*", p);
     snprintf(a->self_user, sizeof a->self_user, "arn:%s:iam::%s:user/${aws:username}", p, acct);
+    snprintf(a->budget, sizeof a->budget, "arn:%s:budgets::%s:budget/%s%s", p, acct,
+             s->budget_prefix ? s->budget_prefix : LIMITS_PREFIX, s->budget_names_caller ? caller : "*");
 }
 
 /* words: W_* indices, -1 terminated.  resources: NULL-terminated. */
@@ -269,7 +289,9 @@ static void add_developer(cJSON *st, const policy_spec *s, const arns *a, const 
     const char *own_res[] = {a->app, NULL};
     cJSON_AddItemToArray(st, statement("ReadAndDeleteOwnApplicationProfiles", "Allow", own_words, own_res, own));
 
-    static const int list_words[] = {W_LIST_PROFILES, -1};
+    /* ListFoundationModels: setup names a base model it cannot find.  The
+     * reference gives neither list a resource type, so "*". */
+    static const int list_words[] = {W_LIST_PROFILES, W_LIST_MODELS, -1};
     const char *star[] = {"*", NULL};
     cJSON_AddItemToArray(st, statement("ListProfiles", "Allow", list_words, star, NULL));
 
@@ -277,11 +299,26 @@ static void add_developer(cJSON *st, const policy_spec *s, const arns *a, const 
     const char *system_res[] = {a->system, NULL};
     cJSON_AddItemToArray(st, statement("ReadSystemProfiles", "Allow", system_words, system_res, NULL));
 
-    static const int user_words[] = {W_GET_SESSION_TOKEN, W_GET_METRIC_DATA, -1};
-    static const int sso_words[] = {W_GET_METRIC_DATA, -1};
+    /* usage's and doctor's reads.  CloudWatch metrics have no resource type;
+     * for DescribeAlarms (usage's hourly-token alarm) and Cost Explorer's
+     * ListCostAllocationTags (doctor's and usage's cost-tag check) the
+     * reference names none either, so "*": both only list names and states.
+     * ce:GetCostAndUsage is left out on purpose: it cannot be narrowed and
+     * would show every member the whole account's bill; the member's own
+     * budget below carries their billed spend instead. */
+    static const int user_words[] = {W_GET_SESSION_TOKEN, W_GET_METRIC_DATA, W_LIST_METRICS, W_DESCRIBE_ALARMS,
+                                     W_LIST_COST_TAGS, -1};
+    static const int sso_words[] = {W_GET_METRIC_DATA, W_LIST_METRICS, W_DESCRIBE_ALARMS, W_LIST_COST_TAGS, -1};
     bool user = s->principal == POLICY_PRINCIPAL_IAM_USER;
     cJSON_AddItemToArray(st, statement(user ? "SessionTokenAndUsage" : "Usage", "Allow", user ? user_words : sso_words,
                                        star, NULL));
+    /* usage shows the member's limit: their budget (the budget resource,
+     * arn:${Partition}:budgets::${Account}:budget/${BudgetName}), or the
+     * team's when the name rule may rewrite a member's name (policy.h). */
+    static const int budget_words[] = {W_VIEW_BUDGET, -1};
+    const char *budget_res[] = {a->budget, NULL};
+    cJSON_AddItemToArray(st, statement(s->budget_names_caller ? "ReadOwnBudget" : "ReadTeamBudgets", "Allow",
+                                       budget_words, budget_res, NULL));
     /* `doctor` asks IAM's simulator whether enforcement is in place for the
      * caller; an IAM user may ask about itself only. */
     static const int simulate_words[] = {W_SIMULATE, -1};
@@ -332,7 +369,7 @@ int policy_build(const policy_spec *s, cJSON **doc, cc_err *err)
     cJSON_AddStringToObject(d, "Version", "2012-10-17");
     cJSON *st = cJSON_AddArrayToObject(d, "Statement");
     arns a;
-    fill_arns(s, &a);
+    fill_arns(s, caller, &a);
     if (s->kind == POLICY_DEVELOPER)
         add_developer(st, s, &a, caller);
     else
@@ -367,6 +404,14 @@ static char *two_space_layout(const char *printed)
     return b.p;
 }
 
+char *policy_print(const cJSON *doc)
+{
+    char *printed = cJSON_Print(doc);
+    char *laid_out = printed ? two_space_layout(printed) : NULL;
+    free(printed);
+    return laid_out;
+}
+
 int policy_document(const policy_spec *s, char **json, cc_err *err)
 {
     *json = NULL;
@@ -374,11 +419,24 @@ int policy_document(const policy_spec *s, char **json, cc_err *err)
     int rc = policy_build(s, &d, err);
     if (rc)
         return rc;
-    char *printed = cJSON_Print(d);
+    *json = policy_print(d);
     cJSON_Delete(d);
-    *json = printed ? two_space_layout(printed) : NULL;
-    free(printed);
     return *json ? 0 : cc_err_oom(err);
+}
+
+const char *const *policy_blocked_identity_center_steps(void)
+{
+    static const char *const steps[] = {
+        "IAM Identity Center > Multi-account permissions > Permission sets > the set your members use",
+        ("Permissions > Customer managed policies > Attach policies > name: " LIMITS_BLOCKED_POLICY
+         " (path /); the policy must exist in every member account (run `clinecfg admin policy blocked --apply` "
+         "there)"),
+        ("Save, then Accounts > re-provision the permission set (IAM refuses changes to the AWSReservedSSO_* "
+         "roles themselves; the permission set is the way)"),
+        "For IAM users, groups and ordinary roles: clinecfg admin policy blocked --apply --user U --role R --group G",
+        NULL,
+    };
+    return steps;
 }
 
 bool policy_documents_equal(const char *a, const char *b)

@@ -833,13 +833,14 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 
 const cli_command cmd_admin = {
     .name = "admin",
-    .operands = "provision | policy developer|enforce | report | limits set|enforce|list|remove",
+    .operands = "provision | policy developer|enforce|blocked | report | limits set|enforce|list|remove",
     .summary = "admin: create requested profiles or a roster; IAM policies; the team's usage; monthly limits",
     .description = "Give exactly one of --request FILE or --roster CSV.\n"
                    "A request is checked against its requester and this run's config (member, team, tags, name,\n"
                    "region, model) and shown before it is created (asked on a terminal; -y skips the question).\n"
                    "`admin policy developer|enforce` prints an IAM policy; --apply --name NAME attaches it to\n"
                    "--user/--role/--group, --check simulates it for one --user or --role (exit 8 when a case fails).\n"
+                   "`admin policy blocked` prints clinecfg-blocked; --apply creates it if missing and attaches it.\n"
                    "`admin limits set --monthly-usd N (--member M | --roster CSV)` makes one AWS Budget per member;\n"
                    "`limits enforce` blocks members over their limit through the policy clinecfg-blocked;\n"
                    "`limits list` shows limits and spend; `limits remove` deletes what `set` made.\n"

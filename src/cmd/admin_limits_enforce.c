@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include "admin_limits.h"
+#include "admin_policy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "clinecfg/cwalarm.h"
 #include "clinecfg/iam.h"
 #include "clinecfg/limits.h"
+#include "clinecfg/policy.h"
 
 #define METRICS_PER_PROFILE 4
 #define CW_IN_FLIGHT 4
@@ -202,24 +204,6 @@ static bool same_set(const char *const *a, size_t na, char *const *b, size_t nb)
     return true;
 }
 
-static void identity_center_steps(limits_ctx *l)
-{
-    static const char *const steps[] = {
-        "IAM Identity Center > Multi-account permissions > Permission sets > the set your members use",
-        ("Permissions > Customer managed policies > Attach policies > name: " LIMITS_BLOCKED_POLICY
-         " (path /); the policy must exist in every member account (run `clinecfg admin limits enforce` there)"),
-        ("Save, then Accounts > re-provision the permission set (IAM refuses changes to the AWSReservedSSO_* "
-         "roles themselves; the permission set is the way)"),
-        "For IAM users, groups and ordinary roles: clinecfg admin limits enforce --user U --role R --group G",
-    };
-    cJSON *j = cJSON_AddArrayToObject(l->ctx->result, "identity_center");
-    out_progress(&l->ctx->out, "Attach %s once so that it applies:", LIMITS_BLOCKED_POLICY);
-    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        out_progress(&l->ctx->out, "  %zu. %s", i + 1, steps[i]);
-        cJSON_AddItemToArray(j, cJSON_CreateString(steps[i]));
-    }
-}
-
 static int write_policy(limits_ctx *l, enforce_state *s, const char **state, cc_err *err)
 {
     const char **want = NULL;
@@ -240,9 +224,7 @@ static int write_policy(limits_ctx *l, enforce_state *s, const char **state, cc_
     if (!s->policy_exists && !limits_write_plan(l, "iam:CreatePolicy " LIMITS_BLOCKED_POLICY " (Deny on %zu profiles)",
                                                 nwant)) {
         iam_policy pol;
-        rc = iam_create_policy(l->s.aws, LIMITS_BLOCKED_POLICY, doc,
-                               "clinecfg: denies model calls through the profiles of members over their limit", &pol,
-                               err);
+        rc = iam_create_policy(l->s.aws, LIMITS_BLOCKED_POLICY, doc, POLICY_BLOCKED_DESCRIPTION, &pol, err);
         if (!rc)
             iam_policy_free(&pol);
     } else if (s->policy_exists &&
@@ -402,7 +384,7 @@ int limits_enforce(limits_ctx *l, const admin_limits_args *a, bool list_only, cc
     if (!rc && !list_only && (a->users || a->roles || a->groups))
         rc = attach_blocked(l, a, s.policy_arn, err);
     if (!rc && !list_only && !strcmp(state, "created"))
-        identity_center_steps(l);
+        admin_policy_blocked_steps(l->ctx);
     cwa_alarm_list_free(&alarms);
     bg_budget_list_free(&s.budgets);
     limits_profiles_free(s.profs, s.nprofs);

@@ -1,12 +1,15 @@
 /*
- * admin_policy.c - `clinecfg admin policy developer|enforce`: prints the
- * policy document (policy.c) for IAM users or Identity Center sessions,
- * with --apply creates or updates the customer-managed policy and attaches
- * it to users, roles and groups (a rerun changes nothing), and with --check
- * asks IAM's policy simulator whether a principal gets what the policy
- * promises, one line per case.  For Identity Center it prints what the
- * admin configures there instead of attaching (IAM refuses to change the
- * AWSReservedSSO_* roles).
+ * admin_policy.c - `clinecfg admin policy developer|enforce|blocked`:
+ * prints the policy document (policy.c) for IAM users or Identity Center
+ * sessions, with --apply creates or updates the customer-managed policy and
+ * attaches it to users, roles and groups (a rerun changes nothing), and
+ * with --check asks IAM's policy simulator whether a principal gets what
+ * the policy promises, one line per case.  For Identity Center it prints
+ * what the admin configures there instead of attaching (IAM refuses to
+ * change the AWSReservedSSO_* roles).  `blocked` is clinecfg-blocked, whose
+ * content `admin limits enforce` owns: it prints the current document (or
+ * the one enforce starts from) and --apply only creates it when missing and
+ * attaches it.
  */
 #define _GNU_SOURCE
 #include "admin_policy.h"
@@ -18,6 +21,7 @@
 #include "clinecfg/config.h"
 #include "clinecfg/iam.h"
 #include "clinecfg/keyring.h"
+#include "clinecfg/limits.h"
 #include "clinecfg/policy.h"
 #include "clinecfg/session.h"
 #include "clinecfg/sts.h"
@@ -35,7 +39,32 @@ typedef struct policy_run {
     bool have_session;
     sts_identity id;
     char partition[16];
+    char budget_prefix[LIMITS_NAME_MAX + 1];
 } policy_run;
+
+/* Which budgets the developer policy lets the caller read (policy.h): their
+ * own when the name rule keeps every IAM user name verbatim after the
+ * team's prefix, else the team's.  An IAM user name is at most 64 of
+ * [\w+=,.@-], none of which the rule rewrites, so the longest one stands
+ * for all; an Identity Center tag value may hold ':' or '/' and run to 256
+ * characters, which the rule rewrites and hashes. */
+static void budget_scope(policy_run *r)
+{
+    policy_spec *s = &r->spec;
+    if (!s->team)
+        return;
+    limits_team_prefix(s->team, r->budget_prefix);
+    /* a hashed name keeps only its first LIMITS_NAME_MAX - 9 characters */
+    if (strlen(r->budget_prefix) > LIMITS_NAME_MAX - 9)
+        return;
+    s->budget_prefix = r->budget_prefix;
+    char longest[65], name[LIMITS_NAME_MAX + 1], verbatim[2 * LIMITS_NAME_MAX];
+    memset(longest, 'a', 64);
+    longest[64] = '\0';
+    limits_budget_name(s->team, longest, name);
+    snprintf(verbatim, sizeof verbatim, "%s%s", r->budget_prefix, longest);
+    s->budget_names_caller = s->principal == POLICY_PRINCIPAL_IAM_USER && !strcmp(name, verbatim);
+}
 
 static int spec_from_args(policy_run *r, const admin_policy_args *a, cc_err *err)
 {
@@ -43,8 +72,8 @@ static int spec_from_args(policy_run *r, const admin_policy_args *a, cc_err *err
     int principal = policy_principal_from_name(a->principal ? a->principal : "iam-user");
     if (kind < 0)
         return cc_err_set(err, CC_EUSAGE, "usage",
-                          "usage: clinecfg admin policy developer|enforce [--principal iam-user|sso] [--team T] "
-                          "[--account ID] [--region R] [--apply --name NAME ... | --check ...]");
+                          "usage: clinecfg admin policy developer|enforce|blocked [--principal iam-user|sso] "
+                          "[--team T] [--account ID] [--region R] [--apply --name NAME ... | --check ...]");
     if (principal < 0)
         return cc_err_set(err, CC_EUSAGE, "usage", "--principal %s: give iam-user or sso", a->principal);
     policy_spec *s = &r->spec;
@@ -67,6 +96,7 @@ static int spec_from_args(policy_run *r, const admin_policy_args *a, cc_err *err
     }
     s->extra_tag_keys = r->extra_keys;
     s->extra_tag_values = r->extra_values;
+    budget_scope(r);
     return 0;
 }
 
@@ -152,21 +182,17 @@ static int check_name(const char *what, const char *v, cc_err *err)
     return CC_EUSAGE;
 }
 
-/* Creates the policy, or makes the document its default version when it
- * differs; *state gets "created", "updated" or "unchanged". */
-static int upsert_policy(policy_run *r, const char *name, const char *doc, char *arn, size_t arn_size,
-                         const char **state, cc_err *err)
+/* The default version's document of the customer-managed policy `name`
+ * (its ARN in arn); *doc NULL when there is no such policy. */
+static int current_document(policy_run *r, const char *name, char *arn, size_t arn_size, char **doc, cc_err *err)
 {
+    *doc = NULL;
     snprintf(arn, arn_size, "arn:%s:iam::%s:policy/%s", r->partition, r->id.account, name);
     iam_policy p;
     int rc = iam_get_policy(r->s.aws, arn, &p, err);
     if (rc && iam_err_is(err, "NoSuchEntity")) {
-        rc = iam_create_policy(r->s.aws, name, doc, "clinecfg: Bedrock access through per-member profiles", &p, err);
-        if (!rc)
-            snprintf(arn, arn_size, "%s", p.arn);
-        *state = "created";
-        iam_policy_free(&p);
-        return rc;
+        cc_err_clear(err);
+        return 0;
     }
     if (rc)
         return rc;
@@ -175,8 +201,41 @@ static int upsert_policy(policy_run *r, const char *name, const char *doc, char 
     iam_policy_free(&p);
     if (rc)
         return rc;
-    bool same = policy_documents_equal(v.document, doc);
+    *doc = v.document;
+    v.document = NULL;
     iam_policy_version_free(&v);
+    if (!*doc)
+        return cc_err_set(err, CC_EAWS, "policy.read", "IAM sent no document for %s", arn);
+    return 0;
+}
+
+/* Creates the policy (arn gets its ARN); *state gets "created". */
+static int create_missing(policy_run *r, const char *name, const char *doc, const char *description, char *arn,
+                          size_t arn_size, const char **state, cc_err *err)
+{
+    iam_policy p;
+    int rc = iam_create_policy(r->s.aws, name, doc, description, &p, err);
+    if (!rc)
+        snprintf(arn, arn_size, "%s", p.arn);
+    *state = "created";
+    iam_policy_free(&p);
+    return rc;
+}
+
+/* Creates the policy, or makes the document its default version when it
+ * differs; *state gets "created", "updated" or "unchanged". */
+static int upsert_policy(policy_run *r, const char *name, const char *doc, char *arn, size_t arn_size,
+                         const char **state, cc_err *err)
+{
+    char *current;
+    int rc = current_document(r, name, arn, arn_size, &current, err);
+    if (rc)
+        return rc;
+    if (!current)
+        return create_missing(r, name, doc, "clinecfg: Bedrock access through per-member profiles", arn, arn_size,
+                              state, err);
+    bool same = policy_documents_equal(current, doc);
+    free(current);
     *state = same ? "unchanged" : "updated";
     return same ? 0 : iam_replace_default_version(r->s.aws, arn, doc, NULL, err);
 }
@@ -241,6 +300,17 @@ static int attach_all(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, co
     return first;
 }
 
+/* Reports what became of the policy, then attaches it. */
+static int report_and_attach(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, const char *arn,
+                             const char *state, const char *kind, cc_err *err)
+{
+    out_text(&ctx->out, "%-6s %-40s %s\n", "policy", arn, state);
+    cJSON_AddStringToObject(ctx->result, "policy_arn", arn);
+    cJSON_AddStringToObject(ctx->result, "policy", state);
+    cJSON_AddStringToObject(ctx->result, "kind", kind);
+    return attach_all(ctx, r, a, arn, err);
+}
+
 static int apply_policy(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, cc_err *err)
 {
     int rc = check_name("--name", a->name, err);
@@ -257,14 +327,119 @@ static int apply_policy(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, 
     free(doc);
     if (rc)
         return rc;
-    out_text(&ctx->out, "%-6s %-40s %s\n", "policy", arn, state);
-    cJSON_AddStringToObject(ctx->result, "policy_arn", arn);
-    cJSON_AddStringToObject(ctx->result, "policy", state);
-    cJSON_AddStringToObject(ctx->result, "kind", policy_kind_name(r->spec.kind));
-    rc = attach_all(ctx, r, a, arn, err);
+    rc = report_and_attach(ctx, r, a, arn, state, policy_kind_name(r->spec.kind), err);
     if (r->spec.principal == POLICY_PRINCIPAL_SSO)
         sso_instructions(ctx, r, a->name);
     return rc;
+}
+
+/* ---- blocked ------------------------------------------------------------- */
+
+void admin_policy_blocked_steps(cc_ctx *ctx)
+{
+    const char *const *steps = policy_blocked_identity_center_steps();
+    cJSON *j = cJSON_AddArrayToObject(ctx->result, "identity_center");
+    out_progress(&ctx->out, "Attach %s once so that it applies:", LIMITS_BLOCKED_POLICY);
+    for (size_t i = 0; steps[i]; i++) {
+        out_progress(&ctx->out, "  %zu. %s", i + 1, steps[i]);
+        cJSON_AddItemToArray(j, cJSON_CreateString(steps[i]));
+    }
+}
+
+/* The document enforce starts from: nobody blocked. */
+static int nobody_blocked_document(const policy_run *r, char **doc, cc_err *err)
+{
+    static const char *const none[1] = {NULL};
+    return limits_blocked_document(r->partition, r->id.account, none, 0, doc, err);
+}
+
+/* clinecfg-blocked's current document, else the one enforce starts from
+ * (nobody blocked); *exists says which. */
+static int blocked_document(policy_run *r, char *arn, size_t arn_size, char **doc, bool *exists, cc_err *err)
+{
+    int rc = current_document(r, LIMITS_BLOCKED_POLICY, arn, arn_size, doc, err);
+    *exists = !rc && *doc;
+    if (!rc && !*doc)
+        rc = nobody_blocked_document(r, doc, err);
+    return rc;
+}
+
+static int print_blocked(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, cc_err *err)
+{
+    char arn[512], *doc = NULL, **arns = NULL;
+    bool exists = false;
+    size_t n = 0;
+    int rc = open_aws(ctx, r, a, err);
+    if (!rc)
+        rc = blocked_document(r, arn, sizeof arn, &doc, &exists, err);
+    if (!rc)
+        rc = limits_blocked_arns(doc, &arns, &n, err);
+    cJSON *parsed = rc ? NULL : cJSON_Parse(doc);
+    char *text = parsed ? policy_print(parsed) : NULL;
+    if (!rc && !text)
+        rc = cc_err_oom(err);
+    if (!rc) {
+        out_text(&ctx->out, "%s\n", text);
+        cJSON_AddStringToObject(ctx->result, "kind", "blocked");
+        cJSON_AddStringToObject(ctx->result, "policy_arn", arn);
+        cJSON_AddBoolToObject(ctx->result, "exists", exists);
+        cJSON *list = cJSON_AddArrayToObject(ctx->result, "blocked_profiles");
+        for (size_t i = 0; i < n; i++)
+            cJSON_AddItemToArray(list, cJSON_CreateString(arns[i]));
+        cJSON_AddItemToObject(ctx->result, "policy", parsed);
+        parsed = NULL;
+        out_progress(&ctx->out, exists ? "%s exists: `clinecfg admin limits enforce` writes it"
+                                       : "%s does not exist yet: `clinecfg admin policy blocked --apply` or "
+                                         "`clinecfg admin limits enforce` creates it with this document",
+                     LIMITS_BLOCKED_POLICY);
+        admin_policy_blocked_steps(ctx);
+    }
+    cJSON_Delete(parsed);
+    free(text);
+    free(doc);
+    limits_strings_free(arns, n);
+    return rc;
+}
+
+/* Creates clinecfg-blocked when it is missing (never rewrites it: enforce
+ * owns its content) and attaches it. */
+static int apply_blocked(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, cc_err *err)
+{
+    char arn[512], *current = NULL, *doc = NULL;
+    const char *state = "unchanged";
+    int rc = open_aws(ctx, r, a, err);
+    if (!rc)
+        rc = current_document(r, LIMITS_BLOCKED_POLICY, arn, sizeof arn, &current, err);
+    if (!rc && !current)
+        rc = nobody_blocked_document(r, &doc, err);
+    if (!rc && !current)
+        rc = create_missing(r, LIMITS_BLOCKED_POLICY, doc, POLICY_BLOCKED_DESCRIPTION, arn, sizeof arn, &state, err);
+    free(current);
+    free(doc);
+    if (rc)
+        return rc;
+    rc = report_and_attach(ctx, r, a, arn, state, "blocked", err);
+    /* Nothing to attach, or a role IAM refused (Identity Center's): the
+     * permission set is the way. */
+    if (rc || (!a->users && !a->roles && !a->groups))
+        admin_policy_blocked_steps(ctx);
+    return rc;
+}
+
+static int check_blocked_args(const admin_policy_args *a, cc_err *err)
+{
+    if (a->name) {
+        cc_err_set(err, CC_EUSAGE, "usage", "--name %.100s: the blocked policy's name is fixed (%s); drop --name",
+                   a->name, LIMITS_BLOCKED_POLICY);
+        cc_err_hint(err, "`clinecfg admin limits enforce` writes the policy of that name; `clinecfg admin policy "
+                         "blocked --apply --user U` attaches it");
+        return CC_EUSAGE;
+    }
+    if (a->check || a->member)
+        return cc_err_set(err, CC_EUSAGE, "usage", "--check and --member go with developer and enforce, not blocked");
+    if (!a->apply && (a->users || a->roles || a->groups))
+        return cc_err_set(err, CC_EUSAGE, "usage", "--user, --role and --group go with --apply");
+    return 0;
 }
 
 /* ---- --check ------------------------------------------------------------- */
@@ -425,8 +600,29 @@ static int check_policy(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, 
     return CC_ECONFLICT;
 }
 
+static int run_blocked(cc_ctx *ctx, const admin_policy_args *a, cc_err *err)
+{
+    int rc = check_blocked_args(a, err);
+    if (rc)
+        return rc;
+    policy_run r;
+    memset(&r, 0, sizeof r);
+    rc = cfg_load(&r.cfg, ctx, err);
+    if (rc)
+        return rc;
+    r.spec.account = a->account;
+    rc = a->apply ? apply_blocked(ctx, &r, a, err) : print_blocked(ctx, &r, a, err);
+    sts_identity_free(&r.id);
+    if (r.have_session)
+        session_close(&r.s);
+    cfg_free(&r.cfg);
+    return rc;
+}
+
 int admin_policy_run(cc_ctx *ctx, const admin_policy_args *a, cc_err *err)
 {
+    if (a->kind && !strcmp(a->kind, "blocked"))
+        return run_blocked(ctx, a, err);
     if (a->apply && a->check)
         return cc_err_set(err, CC_EUSAGE, "usage", "give --apply or --check, not both");
     if (!a->apply && !a->check && (a->name || a->users || a->roles || a->groups || a->member))

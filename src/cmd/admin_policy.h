@@ -1,6 +1,8 @@
 /*
- * admin_policy.h - `clinecfg admin policy developer|enforce`, called by
- * admin.c once it has parsed the admin options (src/cmd/admin_policy.c).
+ * admin_policy.h - `clinecfg admin policy developer|enforce|blocked`,
+ * called by admin.c once it has parsed the admin options
+ * (src/cmd/admin_policy.c), and the Identity Center steps for
+ * clinecfg-blocked that `admin limits enforce` prints too.
  */
 #ifndef CLINECFG_ADMIN_POLICY_H
 #define CLINECFG_ADMIN_POLICY_H
@@ -10,7 +12,7 @@
 #include "clinecfg/cli.h"
 
 typedef struct admin_policy_args {
-    const char *kind;        /* the operand: "developer" or "enforce" */
+    const char *kind;        /* the operand: "developer", "enforce" or "blocked" */
     const char *principal;   /* --principal iam-user|sso; NULL = iam-user */
     const char *team;        /* --team; NULL = the config's team */
     const char *account;     /* --account; NULL = any (print) or the caller's (apply, check) */
@@ -25,5 +27,9 @@ typedef struct admin_policy_args {
 } admin_policy_args;
 
 int admin_policy_run(cc_ctx *ctx, const admin_policy_args *a, cc_err *err);
+
+/* Prints how to attach clinecfg-blocked in IAM Identity Center (progress
+ * lines) and adds them to the result as "identity_center". */
+void admin_policy_blocked_steps(cc_ctx *ctx);
 
 #endif

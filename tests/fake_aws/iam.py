@@ -640,6 +640,9 @@ def authorize(iam, state, user, route, region, body):
     base = iam.caller_context(user)
     if route.service == "bedrock":
         checks = bedrock_checks(state, route.op, route.action, route.params, region, body)
+    elif route.service == "budgets" and isinstance(body, dict) and body.get("BudgetName"):
+        # one budget's calls are authorized on it (the budget resource type)
+        checks = [(route.action, "arn:aws:budgets::%s:budget/%s" % (state.account, body["BudgetName"]), {})]
     elif route.action == "iam:SimulatePrincipalPolicy":
         # authorized on the principal asked about, as IAM does
         form = (route.params or {}).get("form") or {}

@@ -633,7 +633,7 @@ class Handler(BaseHTTPRequestHandler):
     def iam_denies(self, route, region, body, user):
         """Identity policies (iam.py) of callers that carry them; sends the denial."""
         message = iam.denial(self.emu.iam, self.emu.state, user, route, region,
-                             body if route.protocol == REST else None)
+                             body if route.protocol == REST or route.service == "budgets" else None)
         if message is not None:
             name = "AccessDenied" if route.protocol == QUERY else "AccessDeniedException"
             self.send_api_error(route.protocol, name, 403 if route.protocol != JSON11 else 400, message)

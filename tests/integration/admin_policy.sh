@@ -15,26 +15,7 @@ mkdir -p "$XDG_CONFIG_HOME/clinecfg"
 cat > "$XDG_CONFIG_HOME/clinecfg/config.json" <<JSON
 { "team": "teamA", "model": "$MODEL", "region": "ap-northeast-1" }
 JSON
-ROOT="AWS_ACCESS_KEY_ID=AKIAFAKEROOT00000000 AWS_SECRET_ACCESS_KEY=fake/root/SecretKey+fake/root/SecretKey+"
-ALICE="AWS_ACCESS_KEY_ID=AKIAFAKEALICE0000000 AWS_SECRET_ACCESS_KEY=fake/alice/SecretKey+fake/alice/SecretKe"
-as() { who=$1; shift; eval "env \$$who \"\$CLINECFG_BIN\" \"\$@\"" >"$T_HOME/out" 2>"$T_HOME/err"; }
-as_rc() {
-  want=$1; shift
-  rc=0; as "$@" || rc=$?
-  out=$(cat "$T_HOME/out")
-  [ "$rc" = "$want" ] || { echo "stdout: $out" >&2; cat "$T_HOME/err" >&2; fail "clinecfg $*: expected exit $want, got $rc"; }
-}
-converse() { # converse USER MODEL_OR_ARN -> HTTP status
-  python3 - "$FAKE_AWS_PORT" "$1" "$2" <<'PY'
-import json, sys
-sys.path.insert(0, __import__("os").environ["CLINECFG_TOP"] + "/tests/fake_aws")
-from awsclient import quote, user_client
-client = user_client(int(sys.argv[1]), sys.argv[2])
-resp = client.bedrock_json("POST", "/model/%s/converse" % quote(sys.argv[3]),
-                           {"messages": [{"role": "user", "content": [{"text": "hi"}]}]})
-print(resp.status)
-PY
-}
+. "$CLINECFG_TOP/tests/integration/principals.sh.inc"
 
 note "the documents print as valid JSON"
 as_rc 0 ROOT --json admin policy enforce --account 123456789012 --region ap-northeast-1

@@ -168,6 +168,8 @@ static void every_combination_valid(void **state)
                     .extra_tag_values = values,
                     .n_extra_tags = (size_t)(variant & 1) * 2,
                     .member_tag_key = variant == 7 ? "Member" : NULL,
+                    .budget_prefix = variant & 1 ? "clinecfg-platform-" : NULL,
+                    .budget_names_caller = variant & 2,
                 };
                 char *text;
                 cc_err err;
@@ -272,6 +274,54 @@ static void enforce_statements(void **state)
     cJSON_Delete(d);
 }
 
+static const char *budget_resource(const policy_spec *s, const char *sid)
+{
+    static char out[256];
+    cJSON *d;
+    cc_err err;
+    cc_err_clear(&err);
+    assert_int_equal(policy_build(s, &d, &err), 0);
+    snprintf(out, sizeof out, "%s", cJSON_GetObjectItemCaseSensitive(statement(d, sid), "Resource")->valuestring);
+    char *all = cJSON_PrintUnformatted(d);
+    assert_non_null(strstr(all, "\"budgets:ViewBudget\""));
+    assert_non_null(strstr(all, "\"cloudwatch:ListMetrics\""));
+    assert_non_null(strstr(all, "\"cloudwatch:DescribeAlarms\""));
+    assert_null(strstr(all, "GetCostAndUsage")); /* the whole account's bill: left out */
+    free(all);
+    cJSON_Delete(d);
+    return out;
+}
+
+/* The member's own budget when its name is the caller's verbatim, else the
+ * team's budgets, else every clinecfg budget. */
+static void developer_budget_scope(void **state)
+{
+    (void)state;
+    policy_spec s = {.kind = POLICY_DEVELOPER, .account = "123456789012", .team = "platform",
+                     .budget_prefix = "clinecfg-platform-", .budget_names_caller = true};
+    assert_string_equal(budget_resource(&s, "ReadOwnBudget"),
+                        "arn:aws:budgets::123456789012:budget/clinecfg-platform-${aws:username}");
+    s.budget_names_caller = false;
+    s.principal = POLICY_PRINCIPAL_SSO;
+    assert_string_equal(budget_resource(&s, "ReadTeamBudgets"),
+                        "arn:aws:budgets::123456789012:budget/clinecfg-platform-*");
+    s = (policy_spec){.kind = POLICY_DEVELOPER};
+    assert_string_equal(budget_resource(&s, "ReadTeamBudgets"), "arn:aws:budgets::*:budget/clinecfg-*");
+    cJSON *d;
+    cc_err err;
+    s.budget_prefix = "clinecfg-a*-";
+    assert_int_equal(policy_build(&s, &d, &err), CC_EINPUT);
+    s.budget_prefix = "clinecfg-a/b-";
+    assert_int_equal(policy_build(&s, &d, &err), CC_EINPUT);
+    const char *const *steps = policy_blocked_identity_center_steps();
+    size_t n = 0;
+    while (steps[n])
+        n++;
+    assert_int_equal(n, 4);
+    assert_non_null(strstr(steps[1], "Customer managed policies"));
+    assert_non_null(strstr(steps[1], "clinecfg-blocked"));
+}
+
 static void bad_inputs_refused(void **state)
 {
     (void)state;
@@ -352,6 +402,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(vocabulary_is_listed),      cmocka_unit_test(every_combination_valid),
         cmocka_unit_test(developer_statements),      cmocka_unit_test(enforce_statements),
+        cmocka_unit_test(developer_budget_scope),
         cmocka_unit_test(bad_inputs_refused),        cmocka_unit_test(vocabulary_check_catches_strays),
         cmocka_unit_test(documents_compare_by_content), cmocka_unit_test(limits_documents_valid),
     };

@@ -103,11 +103,12 @@ static int spec_from_args(policy_run *r, const admin_policy_args *a, cc_err *err
 static void sso_instructions(cc_ctx *ctx, const policy_run *r, const char *name)
 {
     const char *key = r->spec.member_tag_key ? r->spec.member_tag_key : "MemberName";
-    char lines[4][400];
+    char lines[4][512];
     snprintf(lines[0], sizeof lines[0],
              "IAM Identity Center > Settings > Attributes for access control: enable them and map the key %s to "
-             "${path:email}, the identity `clinecfg setup` tags each member's profile with (or to whatever "
-             "member_rule makes of it): the policy compares ${aws:PrincipalTag/%s} with the profile's %s tag",
+             "${path:userName}, the user name Identity Center makes the role session name, which is the identity "
+             "`clinecfg setup` tags each member's profile with (member_rule shortens profile names, never the "
+             "tag): the policy compares ${aws:PrincipalTag/%s} with the profile's %s tag",
              key, key, key);
     snprintf(lines[1], sizeof lines[1],
              "Create the policy in every member account: clinecfg admin policy %s --principal sso --apply --name %s",

@@ -435,7 +435,7 @@ static bool check_session_tag(doctor *d, const char *fix)
     identity_member_from_arn(d->id.arn, member, sizeof member, NULL);
     char map_fix[1024];
     snprintf(map_fix, sizeof map_fix, "an admin maps the key %s in IAM Identity Center > Settings > Attributes for "
-             "access control to the attribute that gives exactly '%s' (${path:email} when that is your e-mail; "
+             "access control to the attribute that gives exactly '%s' (${path:userName}, the session name; "
              "`clinecfg admin policy developer --principal sso` prints the steps), then you sign in again for a "
              "session with the new tag", key, member);
     if (rc == CC_EDENIED)

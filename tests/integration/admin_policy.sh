@@ -24,6 +24,7 @@ as_rc 0 ROOT admin policy developer --principal sso
 printf '%s' "$out" | jq -e '.Statement[0].Condition.StringEquals["aws:RequestTag/MemberName"] == "${aws:PrincipalTag/MemberName}"' >/dev/null \
   || fail "sso developer document: $out"
 assert_contains "$T_HOME/err" "Attributes for access control"
+assert_contains "$T_HOME/err" 'map the key MemberName to ${path:userName}, the user name Identity Center makes the role session name'
 as_rc 2 ROOT admin policy owner
 as_rc 2 ROOT admin policy enforce --apply
 

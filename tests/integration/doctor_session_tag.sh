@@ -60,7 +60,7 @@ note "(b) the permission set maps the user name instead of the e-mail: a warning
 admin iam/principal-tags "{\"user\": \"$SESSION\", \"tags\": {\"MemberName\": \"bob\"}}"
 expect_rc 5 --json doctor
 json_ok '.exit_code == 5'
-case "$(session_tag)" in "warn|"*"MemberName=bob@example.com"*"principal tag probably differs"*"|"*"Attributes for access control"*"'bob@example.com'"*'${path:email}'*) ;;
+case "$(session_tag)" in "warn|"*"MemberName=bob@example.com"*"principal tag probably differs"*"|"*"Attributes for access control"*"'bob@example.com'"*'${path:userName}'*) ;;
   *) fail "(b) differing tag: $(session_tag)";; esac
 json_ok '[.checks[] | select(.check == "profile" and .result == "fail" and (.fix | test("session tag")))] | length == 1'
 json_ok '[.checks[] | select(.check == "session tag")][0] | keys == ["check", "fix", "message", "result"]'

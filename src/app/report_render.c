@@ -152,10 +152,12 @@ void report_table(const report *r, strbuf *b, bool utf8)
 
 /* ------------------------------------------------------------------- CSV */
 
-static void csv_field(strbuf *b, const char *s, bool last)
+/* One RFC 4180 cell holding prefix + s. */
+static void csv_cell(strbuf *b, const char *prefix, const char *s, bool last)
 {
     if (strpbrk(s, ",\"\r\n")) {
         strbuf_puts(b, "\"");
+        strbuf_puts(b, prefix);
         for (const char *p = s; *p; p++) {
             if (*p == '"')
                 strbuf_puts(b, "\"");
@@ -163,9 +165,23 @@ static void csv_field(strbuf *b, const char *s, bool last)
         }
         strbuf_puts(b, "\"");
     } else {
+        strbuf_puts(b, prefix);
         strbuf_puts(b, s);
     }
     strbuf_puts(b, last ? "\r\n" : ",");
+}
+
+static void csv_field(strbuf *b, const char *s, bool last)
+{
+    csv_cell(b, "", s, last);
+}
+
+/* A text cell that a spreadsheet would read as a formula (tag values are
+ * chosen by whoever tagged the profile) gets a leading apostrophe, which
+ * the spreadsheet shows as text and does not run. */
+static void csv_text(strbuf *b, const char *s)
+{
+    csv_cell(b, s[0] && strchr("=+-@\t\r", s[0]) ? "'" : "", s, false);
 }
 
 static void csv_num(strbuf *b, bool have, int decimals, double v)
@@ -179,10 +195,10 @@ static void csv_num(strbuf *b, bool have, int decimals, double v)
 static void csv_row(strbuf *b, const report *r, const report_row *w, const char *status)
 {
     char share[32];
-    csv_field(b, w->team, false);
-    csv_field(b, w->member, false);
-    csv_field(b, w->name ? w->name : "", false);
-    csv_field(b, w->arn ? w->arn : "", false);
+    csv_text(b, w->team);
+    csv_text(b, w->member);
+    csv_text(b, w->name ? w->name : "");
+    csv_text(b, w->arn ? w->arn : "");
     csv_num(b, true, 0, w->c.v[U_INVOCATIONS]);
     csv_num(b, true, 0, w->c.v[U_INPUT]);
     csv_num(b, true, 0, w->c.v[U_OUTPUT]);

@@ -16,6 +16,8 @@ SEED="$T_HOME/seed.json"
 jq '.application_profiles += [
   {"name": "web-bedrock-xss", "unchecked_tags": true, "tags": {"Team": "web", "MemberName": "<script>alert(1)</script>"},
    "copy_from": .application_profiles[0].copy_from, "region": "ap-northeast-1"},
+  {"name": "web-bedrock-formula", "tags": {"Team": "web", "MemberName": "=1+2"},
+   "copy_from": .application_profiles[0].copy_from, "region": "ap-northeast-1"},
   {"name": "lost-bedrock-dave", "tags": {"MemberName": "dave"},
    "copy_from": .application_profiles[0].copy_from, "region": "ap-northeast-1"},
   {"name": "not-clinecfg", "tags": {"Team": "web"},
@@ -93,6 +95,9 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 ok = [r for r in rows if r["status"] == "ok"]
 assert len(ok) == int(sys.argv[2]), len(ok)
 assert any(r["member"] == "<script>alert(1)</script>" for r in ok)
+# a tag value a spreadsheet would run as a formula is text: a leading apostrophe
+assert any(r["member"] == "'=1+2" for r in ok), [r["member"] for r in ok if "1+2" in r["member"]]
+assert not any(r["member"].startswith(("=", "+", "-", "@")) for r in rows)
 assert sum(1 for r in rows if r["status"] == "total") == 1
 assert any(r["member"] == "dave" and "Team" in r["status"] for r in rows)
 PY

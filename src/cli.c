@@ -1,8 +1,10 @@
 /*
  * cli.c - the command-line parser and help printer: argv is matched against
  * the global option table and the named command's table, and both the
- * usage line and --help are printed from those same tables.  It knows no
- * command by name; main.c hands it the command table.  The interactive
+ * usage line and --help are printed from those same tables; a command with
+ * subcommands ('admin limits') hands the parsing of options over to the
+ * subcommand its first positional word names.  It knows no command by name;
+ * main.c hands it the command table.  The interactive
  * questions (cli_confirm, cli_yes_no, cli_ask) live here too: end of input or
  * Ctrl-C at one of them is "cancelled", never a default.
  */
@@ -58,14 +60,29 @@ static int check_table(const char *owner, cli_opts t, cc_err *err)
     return 0;
 }
 
+/* A command's table, its run-or-subcommands, and its subcommands' own. */
+static int check_command(const char *parent, const cli_command *c, cc_err *err)
+{
+    char owner[64];
+    snprintf(owner, sizeof owner, "clinecfg %s%s%s", parent ? parent : "", parent ? " " : "", c->name);
+    int rc = check_table(owner, c->opts, err);
+    if (!rc && !c->run == !c->subcommands)
+        rc = cc_err_set(err, CC_EINTERNAL, "cli.table", "%s needs either a run function or subcommands", owner);
+    if (!rc && c->subcommands && c->opts.n)
+        rc = cc_err_set(err, CC_EINTERNAL, "cli.table", "%s has subcommands, so its options belong to them", owner);
+    for (size_t i = 0; !rc && c->subcommands && c->subcommands[i]; i++)
+        rc = c->subcommands[i]->subcommands
+                 ? cc_err_set(err, CC_EINTERNAL, "cli.table", "%s %s: subcommands nest one level only", owner,
+                              c->subcommands[i]->name)
+                 : check_command(c->name, c->subcommands[i], err);
+    return rc;
+}
+
 int cli_check_tables(const cli_command *const *commands, cc_err *err)
 {
     int rc = check_table("the global options", cli_global_opts, err);
-    for (size_t i = 0; !rc && commands[i]; i++) {
-        char owner[64];
-        snprintf(owner, sizeof owner, "clinecfg %s", commands[i]->name);
-        rc = check_table(owner, commands[i]->opts, err);
-    }
+    for (size_t i = 0; !rc && commands[i]; i++)
+        rc = check_command(NULL, commands[i], err);
     return rc;
 }
 
@@ -188,11 +205,12 @@ static void print_opts(FILE *f, cli_opts t)
     }
 }
 
-/* "usage: clinecfg NAME OPERANDS [--opt V] ...", wrapped under the first word. */
-static void print_usage_line(FILE *f, const cli_command *c)
+/* "usage: clinecfg [PARENT] NAME OPERANDS [--opt V] ...", wrapped under the first word. */
+static void print_usage_line(FILE *f, const cli_command *parent, const cli_command *c)
 {
     enum { WIDTH = 100 };
-    int indent = fprintf(f, "usage: clinecfg %s", c->name);
+    int indent = parent ? fprintf(f, "usage: clinecfg %s %s", parent->name, c->name)
+                        : fprintf(f, "usage: clinecfg %s", c->name);
     int col = indent;
     if (c->operands)
         col += fprintf(f, " %s", c->operands);
@@ -223,12 +241,19 @@ void cli_print_tool_help(FILE *f, const char *version, const cli_command *const 
     fprintf(f, "\nRun 'clinecfg <command> --help' for a command's options.\n");
 }
 
-void cli_print_command_help(FILE *f, const cli_command *c)
+void cli_print_command_help(FILE *f, const cli_command *cmd, const cli_command *sub)
 {
-    print_usage_line(f, c);
+    const cli_command *c = sub ? sub : cmd;
+    print_usage_line(f, sub ? cmd : NULL, c);
     fprintf(f, "\n%s\n", c->summary);
     if (c->description)
         fprintf(f, "\n%s\n", c->description);
+    if (c->subcommands) {
+        fprintf(f, "\nsubcommands:\n");
+        for (size_t i = 0; c->subcommands[i]; i++)
+            fprintf(f, "  %-20s %s\n", c->subcommands[i]->name, c->subcommands[i]->summary);
+        fprintf(f, "\nRun 'clinecfg %s <subcommand> --help' for a subcommand's options.\n", c->name);
+    }
     if (c->opts.n) {
         fprintf(f, "\noptions:\n");
         print_opts(f, c->opts);
@@ -369,8 +394,12 @@ static size_t add_names(const char **names, size_t n, size_t max, cli_opts t)
     return n;
 }
 
-/* "did you mean '--team'?" for a misspelt long option; no hint when nothing is close. */
-static void hint_option(cc_err *err, const char *arg, const cli_command *cmd)
+/* "did you mean '--team'?" for a misspelt long option; no hint when nothing
+ * is close.  `owner` is the command or subcommand whose table was searched
+ * (NULL before the subcommand is named).  An option that a sibling
+ * subcommand has is named with its owner ("an option of 'clinecfg admin
+ * limits'"), so a misplaced flag says where it belongs. */
+static void hint_option(cc_err *err, const char *arg, const cli_command *cmd, const cli_command *owner)
 {
     if (strncmp(arg, "--", 2) != 0)
         return;
@@ -378,26 +407,82 @@ static void hint_option(cc_err *err, const char *arg, const cli_command *cmd)
     snprintf(typed, sizeof typed, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
     const char *names[2 * CLI_MAX_OPTS + 1];
     size_t n = add_names(names, 0, sizeof names / sizeof names[0], cli_global_opts);
-    if (cmd)
-        add_names(names, n, sizeof names / sizeof names[0], cmd->opts);
+    if (owner)
+        add_names(names, n, sizeof names / sizeof names[0], owner->opts);
     char best[256];
-    if (suggest_closest(typed, names, "--", best, sizeof best))
+    if (cmd && cmd->subcommands && !owner) {
+        cc_err_hint(err, "options go after the subcommand: clinecfg %s <subcommand> --%s ('clinecfg %s --help' "
+                         "lists them)", cmd->name, typed, cmd->name);
+        return;
+    }
+    if (suggest_closest(typed, names, "--", best, sizeof best)) {
         cc_err_hint(err, "did you mean %s?", best);
+        return;
+    }
+    char holders[256] = "";
+    size_t used = 0;
+    for (size_t i = 0; cmd && cmd->subcommands && cmd->subcommands[i]; i++) {
+        const cli_command *s = cmd->subcommands[i];
+        for (size_t k = 0; s != owner && k < s->opts.n; k++)
+            if (strcmp(s->opts.opt[k].name, typed) == 0 && used < sizeof holders)
+                used += (size_t)snprintf(holders + used, sizeof holders - used, "%s'clinecfg %s %s'",
+                                         used ? " and " : "", cmd->name, s->name);
+    }
+    if (holders[0])
+        cc_err_hint(err, "--%s is an option of %s", typed, holders);
+}
+
+/* Every name of a NULL-terminated command list, for suggest_closest and messages. */
+static size_t command_names(const cli_command *const *commands, const char **names, size_t max)
+{
+    size_t n = 0;
+    for (; commands[n] && n + 1 < max; n++)
+        names[n] = commands[n]->name;
+    names[n] = NULL;
+    return n;
 }
 
 static int unknown_command(const cli_command *const *commands, const char *name, cc_err *err)
 {
     const char *names[64];
-    size_t n = 0;
-    for (; commands[n] && n + 1 < sizeof names / sizeof names[0]; n++)
-        names[n] = commands[n]->name;
-    names[n] = NULL;
+    command_names(commands, names, sizeof names / sizeof names[0]);
     cc_err_set(err, CC_EUSAGE, "usage", "unknown command '%s'", name);
     char best[256];
     if (suggest_closest(name, names, "", best, sizeof best))
         cc_err_hint(err, "did you mean %s? ('clinecfg --help' lists the commands)", best);
     else
         cc_err_hint(err, "run 'clinecfg --help' to list the commands");
+    return CC_EUSAGE;
+}
+
+/* "usage: clinecfg admin provision|policy|report|limits ..." */
+static void subcommand_usage(const cli_command *cmd, char *buf, size_t size)
+{
+    size_t used = (size_t)snprintf(buf, size, "usage: clinecfg %s ", cmd->name);
+    for (size_t i = 0; cmd->subcommands[i] && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? "|" : "", cmd->subcommands[i]->name);
+    if (used < size)
+        snprintf(buf + used, size - used, " ...");
+}
+
+/* No subcommand, or an unknown one (name != NULL), for a command that has them. */
+static int bad_subcommand(const cli_command *cmd, const char *name, cc_err *err)
+{
+    char usage[256];
+    subcommand_usage(cmd, usage, sizeof usage);
+    if (!name) {
+        cc_err_set(err, CC_EUSAGE, "usage", "%s", usage);
+        cc_err_hint(err, "'clinecfg %s --help' describes the subcommands", cmd->name);
+        return CC_EUSAGE;
+    }
+    const char *names[64];
+    command_names(cmd->subcommands, names, sizeof names / sizeof names[0]);
+    cc_err_set(err, CC_EUSAGE, "usage", "unknown subcommand '%s' for 'clinecfg %s'", name, cmd->name);
+    char best[256];
+    if (suggest_closest(name, names, "", best, sizeof best))
+        cc_err_hint(err, "did you mean %s? (%s)", best, usage);
+    else
+        cc_err_hint(err, "%s; 'clinecfg %s --help' describes them", usage, cmd->name);
     return CC_EUSAGE;
 }
 
@@ -409,31 +494,56 @@ static const cli_command *find_command(const cli_command *const *commands, const
     return NULL;
 }
 
-/* An option word: global first, then the command's own. */
-static int take_any_option(int argc, char **argv, int *i, cli_args *g, const cli_command *cmd, cli_args *c,
-                           cc_err *err)
+/* An option word: global first, then the options of the one that runs (the
+ * subcommand once it is named; a command with subcommands has none). */
+static int take_any_option(int argc, char **argv, int *i, cli_args *g, const cli_command *cmd,
+                           const cli_command *sub, cli_args *c, cc_err *err)
 {
     int r = take_option(argc, argv, i, cli_global_opts, g, err);
     if (r != 0)
         return r;
-    if (cmd) {
-        r = take_option(argc, argv, i, cmd->opts, c, err);
+    const cli_command *owner = sub ? sub : cmd;
+    if (owner) {
+        r = take_option(argc, argv, i, owner->opts, c, err);
         if (r != 0)
             return r;
-        cc_err_set(err, CC_EUSAGE, "usage", "unknown option '%s' for 'clinecfg %s'", argv[*i], cmd->name);
+        if (sub)
+            cc_err_set(err, CC_EUSAGE, "usage", "unknown option '%s' for 'clinecfg %s %s'", argv[*i], cmd->name,
+                       sub->name);
+        else
+            cc_err_set(err, CC_EUSAGE, "usage", "unknown option '%s' for 'clinecfg %s'", argv[*i], cmd->name);
     } else {
         cc_err_set(err, CC_EUSAGE, "usage", "unknown option '%s'", argv[*i]);
     }
-    hint_option(err, argv[*i], cmd);
+    hint_option(err, argv[*i], cmd, sub ? sub : (cmd && !cmd->subcommands ? cmd : NULL));
     return CC_EUSAGE;
 }
 
+/* A word that is not an option: the command, its subcommand, or a positional. */
+static int take_word(const char *arg, const cli_command *const *commands, const cli_command **cmd,
+                     const cli_command **sub, cli_args *c, cc_err *err)
+{
+    if (!*cmd) {
+        *cmd = find_command(commands, arg);
+        return *cmd ? 0 : unknown_command(commands, arg, err);
+    }
+    if ((*cmd)->subcommands && !*sub) {
+        *sub = find_command((*cmd)->subcommands, arg);
+        return *sub ? 0 : bad_subcommand(*cmd, arg, err);
+    }
+    if (c->npos >= CLI_MAX_POS)
+        return cc_err_set(err, CC_EUSAGE, "usage", "too many arguments");
+    c->pos[c->npos++] = arg;
+    return 0;
+}
+
 int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_args *g, const cli_command **cmd,
-              cli_args *c, cc_err *err)
+              const cli_command **sub, cli_args *c, cc_err *err)
 {
     int rc = cli_check_tables(commands, err);
     if (rc)
         return rc;
+    *sub = NULL;
     bool only_pos = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -441,21 +551,13 @@ int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_arg
             only_pos = true;
             continue;
         }
-        if (!only_pos && arg[0] == '-' && arg[1] && !cli_is_json_number(arg)) {
-            int r = take_any_option(argc, argv, &i, g, *cmd, c, err);
-            if (r < 0)
-                return r;
-            continue;
-        }
-        if (!*cmd) {
-            *cmd = find_command(commands, arg);
-            if (!*cmd)
-                return unknown_command(commands, arg, err);
-            continue;
-        }
-        if (c->npos >= CLI_MAX_POS)
-            return cc_err_set(err, CC_EUSAGE, "usage", "too many arguments");
-        c->pos[c->npos++] = arg;
+        int r = !only_pos && arg[0] == '-' && arg[1] && !cli_is_json_number(arg)
+                    ? take_any_option(argc, argv, &i, g, *cmd, *sub, c, err)
+                    : take_word(arg, commands, cmd, sub, c, err);
+        if (r < 0)
+            return r;
     }
+    if (*cmd && (*cmd)->subcommands && !*sub && !g->count[GLOBAL_OPT_HELP] && !g->count[GLOBAL_OPT_VERSION])
+        return bad_subcommand(*cmd, NULL, err);
     return 0;
 }

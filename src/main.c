@@ -1,7 +1,8 @@
 /*
  * main.c - the command table and main: parse argv (src/cli.c) against the
- * global options and the named command's table, set up the run context,
- * run the command and turn its status into the exit code via out_finish.
+ * global options and the named command's (or subcommand's) table, set up
+ * the run context, run it and turn its status into the exit code via
+ * out_finish.
  */
 #define _GNU_SOURCE
 #include <limits.h>
@@ -112,8 +113,8 @@ int main(int argc, char **argv)
     cli_args g, c;
     memset(&g, 0, sizeof g);
     memset(&c, 0, sizeof c);
-    const cli_command *cmd = NULL;
-    int status = cli_parse(argc, argv, commands, &g, &cmd, &c, &err);
+    const cli_command *cmd = NULL, *sub = NULL;
+    int status = cli_parse(argc, argv, commands, &g, &cmd, &sub, &c, &err);
 
     cc_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
             out_text(&ctx.out, "clinecfg %s\n", CLINECFG_VERSION);
         } else if (cli_count(&g, GLOBAL_OPT_HELP)) {
             if (cmd)
-                cli_print_command_help(stdout, cmd);
+                cli_print_command_help(stdout, cmd, sub);
             else
                 cli_print_tool_help(stdout, CLINECFG_VERSION, commands);
             cJSON_Delete(ctx.result);
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
             cli_print_tool_help(stderr, CLINECFG_VERSION, commands);
             status = cc_err_set(&err, CC_EUSAGE, "usage", "no command given");
         } else {
-            status = cmd->run(&ctx, &c, &err);
+            status = (sub ? sub : cmd)->run(&ctx, &c, &err);
         }
     }
     int code = out_finish(&ctx.out, status, &err, ctx.result);

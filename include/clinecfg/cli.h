@@ -7,6 +7,10 @@
  * argv against the global table and that table, and the usage line and
  * --help are printed from the same tables, so they cannot drift.  Values are
  * read back by enum index (cli_value(a, SETUP_OPT_TEAM)), never by name.
+ * A command may instead have subcommands, git-style ('clinecfg admin limits
+ * set'): the first positional word picks one, and that subcommand's own
+ * table, usage line, --help and run take over; an option of a sibling is a
+ * usage error like any unknown one.
  * Commands never print their result directly for --json: they add fields to
  * ctx->result and return a CC_* status.
  */
@@ -73,7 +77,10 @@ typedef struct cli_command {
     const char *summary;    /* one line */
     const char *description;/* a paragraph for --help; may be NULL */
     cli_opts opts;          /* CLI_OPTS(table), or {0} for none */
-    int (*run)(cc_ctx *ctx, const cli_args *args, cc_err *err);
+    int (*run)(cc_ctx *ctx, const cli_args *args, cc_err *err); /* NULL when it has subcommands */
+    /* NULL-terminated, or NULL: the first positional word names one, which
+     * then owns the options, the remaining positionals and the run. */
+    const struct cli_command *const *subcommands;
 } cli_command;
 
 /* The global options, accepted before or after the command name. */
@@ -98,24 +105,29 @@ const char *cli_value(const cli_args *a, int opt);
 /* How many times option `opt` was given. */
 int cli_count(const cli_args *a, int opt);
 
-/* Checks that every entry of every table (the global one and each command's)
- * is filled in and that no table is larger than CLI_MAX_OPTS: an enum value
- * without an initializer would otherwise be a silent hole. */
+/* Checks that every entry of every table (the global one, each command's and
+ * each subcommand's) is filled in and that no table is larger than
+ * CLI_MAX_OPTS: an enum value without an initializer would otherwise be a
+ * silent hole.  A command has a run or subcommands, never both. */
 int cli_check_tables(const cli_command *const *commands, cc_err *err);
 
 /* Splits argv into global options (g), the command (*cmd, NULL when none was
- * named), its options (c) and positionals.  `commands` is NULL-terminated.
- * Returns 0 or CC_EUSAGE with err filled. */
+ * named), its subcommand (*sub, NULL when the command has none), the
+ * options of the one that runs (c) and its positionals.  `commands` is
+ * NULL-terminated.  A command with subcommands but none named is a usage
+ * error, unless --help or --version was given.  Returns 0 or CC_EUSAGE with
+ * err filled. */
 int cli_parse(int argc, char **argv, const cli_command *const *commands, cli_args *g, const cli_command **cmd,
-              cli_args *c, cc_err *err);
+              const cli_command **sub, cli_args *c, cc_err *err);
 
 /* True when s is a JSON number ("-2.5", "1e3"): cli_parse takes such a
  * word as a positional value even when it starts with '-'. */
 bool cli_is_json_number(const char *s);
 
-/* 'clinecfg --help' and 'clinecfg CMD --help', both from the tables. */
+/* 'clinecfg --help', 'clinecfg CMD --help' (sub NULL; a command with
+ * subcommands lists them) and 'clinecfg CMD SUB --help', from the tables. */
 void cli_print_tool_help(FILE *f, const char *version, const cli_command *const *commands);
-void cli_print_command_help(FILE *f, const cli_command *c);
+void cli_print_command_help(FILE *f, const cli_command *c, const cli_command *sub);
 
 /* May clinecfg ask?  Not with -y, and only with a terminal on stdin and stderr. */
 bool cli_interactive(const cc_ctx *ctx);

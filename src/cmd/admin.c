@@ -1,5 +1,7 @@
-/* admin.c - 'clinecfg admin provision': create the profiles developers
- * requested (--request FILE) or a whole roster (--roster CSV), idempotently.
+/* admin.c - 'clinecfg admin' and its subcommand 'provision': create the
+ * profiles developers requested (--request FILE) or a whole roster (--roster
+ * CSV), idempotently.  policy, report and limits keep their options next
+ * to their code (admin_policy.c, admin_report.c, admin_limits.c).
  * A request comes from a developer, so it is re-checked against its
  * requester and this run's config and shown before anything is created.
  * The roster is read twice as a stream: once to check every row, then in
@@ -35,70 +37,26 @@
 #define ROSTER_MAX_MODELS 64  /* distinct base models in one roster */
 
 enum {
-    ADMIN_OPT_REQUEST,
-    ADMIN_OPT_ROSTER,
-    ADMIN_OPT_CONCURRENCY,
-    ADMIN_OPT_REGION,
-    ADMIN_OPT_AWS_PROFILE,
-    ADMIN_OPT_MODEL,
-    ADMIN_OPT_FIX_TAGS,
-    ADMIN_OPT_TEAM,  /* policy and report */
-    ADMIN_OPT_GROUP, /* policy: IAM groups; report: member|team rows */
-    /* admin policy (admin_policy.c) */
-    ADMIN_OPT_PRINCIPAL,
-    ADMIN_OPT_ACCOUNT,
-    ADMIN_OPT_APPLY,
-    ADMIN_OPT_NAME,
-    ADMIN_OPT_USER,
-    ADMIN_OPT_ROLE,
-    ADMIN_OPT_CHECK,
-    ADMIN_OPT_MEMBER,
-    /* admin report (admin_report.c) */
-    ADMIN_OPT_SINCE,
-    ADMIN_OPT_UNTIL,
-    ADMIN_OPT_FORMAT,
-    ADMIN_OPT_OUTPUT,
-    /* admin limits (admin_limits.c) */
-    ADMIN_OPT_MONTHLY_USD,
-    ADMIN_OPT_NOTIFY,
-    ADMIN_OPT_ALERT_AT,
-    ADMIN_OPT_HOURLY_TOKENS,
-    ADMIN_OPT_BUDGET_ACTION,
-    ADMIN_OPT_EXECUTION_ROLE,
-    ADMIN_OPT_COUNT
+    PROVISION_OPT_REQUEST,
+    PROVISION_OPT_ROSTER,
+    PROVISION_OPT_CONCURRENCY,
+    PROVISION_OPT_REGION,
+    PROVISION_OPT_AWS_PROFILE,
+    PROVISION_OPT_MODEL,
+    PROVISION_OPT_FIX_TAGS,
+    PROVISION_OPT_TEAM,
+    PROVISION_OPT_COUNT
 };
 
-static const cli_opt admin_opts[ADMIN_OPT_COUNT] = {
-    [ADMIN_OPT_REQUEST] = {"request", 0, OPT_VALUE, "FILE", "a request file written by a denied setup"},
-    [ADMIN_OPT_ROSTER] = {"roster", 0, OPT_VALUE, "CSV", "CSV with columns team,member[,model]"},
-    [ADMIN_OPT_CONCURRENCY] = {"concurrency", 0, OPT_VALUE, "N", "lookups in flight at most (default 8)"},
-    [ADMIN_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region"},
-    [ADMIN_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
-    [ADMIN_OPT_MODEL] = {"model", 0, OPT_VALUE, "ID", "base model for roster rows without one (default: config model)"},
-    [ADMIN_OPT_FIX_TAGS] = {"fix-tags", 0, OPT_FLAG, NULL, "retag same-named profiles whose model matches"},
-    [ADMIN_OPT_TEAM] = {"team", 0, OPT_VALUE, "T",
-                        "provision --request: the team a request may be for; policy: the team tag required "
-                        "(default: config team); report: only team T"},
-    [ADMIN_OPT_GROUP] = {"group", 0, OPT_LIST, "G",
-                         "policy: IAM group(s), repeated or comma-separated; report: member (default) or team, one row each"},
-    [ADMIN_OPT_PRINCIPAL] = {"principal", 0, OPT_VALUE, "KIND", "policy: iam-user (default) or sso"},
-    [ADMIN_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "ID", "policy: the AWS account the policy names"},
-    [ADMIN_OPT_APPLY] = {"apply", 0, OPT_FLAG, NULL, "policy: create or update the policy and attach it"},
-    [ADMIN_OPT_NAME] = {"name", 0, OPT_VALUE, "NAME", "policy: the customer-managed policy's name"},
-    [ADMIN_OPT_USER] = {"user", 0, OPT_LIST, "U", "policy: IAM user(s), repeated or comma-separated"},
-    [ADMIN_OPT_ROLE] = {"role", 0, OPT_LIST, "R", "policy: IAM role(s), repeated or comma-separated (--check: one name or ARN)"},
-    [ADMIN_OPT_CHECK] = {"check", 0, OPT_FLAG, NULL, "policy: simulate the expected cases for --user or --role"},
-    [ADMIN_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "policy: the member --check --role stands for; limits: one member"},
-    [ADMIN_OPT_SINCE] = {"since", 0, OPT_VALUE, "SPEC", "report: start day (today, month, 7d, 30d, ISO date; default month)"},
-    [ADMIN_OPT_UNTIL] = {"until", 0, OPT_VALUE, "SPEC", "report: end (same forms; default now), UTC unless an offset is given"},
-    [ADMIN_OPT_FORMAT] = {"format", 0, OPT_VALUE, "FMT", "report: table (default), json, csv or html"},
-    [ADMIN_OPT_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE", "report: write to FILE (atomically) instead of stdout"},
-    [ADMIN_OPT_MONTHLY_USD] = {"monthly-usd", 0, OPT_VALUE, "N", "limits set: each member's monthly limit in USD"},
-    [ADMIN_OPT_NOTIFY] = {"notify", 0, OPT_LIST, "TARGET", "limits set: email:ADDR or sns:TOPIC-ARN, repeated or comma-separated"},
-    [ADMIN_OPT_ALERT_AT] = {"alert-at", 0, OPT_VALUE, "PCTS", "limits set: notify at these percentages (default 80,100)"},
-    [ADMIN_OPT_HOURLY_TOKENS] = {"hourly-tokens", 0, OPT_VALUE, "N", "limits set: alarm per profile above N tokens an hour"},
-    [ADMIN_OPT_BUDGET_ACTION] = {"budget-action", 0, OPT_FLAG, NULL, "limits set: AWS budget action denying IAM users at 100%"},
-    [ADMIN_OPT_EXECUTION_ROLE] = {"execution-role", 0, OPT_VALUE, "ARN", "limits set: the role the budget action runs as"},
+static const cli_opt provision_opts[PROVISION_OPT_COUNT] = {
+    [PROVISION_OPT_REQUEST] = {"request", 0, OPT_VALUE, "FILE", "a request file written by a denied setup"},
+    [PROVISION_OPT_ROSTER] = {"roster", 0, OPT_VALUE, "CSV", "CSV with columns team,member[,model]"},
+    [PROVISION_OPT_CONCURRENCY] = {"concurrency", 0, OPT_VALUE, "N", "lookups in flight at most (default 8)"},
+    [PROVISION_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region"},
+    [PROVISION_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
+    [PROVISION_OPT_MODEL] = {"model", 0, OPT_VALUE, "ID", "base model for roster rows without one (default: config model)"},
+    [PROVISION_OPT_FIX_TAGS] = {"fix-tags", 0, OPT_FLAG, NULL, "retag same-named profiles whose model matches"},
+    [PROVISION_OPT_TEAM] = {"team", 0, OPT_VALUE, "T", "--request: the team a request may be for (default: config team)"},
 };
 
 typedef enum { ROW_CREATED, ROW_EXISTING, ROW_CONFLICT, ROW_FAILED, ROW_PENDING, ROW_NSTATES } row_state;
@@ -727,81 +685,28 @@ static int parse_concurrency(const char *cv, size_t *out, cc_err *err)
     return 0;
 }
 
-static int run_policy(cc_ctx *ctx, const cli_args *a, cc_err *err)
-{
-    admin_policy_args pa = {
-        .kind = a->npos == 2 ? a->pos[1] : NULL,
-        .principal = cli_value(a, ADMIN_OPT_PRINCIPAL),
-        .team = cli_value(a, ADMIN_OPT_TEAM),
-        .account = cli_value(a, ADMIN_OPT_ACCOUNT),
-        .region = cli_value(a, ADMIN_OPT_REGION),
-        .aws_profile = cli_value(a, ADMIN_OPT_AWS_PROFILE),
-        .name = cli_value(a, ADMIN_OPT_NAME),
-        .users = cli_value(a, ADMIN_OPT_USER),
-        .roles = cli_value(a, ADMIN_OPT_ROLE),
-        .groups = cli_value(a, ADMIN_OPT_GROUP),
-        .member = cli_value(a, ADMIN_OPT_MEMBER),
-        .apply = cli_count(a, ADMIN_OPT_APPLY) > 0,
-        .check = cli_count(a, ADMIN_OPT_CHECK) > 0,
-    };
-    return admin_policy_run(ctx, &pa, err);
-}
-
-static int run_limits(cc_ctx *ctx, const cli_args *a, cc_err *err)
-{
-    admin_limits_args la = {
-        .action = a->npos == 2 ? a->pos[1] : NULL,
-        .team = cli_value(a, ADMIN_OPT_TEAM),
-        .member = cli_value(a, ADMIN_OPT_MEMBER),
-        .roster = cli_value(a, ADMIN_OPT_ROSTER),
-        .region = cli_value(a, ADMIN_OPT_REGION),
-        .aws_profile = cli_value(a, ADMIN_OPT_AWS_PROFILE),
-        .monthly_usd = cli_value(a, ADMIN_OPT_MONTHLY_USD),
-        .notify = cli_value(a, ADMIN_OPT_NOTIFY),
-        .alert_at = cli_value(a, ADMIN_OPT_ALERT_AT),
-        .hourly_tokens = cli_value(a, ADMIN_OPT_HOURLY_TOKENS),
-        .budget_action = cli_count(a, ADMIN_OPT_BUDGET_ACTION) > 0,
-        .execution_role = cli_value(a, ADMIN_OPT_EXECUTION_ROLE),
-        .users = cli_value(a, ADMIN_OPT_USER),
-        .roles = cli_value(a, ADMIN_OPT_ROLE),
-        .groups = cli_value(a, ADMIN_OPT_GROUP),
-    };
-    return admin_limits_run(ctx, &la, err);
-}
-
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
-    if (a->npos >= 1 && strcmp(a->pos[0], "policy") == 0)
-        return run_policy(ctx, a, err);
-    if (a->npos == 1 && strcmp(a->pos[0], "report") == 0) {
-        static const admin_report_opt_index ix = {ADMIN_OPT_TEAM, ADMIN_OPT_SINCE, ADMIN_OPT_UNTIL,
-                                                  ADMIN_OPT_GROUP, ADMIN_OPT_FORMAT, ADMIN_OPT_OUTPUT,
-                                                  ADMIN_OPT_REGION, ADMIN_OPT_AWS_PROFILE, ADMIN_OPT_CONCURRENCY};
-        return admin_report_run(ctx, a, &ix, err);
-    }
-    if (a->npos >= 1 && strcmp(a->pos[0], "limits") == 0)
-        return run_limits(ctx, a, err);
-    if (a->npos != 1 || strcmp(a->pos[0], "provision") != 0) {
-        cc_err_set(err, CC_EUSAGE, "usage",
-                   "usage: clinecfg admin provision (--request FILE | --roster CSV) | clinecfg admin report");
-        return CC_EUSAGE;
-    }
-    const char *request = cli_value(a, ADMIN_OPT_REQUEST);
-    const char *roster = cli_value(a, ADMIN_OPT_ROSTER);
+    if (a->npos)
+        return cc_err_set(err, CC_EUSAGE, "usage",
+                          "usage: clinecfg admin provision (--request FILE | --roster CSV); got an argument '%s'",
+                          a->pos[0]);
+    const char *request = cli_value(a, PROVISION_OPT_REQUEST);
+    const char *roster = cli_value(a, PROVISION_OPT_ROSTER);
     if (!request == !roster) {
         cc_err_set(err, CC_EUSAGE, "usage", "give exactly one of --request FILE or --roster CSV");
         return CC_EUSAGE;
     }
     size_t concurrency;
-    int rc = parse_concurrency(cli_value(a, ADMIN_OPT_CONCURRENCY), &concurrency, err);
+    int rc = parse_concurrency(cli_value(a, PROVISION_OPT_CONCURRENCY), &concurrency, err);
     if (rc)
         return rc;
     cc_config cfg;
     rc = cfg_load(&cfg, ctx, err);
-    const char *region = cli_value(a, ADMIN_OPT_REGION);
+    const char *region = cli_value(a, PROVISION_OPT_REGION);
     if (!rc && region)
         rc = cfg_set_flag(&cfg, CFG_REGION, "--region", region, err);
-    const char *model = cli_value(a, ADMIN_OPT_MODEL);
+    const char *model = cli_value(a, PROVISION_OPT_MODEL);
     if (!rc && model)
         rc = cfg_set_flag(&cfg, CFG_MODEL, "--model", model, err);
     if (rc) {
@@ -811,15 +716,15 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     /* A request carries its own region unless --region overrides it. */
     char *req_region = request && !region ? request_region(request) : NULL;
     session_opts so = {
-        .aws_profile = cli_value(a, ADMIN_OPT_AWS_PROFILE),
+        .aws_profile = cli_value(a, PROVISION_OPT_AWS_PROFILE),
         .region = req_region ? req_region : cfg_str(&cfg, CFG_REGION),
         .account = keyring_account_name(NULL),
     };
     session s;
     rc = session_open(&s, ctx, &so, err);
-    bool fix = cli_count(a, ADMIN_OPT_FIX_TAGS) > 0;
+    bool fix = cli_count(a, PROVISION_OPT_FIX_TAGS) > 0;
     if (!rc && request)
-        rc = provision_request(ctx, s.aws, &cfg, request, cli_value(a, ADMIN_OPT_TEAM), fix, err);
+        rc = provision_request(ctx, s.aws, &cfg, request, cli_value(a, PROVISION_OPT_TEAM), fix, err);
     else if (!rc)
         rc = provision_roster(ctx, s.aws, &cfg, roster, concurrency, fix, err);
     session_close(&s);
@@ -831,23 +736,26 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     return rc;
 }
 
-const cli_command cmd_admin = {
-    .name = "admin",
-    .operands = "provision | policy developer|enforce|blocked | report | limits set|enforce|list|remove",
-    .summary = "admin: create requested profiles or a roster; IAM policies; the team's usage; monthly limits",
+static const cli_command cmd_admin_provision = {
+    .name = "provision",
+    .summary = "create the profiles developers requested, or a whole roster's",
     .description = "Give exactly one of --request FILE or --roster CSV.\n"
                    "A request is checked against its requester and this run's config (member, team, tags, name,\n"
                    "region, model) and shown before it is created (asked on a terminal; -y skips the question).\n"
-                   "`admin policy developer|enforce` prints an IAM policy; --apply --name NAME attaches it to\n"
-                   "--user/--role/--group, --check simulates it for one --user or --role (exit 8 when a case fails).\n"
-                   "`admin policy blocked` prints clinecfg-blocked; --apply creates it if missing and attaches it.\n"
-                   "`admin limits set --monthly-usd N (--member M | --roster CSV)` makes one AWS Budget per member;\n"
-                   "`limits enforce` blocks members over their limit through the policy clinecfg-blocked;\n"
-                   "`limits list` shows limits and spend; `limits remove` deletes what `set` made.\n"
                    "Idempotent: profiles that exist with the right tags and model are reported as existing,\n"
-                   "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.\n"
-                   "report: every profile with the member tag, its CloudWatch tokens, estimate and billed cost\n"
-                   "(one Cost Explorer call), sorted by cost, with a totals row; --format table|json|csv|html.",
-    .opts = CLI_OPTS(admin_opts),
+                   "same-named ones with other tags as conflicts (exit 8). Prints a table, or JSON with --json.",
+    .opts = CLI_OPTS(provision_opts),
     .run = run,
+};
+
+/* git's shape: each subcommand owns its options, usage line and --help. */
+static const cli_command *const admin_subcommands[] = {
+    &cmd_admin_provision, &cmd_admin_policy, &cmd_admin_report, &cmd_admin_limits, NULL,
+};
+
+const cli_command cmd_admin = {
+    .name = "admin",
+    .operands = "provision|policy|report|limits",
+    .summary = "admin: create requested profiles or a roster; IAM policies; the team's usage; monthly limits",
+    .subcommands = admin_subcommands,
 };

@@ -1,6 +1,6 @@
 /*
- * admin_limits.c - `clinecfg admin limits set|remove` and the dispatch of
- * enforce|list (admin_limits_enforce.c).  `set` makes one AWS Budget per
+ * admin_limits.c - `clinecfg admin limits set|remove`, the subcommand's
+ * options, and the dispatch of enforce|list (admin_limits_enforce.c).  `set` makes one AWS Budget per
  * member (clinecfg-{team}-{member}, monthly, COST, FilterExpression on the
  * member tag) with the notifications asked for, optionally one CloudWatch
  * alarm per member profile on input + output tokens an hour, and for
@@ -27,6 +27,41 @@
 
 #define MAX_TARGETS 11 /* Budgets: one SNS topic and up to ten e-mail addresses per notification */
 #define MAX_ALERTS 5   /* Budgets: five notifications per budget */
+
+enum {
+    LIMITS_OPT_TEAM,
+    LIMITS_OPT_MEMBER,
+    LIMITS_OPT_ROSTER,
+    LIMITS_OPT_REGION,
+    LIMITS_OPT_AWS_PROFILE,
+    LIMITS_OPT_MONTHLY_USD,
+    LIMITS_OPT_NOTIFY,
+    LIMITS_OPT_ALERT_AT,
+    LIMITS_OPT_HOURLY_TOKENS,
+    LIMITS_OPT_BUDGET_ACTION,
+    LIMITS_OPT_EXECUTION_ROLE,
+    LIMITS_OPT_USER,
+    LIMITS_OPT_ROLE,
+    LIMITS_OPT_GROUP,
+    LIMITS_OPT_COUNT
+};
+
+static const cli_opt limits_opts[LIMITS_OPT_COUNT] = {
+    [LIMITS_OPT_TEAM] = {"team", 0, OPT_VALUE, "T", "the members' team (default: config team; list, enforce: every team)"},
+    [LIMITS_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "one member"},
+    [LIMITS_OPT_ROSTER] = {"roster", 0, OPT_VALUE, "CSV", "the members: CSV with columns team,member"},
+    [LIMITS_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region"},
+    [LIMITS_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
+    [LIMITS_OPT_MONTHLY_USD] = {"monthly-usd", 0, OPT_VALUE, "N", "set: each member's monthly limit in USD"},
+    [LIMITS_OPT_NOTIFY] = {"notify", 0, OPT_LIST, "TARGET", "set: email:ADDR or sns:TOPIC-ARN, repeated or comma-separated"},
+    [LIMITS_OPT_ALERT_AT] = {"alert-at", 0, OPT_VALUE, "PCTS", "set: notify at these percentages (default 80,100)"},
+    [LIMITS_OPT_HOURLY_TOKENS] = {"hourly-tokens", 0, OPT_VALUE, "N", "set: alarm per profile above N tokens an hour"},
+    [LIMITS_OPT_BUDGET_ACTION] = {"budget-action", 0, OPT_FLAG, NULL, "set: AWS budget action denying IAM users at 100%"},
+    [LIMITS_OPT_EXECUTION_ROLE] = {"execution-role", 0, OPT_VALUE, "ARN", "set: the role the budget action runs as"},
+    [LIMITS_OPT_USER] = {"user", 0, OPT_LIST, "U", "enforce: attach clinecfg-blocked to IAM user(s), repeated or comma-separated"},
+    [LIMITS_OPT_ROLE] = {"role", 0, OPT_LIST, "R", "enforce: attach clinecfg-blocked to IAM role(s), repeated or comma-separated"},
+    [LIMITS_OPT_GROUP] = {"group", 0, OPT_LIST, "G", "enforce: attach clinecfg-blocked to IAM group(s), repeated or comma-separated"},
+};
 
 /* What `set` is asked to make. */
 typedef struct set_plan {
@@ -565,7 +600,7 @@ static int run_remove(limits_ctx *l, const admin_limits_args *a, cc_err *err)
     return rc;
 }
 
-int admin_limits_run(cc_ctx *ctx, const admin_limits_args *a, cc_err *err)
+static int run_args(cc_ctx *ctx, const admin_limits_args *a, cc_err *err)
 {
     const char *act = a->action ? a->action : "";
     bool known = !strcmp(act, "set") || !strcmp(act, "enforce") || !strcmp(act, "list") || !strcmp(act, "remove");
@@ -586,3 +621,36 @@ int admin_limits_run(cc_ctx *ctx, const admin_limits_args *a, cc_err *err)
     limits_close(&l);
     return rc;
 }
+
+static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    admin_limits_args la = {
+        .action = a->npos == 1 ? a->pos[0] : NULL,
+        .team = cli_value(a, LIMITS_OPT_TEAM),
+        .member = cli_value(a, LIMITS_OPT_MEMBER),
+        .roster = cli_value(a, LIMITS_OPT_ROSTER),
+        .region = cli_value(a, LIMITS_OPT_REGION),
+        .aws_profile = cli_value(a, LIMITS_OPT_AWS_PROFILE),
+        .monthly_usd = cli_value(a, LIMITS_OPT_MONTHLY_USD),
+        .notify = cli_value(a, LIMITS_OPT_NOTIFY),
+        .alert_at = cli_value(a, LIMITS_OPT_ALERT_AT),
+        .hourly_tokens = cli_value(a, LIMITS_OPT_HOURLY_TOKENS),
+        .budget_action = cli_count(a, LIMITS_OPT_BUDGET_ACTION) > 0,
+        .execution_role = cli_value(a, LIMITS_OPT_EXECUTION_ROLE),
+        .users = cli_value(a, LIMITS_OPT_USER),
+        .roles = cli_value(a, LIMITS_OPT_ROLE),
+        .groups = cli_value(a, LIMITS_OPT_GROUP),
+    };
+    return run_args(ctx, &la, err);
+}
+
+const cli_command cmd_admin_limits = {
+    .name = "limits",
+    .operands = "set|enforce|list|remove",
+    .summary = "per-member monthly limits: AWS Budgets, token alarms and clinecfg-blocked",
+    .description = "`set --monthly-usd N (--member M | --roster CSV)` makes one AWS Budget per member;\n"
+                   "`enforce` blocks members over their limit through the policy clinecfg-blocked;\n"
+                   "`list` shows limits and spend; `remove` deletes what `set` made.",
+    .opts = CLI_OPTS(limits_opts),
+    .run = run,
+};

@@ -1,6 +1,6 @@
 /*
- * admin_limits.h - `clinecfg admin limits set|enforce|list|remove`, called
- * by admin.c once it has parsed the admin options (src/cmd/admin_limits.c),
+ * admin_limits.h - `clinecfg admin limits set|enforce|list|remove`, a
+ * subcommand of admin with its own options (src/cmd/admin_limits.c),
  * and the pieces its parts share (src/cmd/admin_limits_common.c): the run
  * context, the member list, the members' profiles, the price table and the
  * one place writes go through (so --dry-run shows every call).
@@ -32,7 +32,7 @@ typedef struct admin_limits_args {
     const char *users, *roles, *groups; /* enforce: attach clinecfg-blocked to these */
 } admin_limits_args;
 
-int admin_limits_run(cc_ctx *ctx, const admin_limits_args *a, cc_err *err);
+extern const cli_command cmd_admin_limits;
 
 /* ---- shared by admin_limits*.c ------------------------------------------ */
 

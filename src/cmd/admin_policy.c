@@ -29,6 +29,52 @@
 #define MAX_EXTRA_TAGS 40
 #define MAX_PRINCIPALS 64
 
+enum {
+    POLICY_OPT_TEAM,
+    POLICY_OPT_PRINCIPAL,
+    POLICY_OPT_ACCOUNT,
+    POLICY_OPT_APPLY,
+    POLICY_OPT_NAME,
+    POLICY_OPT_USER,
+    POLICY_OPT_ROLE,
+    POLICY_OPT_GROUP,
+    POLICY_OPT_CHECK,
+    POLICY_OPT_MEMBER,
+    POLICY_OPT_REGION,
+    POLICY_OPT_AWS_PROFILE,
+    POLICY_OPT_COUNT
+};
+
+static const cli_opt policy_opts[POLICY_OPT_COUNT] = {
+    [POLICY_OPT_TEAM] = {"team", 0, OPT_VALUE, "T", "the team tag the policy requires (default: config team)"},
+    [POLICY_OPT_PRINCIPAL] = {"principal", 0, OPT_VALUE, "KIND", "iam-user (default) or sso"},
+    [POLICY_OPT_ACCOUNT] = {"account", 0, OPT_VALUE, "ID", "the AWS account the policy names"},
+    [POLICY_OPT_APPLY] = {"apply", 0, OPT_FLAG, NULL, "create or update the policy and attach it"},
+    [POLICY_OPT_NAME] = {"name", 0, OPT_VALUE, "NAME", "the customer-managed policy's name"},
+    [POLICY_OPT_USER] = {"user", 0, OPT_LIST, "U", "IAM user(s), repeated or comma-separated"},
+    [POLICY_OPT_ROLE] = {"role", 0, OPT_LIST, "R", "IAM role(s), repeated or comma-separated (--check: one name or ARN)"},
+    [POLICY_OPT_GROUP] = {"group", 0, OPT_LIST, "G", "IAM group(s), repeated or comma-separated"},
+    [POLICY_OPT_CHECK] = {"check", 0, OPT_FLAG, NULL, "simulate the expected cases for --user or --role"},
+    [POLICY_OPT_MEMBER] = {"member", 0, OPT_VALUE, "M", "the member --check --role stands for"},
+    [POLICY_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "the region the policy names (default: any; --check: the session's)"},
+    [POLICY_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
+};
+
+typedef struct admin_policy_args {
+    const char *kind;        /* the operand: "developer", "enforce" or "blocked" */
+    const char *principal;   /* --principal iam-user|sso; NULL = iam-user */
+    const char *team;        /* --team; NULL = the config's team */
+    const char *account;     /* --account; NULL = any (print) or the caller's (apply, check) */
+    const char *region;      /* --region; NULL = any (print) or the session's (check) */
+    const char *aws_profile; /* --aws-profile */
+    const char *name;        /* --name, with --apply */
+    const char *users;       /* --user, --role, --group: comma-separated names */
+    const char *roles;
+    const char *groups;
+    const char *member;      /* --member, with --check */
+    bool apply, check;
+} admin_policy_args;
+
 /* What the command works with: the config, the document's inputs and,
  * when AWS is asked, the session and the caller. */
 typedef struct policy_run {
@@ -620,7 +666,7 @@ static int run_blocked(cc_ctx *ctx, const admin_policy_args *a, cc_err *err)
     return rc;
 }
 
-int admin_policy_run(cc_ctx *ctx, const admin_policy_args *a, cc_err *err)
+static int run_args(cc_ctx *ctx, const admin_policy_args *a, cc_err *err)
 {
     if (a->kind && !strcmp(a->kind, "blocked"))
         return run_blocked(ctx, a, err);
@@ -649,3 +695,34 @@ int admin_policy_run(cc_ctx *ctx, const admin_policy_args *a, cc_err *err)
     cfg_free(&r.cfg);
     return rc;
 }
+
+static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
+{
+    admin_policy_args pa = {
+        .kind = a->npos == 1 ? a->pos[0] : NULL,
+        .principal = cli_value(a, POLICY_OPT_PRINCIPAL),
+        .team = cli_value(a, POLICY_OPT_TEAM),
+        .account = cli_value(a, POLICY_OPT_ACCOUNT),
+        .region = cli_value(a, POLICY_OPT_REGION),
+        .aws_profile = cli_value(a, POLICY_OPT_AWS_PROFILE),
+        .name = cli_value(a, POLICY_OPT_NAME),
+        .users = cli_value(a, POLICY_OPT_USER),
+        .roles = cli_value(a, POLICY_OPT_ROLE),
+        .groups = cli_value(a, POLICY_OPT_GROUP),
+        .member = cli_value(a, POLICY_OPT_MEMBER),
+        .apply = cli_count(a, POLICY_OPT_APPLY) > 0,
+        .check = cli_count(a, POLICY_OPT_CHECK) > 0,
+    };
+    return run_args(ctx, &pa, err);
+}
+
+const cli_command cmd_admin_policy = {
+    .name = "policy",
+    .operands = "developer|enforce|blocked",
+    .summary = "print, apply or check an IAM policy",
+    .description = "`developer|enforce` prints an IAM policy; --apply --name NAME attaches it to\n"
+                   "--user/--role/--group, --check simulates it for one --user or --role (exit 8 when a case fails).\n"
+                   "`blocked` prints clinecfg-blocked; --apply creates it if missing and attaches it.",
+    .opts = CLI_OPTS(policy_opts),
+    .run = run,
+};

@@ -19,13 +19,37 @@
 #include "clinecfg/report.h"
 #include "clinecfg/session.h"
 
+enum {
+    REPORT_OPT_TEAM,
+    REPORT_OPT_SINCE,
+    REPORT_OPT_UNTIL,
+    REPORT_OPT_GROUP,
+    REPORT_OPT_FORMAT,
+    REPORT_OPT_OUTPUT,
+    REPORT_OPT_REGION,
+    REPORT_OPT_AWS_PROFILE,
+    REPORT_OPT_CONCURRENCY,
+    REPORT_OPT_COUNT
+};
+
+static const cli_opt report_opts_table[REPORT_OPT_COUNT] = {
+    [REPORT_OPT_TEAM] = {"team", 0, OPT_VALUE, "T", "only team T"},
+    [REPORT_OPT_SINCE] = {"since", 0, OPT_VALUE, "SPEC", "start day (today, month, 7d, 30d, ISO date; default month)"},
+    [REPORT_OPT_UNTIL] = {"until", 0, OPT_VALUE, "SPEC", "end (same forms; default now), UTC unless an offset is given"},
+    [REPORT_OPT_GROUP] = {"group", 0, OPT_VALUE, "BY", "member (default) or team: one row each"},
+    [REPORT_OPT_FORMAT] = {"format", 0, OPT_VALUE, "FMT", "table (default), json, csv or html"},
+    [REPORT_OPT_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE", "write to FILE (atomically) instead of stdout"},
+    [REPORT_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region"},
+    [REPORT_OPT_AWS_PROFILE] = {"aws-profile", 0, OPT_VALUE, "P", "AWS profile for the admin calls"},
+    [REPORT_OPT_CONCURRENCY] = {"concurrency", 0, OPT_VALUE, "N", "tag and metric lookups in flight at most (default 16)"},
+};
+
 typedef enum { FMT_TABLE, FMT_JSON, FMT_CSV, FMT_HTML } report_format;
 
-static int parse_options(const cli_args *a, const admin_report_opt_index *ix, report_opts *o, report_format *fmt,
-                         bool *group_team, cc_err *err)
+static int parse_options(const cli_args *a, report_opts *o, report_format *fmt, bool *group_team, cc_err *err)
 {
     long long now = (long long)time(NULL);
-    const char *since = cli_value(a, ix->since), *until = cli_value(a, ix->until);
+    const char *since = cli_value(a, REPORT_OPT_SINCE), *until = cli_value(a, REPORT_OPT_UNTIL);
     int rc = usage_parse_time("--since", since ? since : "month", now, &o->since, err);
     if (!rc)
         rc = usage_parse_time("--until", until ? until : "now", now, &o->until, err);
@@ -36,12 +60,12 @@ static int parse_options(const cli_args *a, const admin_report_opt_index *ix, re
         cc_err_set(err, CC_EUSAGE, "usage", "--since must be before --until");
         return CC_EUSAGE;
     }
-    const char *group = cli_value(a, ix->group);
+    const char *group = cli_value(a, REPORT_OPT_GROUP);
     if (group && strcmp(group, "member") && strcmp(group, "team"))
         return cc_err_set(err, CC_EUSAGE, "usage", "--group %s: give member or team", group);
     *group_team = group && !strcmp(group, "team");
     static const char *const names[] = {"table", "json", "csv", "html"};
-    const char *f = cli_value(a, ix->format);
+    const char *f = cli_value(a, REPORT_OPT_FORMAT);
     *fmt = FMT_TABLE;
     if (f) {
         int k;
@@ -51,7 +75,7 @@ static int parse_options(const cli_args *a, const admin_report_opt_index *ix, re
             return cc_err_set(err, CC_EUSAGE, "usage", "--format %s: give table, json, csv or html", f);
         *fmt = (report_format)k;
     }
-    const char *cv = cli_value(a, ix->concurrency);
+    const char *cv = cli_value(a, REPORT_OPT_CONCURRENCY);
     o->concurrency = 16;
     if (cv) {
         char *end;
@@ -61,7 +85,7 @@ static int parse_options(const cli_args *a, const admin_report_opt_index *ix, re
             return cc_err_set(err, CC_EUSAGE, "usage", "--concurrency %s: give a number from 1 to 64", cv);
         o->concurrency = (size_t)v;
     }
-    o->team = cli_value(a, ix->team);
+    o->team = cli_value(a, REPORT_OPT_TEAM);
     return 0;
 }
 
@@ -121,18 +145,21 @@ static int emit(cc_ctx *ctx, const report *r, report_format fmt, const char *pat
     return rc;
 }
 
-int admin_report_run(cc_ctx *ctx, const cli_args *a, const admin_report_opt_index *ix, cc_err *err)
+static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
 {
+    if (a->npos)
+        return cc_err_set(err, CC_EUSAGE, "usage", "clinecfg admin report takes no arguments (got '%s'); 'clinecfg admin report --help' lists its options",
+                          a->pos[0]);
     report_opts o;
     memset(&o, 0, sizeof o);
     report_format fmt = FMT_TABLE;
     bool group_team = false;
-    int rc = parse_options(a, ix, &o, &fmt, &group_team, err);
+    int rc = parse_options(a, &o, &fmt, &group_team, err);
     if (rc)
         return rc;
     cc_config cfg;
     rc = cfg_load(&cfg, ctx, err);
-    const char *region = cli_value(a, ix->region);
+    const char *region = cli_value(a, REPORT_OPT_REGION);
     if (!rc && region)
         rc = cfg_set_flag(&cfg, CFG_REGION, "--region", region, err);
     price_table prices;
@@ -142,7 +169,7 @@ int admin_report_run(cc_ctx *ctx, const cli_args *a, const admin_report_opt_inde
     session s;
     memset(&s, 0, sizeof s);
     if (!rc) {
-        session_opts so = {.aws_profile = cli_value(a, ix->aws_profile), .region = cfg_str(&cfg, CFG_REGION),
+        session_opts so = {.aws_profile = cli_value(a, REPORT_OPT_AWS_PROFILE), .region = cfg_str(&cfg, CFG_REGION),
                            .account = keyring_account_name(NULL)};
         rc = session_open(&s, ctx, &so, err);
     }
@@ -159,10 +186,19 @@ int admin_report_run(cc_ctx *ctx, const cli_args *a, const admin_report_opt_inde
     if (!rc && group_team)
         rc = report_group_by_team(&r, err);
     if (!rc)
-        rc = emit(ctx, &r, fmt, cli_value(a, ix->output), err);
+        rc = emit(ctx, &r, fmt, cli_value(a, REPORT_OPT_OUTPUT), err);
     report_free(&r);
     session_close(&s);
     prices_free(&prices);
     cfg_free(&cfg);
     return rc;
 }
+
+const cli_command cmd_admin_report = {
+    .name = "report",
+    .summary = "the team's usage: tokens, estimate and billed cost per member or team",
+    .description = "Every application profile with the member tag, its CloudWatch tokens, estimate and billed cost\n"
+                   "(one Cost Explorer call), sorted by cost, with a totals row, over whole UTC days.",
+    .opts = CLI_OPTS(report_opts_table),
+    .run = run,
+};

@@ -1,17 +1,12 @@
 /*
- * admin_report.h - 'clinecfg admin report', run from admin.c's dispatcher
- * with admin's parsed options; the indices say where each option sits in
- * admin's table.
+ * admin_report.h - 'clinecfg admin report', a subcommand of admin (its
+ * options, usage and run live in src/cmd/admin_report.c).
  */
 #ifndef CLINECFG_ADMIN_REPORT_H
 #define CLINECFG_ADMIN_REPORT_H
 
 #include "clinecfg/cli.h"
 
-typedef struct admin_report_opt_index {
-    int team, since, until, group, format, output, region, aws_profile, concurrency;
-} admin_report_opt_index;
-
-int admin_report_run(cc_ctx *ctx, const cli_args *a, const admin_report_opt_index *ix, cc_err *err);
+extern const cli_command cmd_admin_report;
 
 #endif

@@ -10,7 +10,7 @@
 _clinecfg_commands='setup login logout credential-process status doctor restore admin usage whoami config'
 _clinecfg_global='-h --help --version --json -v --verbose -q --quiet --no-color -y --yes --dry-run --config --org-config --allow-insecure-endpoint'
 
-# Options of one command (besides the global ones).
+# Options of one command, or of 'admin SUBCOMMAND' (besides the global ones).
 _clinecfg_command_opts()
 {
     case $1 in
@@ -20,7 +20,10 @@ _clinecfg_command_opts()
         logout | status) echo '--account' ;;
         doctor) echo '--live --aws-profile --account' ;;
         restore) echo '--list --force' ;;
-        admin) echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team --principal --account --apply --name --user --role --group --check --member --since --until --format -o --output --monthly-usd --notify --alert-at --hourly-tokens --budget-action --execution-role' ;;
+        'admin provision') echo '--request --roster --concurrency --region --aws-profile --model --fix-tags --team' ;;
+        'admin policy') echo '--team --principal --account --apply --name --user --role --group --check --member --region --aws-profile' ;;
+        'admin report') echo '--team --since --until --group --format -o --output --region --aws-profile --concurrency' ;;
+        'admin limits') echo '--team --member --roster --region --aws-profile --monthly-usd --notify --alert-at --hourly-tokens --budget-action --execution-role --user --role --group' ;;
         usage) echo '--since --until --period --account --aws-profile' ;;
         whoami) echo '--aws-profile --region --account' ;;
         config) echo '--file --force' ;;
@@ -35,7 +38,8 @@ _clinecfg_takes_value()
             --targets | --account | --mode | --access-key-id | --from-profile | --request | --roster | \
             --concurrency | --file | --principal | --name | --user | --role | --group | --since | --until | --period | \
             --format | -o | --output | --start-url | --sso-region | --account-id | --role-name | --source | \
-            --endpoint-sts | --endpoint-sso | --endpoint-sso-oidc) return 0 ;;
+            --endpoint-sts | --endpoint-sso | --endpoint-sso-oidc | --monthly-usd | --notify | --alert-at | \
+            --hourly-tokens | --execution-role) return 0 ;;
     esac
     return 1
 }
@@ -77,7 +81,8 @@ _clinecfg_value()
         --format) COMPREPLY=($(compgen -W 'table json csv html' -- "$cur")) ;;
         --aws-profile | --from-profile) COMPREPLY=($(compgen -W "$(_clinecfg_aws_profiles)" -- "$cur")) ;;
         --wait) COMPREPLY=($(compgen -W '60 300 900 1800' -- "$cur")) ;;
-        --team | --member | --model | --region | --profile-name | --account | --access-key-id | --concurrency)
+        --team | --member | --model | --region | --profile-name | --account | --access-key-id | --concurrency | \
+            --monthly-usd | --notify | --alert-at | --hourly-tokens | --execution-role)
             COMPREPLY=() ;;
         *) return 1 ;;
     esac
@@ -119,7 +124,10 @@ _clinecfg()
     done
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$_clinecfg_global $(_clinecfg_command_opts "$cmd")" -- "$cur"))
+        # admin's options belong to its subcommands (admin provision, admin limits, ...).
+        local key=$cmd
+        [[ $cmd == admin ]] && key="admin $sub"
+        COMPREPLY=($(compgen -W "$_clinecfg_global $(_clinecfg_command_opts "$key")" -- "$cur"))
         return 0
     fi
     case $cmd in

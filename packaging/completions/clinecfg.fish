@@ -42,13 +42,14 @@ function __clinecfg_backups
     end
 end
 
-# True when the command is $argv[1] and it has exactly $argv[2] positional words so far.
-function __clinecfg_nth_arg
+# The positional words of the command line so far (options and their values skipped).
+function __clinecfg_positionals
     set -l words (commandline -opc)
     set -l takes_value --config --org-config --team --member --model --region --aws-profile --profile-name \
         --targets --account --mode --access-key-id --from-profile --request --roster --concurrency --file \
-        --principal --name --user --role --group
-    set -l pos
+        --principal --name --user --role --group --since --until --period --format -o --output --start-url \
+        --sso-region --account-id --role-name --source --endpoint-sts --endpoint-sso --endpoint-sso-oidc \
+        --monthly-usd --notify --alert-at --hourly-tokens --execution-role
     set -l skip 0
     for w in $words[2..-1]
         if test $skip = 1
@@ -61,9 +62,20 @@ function __clinecfg_nth_arg
             end
             continue
         end
-        set -a pos $w
+        echo $w
     end
+end
+
+# True when the command is $argv[1] and it has exactly $argv[2] positional words so far.
+function __clinecfg_nth_arg
+    set -l pos (__clinecfg_positionals)
     test (count $pos) -ge 1; and test "$pos[1]" = $argv[1]; and test (math (count $pos) - 1) = $argv[2]
+end
+
+# True on `clinecfg admin $argv[1] ...`: the options offered are that subcommand's.
+function __clinecfg_admin_sub
+    set -l pos (__clinecfg_positionals)
+    test (count $pos) -ge 2; and test "$pos[1]" = admin; and test "$pos[2]" = $argv[1]
 end
 
 complete -c clinecfg -f
@@ -145,9 +157,13 @@ complete -c clinecfg -n $c -l list -d 'list the backups'
 complete -c clinecfg -n $c -l force -d 'also put back files changed after that run'
 complete -c clinecfg -n '__clinecfg_nth_arg restore 0' -a '(__clinecfg_backups)' -d 'backup run id'
 
-# admin
-set -l c '__fish_seen_subcommand_from admin'
+# admin: each subcommand has its own options
 complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a provision -d 'create requested profiles or a roster'
+complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a policy -d 'print, apply or check an IAM policy'
+complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a report -d "the team's usage"
+complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a limits -d 'per-member monthly limits'
+
+set -l c '__clinecfg_admin_sub provision'
 complete -c clinecfg -n $c -l request -r -F -d 'a request file written by a denied setup'
 complete -c clinecfg -n $c -l roster -r -F -d 'CSV with columns team,member[,model]'
 complete -c clinecfg -n $c -l concurrency -x -d 'lookups in flight at most'
@@ -155,31 +171,50 @@ complete -c clinecfg -n $c -l region -x -d 'AWS region'
 complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'AWS profile for the admin calls'
 complete -c clinecfg -n $c -l model -x -d 'base model for roster rows without one'
 complete -c clinecfg -n $c -l fix-tags -d 'retag same-named profiles whose model matches'
-complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a policy -d 'print, apply or check an IAM policy'
-complete -c clinecfg -n '__clinecfg_nth_arg admin 1' -a 'developer enforce blocked' -d 'policy'
-complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a limits -d 'per-member monthly limits'
-complete -c clinecfg -n '__clinecfg_nth_arg admin 1; and __fish_seen_subcommand_from limits' -a 'set list remove' -d 'limits'
-complete -c clinecfg -n $c -l monthly-usd -x -d 'limits set: each member\'s monthly limit in USD'
-complete -c clinecfg -n $c -l notify -x -d 'limits set: email:ADDR or sns:TOPIC-ARN, repeatable'
-complete -c clinecfg -n $c -l alert-at -x -d 'limits set: notify at these percentages'
-complete -c clinecfg -n $c -l hourly-tokens -x -d 'limits set: alarm per profile above N tokens an hour'
-complete -c clinecfg -n $c -l budget-action -d 'limits set: AWS budget action denying IAM users at 100%'
-complete -c clinecfg -n $c -l execution-role -x -d 'limits set: the role the budget action runs as'
-complete -c clinecfg -n $c -l team -x -d 'policy: the team tag value required; report: only team T'
-complete -c clinecfg -n $c -l principal -x -a 'iam-user sso' -d 'policy: who the policy matches'
-complete -c clinecfg -n $c -l account -x -d 'policy: the AWS account the policy names'
-complete -c clinecfg -n $c -l apply -d 'policy: create or update the policy and attach it'
-complete -c clinecfg -n $c -l name -x -d 'policy: the customer-managed policy name'
-complete -c clinecfg -n $c -l user -x -d 'policy: IAM user(s), repeatable'
-complete -c clinecfg -n $c -l role -x -d 'policy: IAM role(s), repeatable'
-complete -c clinecfg -n $c -l group -x -d 'policy: IAM group(s); report: member or team rows'
-complete -c clinecfg -n $c -l check -d 'policy: simulate the expected cases'
-complete -c clinecfg -n $c -l member -x -d 'policy: the member --check --role stands for'
-complete -c clinecfg -n '__clinecfg_nth_arg admin 0' -a report -d "the team's usage"
-complete -c clinecfg -n $c -l since -x -a 'today month 24h 7d 30d' -d 'report: start day'
-complete -c clinecfg -n $c -l until -x -a 'now today' -d 'report: end'
-complete -c clinecfg -n $c -l format -x -a 'table json csv html' -d 'report: output format'
-complete -c clinecfg -n $c -s o -l output -r -F -d 'report: write to FILE atomically'
+complete -c clinecfg -n $c -l team -x -d 'with --request: the team a request may be for'
+
+set -l c '__clinecfg_admin_sub policy'
+complete -c clinecfg -n '__clinecfg_nth_arg admin 1; and __clinecfg_admin_sub policy' -a 'developer enforce blocked' -d 'policy'
+complete -c clinecfg -n $c -l team -x -d 'the team tag the policy requires'
+complete -c clinecfg -n $c -l principal -x -a 'iam-user sso' -d 'who the policy matches'
+complete -c clinecfg -n $c -l account -x -d 'the AWS account the policy names'
+complete -c clinecfg -n $c -l apply -d 'create or update the policy and attach it'
+complete -c clinecfg -n $c -l name -x -d 'the customer-managed policy name'
+complete -c clinecfg -n $c -l user -x -d 'IAM user(s), repeatable'
+complete -c clinecfg -n $c -l role -x -d 'IAM role(s), repeatable'
+complete -c clinecfg -n $c -l group -x -d 'IAM group(s), repeatable'
+complete -c clinecfg -n $c -l check -d 'simulate the expected cases'
+complete -c clinecfg -n $c -l member -x -d 'the member --check --role stands for'
+complete -c clinecfg -n $c -l region -x -d 'the region the policy names'
+complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'AWS profile for the admin calls'
+
+set -l c '__clinecfg_admin_sub report'
+complete -c clinecfg -n $c -l team -x -d 'only team T'
+complete -c clinecfg -n $c -l since -x -a 'today month 24h 7d 30d' -d 'start day'
+complete -c clinecfg -n $c -l until -x -a 'now today' -d 'end'
+complete -c clinecfg -n $c -l group -x -a 'member team' -d 'one row per member or team'
+complete -c clinecfg -n $c -l format -x -a 'table json csv html' -d 'output format'
+complete -c clinecfg -n $c -s o -l output -r -F -d 'write to FILE atomically'
+complete -c clinecfg -n $c -l region -x -d 'AWS region'
+complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'AWS profile for the admin calls'
+complete -c clinecfg -n $c -l concurrency -x -d 'lookups in flight at most'
+
+set -l c '__clinecfg_admin_sub limits'
+complete -c clinecfg -n '__clinecfg_nth_arg admin 1; and __clinecfg_admin_sub limits' -a 'set enforce list remove' -d 'limits'
+complete -c clinecfg -n $c -l team -x -d "the members' team"
+complete -c clinecfg -n $c -l member -x -d 'one member'
+complete -c clinecfg -n $c -l roster -r -F -d 'the members: CSV with columns team,member'
+complete -c clinecfg -n $c -l region -x -d 'AWS region'
+complete -c clinecfg -n $c -l aws-profile -x -a '(__clinecfg_aws_profiles)' -d 'AWS profile for the admin calls'
+complete -c clinecfg -n $c -l monthly-usd -x -d 'set: each member\'s monthly limit in USD'
+complete -c clinecfg -n $c -l notify -x -d 'set: email:ADDR or sns:TOPIC-ARN, repeatable'
+complete -c clinecfg -n $c -l alert-at -x -d 'set: notify at these percentages'
+complete -c clinecfg -n $c -l hourly-tokens -x -d 'set: alarm per profile above N tokens an hour'
+complete -c clinecfg -n $c -l budget-action -d 'set: AWS budget action denying IAM users at 100%'
+complete -c clinecfg -n $c -l execution-role -x -d 'set: the role the budget action runs as'
+complete -c clinecfg -n $c -l user -x -d 'enforce: attach clinecfg-blocked to IAM user(s)'
+complete -c clinecfg -n $c -l role -x -d 'enforce: attach clinecfg-blocked to IAM role(s)'
+complete -c clinecfg -n $c -l group -x -d 'enforce: attach clinecfg-blocked to IAM group(s)'
 
 # usage
 set -l c '__fish_seen_subcommand_from usage'

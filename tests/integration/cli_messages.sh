@@ -114,4 +114,32 @@ i=0
 while [ $i -lt 300 ]; do set -- "$@" --user "developer-number-$i"; i=$((i + 1)); done
 expect_rc 2 admin policy enforce --apply "$@"
 assert_contains "$err" "--user is repeated with more than 4096 bytes of values"
+note "each admin subcommand has its own options, usage line and --help"
+expect_rc 2 admin report --monthly-usd 5
+assert_contains "$err" "unknown option '--monthly-usd' for 'clinecfg admin report'"
+assert_contains "$err" "an option of 'clinecfg admin limits'"
+expect_rc 2 admin policy developer --since 7d
+assert_contains "$err" "unknown option '--since' for 'clinecfg admin policy'"
+expect_rc 2 admin limits set --monthy-usd 5
+assert_contains "$err" "unknown option '--monthy-usd' for 'clinecfg admin limits'"
+assert_contains "$err" "did you mean '--monthly-usd'?"
+expect_rc 2 admin lmits
+assert_contains "$err" "unknown subcommand 'lmits' for 'clinecfg admin'"
+assert_contains "$err" "did you mean 'limits'?"
+expect_rc 2 admin
+assert_contains "$err" "usage: clinecfg admin provision|policy|report|limits"
+expect_rc 2 admin --team teamA report
+assert_contains "$err" "options go after the subcommand"
+expect_rc 0 admin limits --help
+printf '%s\n' "$out" >"$D/limits_help"
+assert_contains "$D/limits_help" "usage: clinecfg admin limits set|enforce|list|remove"
+assert_contains "$D/limits_help" "--monthly-usd N"
+assert_not_contains "$D/limits_help" "--since"
+assert_not_contains "$D/limits_help" "--request"
+expect_rc 0 admin --help
+printf '%s\n' "$out" >"$D/admin_help"
+for sub in provision policy report limits; do
+  grep -qE "^  $sub +[a-z]" "$D/admin_help" || { cat "$D/admin_help" >&2; fail "admin --help does not list $sub"; }
+done
+assert_not_contains "$D/admin_help" "--monthly-usd"
 echo "cli_messages: ok"

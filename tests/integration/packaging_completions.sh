@@ -1,7 +1,8 @@
 #!/bin/sh
 # packaging_completions.sh - the bash, zsh and fish completions, each loaded
 # in its own shell, offer exactly the commands of `clinecfg --help`, exactly
-# the long options of `clinecfg <command> --help` for every command, and the
+# the long options of `clinecfg <command> --help` for every command and of
+# `clinecfg <command> <subcommand> --help` for every subcommand, and the
 # values of --targets (also after a comma) and --mode.  A shell that is not
 # installed is reported and skipped; the test skips when none is.
 . "$CLINECFG_TOP/tests/lib.sh"
@@ -52,6 +53,10 @@ EOS
   for cmd in $(pk_commands); do
     pk_long_opts "$cmd" >"$W/want"
     bc "$cmd" "--" >"$W/got"; same "bash: options of $cmd" "$W/want" "$W/got"
+    for sub in $(pk_subcommands "$cmd"); do
+      pk_long_opts "$cmd" "$sub" >"$W/want"
+      bc "$cmd" "$sub" "--" >"$W/got"; same "bash: options of $cmd $sub" "$W/want" "$W/got"
+    done
   done
   # Global options before the command, and option values in between, are skipped.
   pk_long_opts setup >"$W/want"
@@ -65,6 +70,8 @@ EOS
   bc setup --mode "" >"$W/got"; same "bash: --mode values" "$W/want" "$W/got"
   printf '%s\n' limits policy provision report >"$W/want"
   bc admin "" >"$W/got"; same "bash: admin subcommand" "$W/want" "$W/got"
+  printf '%s\n' enforce list remove set >"$W/want"
+  bc admin limits "" >"$W/got"; same "bash: admin limits actions" "$W/want" "$W/got"
   printf '%s\n' tag_keys.member tag_keys.team >"$W/want"
   bc config get tag >"$W/got"; same "bash: config keys" "$W/want" "$W/got"
   bc setup --aws-profile "" >"$W/got"; same "bash: AWS profiles" "$W/want.profiles" "$W/got"
@@ -81,6 +88,10 @@ if command -v fish >/dev/null 2>&1; then
   for cmd in $(pk_commands); do
     pk_long_opts "$cmd" >"$W/want"
     fc "clinecfg $cmd --" >"$W/got"; same "fish: options of $cmd" "$W/want" "$W/got"
+    for sub in $(pk_subcommands "$cmd"); do
+      pk_long_opts "$cmd" "$sub" >"$W/want"
+      fc "clinecfg $cmd $sub --" >"$W/got"; same "fish: options of $cmd $sub" "$W/want" "$W/got"
+    done
   done
   printf '%s\n' aws-config cline-cli cline-extension >"$W/want"
   fc "clinecfg setup --targets " >"$W/got"; same "fish: --targets values" "$W/want" "$W/got"
@@ -90,6 +101,8 @@ if command -v fish >/dev/null 2>&1; then
   fc "clinecfg setup --mode " >"$W/got"; same "fish: --mode values" "$W/want" "$W/got"
   printf '%s\n' limits policy provision report >"$W/want"
   fc "clinecfg admin " >"$W/got"; same "fish: admin subcommand" "$W/want" "$W/got"
+  printf '%s\n' enforce list remove set >"$W/want"
+  fc "clinecfg admin limits " >"$W/got"; same "fish: admin limits actions" "$W/want" "$W/got"
   fc "clinecfg login --from-profile " >"$W/got"; same "fish: AWS profiles" "$W/want.profiles" "$W/got"
   fc "clinecfg restore " >"$W/got"; same "fish: restore IDs" "$W/want.backups" "$W/got"
 else
@@ -105,6 +118,10 @@ if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; th
   for cmd in $(pk_commands); do
     pk_long_opts "$cmd" >"$W/want"
     zc "clinecfg $cmd --" >"$W/got"; same "zsh: options of $cmd" "$W/want" "$W/got"
+    for sub in $(pk_subcommands "$cmd"); do
+      pk_long_opts "$cmd" "$sub" >"$W/want"
+      zc "clinecfg $cmd $sub --" >"$W/got"; same "zsh: options of $cmd $sub" "$W/want" "$W/got"
+    done
   done
   printf '%s\n' aws-config cline-cli cline-extension >"$W/want"
   zc "clinecfg setup --targets=" >"$W/got"; same "zsh: --targets values" "$W/want" "$W/got"
@@ -114,6 +131,8 @@ if command -v zsh >/dev/null 2>&1 && zsh -fc 'zmodload zsh/zpty' 2>/dev/null; th
   zc "clinecfg setup --mode " >"$W/got"; same "zsh: --mode values" "$W/want" "$W/got"
   printf '%s\n' limits policy provision report >"$W/want"
   zc "clinecfg admin " >"$W/got"; same "zsh: admin subcommand" "$W/want" "$W/got"
+  printf '%s\n' enforce list remove set >"$W/want"
+  zc "clinecfg admin limits " >"$W/got"; same "zsh: admin limits actions" "$W/want" "$W/got"
   zc "clinecfg whoami --aws-profile=" >"$W/got"; same "zsh: AWS profiles" "$W/want.profiles" "$W/got"
   zc "clinecfg restore " >"$W/got"; same "zsh: restore IDs" "$W/want.backups" "$W/got"
 else

@@ -58,9 +58,12 @@ static const cli_opt limits_opts[LIMITS_OPT_COUNT] = {
     [LIMITS_OPT_HOURLY_TOKENS] = {"hourly-tokens", 0, OPT_VALUE, "N", "set: alarm per profile above N tokens an hour"},
     [LIMITS_OPT_BUDGET_ACTION] = {"budget-action", 0, OPT_FLAG, NULL, "set: AWS budget action denying IAM users at 100%"},
     [LIMITS_OPT_EXECUTION_ROLE] = {"execution-role", 0, OPT_VALUE, "ARN", "set: the role the budget action runs as"},
-    [LIMITS_OPT_USER] = {"user", 0, OPT_LIST, "U", "enforce: attach clinecfg-blocked to IAM user(s), repeated or comma-separated"},
-    [LIMITS_OPT_ROLE] = {"role", 0, OPT_LIST, "R", "enforce: attach clinecfg-blocked to IAM role(s), repeated or comma-separated"},
-    [LIMITS_OPT_GROUP] = {"group", 0, OPT_LIST, "G", "enforce: attach clinecfg-blocked to IAM group(s), repeated or comma-separated"},
+    [LIMITS_OPT_USER] = {"user", 0, OPT_LIST, "U",
+                        "enforce: attach clinecfg-blocked to IAM user(s), repeated or comma-separated"},
+    [LIMITS_OPT_ROLE] = {"role", 0, OPT_LIST, "R",
+                        "enforce: attach clinecfg-blocked to IAM role(s), repeated or comma-separated"},
+    [LIMITS_OPT_GROUP] = {"group", 0, OPT_LIST, "G",
+                        "enforce: attach clinecfg-blocked to IAM group(s), repeated or comma-separated"},
 };
 
 /* What `set` is asked to make. */

@@ -36,7 +36,9 @@ static const cli_opt report_opts_table[REPORT_OPT_COUNT] = {
     [REPORT_OPT_TEAM] = {"team", 0, OPT_VALUE, "T", "only team T"},
     [REPORT_OPT_SINCE] = {"since", 0, OPT_VALUE, "SPEC", "start day (today, month, 7d, 30d, ISO date; default month)"},
     [REPORT_OPT_UNTIL] = {"until", 0, OPT_VALUE, "SPEC", "end (same forms; default now), UTC unless an offset is given"},
-    [REPORT_OPT_GROUP] = {"group", 0, OPT_VALUE, "BY", "member (default) or team: one row each"},
+    /* OPT_LIST so that a repeat joins to "member,team", which parse_options
+     * refuses: two groupings are an error, not last-wins. */
+    [REPORT_OPT_GROUP] = {"group", 0, OPT_LIST, "BY", "member (default) or team: one row each"},
     [REPORT_OPT_FORMAT] = {"format", 0, OPT_VALUE, "FMT", "table (default), json, csv or html"},
     [REPORT_OPT_OUTPUT] = {"output", 'o', OPT_VALUE, "FILE", "write to FILE (atomically) instead of stdout"},
     [REPORT_OPT_REGION] = {"region", 0, OPT_VALUE, "R", "AWS region"},

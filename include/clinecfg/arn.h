@@ -36,6 +36,9 @@ bool arn_is_system_profile_id(const char *model_id);
 int arn_model_source(const char *model_id, const char *region, const char *account, char *out, size_t size,
                      cc_err *err);
 
+/* arn:PARTITION:iam::ACCOUNT:policy/NAME, a customer-managed policy. */
+void arn_iam_policy(const char *partition, const char *account, const char *name, char *out, size_t size);
+
 /* The foundation-model id inside a foundation-model ARN, or NULL. */
 const char *arn_foundation_model_id(const char *model_arn);
 

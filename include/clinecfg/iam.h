@@ -94,6 +94,9 @@ int iam_create_policy(struct awsclient *c, const char *name, const char *documen
 int iam_get_policy(struct awsclient *c, const char *policy_arn, iam_policy *out, cc_err *err);
 int iam_get_policy_version(struct awsclient *c, const char *policy_arn, const char *version_id,
                            iam_policy_version *out, cc_err *err);
+/* The default version's document of a customer-managed policy; *doc NULL
+ * (and 0) when there is no such policy.  The caller frees *doc. */
+int iam_get_default_document(struct awsclient *c, const char *policy_arn, char **doc, cc_err *err);
 int iam_list_policy_versions(struct awsclient *c, const char *policy_arn, iam_version_list *out, cc_err *err);
 int iam_delete_policy_version(struct awsclient *c, const char *policy_arn, const char *version_id, cc_err *err);
 /* CreatePolicyVersion with SetAsDefault=true; *version_id_out may be NULL. */

@@ -511,6 +511,30 @@ int iam_get_policy_version(awsclient *c, const char *policy_arn, const char *ver
     return rc;
 }
 
+int iam_get_default_document(awsclient *c, const char *policy_arn, char **doc, cc_err *err)
+{
+    *doc = NULL;
+    iam_policy p;
+    int rc = iam_get_policy(c, policy_arn, &p, err);
+    if (rc && iam_err_is(err, "NoSuchEntity")) {
+        cc_err_clear(err);
+        return 0;
+    }
+    if (rc)
+        return rc;
+    iam_policy_version v;
+    rc = iam_get_policy_version(c, policy_arn, p.default_version ? p.default_version : "v1", &v, err);
+    iam_policy_free(&p);
+    if (rc)
+        return rc;
+    *doc = v.document;
+    v.document = NULL;
+    iam_policy_version_free(&v);
+    if (!*doc)
+        return cc_err_set(err, CC_EAWS, "iam.document", "IAM sent no document for %s", policy_arn);
+    return 0;
+}
+
 int iam_list_policy_versions(awsclient *c, const char *policy_arn, iam_version_list *out, cc_err *err)
 {
     memset(out, 0, sizeof *out);

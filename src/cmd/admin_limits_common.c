@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "clinecfg/arn.h"
 #include "clinecfg/bedrock.h"
 #include "clinecfg/budgets.h"
 #include "clinecfg/config.h"
@@ -57,8 +58,11 @@ int limits_open(limits_ctx *l, cc_ctx *ctx, const admin_limits_args *a, cc_err *
     rc = sts_get_caller_identity(l->s.aws, &l->id, err);
     if (rc)
         return rc;
-    const char *p = l->id.arn + 4, *colon = strchr(p, ':');
-    snprintf(l->partition, sizeof l->partition, "%.*s", colon ? (int)(colon - p) : 3, colon ? p : "aws");
+    arn_parts caller;
+    rc = arn_parse(l->id.arn, "caller ARN", &caller, err);
+    if (rc)
+        return rc;
+    snprintf(l->partition, sizeof l->partition, "%s", caller.partition);
     if (ctx->dry_run)
         l->planned = cJSON_AddArrayToObject(ctx->result, "planned_calls");
     return 0;
@@ -75,7 +79,7 @@ void limits_close(limits_ctx *l)
 
 void limits_policy_arn(const limits_ctx *l, const char *name, char *out, size_t size)
 {
-    snprintf(out, size, "arn:%s:iam::%s:policy/%s", l->partition, l->id.account ? l->id.account : "", name);
+    arn_iam_policy(l->partition, l->id.account, name, out, size);
 }
 
 int limits_read_blocked(limits_ctx *l, char *arn, size_t size, char ***arns, size_t *n, bool *exists, cc_err *err)
@@ -84,22 +88,13 @@ int limits_read_blocked(limits_ctx *l, char *arn, size_t size, char ***arns, siz
     *n = 0;
     *exists = false;
     limits_policy_arn(l, LIMITS_BLOCKED_POLICY, arn, size);
-    iam_policy pol;
-    int rc = iam_get_policy(l->s.aws, arn, &pol, err);
-    if (rc && iam_err_is(err, "NoSuchEntity")) {
-        cc_err_clear(err);
-        return 0;
-    }
-    if (rc)
+    char *doc;
+    int rc = iam_get_default_document(l->s.aws, arn, &doc, err);
+    if (rc || !doc)
         return rc;
     *exists = true;
-    iam_policy_version v;
-    rc = iam_get_policy_version(l->s.aws, arn, pol.default_version ? pol.default_version : "v1", &v, err);
-    iam_policy_free(&pol);
-    if (!rc) {
-        rc = limits_blocked_arns(v.document, arns, n, err);
-        iam_policy_version_free(&v);
-    }
+    rc = limits_blocked_arns(doc, arns, n, err);
+    free(doc);
     return rc;
 }
 

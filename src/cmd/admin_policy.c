@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinecfg/arn.h"
 #include "clinecfg/config.h"
 #include "clinecfg/iam.h"
 #include "clinecfg/keyring.h"
@@ -209,8 +210,11 @@ static int open_aws(cc_ctx *ctx, policy_run *r, const admin_policy_args *a, cc_e
     rc = sts_get_caller_identity(r->s.aws, &r->id, err);
     if (rc)
         return rc;
-    const char *p = r->id.arn + 4, *colon = strchr(p, ':');
-    snprintf(r->partition, sizeof r->partition, "%.*s", colon ? (int)(colon - p) : 3, colon ? p : "aws");
+    arn_parts caller;
+    rc = arn_parse(r->id.arn, "caller ARN", &caller, err);
+    if (rc)
+        return rc;
+    snprintf(r->partition, sizeof r->partition, "%s", caller.partition);
     r->spec.partition = r->partition;
     if (!r->spec.account)
         r->spec.account = r->id.account;
@@ -233,27 +237,8 @@ static int check_name(const char *what, const char *v, cc_err *err)
  * (its ARN in arn); *doc NULL when there is no such policy. */
 static int current_document(policy_run *r, const char *name, char *arn, size_t arn_size, char **doc, cc_err *err)
 {
-    *doc = NULL;
-    snprintf(arn, arn_size, "arn:%s:iam::%s:policy/%s", r->partition, r->id.account, name);
-    iam_policy p;
-    int rc = iam_get_policy(r->s.aws, arn, &p, err);
-    if (rc && iam_err_is(err, "NoSuchEntity")) {
-        cc_err_clear(err);
-        return 0;
-    }
-    if (rc)
-        return rc;
-    iam_policy_version v;
-    rc = iam_get_policy_version(r->s.aws, arn, p.default_version ? p.default_version : "v1", &v, err);
-    iam_policy_free(&p);
-    if (rc)
-        return rc;
-    *doc = v.document;
-    v.document = NULL;
-    iam_policy_version_free(&v);
-    if (!*doc)
-        return cc_err_set(err, CC_EAWS, "policy.read", "IAM sent no document for %s", arn);
-    return 0;
+    arn_iam_policy(r->partition, r->id.account, name, arn, arn_size);
+    return iam_get_default_document(r->s.aws, arn, doc, err);
 }
 
 /* Creates the policy (arn gets its ARN); *state gets "created". */

@@ -97,3 +97,8 @@ bool arn_is_application_profile(const char *arn)
     return strcmp(parts.service, "bedrock") == 0 &&
            strncmp(parts.resource, "application-inference-profile/", 30) == 0 && strlen(parts.account) == 12;
 }
+
+void arn_iam_policy(const char *partition, const char *account, const char *name, char *out, size_t size)
+{
+    snprintf(out, size, "arn:%s:iam::%s:policy/%s", partition, account ? account : "", name);
+}

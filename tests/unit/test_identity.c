@@ -173,6 +173,8 @@ static void test_model_source(void **state)
     assert_string_equal(arn_foundation_model_id("arn:aws:bedrock:us-east-1::foundation-model/anthropic.x-v1:0"),
                         "anthropic.x-v1:0");
     assert_null(arn_foundation_model_id("arn:aws:bedrock:us-east-1:1:inference-profile/x"));
+    arn_iam_policy("aws-cn", "123456789012", "clinecfg-blocked", out, sizeof out);
+    assert_string_equal(out, "arn:aws-cn:iam::123456789012:policy/clinecfg-blocked");
     assert_true(arn_is_application_profile(
         "arn:aws:bedrock:ap-northeast-1:123456789012:application-inference-profile/abcd1234efgh"));
     assert_false(arn_is_application_profile("arn:aws:bedrock:ap-northeast-1:123456789012:inference-profile/x.y"));

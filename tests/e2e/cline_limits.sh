@@ -33,13 +33,6 @@ ip link set lo up
 . "$CLINECFG_TOP/tests/e2e/e2e_lib.sh.inc"
 e2e_emulator_start
 trap 'kill $SP 2>/dev/null || true' EXIT
-admin() { python3 -c 'import sys,urllib.request,urllib.error
-req=urllib.request.Request(sys.argv[1]+"/__admin/"+sys.argv[2], data=(sys.argv[3].encode() if len(sys.argv)>3 else None),
-  headers={"content-type":"application/json"})
-try:
-    sys.stdout.write(urllib.request.urlopen(req).read().decode())
-except urllib.error.HTTPError as e:
-    sys.exit("admin %s: HTTP %d %s" % (sys.argv[2], e.code, e.read().decode()))' "$URL" "$@"; }
 
 # as_member M CMD...: CMD with member M's own HOME, config folders and keyring
 as_member() {
@@ -61,13 +54,7 @@ onboard() {
   mkdir -p "$W/$m/home"
   as_member "$m" env AWS_ENDPOINT_URL="$URL" "$CLINECFG_BIN" --json login --sso -y --no-browser \
     >"$W/$m/login.json" 2>"$W/$m/login.err" &
-  lp=$!
-  i=0
-  until admin 'state?fillers=0' | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["identity_center"]["pending_user_codes"] else 1)'; do
-    i=$((i+1)); [ $i -lt 300 ] || { echo "login never asked for approval: $(cat "$W/$m/login.err")"; exit 93; }; sleep 0.1
-  done
-  admin sso-approve "{\"identity\": \"$m@example.com\"}" >/dev/null
-  wait $lp || { echo "login --sso ($m) failed: $(cat "$W/$m/login.err")"; exit 91; }
+  e2e_sso_approve "$m@example.com" $! "$W/$m/login.err"
   as_member "$m" env AWS_ENDPOINT_URL="$URL" AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$URL" "$CLINECFG_BIN" --json setup -y \
     >"$W/$m/setup.json" 2>"$W/$m/setup.err" || { echo "setup ($m) failed: $(cat "$W/$m/setup.err")"; exit 92; }
   mkdir -p "$W/$m/home/.cline/data/settings"
@@ -96,19 +83,19 @@ print(m.group(1)) if m else sys.exit("no Identity Center role in whoami: " + ope
 echo "$ROLE" > "$W/role"
 
 as_admin admin policy enforce --principal sso --apply --name clinecfg-enforce-sso
-admin iam/permission-set "{\"role\": \"$ROLE\", \"policy_name\": \"clinecfg-enforce-sso\"}" >/dev/null
+e2e_admin iam/permission-set "{\"role\": \"$ROLE\", \"policy_name\": \"clinecfg-enforce-sso\"}" >/dev/null
 as_admin admin limits set --monthly-usd 5 --member alice@example.com
 as_admin admin limits set --monthly-usd 5 --member bob@example.com
 as_admin admin limits enforce
 cp "$W/admin.json" "$W/enforce0.json"
-admin iam/permission-set "{\"role\": \"$ROLE\", \"policy_name\": \"clinecfg-blocked\"}" >/dev/null
+e2e_admin iam/permission-set "{\"role\": \"$ROLE\", \"policy_name\": \"clinecfg-blocked\"}" >/dev/null
 
 turn alice before
 turn bob before
 
 # alice's profile records 2,000,000 input tokens five minutes ago: past USD 5
 id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["profile"]["arn"].rsplit("/",1)[1])' "$W/alice/setup.json")
-admin usage/records "{\"records\": [{\"model_id\": \"$id\", \"time\": $(( $(date +%s) - 300 )), \"input_tokens\": 2000000}]}" >/dev/null
+e2e_admin usage/records "{\"records\": [{\"model_id\": \"$id\", \"time\": $(( $(date +%s) - 300 )), \"input_tokens\": 2000000}]}" >/dev/null
 as_admin admin limits enforce
 cp "$W/admin.json" "$W/enforce1.json"
 turn alice blocked

@@ -37,19 +37,9 @@ ip link set lo up
 . "$CLINECFG_TOP/tests/e2e/e2e_lib.sh.inc"
 e2e_emulator_start
 trap 'kill $SP 2>/dev/null || true' EXIT
-admin() { python3 -c 'import sys,urllib.request
-req=urllib.request.Request(sys.argv[1]+"/__admin/"+sys.argv[2], data=(sys.argv[3].encode() if len(sys.argv)>3 else None),
-  headers={"content-type":"application/json"})
-sys.stdout.write(urllib.request.urlopen(req).read().decode())' "$URL" "$@"; }
 
 AWS_ENDPOINT_URL="$URL" "$CLINECFG_BIN" --json login --sso -y --no-browser >"$W/login.json" 2>"$W/login.err" &
-LP=$!
-i=0
-until admin 'state?fillers=0' | python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin)["identity_center"]["pending_user_codes"] else 1)'; do
-  i=$((i+1)); [ $i -lt 300 ] || { echo "login never asked for approval: $(cat "$W/login.err")"; exit 93; }; sleep 0.1
-done
-admin sso-approve '{"identity": "alice@example.com"}' >/dev/null
-wait $LP || { echo "login --sso failed: $(cat "$W/login.err")"; exit 91; }
+e2e_sso_approve alice@example.com $! "$W/login.err"
 AWS_ENDPOINT_URL="$URL" AWS_ENDPOINT_URL_BEDROCK_RUNTIME="$URL" "$CLINECFG_BIN" --json setup -y >"$W/setup.json" 2>"$W/setup.err" \
   || { echo "setup failed: $(cat "$W/setup.err")"; exit 92; }
 
@@ -67,7 +57,7 @@ line=$(sed -n 's/^credential_process = //p' "$HOME/.aws/config")
 echo "$line" > "$W/cp_line"
 # shellcheck disable=SC2086
 env -u AWS_ENDPOINT_URL $line 2>"$W/cp.err" | python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKeyId"])' > "$W/cp_key" || true
-admin stats > "$W/stats.json"
+e2e_admin stats > "$W/stats.json"
 NS
 
 export W SEED DATA CLINE

@@ -17,12 +17,8 @@ jq --arg copy "$COPY" '.application_profiles += [
     {"name": "teama-bedrock-alice", "tags": {"Team": "teamA", "MemberName": "alice"}, "copy_from": $copy, "region": "ap-northeast-1"}]' \
   "$CLINECFG_TOP/tests/fake_aws/seed-default.json" > "$T_HOME/seed.json"
 fake_aws_start --seed "$T_HOME/seed.json"
-export CLINECFG_PRICES_FILE="$CLINECFG_TOP/packaging/prices.json"
-mkdir -p "$XDG_CONFIG_HOME/clinecfg"
-cat > "$XDG_CONFIG_HOME/clinecfg/config.json" <<JSON
-{ "team": "teamA", "model": "$MODEL", "region": "ap-northeast-1" }
-JSON
 . "$CLINECFG_TOP/tests/integration/principals.sh.inc"
+teamA_config
 state() { curl -sf "$FAKE_AWS_URL/__admin/$1"; }
 # blocked_doc: clinecfg-blocked's default version as IAM holds it ("version-id document"), read by the admin
 blocked_doc() {

@@ -17,10 +17,8 @@ jq --arg copy "$COPY" '.application_profiles += [
     {"name": "teamb-bedrock-dave", "tags": {"Team": "teamB", "MemberName": "dave"}, "copy_from": $copy, "region": "ap-northeast-1"}]' \
   "$CLINECFG_TOP/tests/fake_aws/seed-default.json" > "$T_HOME/seed.json"
 fake_aws_start --seed "$T_HOME/seed.json"
-export CLINECFG_PRICES_FILE="$CLINECFG_TOP/packaging/prices.json"
-mkdir -p "$XDG_CONFIG_HOME/clinecfg"
-printf '{ "team": "teamA", "model": "%s", "region": "ap-northeast-1" }\n' "$MODEL" > "$XDG_CONFIG_HOME/clinecfg/config.json"
 . "$CLINECFG_TOP/tests/integration/principals.sh.inc"
+teamA_config
 state() { curl -sf "$FAKE_AWS_URL/__admin/$1"; }
 profile_arn() { state "state?fillers=0" | jq -r --arg m "$1" '.application_profiles[] | select(.tags.MemberName == $m) | .arn'; }
 use() {

@@ -12,13 +12,8 @@
 command -v jq >/dev/null 2>&1 || skip "jq is not installed"
 t_home
 fake_aws_start
-export CLINECFG_PRICES_FILE="$CLINECFG_TOP/packaging/prices.json"
-MODEL=apac.anthropic.claude-sonnet-4-5-20250929-v1:0
-mkdir -p "$XDG_CONFIG_HOME/clinecfg"
-cat > "$XDG_CONFIG_HOME/clinecfg/config.json" <<JSON
-{ "team": "teamA", "model": "$MODEL", "region": "ap-northeast-1" }
-JSON
 . "$CLINECFG_TOP/tests/integration/principals.sh.inc"
+teamA_config
 # describe_budget WHO NAME -> HTTP status of Budgets' DescribeBudget signed as WHO
 describe_budget() {
   python3 - "$FAKE_AWS_PORT" "$1" "$2" <<'PY'

@@ -9,13 +9,8 @@
 command -v jq >/dev/null 2>&1 || skip "jq is not installed"
 t_home
 fake_aws_start
-export CLINECFG_PRICES_FILE="$CLINECFG_TOP/packaging/prices.json"
-MODEL=apac.anthropic.claude-sonnet-4-5-20250929-v1:0
-mkdir -p "$XDG_CONFIG_HOME/clinecfg"
-cat > "$XDG_CONFIG_HOME/clinecfg/config.json" <<JSON
-{ "team": "teamA", "model": "$MODEL", "region": "ap-northeast-1" }
-JSON
 . "$CLINECFG_TOP/tests/integration/principals.sh.inc"
+teamA_config
 state() { curl -sf "$FAKE_AWS_URL/__admin/$1"; }
 
 as_rc 0 ALICE --json setup -y --targets aws-config

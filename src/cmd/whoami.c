@@ -41,8 +41,10 @@ static const cli_opt whoami_opts[WHOAMI_OPT_COUNT] = {
  * of it.  Either may be missing (root has no member; the name needs a team):
  * the reason goes to the warnings and the error structs, and whoami still
  * shows the identity, which is the diagnosis. */
-static void member_and_name(const cc_ctx *ctx, const sts_identity *id, const char *region, char *member,
-                            size_t member_size, char *name, size_t name_size, cc_err *merr, cc_err *nerr)
+/* cfg is NULL when the config did not load; cfg_err then says why. */
+static void member_and_name(const cc_ctx *ctx, const cc_config *cfg, const cc_err *cfg_err, const sts_identity *id,
+                            const char *region, char *member, size_t member_size, char *name, size_t name_size,
+                            cc_err *merr, cc_err *nerr)
 {
     cc_err_clear(merr);
     cc_err_clear(nerr);
@@ -56,34 +58,30 @@ static void member_and_name(const cc_ctx *ctx, const sts_identity *id, const cha
             out_warn(&ctx->out, "%s", merr->hint);
         return;
     }
-    cc_config cfg;
-    memset(&cfg, 0, sizeof cfg);
     identity_member_rule rule;
-    int nrc = cfg_load(&cfg, ctx, nerr);
+    int nrc = 0;
+    if (!cfg) {
+        *nerr = *cfg_err;
+        nrc = nerr->status ? nerr->status : CC_EINPUT;
+    }
     if (!nrc)
-        nrc = identity_member_rule_parse(cfg_str(&cfg, CFG_MEMBER_RULE), &rule, nerr);
-    if (!nrc && !cfg_str(&cfg, CFG_TEAM))
+        nrc = identity_member_rule_parse(cfg_str(cfg, CFG_MEMBER_RULE), &rule, nerr);
+    if (!nrc && !cfg_str(cfg, CFG_TEAM))
         nrc = cc_err_set(nerr, CC_EINPUT, "config.team_missing", "no team is configured, so there is no profile name yet");
     if (!nrc)
-        nrc = identity_profile_name(cfg_str(&cfg, CFG_NAME_TEMPLATE), cfg_str(&cfg, CFG_TEAM), member, rule, region,
+        nrc = identity_profile_name(cfg_str(cfg, CFG_NAME_TEMPLATE), cfg_str(cfg, CFG_TEAM), member, rule, region,
                                     id->account, name, name_size, nerr);
     if (nrc)
         name[0] = '\0';
-    cfg_free(&cfg);
 }
 
 /* The source Cline's AWS profile names ("sso:default"), or "" when none of ours. */
-static void cline_credential_source(const cc_ctx *ctx, char *out, size_t size)
+static void cline_credential_source(const cc_config *cfg, char *out, size_t size)
 {
     out[0] = '\0';
-    cc_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    cc_err e;
-    cc_err_clear(&e);
     credsource src;
-    if (cfg_load(&cfg, ctx, &e) == 0 && credsource_of_cline(cfg_str(&cfg, CFG_AWS_PROFILE_NAME), &src))
+    if (cfg && credsource_of_cline(cfg_str(cfg, CFG_AWS_PROFILE_NAME), &src))
         credsource_format(&src, out, size);
-    cfg_free(&cfg);
 }
 
 static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
@@ -94,9 +92,9 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         if (rc)
             return rc;
     }
-    /* Without --region, the environment or the AWS profile, the region the
-     * config names or the last setup used: after `login --sso` and `setup`
-     * nothing else may name one. */
+    /* One config load for the whole run.  Without --region, the environment
+     * or the AWS profile, the region is the one the config names or the last
+     * setup used: after `login --sso` and `setup` nothing else may name one. */
     cc_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cc_err cfg_err;
@@ -114,10 +112,11 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     };
     session s;
     int rc = session_open(&s, ctx, &so, err);
-    cfg_free(&cfg);
     setupstate_free(&st);
-    if (rc)
+    if (rc) {
+        cfg_free(&cfg);
         return rc;
+    }
     awsclient *c = s.aws;
     out_progress(&ctx->out, "asking STS who these credentials belong to (%s)", awsclient_credential_source(c));
     sts_identity id;
@@ -126,12 +125,14 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         if (aws_advice_unknown_region(err, awsclient_region(c)))
             rc = err->status;
         session_close(&s);
+        cfg_free(&cfg);
         return rc;
     }
 
     char member[IDENTITY_MEMBER_MAX + 1] = "", name[80] = "";
     cc_err merr, nerr;
-    member_and_name(ctx, &id, awsclient_region(c), member, sizeof member, name, sizeof name, &merr, &nerr);
+    member_and_name(ctx, have_cfg ? &cfg : NULL, &cfg_err, &id, awsclient_region(c), member, sizeof member, name,
+                    sizeof name, &merr, &nerr);
 
     const char *source = awsclient_credential_source(c);
     const char *region = awsclient_region(c);
@@ -147,7 +148,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
         out_text(&ctx->out, "profile name:      (none: %s)\n", nerr.message);
     out_text(&ctx->out, "credential source: %s\n", source);
     char cline_source[300];
-    cline_credential_source(ctx, cline_source, sizeof cline_source);
+    cline_credential_source(have_cfg ? &cfg : NULL, cline_source, sizeof cline_source);
     out_text(&ctx->out, "Cline's source:    %s\n", cline_source[0] ? cline_source : "(not set up: run `clinecfg setup`)");
     out_text(&ctx->out, "region:            %s\n", region);
 
@@ -181,6 +182,7 @@ static int run(cc_ctx *ctx, const cli_args *a, cc_err *err)
     }
     sts_identity_free(&id);
     session_close(&s);
+    cfg_free(&cfg);
     return CC_OK;
 }
 

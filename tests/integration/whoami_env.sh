@@ -89,5 +89,10 @@ expect_rc 0 --json whoami
 assert_eq "$(json_field region)" "ap-southeast-2"
 AWS_REGION=eu-west-1 expect_rc 0 --json whoami
 assert_eq "$(json_field region)" "eu-west-1"
+# A config that does not parse: whoami still answers, and says where it broke.
+printf '{"region": "ap-southeast-2",\n "team": }\n' > "$CLINECFG_ORG_CONFIG"
+AWS_REGION=eu-west-1 expect_rc 0 --json whoami
+printf '%s' "$out" | jq -e --arg f "$CLINECFG_ORG_CONFIG" '.profile_name == null
+  and (.profile_name_error | contains($f + ":2:"))' >/dev/null || fail "broken config: $out"
 rm -f "$CLINECFG_ORG_CONFIG"
 echo "ok"

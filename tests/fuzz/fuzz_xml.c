@@ -5,12 +5,15 @@
  * document.  A parse either fails with CC_EINPUT and no tree, or yields a
  * tree whose every node is checked: names non-empty, text NUL-terminated at
  * text_len, parent links consistent, depth and count within the limits.
- * Path lookups and trimming run on every accepted tree.
+ * Path lookups and trimming run on every accepted tree.  Every IAM answer
+ * parser (src/aws/iam.c) also reads the document: it may refuse it, but
+ * must not crash, leak, or hand back a half-filled result it cannot free.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clinecfg/iam.h"
 #include "clinecfg/xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,6 +32,37 @@ static size_t walk(const xml_node *n, const xml_node *parent, int depth, int max
         count += 1 + walk(n->child, n, depth + 1, max_depth);
     }
     return count;
+}
+
+static void iam_parsers(const char *doc, size_t len)
+{
+    cc_err err;
+    iam_policy pol;
+    memset(&pol, 0, sizeof pol);
+    (void)iam_parse_policy("GetPolicy", doc, len, &pol, &err);
+    iam_policy_free(&pol);
+    iam_policy_version ver;
+    memset(&ver, 0, sizeof ver);
+    (void)iam_parse_policy_version("GetPolicyVersion", doc, len, &ver, &err);
+    iam_policy_version_free(&ver);
+    iam_version_list vers;
+    memset(&vers, 0, sizeof vers);
+    (void)iam_parse_policy_versions(doc, len, &vers, &err);
+    iam_version_list_free(&vers);
+    iam_attached_list att;
+    memset(&att, 0, sizeof att);
+    char *next = NULL;
+    (void)iam_parse_attached("ListAttachedUserPolicies", doc, len, &att, &next, &err);
+    iam_attached_list_free(&att);
+    free(next);
+    iam_entity_list ent;
+    memset(&ent, 0, sizeof ent);
+    next = NULL;
+    (void)iam_parse_entities(doc, len, &ent, &next, &err);
+    iam_entity_list_free(&ent);
+    free(next);
+    char decision[32];
+    (void)iam_parse_eval_decision(doc, len, decision, &err);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -67,6 +101,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)xml_child(root, "member");
         xml_free(root);
     }
+    iam_parsers(doc, len);
     free(doc);
     return 0;
 }

@@ -20,12 +20,7 @@ CLINE=$(e2e_cline 3.0.65)
 t_home
 W="$T_HOME/e2e"; mkdir -p "$W"
 SEED="$CLINECFG_TOP/tests/fake_aws/seed-default.json"
-MODEL=apac.anthropic.claude-sonnet-4-5-20250929-v1:0
-cat > "$CLINECFG_ORG_CONFIG" <<J
-{"region": "ap-northeast-1", "model": "$MODEL", "team": "platform",
- "sso": {"start_url": "https://example.awsapps.com/start", "region": "us-east-1",
-         "account_id": "123456789012", "role_name": "BedrockDeveloper"}}
-J
+e2e_sso_org_config
 
 cat > "$W/inside.sh" <<'NS'
 set -eu

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,9 @@ static int append_points(cw_series *s, const cJSON *ts, const cJSON *vals, cc_er
     for (; a && b; a = a->next, b = b->next) {
         if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b))
             return malformed(err, "GetMetricData", "a timestamp or value is not a number");
+        /* epoch seconds up to the year 9999; anything else would not even fit the cast */
+        if (!(a->valuedouble >= 0 && a->valuedouble <= 253402300799.0) || !isfinite(b->valuedouble))
+            return malformed(err, "GetMetricData", "a timestamp or value is out of range");
         s->timestamps[s->n] = (long long)a->valuedouble;
         s->values[s->n++] = b->valuedouble;
     }

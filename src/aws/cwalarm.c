@@ -167,7 +167,10 @@ static void read_metrics(const cJSON *metrics, cwa_alarm *a)
         if (!stat || a->model_id)
             continue;
         const cJSON *period = cJSON_GetObjectItemCaseSensitive(stat, "Period"), *d;
-        a->period = cJSON_IsNumber(period) ? (long)period->valuedouble : 0;
+        /* A period beyond a year is not one CloudWatch gives; 0 (unknown) makes `set` rewrite the alarm. */
+        a->period = cJSON_IsNumber(period) && period->valuedouble >= 1 && period->valuedouble <= 31536000.0
+                        ? (long)period->valuedouble
+                        : 0;
         cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(stat, "Metric"),
                                                                "Dimensions")) {
             const cJSON *name = cJSON_GetObjectItemCaseSensitive(d, "Name");

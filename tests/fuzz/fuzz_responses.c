@@ -1,8 +1,9 @@
 /*
  * fuzz_responses.c - libFuzzer target for every parser of data that comes
  * from outside: STS XML answers, Bedrock JSON answers, credential_process
- * output, SSO token cache files and GetRoleCredentials answers, timestamps
- * and credential_process command lines.  The first byte picks the parser;
+ * output, SSO token cache files and GetRoleCredentials answers, timestamps,
+ * credential_process command lines, and the AWS Budgets, CloudWatch
+ * GetMetricData/ListMetrics and alarm answers `usage` and `admin limits` read.  The first byte picks the parser;
  * the rest is the input.  Every parser must return 0 or a CC_E* status with
  * a message, never crash, leak or read out of bounds.
  */
@@ -14,16 +15,67 @@
 
 #include "clinecfg/bedrock.h"
 #include "clinecfg/awstime.h"
+#include "clinecfg/budgets.h"
+#include "clinecfg/cloudwatch.h"
 #include "clinecfg/credentials.h"
+#include "clinecfg/cwalarm.h"
 #include "clinecfg/sts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The Budgets and alarm readers take a parsed reply; each fills its list,
+ * which must be freeable whatever they returned. */
+static void budgets_and_alarms(const char *buf, size_t len, cc_err *err)
+{
+    char *next = NULL;
+    bg_budget_list budgets = {0};
+    (void)bg_parse_budgets(buf, len, NULL, &budgets, &next, err);
+    bg_budget_list_free(&budgets);
+    free(next);
+    cJSON *reply = cJSON_ParseWithLength(buf, len);
+    if (!reply)
+        return;
+    bg_notification_list notes = {0};
+    next = NULL;
+    (void)bg_parse_notifications(reply, &notes, &next, err);
+    bg_notification_list_free(&notes);
+    free(next);
+    bg_action_list acts = {0};
+    next = NULL;
+    (void)bg_parse_actions(reply, &acts, &next, err);
+    bg_action_list_free(&acts);
+    free(next);
+    cwa_alarm_list alarms = {0};
+    next = NULL;
+    (void)cwa_parse_alarms(reply, &alarms, &next, err);
+    cwa_alarm_list_free(&alarms);
+    free(next);
+    cJSON_Delete(reply);
+}
+
+static void cloudwatch(const char *buf, size_t len, cc_err *err)
+{
+    char *next = NULL;
+    cw_result res;
+    memset(&res, 0, sizeof res);
+    (void)cw_parse_get_metric_data(buf, len, &res, &next, err);
+    for (size_t i = 0; i < res.n; i++)
+        (void)cw_series_sum_before(&res.series[i], 1700000000);
+    cw_result_free(&res);
+    free(next);
+    cw_metric_list metrics;
+    memset(&metrics, 0, sizeof metrics);
+    next = NULL;
+    (void)cw_parse_list_metrics(buf, len, &metrics, &next, err);
+    cw_metric_list_free(&metrics);
+    free(next);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    unsigned which = data[0] % 13;
+    unsigned which = data[0] % 15;
     /* A private NUL-terminated copy: parsers get (ptr, len), the string
      * helpers a C string; the copy also lets ASan catch over-reads. */
     size_t len = size - 1;
@@ -123,6 +175,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             creds_free_argv(argv);
         break;
     }
+    case 13:
+        budgets_and_alarms(buf, len, &err);
+        break;
+    case 14:
+        cloudwatch(buf, len, &err);
+        break;
     }
     free(buf);
     return 0;

@@ -145,6 +145,10 @@ static void parse_malformed(void **state)
         "", "[]", "{\"MetricDataResults\":{}}", "{\"MetricDataResults\":[{\"Label\":\"x\"}]}",
         "{\"MetricDataResults\":[{\"Id\":\"a\",\"Timestamps\":[1,2],\"Values\":[1]}]}",
         "{\"MetricDataResults\":[{\"Id\":\"a\",\"Timestamps\":[\"2026-01-01T00:00:00Z\"],\"Values\":[1]}]}",
+        /* out of range: would not fit the cast to epoch seconds (found by fuzz_responses) */
+        "{\"MetricDataResults\":[{\"Id\":\"a\",\"Timestamps\":[1e300],\"Values\":[1]}]}",
+        "{\"MetricDataResults\":[{\"Id\":\"a\",\"Timestamps\":[-1],\"Values\":[1]}]}",
+        "{\"MetricDataResults\":[{\"Id\":\"a\",\"Timestamps\":[1780272000],\"Values\":[1e400]}]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cw_result acc;

@@ -213,6 +213,19 @@ static void alarms(void **state)
     assert_false(cwa_alarm_matches(&l.v[0], &want));
     assert_false(cwa_alarm_matches(NULL, &want));
     cwa_alarm_list_free(&l);
+    /* a Period no alarm has (here beyond what a long holds) reads as unknown, and no longer matches */
+    cJSON *stat = NULL, *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(body, "Metrics"))
+        if (!stat)
+            stat = cJSON_GetObjectItemCaseSensitive(m, "MetricStat");
+    assert_non_null(stat);
+    cJSON_ReplaceItemInObjectCaseSensitive(stat, "Period", cJSON_CreateNumber(1e300));
+    memset(&l, 0, sizeof l);
+    want.nactions = 1;
+    assert_int_equal(cwa_parse_alarms(reply, &l, &next, &err), 0);
+    assert_int_equal(l.v[0].period, 0);
+    assert_false(cwa_alarm_matches(&l.v[0], &want));
+    cwa_alarm_list_free(&l);
     cJSON_Delete(reply);
     const char *names[] = {"a", "b"};
     s = print(cwa_body_delete_alarms(names, 2));
